@@ -1,0 +1,30 @@
+// Provider-state names and params of spec/provider-states.md (protocol v1).
+import type { IndexState } from './limits.ts';
+
+export const PROVIDER_STATE_PATH = '/_ovc/provider-states';
+
+export const STATES = {
+  bucketExists: 'a vector bucket exists',
+  noBucket: 'no vector bucket exists',
+  indexExists: 'a vector index exists',
+  noIndex: 'no vector index exists',
+} as const;
+
+export type StateName = (typeof STATES)[keyof typeof STATES];
+
+export interface StateParams {
+  bucket?: string;
+  indexName?: string;
+  status?: IndexState;
+  dimension?: number;
+  distanceMetric?: 'cosine' | 'euclidean';
+  vectorCount?: number;
+}
+
+export interface StateRequest {
+  action?: 'setup' | 'teardown';
+  state: StateName;
+  params?: StateParams;
+}
+
+export const STATE_DEFAULTS = { status: 'enable', dimension: 4, distanceMetric: 'cosine', vectorCount: 0 } as const;

@@ -1,0 +1,4 @@
+export * from './signer.ts';
+export * from './md5.ts';
+export * from './addressing.ts';
+export * from './envelope.ts';

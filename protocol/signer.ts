@@ -1,0 +1,359 @@
+// OSS4-HMAC-SHA256 for OSS Vectors (spec §9): standard OSS V4 with the ARN as canonical URI.
+// Used by the suite's client (signing) and by the emulator (verification); it must reproduce
+// spec/signature-kat.json byte for byte.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+export const ALGORITHM = 'OSS4-HMAC-SHA256';
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+export const DEFAULT_PRODUCT = 'oss';
+
+export interface Credentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}
+
+export type HeaderValue = string | string[] | number | undefined;
+export type HeaderInput = Record<string, HeaderValue> | ReadonlyArray<readonly [string, string]>;
+
+export interface CanonicalInput {
+  method: string;
+  region: string;
+  accountId: string;
+  /** Absent for the service-level operation (ListVectorBuckets). */
+  bucket?: string;
+  /** Raw query string as sent, without the leading '?'. */
+  query: string;
+  headers: HeaderInput;
+  additionalHeaders?: readonly string[];
+  product?: string;
+}
+
+/** Lower-cased header map; repeated values joined with ',' and trimmed (Go's rule). */
+export function normalizeHeaders(headers: HeaderInput): Map<string, string> {
+  const out = new Map<string, string>();
+  const put = (name: string, value: string): void => {
+    const key = name.toLowerCase();
+    const v = value.trim();
+    const prev = out.get(key);
+    out.set(key, prev === undefined ? v : `${prev},${v}`);
+  };
+  if (Array.isArray(headers)) {
+    for (const [k, v] of headers as ReadonlyArray<readonly [string, string]>) put(k, v);
+  } else {
+    for (const [k, v] of Object.entries(headers as Record<string, HeaderValue>)) {
+      if (v === undefined) continue;
+      if (Array.isArray(v)) v.forEach((x) => put(k, x));
+      else put(k, String(v));
+    }
+  }
+  return out;
+}
+
+/** RFC 3986 encoding keeping unreserved characters and '/'. */
+export function escapePath(path: string): string {
+  return encodeURIComponent(path)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%2F/g, '/');
+}
+
+export function arn(region: string, accountId: string, bucket?: string): string {
+  return bucket ? `acs:ossvector:${region}:${accountId}:${bucket}` : `acs:ossvector:${region}::`;
+}
+
+export function canonicalUri(region: string, accountId: string, bucket?: string): string {
+  return escapePath(`/${arn(region, accountId, bucket)}/`);
+}
+
+/** Sorted `key=value` pairs, bare `key` for empty values; `+` read as `%20` (spec §9.1, U14). */
+export function canonicalQuery(rawQuery: string, omit: readonly string[] = []): string {
+  if (!rawQuery) return '';
+  const pairs: Array<[string, string]> = [];
+  for (const item of rawQuery.replace(/\+/g, '%20').split('&')) {
+    if (item === '') continue;
+    const eq = item.indexOf('=');
+    const key = eq < 0 ? item : item.slice(0, eq);
+    const value = eq < 0 ? '' : item.slice(eq + 1);
+    if (omit.includes(key)) continue;
+    pairs.push([key, value]);
+  }
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  return pairs.map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join('&');
+}
+
+function isDefaultSigned(name: string): boolean {
+  return name.startsWith('x-oss-') || name === 'content-type' || name === 'content-md5';
+}
+
+/** Additional headers actually signed: lower-cased, not default-signed, present and non-empty, sorted, unique. */
+export function effectiveAdditionalHeaders(headers: Map<string, string>, additional: readonly string[] = []): string[] {
+  const names = new Set<string>();
+  for (const raw of additional) {
+    const name = raw.trim().toLowerCase();
+    if (!name || isDefaultSigned(name)) continue;
+    const v = headers.get(name);
+    if (v !== undefined && v !== '') names.add(name);
+  }
+  return [...names].sort();
+}
+
+export interface CanonicalParts {
+  canonicalRequest: string;
+  additionalHeaders: string[];
+}
+
+export function canonicalRequest(input: CanonicalInput, queryOmit: readonly string[] = []): CanonicalParts {
+  const headers = normalizeHeaders(input.headers);
+  const additional = effectiveAdditionalHeaders(headers, input.additionalHeaders);
+  const signed = [...headers.keys()].filter((n) => isDefaultSigned(n) || additional.includes(n)).sort();
+  const headerLines = signed.map((n) => `${n}:${headers.get(n)}\n`).join('');
+  const hashed = headers.get('x-oss-content-sha256') || UNSIGNED_PAYLOAD;
+  const text = [
+    input.method.toUpperCase(),
+    canonicalUri(input.region, input.accountId, input.bucket),
+    canonicalQuery(input.query, queryOmit),
+    headerLines,
+    additional.join(';'),
+    hashed,
+  ].join('\n');
+  return { canonicalRequest: text, additionalHeaders: additional };
+}
+
+export function scopeOf(date: string, region: string, product = DEFAULT_PRODUCT): string {
+  return `${date}/${region}/${product}/aliyun_v4_request`;
+}
+
+export function stringToSign(datetime: string, scope: string, canonical: string): string {
+  return `${ALGORITHM}\n${datetime}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+}
+
+const keyCache = new Map<string, Buffer>();
+
+/** The derived signing key; cached per (secret, date, region, product) since it changes daily. */
+export function signingKey(secret: string, date: string, region: string, product = DEFAULT_PRODUCT): Buffer {
+  const cacheKey = `${secret}\u0000${date}\u0000${region}\u0000${product}`;
+  const cached = keyCache.get(cacheKey);
+  if (cached) return cached;
+  const k1 = createHmac('sha256', `aliyun_v4${secret}`).update(date).digest();
+  const k2 = createHmac('sha256', k1).update(region).digest();
+  const k3 = createHmac('sha256', k2).update(product).digest();
+  const k4 = createHmac('sha256', k3).update('aliyun_v4_request').digest();
+  if (keyCache.size > 256) keyCache.clear();
+  keyCache.set(cacheKey, k4);
+  return k4;
+}
+
+export function hmacHex(key: Buffer, text: string): string {
+  return createHmac('sha256', key).update(text).digest('hex');
+}
+
+/** `20231216T162057Z` */
+export function formatDateTime(t: Date): string {
+  return t.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+export function parseDateTime(s: string): Date | null {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+  if (!m) return null;
+  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export interface SignOptions {
+  region: string;
+  accountId: string;
+  bucket?: string;
+  method: string;
+  query: string;
+  /** Headers already on the request (Content-Type, Content-MD5, …). Not modified. */
+  headers: HeaderInput;
+  credentials: Credentials;
+  time?: Date;
+  additionalHeaders?: readonly string[];
+  product?: string;
+}
+
+export interface SignResult {
+  /** Headers to add to the request: x-oss-date, Date, x-oss-content-sha256, [x-oss-security-token], Authorization. */
+  headers: Record<string, string>;
+  canonicalRequest: string;
+  stringToSign: string;
+  signature: string;
+}
+
+/** Header authentication (spec §9.1). */
+export function signRequest(o: SignOptions): SignResult {
+  const t = o.time ?? new Date();
+  const datetime = formatDateTime(t);
+  const date = datetime.slice(0, 8);
+  const product = o.product ?? DEFAULT_PRODUCT;
+  const added: Record<string, string> = {
+    'x-oss-date': datetime,
+    Date: t.toUTCString(),
+    'x-oss-content-sha256': UNSIGNED_PAYLOAD,
+  };
+  if (o.credentials.securityToken) added['x-oss-security-token'] = o.credentials.securityToken;
+  const all: Array<[string, string]> = [...normalizeHeaders(o.headers).entries()];
+  for (const [k, v] of Object.entries(added)) {
+    const lk = k.toLowerCase();
+    const i = all.findIndex(([n]) => n === lk);
+    if (i >= 0) all.splice(i, 1);
+    all.push([lk, v]);
+  }
+  const { canonicalRequest: canonical, additionalHeaders } = canonicalRequest({
+    method: o.method, region: o.region, accountId: o.accountId, bucket: o.bucket, query: o.query,
+    headers: all, additionalHeaders: o.additionalHeaders, product,
+  });
+  const scope = scopeOf(date, o.region, product);
+  const sts = stringToSign(datetime, scope, canonical);
+  const signature = hmacHex(signingKey(o.credentials.accessKeySecret, date, o.region, product), sts);
+  const extra = additionalHeaders.length ? `,AdditionalHeaders=${additionalHeaders.join(';')}` : '';
+  added.Authorization = `${ALGORITHM} Credential=${o.credentials.accessKeyId}/${scope}${extra},Signature=${signature}`;
+  return { headers: added, canonicalRequest: canonical, stringToSign: sts, signature };
+}
+
+export interface PresignOptions extends Omit<SignOptions, 'time'> {
+  time?: Date;
+  expiresSeconds: number;
+}
+
+/** Query (presigned URL) authentication (spec §9.2). Returns the full query string to send. */
+export function presignQuery(o: PresignOptions): { query: string; signature: string; canonicalRequest: string; stringToSign: string } {
+  const t = o.time ?? new Date();
+  const datetime = formatDateTime(t);
+  const date = datetime.slice(0, 8);
+  const product = o.product ?? DEFAULT_PRODUCT;
+  const scope = scopeOf(date, o.region, product);
+  const headers = normalizeHeaders(o.headers);
+  const additional = effectiveAdditionalHeaders(headers, o.additionalHeaders);
+  const params: Array<[string, string]> = [
+    ['x-oss-signature-version', ALGORITHM],
+    ['x-oss-date', datetime],
+    ['x-oss-expires', String(o.expiresSeconds)],
+    ['x-oss-credential', encodeURIComponent(`${o.credentials.accessKeyId}/${scope}`)],
+  ];
+  if (o.credentials.securityToken) params.push(['x-oss-security-token', encodeURIComponent(o.credentials.securityToken)]);
+  if (additional.length) params.push(['x-oss-additional-headers', encodeURIComponent(additional.join(';'))]);
+  const query = [o.query, ...params.map(([k, v]) => `${k}=${v}`)].filter(Boolean).join('&');
+  const { canonicalRequest: canonical } = canonicalRequest({ ...o, query, headers: [...headers.entries()], additionalHeaders: additional, product });
+  const sts = stringToSign(datetime, scope, canonical);
+  const signature = hmacHex(signingKey(o.credentials.accessKeySecret, date, o.region, product), sts);
+  return { query: `${query}&x-oss-signature=${signature}`, signature, canonicalRequest: canonical, stringToSign: sts };
+}
+
+export interface ParsedAuthorization {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  product: string;
+  additionalHeaders: string[];
+  signature: string;
+}
+
+/** Parses `OSS4-HMAC-SHA256 Credential=ak/date/region/product/aliyun_v4_request[,AdditionalHeaders=a;b],Signature=hex`; whitespace after commas tolerated. */
+export function parseAuthorization(header: string): ParsedAuthorization | null {
+  const h = header.trim();
+  if (!h.startsWith(`${ALGORITHM} `)) return null;
+  const fields = new Map<string, string>();
+  for (const part of h.slice(ALGORITHM.length + 1).split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) return null;
+    fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  const cred = fields.get('Credential');
+  const signature = fields.get('Signature');
+  if (!cred || !signature) return null;
+  return parseCredential(cred, signature, fields.get('AdditionalHeaders'));
+}
+
+function parseCredential(cred: string, signature: string, additional: string | undefined): ParsedAuthorization | null {
+  const parts = cred.split('/');
+  if (parts.length !== 5 || parts[4] !== 'aliyun_v4_request' || !parts[0]) return null;
+  if (!/^[0-9a-f]{64}$/.test(signature)) return null;
+  return {
+    accessKeyId: parts[0], date: parts[1]!, region: parts[2]!, product: parts[3]!,
+    additionalHeaders: additional ? additional.split(';').map((s) => s.trim().toLowerCase()).filter(Boolean) : [],
+    signature,
+  };
+}
+
+export type VerifyFailure =
+  | 'AccessDenied' | 'InvalidAccessKeyId' | 'SignatureDoesNotMatch' | 'RequestTimeTooSkewed';
+
+export type VerifyResult =
+  | { ok: true; accessKeyId: string; securityToken?: string; mode: 'header' | 'query' }
+  | { ok: false; code: VerifyFailure; detail: string; accessKeyId?: string };
+
+export interface VerifyInput {
+  method: string;
+  /** Raw query string as received, without '?'. */
+  query: string;
+  headers: HeaderInput;
+  region: string;
+  accountId: string;
+  bucket?: string;
+  lookupSecret: (accessKeyId: string) => string | undefined;
+  now?: Date;
+  skewMs?: number;
+}
+
+function safeEqualHex(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/** Verifies header or query authentication. Order: presence → form → key → time → scope → signature. */
+export function verifyRequest(v: VerifyInput): VerifyResult {
+  const headers = normalizeHeaders(v.headers);
+  const now = v.now ?? new Date();
+  const skewMs = v.skewMs ?? 15 * 60 * 1000;
+  const auth = headers.get('authorization');
+  const queryMap = new Map<string, string>();
+  for (const item of v.query.split('&')) {
+    const eq = item.indexOf('=');
+    if (eq > 0) queryMap.set(item.slice(0, eq), item.slice(eq + 1));
+  }
+  const isQuery = !auth && queryMap.has('x-oss-signature');
+  if (!auth && !isQuery) return { ok: false, code: 'AccessDenied', detail: 'no Authorization header and no query signature' };
+
+  let parsed: ParsedAuthorization | null;
+  let datetime: string | undefined;
+  if (isQuery) {
+    if (safeDecode(queryMap.get('x-oss-signature-version') ?? '') !== ALGORITHM) return { ok: false, code: 'AccessDenied', detail: 'unsupported x-oss-signature-version' };
+    const cred = safeDecode(queryMap.get('x-oss-credential') ?? '');
+    const addl = safeDecode(queryMap.get('x-oss-additional-headers') ?? '') || undefined;
+    parsed = parseCredential(cred, queryMap.get('x-oss-signature') ?? '', addl);
+    datetime = queryMap.get('x-oss-date');
+  } else {
+    parsed = parseAuthorization(auth!);
+    datetime = headers.get('x-oss-date');
+  }
+  if (!parsed) return { ok: false, code: 'AccessDenied', detail: 'the Authorization value is not a well-formed OSS4-HMAC-SHA256 credential' };
+  const secret = v.lookupSecret(parsed.accessKeyId);
+  if (secret === undefined) return { ok: false, code: 'InvalidAccessKeyId', detail: 'unknown AccessKeyId', accessKeyId: parsed.accessKeyId };
+  const signedAt = datetime ? parseDateTime(datetime) : null;
+  if (!signedAt) return { ok: false, code: 'AccessDenied', detail: 'x-oss-date is missing or not in YYYYMMDDTHHMMSSZ form', accessKeyId: parsed.accessKeyId };
+  if (isQuery) {
+    const expires = Number(queryMap.get('x-oss-expires'));
+    if (!Number.isInteger(expires) || expires < 1 || expires > 604800) return { ok: false, code: 'AccessDenied', detail: 'x-oss-expires must be 1..604800', accessKeyId: parsed.accessKeyId };
+    if (now.getTime() > signedAt.getTime() + expires * 1000) return { ok: false, code: 'AccessDenied', detail: 'the presigned URL has expired', accessKeyId: parsed.accessKeyId };
+    if (signedAt.getTime() - now.getTime() > skewMs) return { ok: false, code: 'RequestTimeTooSkewed', detail: 'x-oss-date is in the future', accessKeyId: parsed.accessKeyId };
+  } else if (Math.abs(now.getTime() - signedAt.getTime()) > skewMs) {
+    return { ok: false, code: 'RequestTimeTooSkewed', detail: 'x-oss-date is more than 15 minutes from server time', accessKeyId: parsed.accessKeyId };
+  }
+  if (parsed.date !== datetime!.slice(0, 8)) return { ok: false, code: 'SignatureDoesNotMatch', detail: 'credential scope date differs from x-oss-date', accessKeyId: parsed.accessKeyId };
+  if (parsed.region !== v.region) return { ok: false, code: 'SignatureDoesNotMatch', detail: `credential scope region '${parsed.region}' differs from '${v.region}'`, accessKeyId: parsed.accessKeyId };
+  const { canonicalRequest: canonical } = canonicalRequest({
+    method: v.method, region: v.region, accountId: v.accountId, bucket: v.bucket, query: v.query,
+    headers: [...headers.entries()].filter(([n]) => n !== 'authorization'),
+    additionalHeaders: parsed.additionalHeaders, product: parsed.product,
+  }, isQuery ? ['x-oss-signature'] : []);
+  const sts = stringToSign(datetime!, scopeOf(parsed.date, parsed.region, parsed.product), canonical);
+  const expected = hmacHex(signingKey(secret, parsed.date, parsed.region, parsed.product), sts);
+  if (!safeEqualHex(expected, parsed.signature)) return { ok: false, code: 'SignatureDoesNotMatch', detail: 'the signature does not match', accessKeyId: parsed.accessKeyId };
+  const token = isQuery ? safeDecode(queryMap.get('x-oss-security-token') ?? '') || undefined : headers.get('x-oss-security-token');
+  return { ok: true, accessKeyId: parsed.accessKeyId, securityToken: token, mode: isQuery ? 'query' : 'header' };
+}
+
+function safeDecode(s: string): string {
+  try { return decodeURIComponent(s); } catch { return s; }
+}
