@@ -1,0 +1,32 @@
+// The `ovc` command: run, serve, pact, report (DESIGN.md, CLI contract).
+import { Command, CommanderError } from 'commander';
+import { serveCommand } from './serve.ts';
+
+export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const;
+
+/** Thrown by commands for bad input or an unusable target: printed as one sentence, exit 2. */
+export class UsageError extends Error {}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode: number = EXIT.conformant;
+  const program = new Command('ovc')
+    .description('Conformance and contract suite for OSS Vectors DeleteVectorIndex')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const setExit = (code: number): void => { exitCode = code; };
+  program.addCommand(serveCommand(setExit));
+  try {
+    await program.parseAsync([...argv]);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return EXIT.conformant;
+      return EXIT.couldNotRun;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`ovc: ${e.message}\n`);
+      return EXIT.couldNotRun;
+    }
+    throw e;
+  }
+  return exitCode;
+}

@@ -1,0 +1,54 @@
+// The result model: one CaseResult per case, the record of a results.jsonl line (DESIGN.md).
+
+export type Outcome = 'pass' | 'fail' | 'skip' | 'error';
+
+export interface ObservedResponse {
+  status: number;
+  code: string | null;
+  requestId: string | null;
+}
+
+/** A redacted HTTP exchange kept for failing cases (HAR, HTML report, curl replay). */
+export interface Exchange {
+  request: { method: string; url: string; headers: Record<string, string>; body: string; bodyEncoding?: 'utf8' | 'base64' };
+  response: { status: number; headers: Record<string, string>; body: string; bodyEncoding?: 'utf8' | 'base64' } | null;
+  startedAt: string;
+  durationMs: number;
+}
+
+export interface CaseResult {
+  /** `delete-vector-index/<response key>/<behaviour>[#n]`: stable across runs with the same seed. */
+  id: string;
+  /** Label of the documented response (row of the matrix), e.g. `404 NoSuchVectorIndex`, or `lifecycle model`. */
+  response: string;
+  outcome: Outcome;
+  expected: { status: number; code: string | null; codes?: string[] } | null;
+  actual: ObservedResponse | null;
+  labels: string[];
+  reason: string | null;
+  seed: number;
+  durationMs: number;
+  /** Documentation sentence the case enforces. */
+  cites?: string;
+  /** True when the expectation rests on a spec §12 unknown (asserted only under --strict). */
+  unknown?: boolean;
+  /** Which code the target chose where several were allowed (observed precedence). */
+  precedence?: string;
+  /** Replay command and curl line, for failing cases. */
+  replay?: string;
+  curl?: string;
+  exchange?: Exchange;
+  /** Set by a baseline: the deviation is known for this target. */
+  baseline?: { reason: string; link?: string };
+  target?: string;
+}
+
+export interface RunSummary {
+  target: string;
+  startedAt: string;
+  finishedAt: string;
+  seed: number;
+  strict: boolean;
+  counts: Record<Outcome, number>;
+  cleanup: { deleted: number; failures: string[] };
+}
