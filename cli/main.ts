@@ -1,11 +1,14 @@
 // The `ovc` command: run, serve, pact, report (DESIGN.md, CLI contract).
 import { Command, CommanderError } from 'commander';
+import { UsageError } from './errors.ts';
+import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
+import { signCommand } from './sign.ts';
+
+export { UsageError };
 
 export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const;
 
-/** Thrown by commands for bad input or an unusable target: printed as one sentence, exit 2. */
-export class UsageError extends Error {}
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = EXIT.conformant;
@@ -14,7 +17,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const setExit = (code: number): void => { exitCode = code; };
+  program.addCommand(runCommand(setExit));
   program.addCommand(serveCommand(setExit));
+  program.addCommand(signCommand());
   try {
     await program.parseAsync([...argv]);
   } catch (e) {

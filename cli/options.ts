@@ -1,0 +1,57 @@
+// Flag parsers: each turns a bad value into a UsageError with one clear sentence.
+import { existsSync } from 'node:fs';
+import { isValidBucketName } from '../contracts/limits.ts';
+import { UsageError } from './errors.ts';
+
+export function intFlag(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    if (!/^-?\d+$/.test(v.trim())) throw new UsageError(`--${name} must be a whole number, got '${v}'.`);
+    const n = Number(v);
+    if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}.`);
+    return n;
+  };
+}
+
+export function urlFlag(name: string) {
+  return (v: string): string => {
+    let u: URL;
+    try { u = new URL(v); } catch { throw new UsageError(`--${name} must be an http(s) URL, got '${v}'.`); }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--${name} must be an http(s) URL, got '${v}'.`);
+    return v.replace(/\/+$/, '');
+  };
+}
+
+export function choiceFlag<T extends string>(name: string, choices: readonly T[]) {
+  return (v: string): T => {
+    if (!(choices as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got '${v}'.`);
+    return v as T;
+  };
+}
+
+export function bucketFlag(v: string): string {
+  if (!isValidBucketName(v)) throw new UsageError(`--bucket must be 3–32 characters of a-z, 0-9 and '-', not starting or ending with '-', got '${v}'.`);
+  return v;
+}
+
+export function accountIdFlag(v: string): string {
+  if (!/^\d{1,32}$/.test(v)) throw new UsageError(`--account-id must be the numeric account id, got '${v}'.`);
+  return v;
+}
+
+export function regionFlag(v: string): string {
+  if (!/^[a-z0-9-]{2,40}$/.test(v) || v.startsWith('oss-')) throw new UsageError(`--region must be a plain region id such as cn-hangzhou (not oss-cn-hangzhou), got '${v}'.`);
+  return v;
+}
+
+export function shardFlag(v: string): string {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  if (!m || +m[1]! < 1 || +m[1]! > +m[2]!) throw new UsageError(`--shard must be i/n with 1 ≤ i ≤ n, got '${v}'.`);
+  return v;
+}
+
+export function existingFile(name: string) {
+  return (v: string): string => {
+    if (!existsSync(v)) throw new UsageError(`--${name}: no such file '${v}'.`);
+    return v;
+  };
+}

@@ -1,0 +1,29 @@
+// Reproduction lines for failing cases: the `ovc run` command that replays the case, and a curl
+// line whose signature is computed when it is run (`ovc sign`), so no secret is ever printed.
+import type { TargetConfig } from '../target/config.ts';
+import type { WireRequest } from '../target/client.ts';
+
+const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export function replayCommand(config: TargetConfig, tags?: string): string {
+  const parts = ['npx ovc run', `--seed ${config.seed}`, `--runs ${config.runs}`];
+  if (!config.embedded) parts.push(`--endpoint ${q(config.endpoint)}`, `--region ${config.region}`, `--bucket ${config.bucket}`, `--account-id ${config.accountId}`, `--addressing ${config.addressing}`);
+  if (config.strict) parts.push('--strict');
+  if (tags) parts.push(`--tags ${q(tags)}`);
+  return parts.join(' ');
+}
+
+const SIGNING_HEADERS = /^(authorization|x-oss-date|date|x-oss-content-sha256|x-oss-security-token|host)$/i;
+
+export function curlLine(config: TargetConfig, req: WireRequest & { url: string; sentHeaders: Record<string, string> }): string {
+  const signed = Object.keys(req.sentHeaders).some((h) => h.toLowerCase() === 'authorization');
+  const plain = Object.entries(req.sentHeaders).filter(([k]) => !SIGNING_HEADERS.test(k));
+  const parts = ['curl -sS -i', `-X ${req.method}`, q(req.url)];
+  for (const [k, v] of plain) parts.push(`-H ${q(`${k}: ${v}`)}`);
+  if (signed) {
+    const signArgs = [`--method ${req.method}`, `--region ${config.region}`, `--account-id ${config.accountId}`, `--query ${q(req.query)}`, req.bucket ? `--bucket ${req.bucket}` : '', ...plain.map(([k, v]) => `-H ${q(`${k}: ${v}`)}`)].filter(Boolean);
+    parts.push(`-H @<(npx ovc sign ${signArgs.join(' ')})`);
+  }
+  if (req.body.length > 0) parts.push(`--data-binary @<(printf %s ${q(req.body.toString('base64'))} | base64 -d)`);
+  return parts.join(' ');
+}

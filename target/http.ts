@@ -1,0 +1,74 @@
+// Raw HTTP to the target with exact bytes and headers, on a keep-alive undici pool per origin.
+// Transport errors (nothing received) are retried a bounded number of times; answers never are.
+import { Agent, request } from 'undici';
+
+export interface HttpRequest {
+  origin: string;
+  method: string;
+  /** Path and query exactly as sent. */
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-cased names; repeated values joined with ', '. */
+  headers: Record<string, string>;
+  body: Buffer;
+  durationMs: number;
+}
+
+export class TransportError extends Error {
+  constructor(message: string, readonly attempts: number, readonly causeCode?: string) {
+    super(message);
+  }
+}
+
+const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CLOSED']);
+
+let dispatcher: Agent | null = null;
+function agent(): Agent {
+  dispatcher ??= new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 10_000 });
+  return dispatcher;
+}
+
+export async function closeTransport(): Promise<void> {
+  const d = dispatcher;
+  dispatcher = null;
+  if (d) await d.close();
+}
+
+export interface SendOptions { timeoutMs?: number; retries?: number }
+
+export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpResponse> {
+  const retries = o.retries ?? 2;
+  const timeoutMs = o.timeoutMs ?? 15_000;
+  let lastErr: unknown;
+  for (let attempt = 1; attempt <= retries + 1; attempt++) {
+    const started = performance.now();
+    try {
+      const res = await request(`${req.origin}${req.path}`, {
+        method: req.method as 'POST',
+        headers: req.headers,
+        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
+        dispatcher: agent(),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const body = Buffer.from(await res.body.arrayBuffer());
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) {
+        if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+      }
+      return { status: res.statusCode, headers, body, durationMs: performance.now() - started };
+    } catch (e) {
+      lastErr = e;
+      const code = (e as { code?: string }).code ?? '';
+      if (!RETRYABLE.has(code) && !(e instanceof Error && /other side closed|socket|timeout/i.test(e.message))) break;
+      if (attempt <= retries) await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+  const code = (lastErr as { code?: string }).code;
+  throw new TransportError(`transport error on ${req.method} ${req.origin}${req.path}: ${(lastErr as Error)?.message ?? lastErr}`, retries + 1, code);
+}

@@ -1,0 +1,24 @@
+// Client of the provider-state hook (spec/provider-states.md).
+import type { StateName, StateParams } from '../contracts/provider-states.ts';
+import { send } from './http.ts';
+
+export class StateHookError extends Error {}
+
+export class StateHook {
+  constructor(readonly url: string) {}
+
+  async call(action: 'setup' | 'teardown', state: StateName, params: StateParams): Promise<Record<string, unknown>> {
+    const u = new URL(this.url);
+    const res = await send({
+      origin: u.origin, method: 'POST', path: `${u.pathname}${u.search}`,
+      headers: { 'content-type': 'application/json', host: u.host },
+      body: Buffer.from(JSON.stringify({ action, state, params })),
+    });
+    const text = res.body.toString('utf8');
+    if (res.status !== 200) throw new StateHookError(`state hook ${action} '${state}' answered ${res.status}: ${text.slice(0, 200)}`);
+    try { return JSON.parse(text || '{}') as Record<string, unknown>; } catch { return {}; }
+  }
+
+  setup(state: StateName, params: StateParams): Promise<Record<string, unknown>> { return this.call('setup', state, params); }
+  teardown(state: StateName, params: StateParams): Promise<Record<string, unknown>> { return this.call('teardown', state, params); }
+}
