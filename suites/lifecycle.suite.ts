@@ -1,0 +1,80 @@
+// The lifecycle model: random command sequences (create, put vectors, delete, get, list, recreate)
+// run against the target; every answer must equal the model's (D-DelIdx, D-PutIdx, D-GetIdx, D-ListIdx).
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { lifecycleCommands, newModel, type Answer, type LifecycleDriver } from '../generators/lifecycle.ts';
+import { codeOf, type WireResponse } from '../target/client.ts';
+import { context, createIndex, deleteIndex, runCase, verdict, vectorsFor } from './harness.ts';
+
+const ROW = 'lifecycle model';
+
+function answer(res: WireResponse): Answer {
+  return { httpStatus: res.status, code: codeOf(res) };
+}
+
+/** The driver over the target's public API; every name it creates is in the ledger. */
+function targetDriver(prefix: string): LifecycleDriver {
+  const { client } = context();
+  return {
+    async createIndex(name, dimension) { return answer(await createIndex(name, dimension)); },
+    async putVectors(name, keys, dimension) { return answer(await client.op('PutVectors', { indexName: name, vectors: vectorsFor(keys, dimension) })); },
+    async deleteIndex(name) { return answer(await deleteIndex(name)); },
+    async getIndex(name) {
+      const res = await client.op('GetVectorIndex', { indexName: name });
+      return { ...answer(res), status: (res.json as { index?: { status?: string } } | undefined)?.index?.status };
+    },
+    async listIndexNames() {
+      const names: string[] = [];
+      let nextToken: string | undefined;
+      let res: WireResponse;
+      do {
+        res = await client.op('ListVectorIndexes', { prefix, maxResults: 100, ...(nextToken ? { nextToken } : {}) });
+        if (res.status !== 200) return answer(res);
+        const page = res.json as { indexes?: Array<{ indexName: string }>; nextToken?: string };
+        names.push(...(page.indexes ?? []).map((i) => i.indexName));
+        nextToken = page.nextToken || undefined;
+      } while (nextToken);
+      return { ...answer(res), names };
+    },
+    async listVectorKeys(name) {
+      const res = await client.op('ListVectors', { indexName: name, maxResults: 1000 });
+      return { ...answer(res), keys: (res.json as { vectors?: Array<{ key: string }> } | undefined)?.vectors?.map((v) => v.key) };
+    },
+  };
+}
+
+describe(ROW, () => {
+  it('random command sequences agree with the model', { tags: ['lifecycle', 'property'] }, async (t) => {
+    const c = context();
+    const sequences = Math.max(5, Math.min(50, Math.round(c.config.runs / 25)));
+    const results = [];
+    for (let i = 0; i < sequences; i++) {
+      // Each sequence gets its own name pool, so sequences never see each other's indexes.
+      const prefix = `${c.config.prefix}l${i.toString(36)}`;
+      const seed = c.config.seed + i;
+      results.push(await runCase({
+        id: `delete-vector-index/lifecycle/sequence#${i}`, response: ROW, labels: [], expected: null, tags: 'lifecycle',
+        cites: 'D-DelIdx: an index deleted with all its vectors is gone (404, unlisted) and its name is reusable, empty.',
+      }, async (check) => {
+        const driver = targetDriver(prefix);
+        const out = await fc.check(
+          fc.asyncProperty(lifecycleCommands({ prefix, maxCommands: 12 }), async (cmds) => {
+            try {
+              await fc.asyncModelRun(() => ({ model: newModel(), real: driver }), cmds);
+            } finally {
+              // Leave nothing behind between runs of the property: shrinking replays sequences on a clean slate.
+              const left = await driver.listIndexNames();
+              for (const name of left.names ?? []) if (name.startsWith(prefix)) await deleteIndex(name);
+            }
+          }),
+          { seed, numRuns: 1, endOnFailure: false },
+        );
+        if (out.failed) {
+          const cex = out.counterexample?.[0];
+          check.that(false, `a command sequence disagreed with the model: ${String(cex)} — ${String((out.errorInstance as Error | undefined)?.message ?? out.error)}`);
+        }
+      }));
+    }
+    verdict(results, t.skip);
+  });
+});
