@@ -1,0 +1,114 @@
+// `ovc serve`: runs the reference emulator until SIGINT/SIGTERM.
+import { isIP } from 'node:net';
+import { Command, Option } from 'commander';
+import { isValidBucketName } from '../contracts/limits.ts';
+import { PROVIDER_STATE_PATH } from '../contracts/provider-states.ts';
+import { defaultIdentities, FAULT_NAMES, FAULT_PROFILES, isFaultName, startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/index.ts';
+import { DEFAULT_ACCESS_KEY_SECRET } from '../emulator/options.ts';
+import { UsageError } from './errors.ts';
+
+interface ServeFlags {
+  host: string;
+  port: string;
+  region: string;
+  accountId: string;
+  bucket?: string[];
+  stateHook?: boolean;
+  fault?: string;
+  creatingMs: string;
+  deletingMs: string;
+  clientLog?: string;
+}
+
+function integerFlag(name: string, value: string, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`${name} must be an integer in 0..${max}, got '${value}'`);
+  return Number(value);
+}
+
+function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
+}
+
+/** Checks the flags and turns them into emulator options. */
+export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): EmulatorOptions {
+  const port = integerFlag('--port', flags.port, 65535);
+  const creatingMs = integerFlag('--creating-ms', flags.creatingMs, 86_400_000);
+  const deletingMs = integerFlag('--deleting-ms', flags.deletingMs, 86_400_000);
+  if (flags.fault !== undefined && !isFaultName(flags.fault)) {
+    throw new UsageError(`unknown fault profile '${flags.fault}'; valid names: ${FAULT_NAMES.join(', ')}`);
+  }
+  if (!/^\d+$/.test(flags.accountId)) throw new UsageError(`--account-id must be digits, got '${flags.accountId}'`);
+  if (!/^[a-z0-9-]+$/.test(flags.region)) throw new UsageError(`--region must be a region id such as cn-hangzhou, got '${flags.region}'`);
+  const buckets = flags.bucket?.length ? [...new Set(flags.bucket)] : undefined;
+  for (const b of buckets ?? []) if (!isValidBucketName(b)) throw new UsageError(`--bucket '${b}' is not a valid vector bucket name (3-32 of a-z, 0-9, -)`);
+  // The hook is unsigned and can wipe data: only on by default where nobody else can reach it.
+  const stateHook = flags.stateHook ?? isLoopback(flags.host);
+  return {
+    host: flags.host, port, region: flags.region, accountId: flags.accountId, buckets, stateHook,
+    fault: flags.fault ?? null, creatingMs, deletingMs, clientLog: flags.clientLog ?? null,
+    identities: defaultIdentities(env),
+  };
+}
+
+/** The banner: where to connect and with which key; the secret only when it is the built-in test secret. */
+export function describeServer(em: RunningEmulator, fault: string | null, env: NodeJS.ProcessEnv = process.env): string {
+  const wildcard = em.host === '0.0.0.0' || em.host === '::';
+  const shownHost = wildcard ? '127.0.0.1' : em.host.includes(':') ? `[${em.host}]` : em.host;
+  const base = `http://${shownHost}:${em.port}`;
+  const [main, ...others] = em.identities;
+  const secretIsBuiltIn = !env.OSS_ACCESS_KEY_SECRET && main?.accessKeySecret === DEFAULT_ACCESS_KEY_SECRET;
+  const lines = [
+    'OSS Vectors emulator (ovc serve) listening',
+    `  endpoint (path-style):     ${base}`,
+    ...em.buckets.map((b) => `  endpoint (virtual-hosted): http://${b}-${em.accountId}.localhost:${em.port}`),
+    `  region:                    ${em.region}`,
+    `  account id:                ${em.accountId}`,
+    `  buckets:                   ${em.buckets.join(', ') || '(none)'}`,
+    `  access key id:             ${main?.accessKeyId ?? '(none)'}${secretIsBuiltIn ? `  (secret: ${DEFAULT_ACCESS_KEY_SECRET})` : ''}`,
+    ...others.map((i) => `  restricted key id:         ${i.accessKeyId}  (denied: ${(i.deniedActions ?? []).join(', ') || 'nothing'})`),
+    `  state hook:                ${em.stateHookUrl ? `on (POST ${base}${PROVIDER_STATE_PATH})` : 'off'}`,
+  ];
+  if (fault) lines.push(`  FAULT PROFILE:             ${fault}: ${FAULT_PROFILES[fault as keyof typeof FAULT_PROFILES].description}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (s: NodeJS.Signals): void => {
+      process.off('SIGINT', on).off('SIGTERM', on);
+      resolve(s);
+    };
+    process.on('SIGINT', on).on('SIGTERM', on);
+  });
+}
+
+export function serveCommand(setExit: (code: number) => void): Command {
+  return new Command('serve')
+    .description('Run the reference OSS Vectors emulator (stateful, strict, with the provider-state hook)')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = a free port)', '0')
+    .option('--region <region>', 'region id used in signatures and ARNs', 'cn-hangzhou')
+    .option('--account-id <id>', 'account id (part of the virtual-hosted host and of the ARN)', '1234567890')
+    .option('--bucket <name>', 'a bucket that exists at start (repeatable; default ovc-conformance)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--state-hook', `serve the provider-state hook at POST ${PROVIDER_STATE_PATH} (default: on for loopback hosts)`)
+    .option('--no-state-hook', 'do not serve the provider-state hook')
+    .addOption(new Option('--fault <name>', 'run with one deliberate deviation (for self-tests)'))
+    .option('--creating-ms <ms>', "how long a new index stays 'creating'", '0')
+    .option('--deleting-ms <ms>', "how long a deleted index stays 'deleting'", '0')
+    .option('--client-log <file>', 'append one JSON line per request saying what the client did differently from the SDKs')
+    .action(async (flags: ServeFlags) => {
+      const options = serveOptions(flags);
+      let em: RunningEmulator;
+      try {
+        em = await startEmulator(options);
+      } catch (e) {
+        throw new UsageError(`cannot listen on ${flags.host}:${flags.port}: ${(e as Error).message}`);
+      }
+      process.stdout.write(describeServer(em, options.fault ?? null));
+      const signal = await untilSignal();
+      process.stdout.write(`received ${signal}, stopping\n`);
+      await em.close();
+      setExit(0);
+    });
+}

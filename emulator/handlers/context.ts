@@ -1,0 +1,37 @@
+// What an operation handler receives and returns. Handlers are synchronous (one fault profile
+// excepted): all checks and the mutation they guard run without yielding to other requests.
+import type { IncomingHttpHeaders } from 'node:http';
+import { ApiError } from '../errors.ts';
+import type { FaultName } from '../faults.ts';
+import type { ResolvedOptions } from '../options.ts';
+import type { QueryParam } from '../request.ts';
+import type { Bucket, Store } from '../store.ts';
+
+export interface OpContext {
+  store: Store;
+  options: ResolvedOptions;
+  now: Date;
+  /** The bucket named by the address (undefined for service-level requests). */
+  bucketName: string | undefined;
+  body: Buffer;
+  query: readonly QueryParam[];
+  headers: IncomingHttpHeaders;
+  fault: FaultName | null;
+}
+
+export interface OpResult {
+  status: number;
+  /** A JSON body; absent means an empty body with Content-Length 0. */
+  json?: unknown;
+  headers?: Record<string, string>;
+  /** Fault `body-on-204` only: a body to force onto a 204 response. */
+  bodyOn204?: unknown;
+}
+
+export type OpHandler = (ctx: OpContext) => OpResult | Promise<OpResult>;
+
+export function requireBucket(ctx: OpContext): Bucket {
+  const bucket = ctx.store.bucket(ctx.bucketName);
+  if (!bucket) throw new ApiError('NoSuchBucket', `bucket '${ctx.bucketName}' does not exist`, ctx.bucketName);
+  return bucket;
+}

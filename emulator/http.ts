@@ -1,0 +1,85 @@
+// Response writing: the common headers every response carries, JSON and empty successes, and the
+// error envelope (spec §6). Fault profiles that change the wire form of responses are applied here.
+import type { ServerResponse } from 'node:http';
+import { ecFor, encodeError, JSON_CONTENT_TYPE, type ErrorBody } from '../protocol/envelope.ts';
+import { ApiError, messageOf } from './errors.ts';
+import type { FaultName } from './faults.ts';
+
+export interface ReplyContext {
+  requestId: string;
+  /** The Host the client addressed, echoed as HostId (spec §12 U23). */
+  hostId: string;
+  fault: FaultName | null;
+  now: Date;
+}
+
+export interface RenderedError {
+  status: number;
+  code: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function xmlEscape(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Status, headers and body of an error response. */
+export function renderError(err: ApiError, ctx: ReplyContext): RenderedError {
+  const code = ctx.fault === 'wrong-error-code' && err.code === 'NoSuchVectorIndex' ? 'NoSuchIndex' : err.code;
+  const ec = ecFor(code);
+  const fields: ErrorBody = { Code: code, Message: messageOf(err.code), RequestId: ctx.requestId, HostId: ctx.hostId, EC: ec };
+  if (err.concernsBucket && err.bucketName !== undefined) fields.BucketName = err.bucketName;
+  let body: string;
+  let contentType: string;
+  if (ctx.fault === 'xml-errors') {
+    const inner = Object.entries(fields).map(([k, v]) => `  <${k}>${xmlEscape(String(v))}</${k}>\n`).join('');
+    body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n${inner}</Error>\n`;
+    contentType = 'application/xml';
+  } else {
+    body = encodeError(fields);
+    contentType = ctx.fault === 'json-charset' ? 'application/json; charset=utf-8' : JSON_CONTENT_TYPE;
+  }
+  return {
+    status: err.status, code,
+    headers: { 'Content-Type': contentType, 'x-oss-ec': ec, 'x-oss-server-time': String(ctx.now.getTime()) },
+    body,
+  };
+}
+
+/** Headers of every response: request id, Date (from the emulator clock), Server. */
+export function commonHeaders(ctx: ReplyContext): Record<string, string> {
+  const h: Record<string, string> = { Date: ctx.now.toUTCString(), Server: 'AliyunOSS' };
+  if (ctx.fault !== 'missing-request-id') h['x-oss-request-id'] = ctx.requestId;
+  return h;
+}
+
+function write(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer | null): void {
+  if (res.headersSent || res.destroyed) return;
+  const bytes = body === null ? null : typeof body === 'string' ? Buffer.from(body) : body;
+  res.writeHead(status, { ...headers, 'Content-Length': String(bytes ? bytes.length : 0) });
+  res.end(bytes ?? undefined);
+}
+
+export function sendEmpty(res: ServerResponse, ctx: ReplyContext, status: number, extra: Record<string, string> = {}): void {
+  write(res, status, { ...commonHeaders(ctx), ...extra }, null);
+}
+
+export function sendJson(res: ServerResponse, ctx: ReplyContext, status: number, value: unknown, extra: Record<string, string> = {}): void {
+  write(res, status, { ...commonHeaders(ctx), 'Content-Type': JSON_CONTENT_TYPE, ...extra }, JSON.stringify(value));
+}
+
+export function sendError(res: ServerResponse, ctx: ReplyContext, err: ApiError, extra: Record<string, string> = {}): RenderedError {
+  const r = renderError(err, ctx);
+  write(res, r.status, { ...commonHeaders(ctx), ...r.headers, ...extra }, r.body);
+  return r;
+}
+
+const REASONS: Record<number, string> = { 200: 'OK', 204: 'No Content', 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+
+/** A complete HTTP/1.1 response as text, for sockets that no longer have a ServerResponse (client errors, the body-on-204 fault). */
+export function rawResponse(status: number, headers: Record<string, string>, body: string): string {
+  const lines = [`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}`];
+  for (const [k, v] of Object.entries({ ...headers, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' })) lines.push(`${k}: ${v}`);
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}

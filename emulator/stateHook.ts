@@ -1,0 +1,131 @@
+// The provider-state hook (spec/provider-states.md, protocol v1): POST /_ovc/provider-states sets
+// up or tears down the states the public API cannot produce on demand. Unsigned by design.
+import { INDEX_STATES, isValidBucketName, isValidIndexName, LIMITS, type DistanceMetric, type IndexState } from '../contracts/limits.ts';
+import { STATE_DEFAULTS, STATES } from '../contracts/provider-states.ts';
+import { isObject, type JsonObject } from './params.ts';
+import type { Store } from './store.ts';
+import { fillDeterministic } from './vectorData.ts';
+
+export interface HookAnswer {
+  status: number;
+  json: Record<string, unknown>;
+}
+
+/** Upper bound of `vectorCount`, so one call cannot exhaust memory by accident. */
+export const MAX_STATE_VECTORS = 2_000_000;
+
+class BadParams extends Error {}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export class StateHook {
+  /** Buckets created by 'a vector bucket exists', which its teardown may delete again. */
+  private readonly createdBuckets = new Set<string>();
+
+  constructor(private readonly store: Store, private readonly defaultBucket: string | undefined) {}
+
+  handle(body: Buffer): HookAnswer {
+    let req: unknown;
+    try { req = JSON.parse(strictUtf8.decode(body)); } catch { return bad('the body must be a JSON object {"action","state","params"}'); }
+    if (!isObject(req)) return bad('the body must be a JSON object {"action","state","params"}');
+    const action = req.action ?? 'setup';
+    if (action !== 'setup' && action !== 'teardown') return bad("action must be 'setup' or 'teardown'");
+    const params = req.params ?? {};
+    if (!isObject(params)) return bad('params must be an object');
+    try {
+      switch (req.state) {
+        case STATES.bucketExists: return ok(this.bucketExists(action, params));
+        case STATES.noBucket: return ok(this.noBucket(action, params));
+        case STATES.indexExists: return ok(this.indexExists(action, params));
+        case STATES.noIndex: return ok(this.noIndex(action, params));
+        default: return bad(`unknown state ${JSON.stringify(req.state)}; known: ${Object.values(STATES).join(', ')}`);
+      }
+    } catch (e) {
+      if (e instanceof BadParams) return bad(e.message);
+      throw e;
+    }
+  }
+
+  private bucketParam(p: JsonObject): string {
+    const b = p.bucket ?? this.defaultBucket;
+    if (!isValidBucketName(b)) throw new BadParams('params.bucket must be a valid vector bucket name');
+    return b;
+  }
+
+  private indexParam(p: JsonObject): string {
+    if (!isValidIndexName(p.indexName)) throw new BadParams('params.indexName must be 1-63 letters and digits, starting with a letter');
+    return p.indexName;
+  }
+
+  private bucketExists(action: string, p: JsonObject): JsonObject {
+    const bucket = this.bucketParam(p);
+    if (action === 'teardown') {
+      if (this.createdBuckets.delete(bucket)) this.store.deleteBucket(bucket);
+      return {};
+    }
+    if (!this.store.bucket(bucket)) {
+      this.store.createBucket(bucket);
+      this.createdBuckets.add(bucket);
+    }
+    return { bucket };
+  }
+
+  private noBucket(action: string, p: JsonObject): JsonObject {
+    const bucket = this.bucketParam(p);
+    if (action === 'setup') {
+      this.store.deleteBucket(bucket);
+      this.createdBuckets.delete(bucket);
+    }
+    return action === 'setup' ? { bucket } : {};
+  }
+
+  private indexExists(action: string, p: JsonObject): JsonObject {
+    const bucketName = this.bucketParam(p);
+    const indexName = this.indexParam(p);
+    if (action === 'teardown') {
+      const b = this.store.bucket(bucketName);
+      const i = b?.indexes.get(indexName);
+      if (b && i) this.store.removeIndex(b, i);
+      return {};
+    }
+    const status = (p.status ?? STATE_DEFAULTS.status) as IndexState;
+    if (!INDEX_STATES.includes(status)) throw new BadParams(`params.status must be one of ${INDEX_STATES.join(', ')}`);
+    const dimension = p.dimension ?? STATE_DEFAULTS.dimension;
+    if (typeof dimension !== 'number' || !Number.isInteger(dimension) || dimension < LIMITS.dimensionMin || dimension > LIMITS.dimensionMax) {
+      throw new BadParams(`params.dimension must be an integer in ${LIMITS.dimensionMin}..${LIMITS.dimensionMax}`);
+    }
+    const distanceMetric = (p.distanceMetric ?? STATE_DEFAULTS.distanceMetric) as DistanceMetric;
+    if (!LIMITS.distanceMetrics.includes(distanceMetric)) throw new BadParams(`params.distanceMetric must be one of ${LIMITS.distanceMetrics.join(', ')}`);
+    const vectorCount = p.vectorCount ?? STATE_DEFAULTS.vectorCount;
+    if (typeof vectorCount !== 'number' || !Number.isInteger(vectorCount) || vectorCount < 0 || vectorCount > MAX_STATE_VECTORS) {
+      throw new BadParams(`params.vectorCount must be an integer in 0..${MAX_STATE_VECTORS}`);
+    }
+    // A bucket named here that does not exist yet is created (and kept: the teardown removes the index only).
+    const bucket = this.store.bucket(bucketName) ?? this.store.createBucket(bucketName);
+    const old = bucket.indexes.get(indexName);
+    if (old) this.store.removeIndex(bucket, old);
+    // Held: a 'creating' or 'deleting' index stays so until teardown (no timer).
+    const index = this.store.createIndex(bucket, { name: indexName, dimension, distanceMetric }, { status, hold: true });
+    fillDeterministic(index.vectors, vectorCount);
+    return { bucket: bucketName, indexName, status, dimension, distanceMetric, vectorCount };
+  }
+
+  private noIndex(action: string, p: JsonObject): JsonObject {
+    const bucketName = this.bucketParam(p);
+    const indexName = this.indexParam(p);
+    if (action === 'setup') {
+      const b = this.store.bucket(bucketName);
+      const i = b?.indexes.get(indexName);
+      if (b && i) this.store.removeIndex(b, i);
+    }
+    return action === 'setup' ? { bucket: bucketName, indexName } : {};
+  }
+}
+
+function ok(json: JsonObject): HookAnswer {
+  return { status: 200, json };
+}
+
+function bad(error: string): HookAnswer {
+  return { status: 400, json: { error } };
+}
