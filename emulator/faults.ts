@@ -63,7 +63,7 @@ export const FAULT_PROFILES = {
     breaks: 'deleting an index that does not exist is 404 NoSuchVectorIndex (D-DelIdx)',
   },
   'concurrent-deletes-succeed': {
-    description: 'DeleteVectorIndex waits a tick between its existence check and the removal, so parallel deletes of one index all answer 204',
+    description: 'DeleteVectorIndex waits 25 ms between its existence check and the removal, so parallel deletes of one index all answer 204',
     breaks: 'deletes of one index are linearizable: exactly one of many parallel deletes succeeds, the rest are 404',
   },
 } as const satisfies Record<string, { description: string; breaks: string }>;

@@ -5,6 +5,9 @@ import { isObject, optionalInteger, optionalString, parseJsonBody, requireIndexN
 import type { Bucket, IndexSpec, VectorIndex } from '../store.ts';
 import { requireBucket, type OpContext, type OpResult } from './context.ts';
 
+/** Fault `concurrent-deletes-succeed`: how long the faulty delete waits between its check and the removal. */
+const CHECK_TO_REMOVE_GAP_MS = 25;
+
 /** The index object of GetVectorIndex and ListVectorIndexes (spec §3.6). */
 export function indexView(bucket: Bucket, index: VectorIndex): Record<string, unknown> {
   const view: Record<string, unknown> = {
@@ -100,10 +103,11 @@ export function deleteVectorIndex(ctx: OpContext): OpResult | Promise<OpResult> 
   }
   if (ctx.fault === 'concurrent-deletes-succeed') {
     // Deliberately not linearizable: other requests run between the check above and the removal.
-    return new Promise((resolve) => setImmediate(() => {
+    // One event-loop turn is too short for parallel requests to overlap reliably, hence a timer.
+    return new Promise((resolve) => setTimeout(() => {
       ctx.store.deleteIndex(bucket, index);
       resolve(deleted(ctx, name));
-    }));
+    }, CHECK_TO_REMOVE_GAP_MS));
   }
   applyDeleteFaults(ctx, bucket, index);
   ctx.store.deleteIndex(bucket, index);

@@ -98,3 +98,26 @@ export async function createIndex(em: RunningEmulator, indexName: string, dimens
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Sends raw bytes on a fresh TCP connection and returns everything received until the server closes (or timeoutMs). */
+export async function rawExchange(port: number, data: string | Buffer, timeoutMs = 3000): Promise<string> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(port, '127.0.0.1', () => socket.write(data));
+    const timer = setTimeout(() => { socket.destroy(); resolve(Buffer.concat(chunks).toString('latin1')); }, timeoutMs);
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('close', () => { clearTimeout(timer); resolve(Buffer.concat(chunks).toString('latin1')); });
+    socket.on('error', (e) => { clearTimeout(timer); if (chunks.length) resolve(Buffer.concat(chunks).toString('latin1')); else reject(e); });
+  });
+}
+
+/** A signed request as raw HTTP/1.1 text (Connection: close). */
+export function rawSigned(em: RunningEmulator, method: string, query: string, body: string, credentials: Credentials = KEY): string {
+  const bucket = em.buckets[0]!;
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Content-MD5': contentMd5(body) };
+  Object.assign(headers, signRequest({ region: em.region, accountId: em.accountId, bucket, method, query, headers, credentials }).headers);
+  const lines = [`${method} /${bucket}/?${query} HTTP/1.1`, `Host: 127.0.0.1:${em.port}`, `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];
+  for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
