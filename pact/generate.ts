@@ -1,0 +1,147 @@
+// Consumer pact generation: runs the project's signed client (target/client.ts, the reference SDK)
+// against Pact's mock server once per interaction of pact/interactions.ts and writes the V4 pact
+// file. `npx tsx pact/generate.ts [DIR]` (or `ovc pact generate`) rewrites contracts/pacts/.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { V4Interaction, V4MockServer, V4RequestBuilder } from '@pact-foundation/pact';
+import { ERROR_CODES, type ErrorCode } from '../contracts/errors.ts';
+import { TargetClient, codeOf, type WireResponse } from '../target/client.ts';
+import type { TargetConfig } from '../target/config.ts';
+import { closeTransport } from '../target/http.ts';
+import { CONSUMER, EXAMPLE, EXAMPLES, INTERACTIONS, PACT_DIR, PACT_FILE_NAME, PATTERNS, PROVIDER, type InteractionDef } from './interactions.ts';
+
+process.env.PACT_DO_NOT_TRACK = 'true';
+
+type PactModule = typeof import('@pact-foundation/pact');
+
+/** The reference client pointed at a mock server: path-style, the example bucket and account. */
+export function referenceClient(endpoint: string): TargetClient {
+  const config: TargetConfig = {
+    endpoint, region: EXAMPLE.region, bucket: EXAMPLE.bucket, accountId: EXAMPLE.accountId, addressing: 'path',
+    stateHook: null, runId: 'pact', prefix: 'ovcpact', seed: 0, runs: 1, strict: false, outDir: tmpdir(),
+    workDir: tmpdir(), absentBucket: 'ovc-absent-pact', embedded: false, targetName: 'pact mock server', timeoutMs: 10_000,
+  };
+  return new TargetClient(config, { ...EXAMPLE.credentials });
+}
+
+function requestBody(def: InteractionDef): unknown {
+  switch (def.body.kind) {
+    case 'empty': return undefined;
+    case 'json': return def.body.value;
+    case 'stateIndexName': return { indexName: EXAMPLE.indexName };
+  }
+}
+
+function addRequest(p: PactModule, def: InteractionDef, rb: V4RequestBuilder): void {
+  const { regex, fromProviderState } = p.MatchersV3;
+  const query: Record<string, string> = { [opQueryKey(def)]: '' };
+  rb.query(query);
+  const headers: Record<string, unknown> = { 'Content-MD5': regex(PATTERNS.contentMd5, EXAMPLES.contentMd5) };
+  if (def.body.kind !== 'empty') headers['Content-Type'] = 'application/json';
+  if (def.signed) {
+    // Matched by pattern with a made-up example: the real values change per request and
+    // Authorization carries a signature; neither is ever written into the pact file.
+    headers.Authorization = regex(PATTERNS.authorization, EXAMPLES.authorization);
+    headers['x-oss-date'] = regex(PATTERNS.ossDate, EXAMPLES.ossDate);
+    headers['x-oss-content-sha256'] = regex(PATTERNS.contentSha256, EXAMPLES.contentSha256);
+    headers.Date = regex(PATTERNS.httpDate, EXAMPLES.httpDate);
+  }
+  rb.headers(headers as never);
+  if (def.body.kind === 'json') rb.jsonBody(def.body.value);
+  if (def.body.kind === 'stateIndexName') {
+    // The verifier substitutes the index name its provider state answered with (run-prefixed on
+    // real targets); whatever it is, it must be a valid index name.
+    rb.jsonBody({ indexName: fromProviderState('${indexName}', EXAMPLE.indexName) });
+    rb.matchingRules({ body: { path: '$.indexName', rules: [regex(PATTERNS.indexName, EXAMPLE.indexName)] } });
+  }
+}
+
+function opQueryKey(def: InteractionDef): string {
+  return def.op === 'GetVectorIndex' ? 'getVectorIndex' : 'deleteVectorIndex';
+}
+
+function define(p: PactModule, pact: InstanceType<PactModule['PactV4']>, def: InteractionDef): V4Interaction {
+  const { regex, like } = p.MatchersV3;
+  let i = pact.addInteraction();
+  for (const s of def.states) i = i.given(s.name, { ...s.params } as Record<string, string | number>);
+  return i.uponReceiving(def.description)
+    .withRequest('POST', `/${EXAMPLE.bucket}/`, (rb) => addRequest(p, def, rb))
+    .willRespondWith(def.status, (rb) => {
+      const headers: Record<string, unknown> = {
+        'x-oss-request-id': regex(PATTERNS.requestId, EXAMPLES.requestId),
+        Date: regex(PATTERNS.httpDate, EXAMPLES.httpDate),
+      };
+      // Exactly application/json (spec §6.2: the SDKs fall back to XML otherwise). Pact compares a
+      // plain Content-Type by media type and ignores parameters such as charset, so the exactness
+      // is written as an anchored pattern whose example is the exact value.
+      if (def.code !== null) headers['Content-Type'] = regex('^application/json$', 'application/json');
+      rb.headers(headers as never);
+      if (def.code !== null) {
+        rb.jsonBody({
+          Error: {
+            Code: def.code,
+            Message: like(ERROR_CODES[def.code as ErrorCode]?.message ?? EXAMPLES.message),
+            RequestId: like(EXAMPLES.requestId),
+            HostId: like(EXAMPLES.hostId),
+            EC: like(EXAMPLES.ec),
+          },
+        });
+      }
+    }) as unknown as V4Interaction;
+}
+
+/** What the reference client must make of the mock server's answer; throws when it does not. */
+function checkAnswer(def: InteractionDef, res: WireResponse): void {
+  if (res.status !== def.status) throw new Error(`${def.description}: the client saw ${res.status}, expected ${def.status}`);
+  if (def.code !== null && codeOf(res) !== def.code) throw new Error(`${def.description}: the client decoded code ${codeOf(res)}, expected ${def.code}`);
+  if (def.code === null && res.body.length !== 0) throw new Error(`${def.description}: a success must have an empty body`);
+}
+
+async function exercise(def: InteractionDef, server: V4MockServer): Promise<void> {
+  const client = referenceClient(server.url);
+  const res = await client.op(def.op, requestBody(def), { identity: def.signed ? 'main' : 'none' });
+  checkAnswer(def, res);
+}
+
+/** Keys of the pact file that change with the installed pact version, not with the contract. */
+export function normalisePact(text: string): unknown {
+  const pact = JSON.parse(text) as { metadata?: Record<string, unknown> };
+  if (pact.metadata) {
+    delete pact.metadata['pact-js'];
+    delete pact.metadata.pactRust;
+  }
+  return pact;
+}
+
+/** Runs every interaction against Pact's mock server and writes the pact file into outDir. Returns its path. */
+export async function generatePact(outDir: string = PACT_DIR): Promise<string> {
+  const p = await import('@pact-foundation/pact');
+  // A fresh folder: Pact merges into an existing file, and the result must depend on the code only.
+  const work = mkdtempSync(join(tmpdir(), 'ovc-pact-'));
+  try {
+    const pact = new p.PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: work, logLevel: 'error', spec: p.SpecificationVersion.SPECIFICATION_VERSION_V4 });
+    for (const def of INTERACTIONS) {
+      await (define(p, pact, def) as unknown as { executeTest(fn: (s: V4MockServer) => Promise<void>): Promise<void> })
+        .executeTest((server) => exercise(def, server));
+    }
+    await closeTransport();
+    const produced = join(work, PACT_FILE_NAME);
+    // Stable bytes: pretty-printed with sorted interactions as Pact wrote them, newline-terminated.
+    const text = `${JSON.stringify(JSON.parse(readFileSync(produced, 'utf8')), null, 2)}\n`;
+    mkdirSync(outDir, { recursive: true });
+    const target = join(resolve(outDir), PACT_FILE_NAME);
+    writeFileSync(`${target}.tmp`, text);
+    copyFileSync(`${target}.tmp`, target);
+    rmSync(`${target}.tmp`);
+    return target;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const file = await generatePact(process.argv[2] ?? PACT_DIR);
+  process.stdout.write(`wrote ${file}\n`);
+}

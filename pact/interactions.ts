@@ -1,0 +1,147 @@
+// The consumer side of the pact, as data: one interaction per documented DeleteVectorIndex response
+// of contracts/responses.ts (plus the follow-up GetVectorIndex a client relies on). Both the pact
+// generator (pact/generate.ts) and the verifier (pact/verify.ts) read this list; nothing here talks
+// to the network.
+import { DELETE_VECTOR_INDEX_RESPONSES, type ResponseKey } from '../contracts/responses.ts';
+import { STATES, type StateName, type StateParams } from '../contracts/provider-states.ts';
+import type { OperationName } from '../contracts/operations.ts';
+
+export const CONSUMER = 'ovc-reference-client';
+export const PROVIDER = 'oss-vectors';
+export const PACT_FILE_NAME = `${CONSUMER}-${PROVIDER}.json`;
+/** Where the generated pact file is checked in (relative to the project root). */
+export const PACT_DIR = 'contracts/pacts';
+
+/** The example target the pact is written against (spec §1: the D-DelIdx sample host). */
+export const EXAMPLE = {
+  bucket: 'examplebucket',
+  accountId: '1234567890',
+  region: 'cn-hangzhou',
+  indexName: 'exampleIndex',
+  /** Test credentials of the reference client; never written into the pact file. */
+  credentials: { accessKeyId: 'ak', accessKeySecret: 'sk' },
+} as const;
+
+// Patterns of the values that vary per request or per target. They are matched, never recorded.
+export const PATTERNS = {
+  requestId: '^[0-9A-Za-z]{24}$',
+  httpDate: '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT$',
+  indexName: '^[A-Za-z][A-Za-z0-9]{0,62}$',
+  /** OSS4-HMAC-SHA256 header authentication (spec §9.1 step 8), optional whitespace after commas. */
+  authorization: '^OSS4-HMAC-SHA256 Credential=[^/,\\s]+/\\d{8}/[a-z0-9-]+/oss/aliyun_v4_request(,\\s*AdditionalHeaders=[a-z0-9;-]+)?,\\s*Signature=[0-9a-f]{64}$',
+  ossDate: '^\\d{8}T\\d{6}Z$',
+  contentSha256: '^UNSIGNED-PAYLOAD$',
+  contentMd5: '^[A-Za-z0-9+/]{22}==$',
+} as const;
+
+/** Example values written into the pact for matched fields: obviously not real. */
+export const EXAMPLES = {
+  requestId: '5C3D9175B6FC201293AD0000',
+  httpDate: 'Wed, 01 Jan 2025 00:00:00 GMT',
+  authorization: `OSS4-HMAC-SHA256 Credential=EXAMPLEACCESSKEYID/20250101/cn-hangzhou/oss/aliyun_v4_request,Signature=${'0'.repeat(64)}`,
+  ossDate: '20250101T000000Z',
+  contentSha256: 'UNSIGNED-PAYLOAD',
+  contentMd5: '1B2M2Y8AsgTpgAmY7PhCfg==',
+  message: 'The specified vector index does not exist.',
+  hostId: 'examplebucket-1234567890.cn-hangzhou.oss-vectors.aliyuncs.com',
+  ec: '0015-00000101',
+} as const;
+
+export interface StateRef {
+  name: StateName;
+  params: StateParams;
+}
+
+/** How the request body is written. */
+export type BodySpec =
+  /** `{"indexName": <the index of the provider state>}` (fromProviderState in the pact). */
+  | { kind: 'stateIndexName' }
+  /** A fixed JSON value, recorded exactly. */
+  | { kind: 'json'; value: unknown }
+  /** No body at all (the Python SDK sends none when no field is set). */
+  | { kind: 'empty' };
+
+export interface InteractionDef {
+  /** Behaviour-style description: the interaction's name in the pact and in every report. */
+  description: string;
+  /** The documented response it pins (contracts/responses.ts), or null for the follow-up. */
+  response: ResponseKey | null;
+  op: OperationName;
+  states: StateRef[];
+  body: BodySpec;
+  signed: boolean;
+  status: number;
+  /** Error.Code of the envelope; null: an empty success. */
+  code: string | null;
+}
+
+const b = EXAMPLE.bucket;
+const idx = EXAMPLE.indexName;
+const bucketExists: StateRef = { name: STATES.bucketExists, params: { bucket: b } };
+const indexIn = (status: 'enable' | 'creating' | 'deleting', vectorCount = 0): StateRef =>
+  ({ name: STATES.indexExists, params: { bucket: b, indexName: idx, status, vectorCount } });
+const noIndex: StateRef = { name: STATES.noIndex, params: { bucket: b, indexName: idx } };
+
+export const INTERACTIONS: readonly InteractionDef[] = [
+  {
+    description: 'a delete of an enable index is answered 204',
+    response: '204-deleted', op: 'DeleteVectorIndex', states: [indexIn('enable')],
+    body: { kind: 'stateIndexName' }, signed: true, status: 204, code: null,
+  },
+  {
+    description: 'a delete of an index holding vectors is answered 204',
+    response: '204-deleted', op: 'DeleteVectorIndex', states: [indexIn('enable', 3)],
+    body: { kind: 'stateIndexName' }, signed: true, status: 204, code: null,
+  },
+  {
+    description: 'a delete without a body is answered 400 MalformedJson',
+    response: '400-malformed-json', op: 'DeleteVectorIndex', states: [bucketExists],
+    body: { kind: 'empty' }, signed: true, status: 400, code: 'MalformedJson',
+  },
+  {
+    description: 'a delete naming an invalid index name is answered 400 VectorIndexParameterInvalid',
+    response: '400-vector-index-parameter-invalid', op: 'DeleteVectorIndex', states: [bucketExists],
+    body: { kind: 'json', value: { indexName: 'invalid-name' } }, signed: true, status: 400, code: 'VectorIndexParameterInvalid',
+  },
+  {
+    description: 'an unsigned delete is answered 403 AccessDenied',
+    response: '403-access-denied', op: 'DeleteVectorIndex', states: [indexIn('enable')],
+    body: { kind: 'stateIndexName' }, signed: false, status: 403, code: 'AccessDenied',
+  },
+  {
+    description: 'a delete of an index that does not exist is answered 404 NoSuchVectorIndex',
+    response: '404-no-such-vector-index', op: 'DeleteVectorIndex', states: [bucketExists, noIndex],
+    body: { kind: 'stateIndexName' }, signed: true, status: 404, code: 'NoSuchVectorIndex',
+  },
+  {
+    description: 'a delete in a bucket that does not exist is answered 404 NoSuchBucket',
+    response: '404-no-such-bucket', op: 'DeleteVectorIndex', states: [{ name: STATES.noBucket, params: { bucket: b } }],
+    body: { kind: 'json', value: { indexName: idx } }, signed: true, status: 404, code: 'NoSuchBucket',
+  },
+  {
+    description: 'a delete of an index still creating is answered 409 VectorIndexOperationConflict',
+    response: '409-vector-index-operation-conflict', op: 'DeleteVectorIndex', states: [indexIn('creating')],
+    body: { kind: 'stateIndexName' }, signed: true, status: 409, code: 'VectorIndexOperationConflict',
+  },
+  {
+    description: 'a delete of an index already deleting is answered 409 VectorIndexOperationConflict',
+    response: '409-vector-index-operation-conflict', op: 'DeleteVectorIndex', states: [indexIn('deleting')],
+    body: { kind: 'stateIndexName' }, signed: true, status: 409, code: 'VectorIndexOperationConflict',
+  },
+  {
+    description: 'a get of an index after its delete is answered 404 NoSuchVectorIndex',
+    response: null, op: 'GetVectorIndex', states: [bucketExists, noIndex],
+    body: { kind: 'stateIndexName' }, signed: true, status: 404, code: 'NoSuchVectorIndex',
+  },
+];
+
+/** The documented responses of contracts/ that no interaction pins (the signature family is the suites' job). */
+export function uncoveredResponses(): string[] {
+  const covered = new Set(INTERACTIONS.map((i) => i.response));
+  return DELETE_VECTOR_INDEX_RESPONSES.filter((r) => !covered.has(r.key)).map((r) => r.key);
+}
+
+/** States the public API cannot reach: an index held in `creating` or `deleting`. */
+export function needsStateHook(states: readonly { name: string; params?: Record<string, unknown> }[]): boolean {
+  return states.some((s) => s.name === STATES.indexExists && s.params?.status !== undefined && s.params.status !== 'enable');
+}
