@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { describeServer, serveOptions } from '../../cli/serve.ts';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import { send } from './helpers.ts';
+
+const OVC = fileURLToPath(new URL('../../cli/bin/ovc.mjs', import.meta.url));
+const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OSS_') && !k.startsWith('OVC_')));
+
+function run(args: string[], env: NodeJS.ProcessEnv = CLEAN_ENV): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [OVC, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(output: () => string, re: RegExp, ms = 10_000): Promise<RegExpMatchArray> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const m = output().match(re);
+    if (m) return m;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${re}; output so far:\n${output()}`);
+}
+
+describe('ovc serve', () => {
+  it('prints endpoints, region, account, bucket, key, hook; serves signed requests; stops with exit 0 on SIGTERM', async () => {
+    const p = run(['serve', '--port', '0', '--bucket', 'serve-b1', '--bucket', 'serve-b2', '--account-id', '42']);
+    try {
+      const [, port] = await waitFor(p.output, /path-style\):\s+http:\/\/127\.0\.0\.1:(\d+)/);
+      const out = p.output();
+      expect(out).toContain(`http://serve-b1-42.localhost:${port}`);
+      expect(out).toContain(`http://serve-b2-42.localhost:${port}`);
+      expect(out).toMatch(/region:\s+cn-hangzhou/);
+      expect(out).toMatch(/access key id:\s+ovc-test-key\s+\(secret: ovc-test-secret\)/);
+      expect(out).toMatch(/state hook:\s+on/);
+      const em = { url: `http://127.0.0.1:${port}`, port: Number(port), region: 'cn-hangzhou', accountId: '42', buckets: ['serve-b1'] } as RunningEmulator;
+      const r = await send(em, { method: 'POST', query: 'listVectorIndexes' });
+      expect(r.status).toBe(200);
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+    } finally {
+      p.child.kill('SIGKILL');
+    }
+  });
+
+  it('an unknown fault name is a usage error (exit 2) listing the valid names', async () => {
+    const p = run(['serve', '--port', '0', '--fault', 'nope']);
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toContain('status-200-on-delete');
+    expect(p.output()).toContain('concurrent-deletes-succeed');
+  });
+
+  it('bad numbers and bad bucket names are usage errors', async () => {
+    const cases = [['--port', 'abc'], ['--port', '70000'], ['--creating-ms', '1.5'], ['--bucket', 'Bad_Name'], ['--account-id', 'abc']];
+    const codes = await Promise.all(cases.map((args) => run(['serve', ...args]).exited));
+    expect(codes).toEqual(cases.map(() => 2));
+  });
+});
+
+describe('serve options and banner', () => {
+  const flags = { host: '127.0.0.1', port: '0', region: 'cn-hangzhou', accountId: '1', creatingMs: '0', deletingMs: '0' };
+  it('the state hook is off by default on a non-loopback host unless asked for', () => {
+    expect(serveOptions(flags, {}).stateHook).toBe(true);
+    expect(serveOptions({ ...flags, host: '0.0.0.0' }, {}).stateHook).toBe(false);
+    expect(serveOptions({ ...flags, host: '0.0.0.0', stateHook: true }, {}).stateHook).toBe(true);
+    expect(serveOptions({ ...flags, stateHook: false }, {}).stateHook).toBe(false);
+  });
+
+  it('never prints a secret taken from the environment', () => {
+    const env = { OSS_ACCESS_KEY_ID: 'env-id', OSS_ACCESS_KEY_SECRET: 'env-secret' };
+    const o = serveOptions(flags, env);
+    const em = { url: '', host: '0.0.0.0', port: 1, region: 'r', accountId: '1', buckets: ['b'], identities: o.identities!, stateHookUrl: null, close: async () => {} };
+    const text = describeServer(em, null, env);
+    expect(text).toContain('env-id');
+    expect(text).not.toContain('env-secret');
+    expect(text).toContain('http://127.0.0.1:1');
+    expect(text).toMatch(/state hook:\s+off/);
+  });
+});
