@@ -1,0 +1,82 @@
+// Secrets never reach an artifact (DESIGN.md rule 7). The suites already redact the exchanges they
+// keep; every writer redacts again, first the data and then the text it wrote (defence in depth).
+import type { CaseResult } from './model.ts';
+
+export const REDACTED = '[REDACTED]';
+
+/** Header names whose values are credentials, whatever their case. */
+const SECRET_HEADER = /^(authorization|proxy-authorization|x-oss-security-token)$/i;
+
+/** Secrets shorter than this are not searched for: replacing them would garble unrelated text. */
+export const MIN_SECRET_LENGTH = 6;
+
+/** Environment variables whose values are secrets. */
+export const SECRET_ENV_VARS = ['OSS_ACCESS_KEY_SECRET', 'OSS_SESSION_TOKEN', 'OVC_DENIED_ACCESS_KEY_SECRET'] as const;
+
+export function collectSecrets(env: Record<string, string | undefined> = process.env): string[] {
+  return SECRET_ENV_VARS.map((name) => env[name]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADER.test(name);
+}
+
+export function redactHeaders(headers: Readonly<Record<string, string>>, secrets: readonly string[] = []): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, isSecretHeader(k) ? REDACTED : redactText(v, secrets)]));
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The forms a secret takes once a writer has encoded it: raw, JSON string, HTML/XML text, URL component. */
+function secretForms(secret: string): string[] {
+  const forms = new Set<string>([
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+    secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'),
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026'),
+  ]);
+  return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+}
+
+/** Credentials that may appear in free text even when no secret value is known. */
+const TEXT_PATTERNS: readonly RegExp[] = [
+  // A V4 (or V1) Authorization value: the signature is derived from the secret.
+  /OSS4-HMAC-SHA256 Credential=[^\s"'<>]*(?:,\s*(?:AdditionalHeaders|Signature)=[^\s"'<>,]*)*/g,
+  /\bOSS [A-Za-z0-9]{8,}:[A-Za-z0-9+/]{20,}={0,2}/g,
+  // `Authorization: …` / `x-oss-security-token: …` header lines (curl -H, raw dumps).
+  /((?:^|[\s'"])(?:authorization|proxy-authorization|x-oss-security-token)\s*:[ \t]*)(?![ \t]*\[REDACTED\])[^\r\n'"]+/gim,
+  // `"authorization":"…"` in JSON.
+  /("(?:authorization|proxy-authorization|x-oss-security-token)"\s*:\s*")(?:[^"\\]|\\.)*(")/gi,
+  // Presigned-URL parameters carrying a signature or token.
+  /([?&](?:x-oss-signature|x-oss-security-token|Signature|security-token)=)[^&\s"'<>#]+/gi,
+];
+
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    for (const form of secretForms(secret)) out = out.replace(new RegExp(escapeRegExp(form), 'g'), REDACTED);
+  }
+  out = out.replace(TEXT_PATTERNS[0]!, REDACTED).replace(TEXT_PATTERNS[1]!, REDACTED);
+  out = out.replace(TEXT_PATTERNS[2]!, (_m, head: string) => `${head}${REDACTED}`);
+  out = out.replace(TEXT_PATTERNS[3]!, (_m, head: string, tail: string) => `${head}${REDACTED}${tail}`);
+  out = out.replace(TEXT_PATTERNS[4]!, (_m, head: string) => `${head}${REDACTED}`);
+  return out;
+}
+
+/** Deep copy of a value with every string redacted and every secret header's value replaced. */
+export function redactValue<T>(value: T, secrets: readonly string[] = []): T {
+  const walk = (v: unknown, key: string | null): unknown => {
+    if (typeof v === 'string') return key !== null && isSecretHeader(key) ? REDACTED : redactText(v, secrets);
+    if (Array.isArray(v)) return v.map((x) => walk(x, null));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    return v;
+  };
+  return walk(value, null) as T;
+}
+
+export function redactResult(result: CaseResult, secrets: readonly string[] = []): CaseResult {
+  return redactValue(result, secrets);
+}

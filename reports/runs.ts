@@ -1,0 +1,118 @@
+// A run on disk: OUT/results.jsonl and OUT/summary.json (the RunSummary plus the baseline that was
+// applied). Reading runs back, and combining shards of one target into one run.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Baseline } from './baseline.ts';
+import { applyBaseline } from './baseline.ts';
+import { ReportInputError } from './errors.ts';
+import { readJsonl } from './jsonl.ts';
+import { buildMatrix, emptyCounts, mergeMatrices, type CauseOf, type MergedMatrix } from './matrix.ts';
+import type { CaseResult, RunSummary } from './model.ts';
+
+export const RESULTS_FILE = 'results.jsonl';
+export const SUMMARY_FILE = 'summary.json';
+
+/** The content of summary.json. */
+export interface StoredSummary extends RunSummary {
+  /** The baseline applied when the reports were written; `ovc report render` re-applies it. */
+  baseline: Baseline | null;
+  /** The output folders this run was combined from (shards), when more than one. */
+  sources?: string[];
+}
+
+export interface StoredRun {
+  sources: string[];
+  results: CaseResult[];
+  summary: RunSummary;
+  baseline: Baseline | null;
+}
+
+export function storedSummary(summary: RunSummary, baseline: Baseline | null, sources?: readonly string[]): StoredSummary {
+  const { baseline: _ignored, sources: _s, ...plain } = summary as StoredSummary;
+  return { ...plain, baseline, ...(sources && sources.length > 1 ? { sources: [...sources] } : {}) };
+}
+
+export function readRun(dir: string): StoredRun {
+  const resultsPath = join(dir, RESULTS_FILE);
+  const summaryPath = join(dir, SUMMARY_FILE);
+  if (!existsSync(resultsPath)) throw new ReportInputError(`${dir} holds no ${RESULTS_FILE} (is it the --out folder of an ovc run?)`);
+  if (!existsSync(summaryPath)) throw new ReportInputError(`${dir} holds no ${SUMMARY_FILE} (is it the --out folder of an ovc run?)`);
+  let raw: unknown;
+  try { raw = JSON.parse(readFileSync(summaryPath, 'utf8')); } catch (e) {
+    throw new ReportInputError(`${summaryPath} is not JSON: ${(e as Error).message}`);
+  }
+  const s = raw as Partial<StoredSummary> | null;
+  if (!s || typeof s !== 'object' || typeof s.target !== 'string' || typeof s.startedAt !== 'string' || typeof s.seed !== 'number') {
+    throw new ReportInputError(`${summaryPath} is not a run summary (needs target, startedAt, seed)`);
+  }
+  const results = readJsonl(resultsPath);
+  for (const r of results) r.target ??= s.target;
+  const summary: RunSummary = {
+    target: s.target, startedAt: s.startedAt, finishedAt: typeof s.finishedAt === 'string' ? s.finishedAt : s.startedAt,
+    seed: s.seed, strict: s.strict === true, counts: countOutcomes(results),
+    cleanup: { deleted: s.cleanup?.deleted ?? 0, failures: [...(s.cleanup?.failures ?? [])] },
+  };
+  return { sources: [dir], results, summary, baseline: s.baseline ?? null };
+}
+
+export function countOutcomes(results: readonly CaseResult[]): RunSummary['counts'] {
+  const c = emptyCounts();
+  for (const r of results) c[r.outcome]++;
+  return c;
+}
+
+/**
+ * Runs of the same target (shards of one `ovc run`) become one run: results concatenated, counts
+ * summed, the earliest start and latest finish, the baselines' deviations united. A case id seen in
+ * two shards means the folders are not shards of one run, and is refused rather than counted twice.
+ */
+export function combineShards(runs: readonly StoredRun[]): StoredRun[] {
+  const byTarget = new Map<string, StoredRun[]>();
+  for (const r of runs) {
+    const list = byTarget.get(r.summary.target);
+    if (list) list.push(r); else byTarget.set(r.summary.target, [r]);
+  }
+  return [...byTarget.values()].map((group) => (group.length === 1 ? group[0]! : combine(group)));
+}
+
+function combine(group: readonly StoredRun[]): StoredRun {
+  const seenIn = new Map<string, string>();
+  for (const run of group) {
+    for (const r of run.results) {
+      const other = seenIn.get(r.id);
+      if (other !== undefined && other !== run.sources[0]) {
+        throw new ReportInputError(`case ${r.id} is in both ${other} and ${run.sources[0]}: shards of one run never share a case; runs to compare need distinct target names`);
+      }
+      seenIn.set(r.id, run.sources[0]!);
+    }
+  }
+  const results = group.flatMap((g) => g.results);
+  const first = group[0]!.summary;
+  const deviations = new Map<string, NonNullable<StoredRun['baseline']>['deviations'][number]>();
+  let baselineTarget: string | undefined;
+  for (const g of group) for (const d of g.baseline?.deviations ?? []) { deviations.set(d.id, d); baselineTarget ??= g.baseline?.target; }
+  const anyBaseline = group.some((g) => g.baseline);
+  return {
+    sources: group.flatMap((g) => g.sources),
+    results,
+    summary: {
+      target: first.target,
+      startedAt: group.map((g) => g.summary.startedAt).sort()[0]!,
+      finishedAt: group.map((g) => g.summary.finishedAt).sort().at(-1)!,
+      seed: first.seed,
+      strict: group.some((g) => g.summary.strict),
+      counts: countOutcomes(results),
+      cleanup: { deleted: group.reduce((n, g) => n + g.summary.cleanup.deleted, 0), failures: group.flatMap((g) => g.summary.cleanup.failures) },
+    },
+    baseline: anyBaseline ? { ...(baselineTarget ? { target: baselineTarget } : {}), deviations: [...deviations.values()] } : null,
+  };
+}
+
+/** Several output folders → one response × target matrix (shards of one target combined first). */
+export function mergeRuns(dirs: readonly string[], causeOf?: CauseOf): MergedMatrix {
+  const runs = combineShards(dirs.map(readRun));
+  return mergeMatrices(runs.map((run) => {
+    applyBaseline(run.results, run.baseline);
+    return { target: run.summary.target, matrix: buildMatrix(run.results, causeOf) };
+  }));
+}
