@@ -1,0 +1,89 @@
+// failures.har: the exchanges of the fail and error cases as HAR 1.2, for a browser's or a proxy's
+// HAR viewer. Each entry's `comment` is the case id. Headers are redacted again here.
+import { STATUS_CODES } from 'node:http';
+import { byId, isBad } from './cases.ts';
+import type { CaseResult, Exchange } from './model.ts';
+import { collectSecrets, redactHeaders, redactText } from './redact.ts';
+
+export interface HarHeader { name: string; value: string }
+export interface HarEntry {
+  startedDateTime: string;
+  time: number;
+  request: {
+    method: string; url: string; httpVersion: string; cookies: []; headers: HarHeader[]; queryString: HarHeader[];
+    postData?: { mimeType: string; text: string; comment?: string }; headersSize: -1; bodySize: number;
+  };
+  response: {
+    status: number; statusText: string; httpVersion: string; cookies: []; headers: HarHeader[];
+    content: { size: number; mimeType: string; text?: string; encoding?: 'base64' }; redirectURL: ''; headersSize: -1; bodySize: number;
+    comment?: string;
+  };
+  cache: Record<string, never>;
+  timings: { send: number; wait: number; receive: number };
+  comment: string;
+}
+export interface Har { log: { version: '1.2'; creator: { name: string; version: string }; entries: HarEntry[]; comment?: string } }
+
+export const HAR_CREATOR = { name: 'oss-vectors-conformance (ovc)', version: '0.1.0' };
+
+export function toHar(results: readonly CaseResult[], secrets: readonly string[] = collectSecrets()): Har {
+  const entries = byId(results.filter((r) => isBad(r) && r.exchange)).map((r) => entry(r, r.exchange!, secrets));
+  return {
+    log: {
+      version: '1.2', creator: { ...HAR_CREATOR }, entries,
+      comment: 'Exchanges of the fail and error cases; Authorization, x-oss-security-token and known secret values are redacted.',
+    },
+  };
+}
+
+export function toHarText(results: readonly CaseResult[], secrets: readonly string[] = collectSecrets()): string {
+  return redactText(`${JSON.stringify(toHar(results, secrets), null, 2)}\n`, secrets);
+}
+
+const headerList = (h: Record<string, string>, secrets: readonly string[]): HarHeader[] =>
+  Object.entries(redactHeaders(h, secrets)).map(([name, value]) => ({ name, value }));
+
+const headerValue = (h: Record<string, string>, name: string): string | undefined =>
+  Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1];
+
+const byteLength = (body: string, encoding: 'utf8' | 'base64' | undefined): number => Buffer.byteLength(body, encoding === 'base64' ? 'base64' : 'utf8');
+
+function entry(r: CaseResult, x: Exchange, secrets: readonly string[]): HarEntry {
+  let queryString: HarHeader[] = [];
+  try {
+    queryString = [...new URL(x.request.url).searchParams].map(([name, value]) => ({ name, value: redactText(value, secrets) }));
+  } catch { /* a URL that does not parse keeps an empty queryString */ }
+  const reqBody = redactText(x.request.body, secrets);
+  const request: HarEntry['request'] = {
+    method: x.request.method, url: redactText(x.request.url, secrets), httpVersion: 'HTTP/1.1', cookies: [],
+    headers: headerList(x.request.headers, secrets), queryString, headersSize: -1,
+    bodySize: byteLength(x.request.body, x.request.bodyEncoding),
+  };
+  if (x.request.body.length > 0) {
+    request.postData = {
+      mimeType: headerValue(x.request.headers, 'content-type') ?? 'application/octet-stream', text: reqBody,
+      ...(x.request.bodyEncoding === 'base64' ? { comment: 'text is base64: the body is not UTF-8' } : {}),
+    };
+  }
+  const res = x.response;
+  const response: HarEntry['response'] = res
+    ? {
+      status: res.status, statusText: STATUS_CODES[res.status] ?? '', httpVersion: 'HTTP/1.1', cookies: [],
+      headers: headerList(res.headers, secrets),
+      content: {
+        size: byteLength(res.body, res.bodyEncoding), mimeType: headerValue(res.headers, 'content-type') ?? 'x-unknown',
+        ...(res.body.length > 0 ? { text: redactText(res.body, secrets) } : {}),
+        ...(res.bodyEncoding === 'base64' ? { encoding: 'base64' as const } : {}),
+      },
+      redirectURL: '', headersSize: -1, bodySize: byteLength(res.body, res.bodyEncoding),
+    }
+    : {
+      status: 0, statusText: '', httpVersion: 'HTTP/1.1', cookies: [], headers: [], content: { size: 0, mimeType: 'x-unknown' },
+      redirectURL: '', headersSize: -1, bodySize: -1, comment: `no response: ${r.reason ?? 'transport error'}`,
+    };
+  const time = Math.max(0, x.durationMs);
+  return {
+    startedDateTime: x.startedAt, time, request, response, cache: {},
+    timings: { send: 0, wait: time, receive: 0 }, comment: r.id,
+  };
+}

@@ -1,0 +1,370 @@
+// report.html: one self-contained page (inline CSS and JS, a CSP that forbids every fetch, no
+// external fonts): verdict, matrix with pass/fail colours, coverage, the failing cases with their
+// redacted exchange, expected vs actual, seed, replay and curl lines, known deviations apart,
+// observed precedence, unknown-behaviour findings, and client-side filters by row and outcome.
+// Every interpolated value goes through the `html` tag, which escapes it.
+import type { BaselineEntry, GateResult } from './baseline.ts';
+import { actualText, byId, expectedText, isBad } from './cases.ts';
+import { escapeHtml, jsonForScript } from './escape.ts';
+import type { Matrix, MatrixRow, MergedMatrix } from './matrix.ts';
+import type { CaseResult, Exchange, RunSummary } from './model.ts';
+import { collectSecrets, redactResult, redactText } from './redact.ts';
+import { percent, verdictOf } from './verdict.ts';
+
+export interface HtmlRun {
+  summary: RunSummary;
+  matrix: Matrix;
+  gate: GateResult;
+  results: readonly CaseResult[];
+  /** Where this run's own reports are (merged reports link to them). */
+  dir?: string;
+}
+
+export interface HtmlInput {
+  runs: readonly HtmlRun[];
+  /** The response × target matrix, for a report over several targets. */
+  merged?: MergedMatrix | null;
+}
+
+/** Cases listed in the case table (failing and known ones first); the rest are counted. */
+export const MAX_LISTED_CASES = 3000;
+/** Failing cases shown with their full exchange. */
+export const MAX_DETAILED_CASES = 200;
+const MAX_BODY_CHARS = 32_768;
+
+class Raw { constructor(readonly html: string) {} }
+type Value = Raw | string | number | boolean | null | undefined | readonly Value[];
+
+function render(v: Value): string {
+  if (v instanceof Raw) return v.html;
+  if (Array.isArray(v)) return v.map(render).join('');
+  if (v === null || v === undefined || v === false) return '';
+  return escapeHtml(String(v));
+}
+
+/** Template tag: literal parts are markup, every interpolated value is escaped (unless already markup). */
+function html(strings: TemplateStringsArray, ...values: Value[]): Raw {
+  let out = strings[0]!;
+  values.forEach((v, i) => { out += render(v) + strings[i + 1]!; });
+  return new Raw(out);
+}
+
+type Filterable = 'pass' | 'fail' | 'error' | 'skip' | 'known';
+const filterClass = (r: CaseResult): Filterable => (isBad(r) && r.baseline ? 'known' : r.outcome);
+const OUTCOME_TITLES: Record<Filterable, string> = { pass: 'pass', fail: 'fail', error: 'error', skip: 'skip', known: 'known deviation' };
+
+export function toHtml(input: HtmlInput, secrets: readonly string[] = collectSecrets()): string {
+  const runs = input.runs.map((r) => ({ ...r, results: r.results.map((x) => redactResult(x, secrets)) }));
+  const multi = runs.length > 1;
+  const allRows = new Map<string, string>();
+  for (const r of runs) for (const row of r.matrix.rows) if (!allRows.has(row.key)) allRows.set(row.key, row.label);
+  const targets = runs.map((r) => r.summary.target);
+  const failing = runs.filter((r) => r.gate.exitCode !== 0).length;
+  const title = multi ? `ovc conformance: ${runs.length} targets` : `ovc conformance: ${targets[0] ?? ''}`;
+  const data = {
+    generator: 'oss-vectors-conformance',
+    runs: runs.map((r) => ({
+      summary: r.summary, matrix: r.matrix,
+      gate: { exitCode: r.gate.exitCode, regressions: r.gate.regressions.map((x) => x.id), known: r.gate.known.map((x) => x.id), stale: r.gate.stale, unmatched: r.gate.unmatched },
+    })),
+    merged: input.merged ?? null,
+  };
+  const page = html`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title}</title>
+<style>${new Raw(CSS)}</style>
+</head>
+<body>
+<header>
+  <h1>${title}</h1>
+  ${multi ? html`<p class="verdict ${failing ? 'bad' : 'good'}">${failing ? `${failing} of ${runs.length} targets not conformant` : 'No target has a regression'}</p>` : ''}
+</header>
+<nav class="filters" aria-label="Filters">
+  <label>Response row <select id="f-row"><option value="all">all rows</option>${[...allRows].map(([k, l]) => html`<option value="${k}">${l}</option>`)}</select></label>
+  ${multi ? html`<label>Target <select id="f-target"><option value="all">all targets</option>${targets.map((t, i) => html`<option value="t${i}">${t}</option>`)}</select></label>` : ''}
+  <span class="outcomes" role="group" aria-label="Outcome">
+    <button type="button" data-outcome-filter="all" aria-pressed="true">all</button>${(['fail', 'error', 'known', 'skip', 'pass'] as const).map((o) => html`<button type="button" class="o-${o}" data-outcome-filter="${o}" aria-pressed="false">${OUTCOME_TITLES[o]}</button>`)}
+  </span>
+  <span id="f-count" aria-live="polite"></span>
+</nav>
+<main>
+${input.merged && multi ? mergedSection(input.merged) : ''}
+${runs.map((r, i) => runSection(r, `t${i}`, multi))}
+<p id="f-empty" hidden>No row matches the filter.</p>
+</main>
+<footer>Written by oss-vectors-conformance from results.jsonl. Authorization, x-oss-security-token and known secret values are redacted. This page fetches nothing.</footer>
+<script type="application/json" id="ovc-data">${new Raw(jsonForScript(data))}</script>
+<script>${new Raw(JS)}</script>
+</body>
+</html>
+`;
+  return redactText(page.html, secrets);
+}
+
+function mergedSection(m: MergedMatrix): Raw {
+  return html`<section id="merged"><h2>Response × target</h2>
+<table class="matrix"><thead><tr><th>documented response</th>${m.targets.map((t) => html`<th>${t}</th>`)}</tr></thead><tbody>
+${m.rows.map((row) => {
+    const present = new Set<Filterable>();
+    for (const t of m.targets) { const c = row.cells[t]!; for (const o of ['pass', 'fail', 'skip', 'error'] as const) if (c.counts[o]) present.add(o); if (c.known) present.add('known'); }
+    return html`<tr data-filterable data-row="${row.key}" data-outcome="${[...present].join(' ')}"><th scope="row">${row.label}</th>${m.targets.map((t) => {
+      const c = row.cells[t]!;
+      const bad = c.counts.fail + c.counts.error - c.known;
+      const cls = c.total === 0 ? 'none' : bad > 0 ? 'bad' : c.reached ? 'good' : 'none';
+      return html`<td class="cell ${cls}" title="${`pass ${c.counts.pass}, fail ${c.counts.fail}, skip ${c.counts.skip}, error ${c.counts.error}, known ${c.known}`}">${c.total === 0 ? '–' : `${c.counts.pass}/${c.total}`}${c.known ? html` <span class="known-n">${c.known} known</span>` : ''}</td>`;
+    })}</tr>`;
+  })}
+</tbody></table>
+<p class="note">Cell: passed / total cases. Green: reached and nothing failing; red: a failure no baseline lists; grey: not reached.</p></section>`;
+}
+
+function runSection(run: HtmlRun, tid: string, multi: boolean): Raw {
+  const { summary, matrix, gate } = run;
+  const v = verdictOf(summary, gate);
+  const rowKey = new Map(matrix.rows.map((r) => [r.label, r.key]));
+  const keyOf = (r: CaseResult | { response: string }): string => rowKey.get(r.response) ?? r.response;
+  const results = byId(run.results);
+  const regressions = byId(gate.regressions.map((g) => results.find((r) => r.id === g.id) ?? g));
+  const known = byId(results.filter((r) => isBad(r) && r.baseline));
+  return html`<section class="run" data-target="${tid}" id="${tid}">
+<h2>${multi ? summary.target : 'Verdict'}</h2>
+<p class="verdict ${v.ok ? 'good' : 'bad'}"><strong>${v.title}</strong> — ${v.detail}</p>
+<p class="meta">target <code>${summary.target}</code> · seed <code>${summary.seed}</code>${summary.strict ? ' · strict' : ''} · ${summary.startedAt} → ${summary.finishedAt} · exit status ${gate.exitCode}${run.dir ? html` · reports in <code>${run.dir}</code>` : ''}</p>
+<h3>Matrix</h3>
+${matrixTable(matrix, tid)}
+<h3>Coverage</h3>
+${coverageBlock(matrix)}
+<h3>Failing cases (${regressions.length})</h3>
+${regressions.length === 0 ? html`<p class="none-msg">None.</p>` : ''}
+${regressions.slice(0, MAX_DETAILED_CASES).map((r, i) => caseCard(r, keyOf(r), tid, i < 5))}
+${regressions.length > MAX_DETAILED_CASES ? html`<p class="note">${regressions.length - MAX_DETAILED_CASES} more failing cases are in the case list below and in results.jsonl.</p>` : ''}
+${gate.stale.length ? staleBlock(gate.stale) : ''}
+<h3>Known deviations (${known.length}, from the baseline; not gating)</h3>
+${known.length === 0 ? html`<p class="none-msg">None.</p>` : known.slice(0, MAX_DETAILED_CASES).map((r) => caseCard(r, keyOf(r), tid, false))}
+<h3>Observed precedence</h3>
+${matrix.precedence.length === 0 ? html`<p class="none-msg">No case allowed several codes.</p>` : html`<p class="note">Recorded, not asserted: the service does not document which fault wins.</p>
+<table><thead><tr><th>row</th><th>labels</th><th>code chosen</th><th>cases</th><th>examples</th></tr></thead><tbody>
+${matrix.precedence.map((p) => html`<tr data-filterable data-target="${tid}" data-row="${rowKey.get(p.response) ?? p.response}" data-outcome="pass fail error skip known"><td>${p.response}</td><td>${p.labels.map((l) => html`<code>${l}</code> `)}</td><td><code>${p.winner}</code></td><td class="num">${p.cases}</td><td>${p.examples.map((e) => html`<code>${e}</code> `)}</td></tr>`)}
+</tbody></table>`}
+<h3>Behaviour the spec leaves open</h3>
+${matrix.unknown.length === 0 ? html`<p class="none-msg">No case rests on an unknown.</p>` : html`<p class="note">Asserted only under <code>--strict</code>; otherwise observed.</p>
+<table><thead><tr><th>case</th><th>outcome</th><th>expected</th><th>actual</th><th>reason</th></tr></thead><tbody>
+${matrix.unknown.map((u) => html`<tr data-filterable data-target="${tid}" data-row="${keyOf(u)}" data-outcome="${u.outcome}"><td><code>${u.id}</code></td><td>${badge(u.outcome)}</td><td>${expectedText(u)}</td><td>${actualText(u)}</td><td>${u.reason ?? ''}</td></tr>`)}
+</tbody></table>`}
+<h3>All cases (${results.length})</h3>
+${caseTable(results, keyOf, tid)}
+${summary.cleanup.failures.length ? html`<h3>Cleanup failures</h3><ul>${summary.cleanup.failures.map((f) => html`<li><code>${f}</code></li>`)}</ul>` : ''}
+</section>`;
+}
+
+function matrixTable(m: Matrix, tid: string): Raw {
+  const outcomesOf = (r: MatrixRow): string => {
+    const o: Filterable[] = [];
+    if (r.counts.pass) o.push('pass');
+    if (r.counts.fail + r.counts.error - r.known > 0) { if (r.counts.fail) o.push('fail'); if (r.counts.error) o.push('error'); }
+    if (r.counts.skip) o.push('skip');
+    if (r.known) o.push('known');
+    return o.join(' ');
+  };
+  return html`<table class="matrix"><thead><tr><th>documented response</th><th>status</th><th>code</th><th class="num">pass</th><th class="num">fail</th><th class="num">skip</th><th class="num">error</th><th class="num">known</th><th>pass rate</th><th>reached</th><th>source</th></tr></thead><tbody>
+${m.rows.map((r) => {
+    const bad = r.counts.fail + r.counts.error - r.known > 0;
+    const cls = bad ? 'bad' : r.known > 0 ? 'known' : r.reached ? 'good' : 'none';
+    const rate = r.passRate === null ? 0 : Math.round(r.passRate * 100);
+    return html`<tr class="row-${cls}" data-filterable data-target="${tid}" data-row="${r.key}" data-outcome="${outcomesOf(r)}">
+<th scope="row"><button type="button" class="rowlink" data-row-filter="${r.key}" title="show only this row">${r.label}</button>${r.kind === 'response' && r.documented === false ? html` <span class="tag">observed, not in the docs</span>` : ''}${r.kind === 'other' ? html` <span class="tag">not in the catalogue</span>` : ''}</th>
+<td>${r.status ?? ''}</td><td>${r.code ? html`<code>${r.code}</code>` : ''}</td>
+<td class="num c-pass">${r.counts.pass}</td><td class="num c-fail">${r.counts.fail || ''}</td><td class="num c-skip">${r.counts.skip || ''}</td><td class="num c-error">${r.counts.error || ''}</td><td class="num c-known">${r.known || ''}</td>
+<td><span class="bar" role="img" aria-label="${`pass rate ${percent(r.passRate)}`}"><span style="width:${rate}%" class="${bad ? 'fill-bad' : 'fill-good'}"></span></span> ${percent(r.passRate)}</td>
+<td>${r.reached ? 'yes' : html`<span class="unreached" title="${r.notReachedBecause ?? ''}">no</span>`}</td>
+<td>${r.doc ? html`<a href="${r.doc.url}" title="${r.doc.says}" rel="noreferrer">${r.doc.tag}</a>` : ''}</td>
+</tr>`;
+  })}
+<tr class="total"><th scope="row">total</th><td></td><td></td><td class="num">${m.totals.pass}</td><td class="num">${m.totals.fail}</td><td class="num">${m.totals.skip}</td><td class="num">${m.totals.error}</td><td class="num">${m.rows.reduce((n, r) => n + r.known, 0) || ''}</td><td colspan="3"></td></tr>
+</tbody></table>
+<p class="note">Pass rate = pass / (pass + fail + error); skipped cases are left out. A row is reached when at least one of its cases passed or failed.</p>`;
+}
+
+function coverageBlock(m: Matrix): Raw {
+  const c = m.coverage;
+  return html`<p><strong>${c.responses.reached}/${c.responses.total}</strong> documented responses reached${c.responses.missing.length ? html` — not reached: ${c.responses.missing.map((l, i) => {
+    const row = m.rows.find((r) => r.label === l);
+    return html`${i ? '; ' : ''}<span class="unreached">${l}</span>${row?.notReachedBecause ? ` (${row.notReachedBecause})` : ''}`;
+  })}` : ''}.</p>
+<p><strong>${c.causes.reached}/${c.causes.total}</strong> causes exercised:</p>
+<ul class="chips">${c.causes.byCause.map((x) => html`<li class="${x.reached ? 'good' : 'none'}" title="${`${x.cases} executed cases; leads to ${x.response}`}"><code>${x.cause}</code> ${x.cases}</li>`)}</ul>
+${c.unmappedLabels.length ? html`<p class="note">Labels that map to no documented cause: ${c.unmappedLabels.map((l) => html`<code>${l}</code> `)}</p>` : ''}`;
+}
+
+function staleBlock(stale: readonly BaselineEntry[]): Raw {
+  return html`<h3>Stale baseline entries (${stale.length})</h3>
+<p class="verdict bad">Listed in the baseline, but the cases now pass: remove these entries.</p>
+<ul>${stale.map((e) => html`<li><code>${e.id}</code> — ${e.reason}${e.link ? html` (<a href="${e.link}" rel="noreferrer">${e.link}</a>)` : ''}</li>`)}</ul>`;
+}
+
+function badge(outcome: Filterable): Raw {
+  return html`<span class="badge o-${outcome}">${OUTCOME_TITLES[outcome]}</span>`;
+}
+
+function caseCard(r: CaseResult, rowKey: string, tid: string, open: boolean): Raw {
+  const cls = filterClass(r);
+  return html`<details class="case ${cls}" data-filterable data-target="${tid}" data-row="${rowKey}" data-outcome="${cls}" data-case="${r.id}"${open ? new Raw(' open') : ''}>
+<summary>${badge(cls)} <code>${r.id}</code> — expected <strong>${expectedText(r)}</strong>, got <strong>${actualText(r)}</strong></summary>
+<dl>
+<dt>response row</dt><dd>${r.response}</dd>
+${r.baseline ? html`<dt>known deviation</dt><dd>${r.baseline.reason}${r.baseline.link ? html` (<a href="${r.baseline.link}" rel="noreferrer">${r.baseline.link}</a>)` : ''}</dd>` : ''}
+<dt>reason</dt><dd>${r.reason ?? ''}</dd>
+<dt>labels</dt><dd>${r.labels.length ? r.labels.map((l) => html`<code>${l}</code> `) : '(none)'}</dd>
+<dt>seed</dt><dd><code>${r.seed}</code></dd>
+${r.actual?.requestId ? html`<dt>x-oss-request-id</dt><dd><code>${r.actual.requestId}</code></dd>` : ''}
+${r.cites ? html`<dt>enforces</dt><dd>${r.cites}</dd>` : ''}
+</dl>
+${r.replay ? html`<p class="lbl">replay</p><pre class="cmd">${r.replay}</pre>` : ''}
+${r.curl ? html`<p class="lbl">curl (signed when run; no secret printed)</p><pre class="cmd">${r.curl}</pre>` : ''}
+${r.exchange ? exchangeBlock(r.exchange) : html`<p class="note">No exchange was recorded for this case.</p>`}
+</details>`;
+}
+
+function body(text: string, encoding: 'utf8' | 'base64' | undefined): string {
+  if (text.length === 0) return '';
+  if (encoding === 'base64') return `(not UTF-8; base64) ${text.slice(0, MAX_BODY_CHARS)}`;
+  let shown = text;
+  try { shown = JSON.stringify(JSON.parse(text), null, 2); } catch { /* not JSON: shown as sent */ }
+  return shown.length > MAX_BODY_CHARS ? `${shown.slice(0, MAX_BODY_CHARS)}\n… (${shown.length - MAX_BODY_CHARS} more characters)` : shown;
+}
+
+function exchangeBlock(x: Exchange): Raw {
+  const headers = (h: Record<string, string>): string => Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\n');
+  const req = `${x.request.method} ${x.request.url}\n${headers(x.request.headers)}${x.request.body ? `\n\n${body(x.request.body, x.request.bodyEncoding)}` : ''}`;
+  const res = x.response
+    ? `HTTP ${x.response.status}\n${headers(x.response.headers)}${x.response.body ? `\n\n${body(x.response.body, x.response.bodyEncoding)}` : ''}`
+    : '(no response)';
+  return html`<div class="exchange"><div><p class="lbl">request (redacted) · ${x.startedAt} · ${Math.round(x.durationMs)} ms</p><pre>${req}</pre></div><div><p class="lbl">response</p><pre>${res}</pre></div></div>`;
+}
+
+function caseTable(results: readonly CaseResult[], keyOf: (r: CaseResult) => string, tid: string): Raw {
+  const rank: Record<Filterable, number> = { fail: 0, error: 0, known: 1, skip: 2, pass: 3 };
+  const listed = [...results].sort((a, b) => rank[filterClass(a)] - rank[filterClass(b)]).slice(0, MAX_LISTED_CASES);
+  const shown = byId(listed);
+  return html`<table class="cases"><thead><tr><th>case</th><th>outcome</th><th>expected</th><th>actual</th><th>reason</th><th class="num">ms</th></tr></thead><tbody>
+${shown.map((r) => {
+    const cls = filterClass(r);
+    return html`<tr data-filterable data-target="${tid}" data-row="${keyOf(r)}" data-outcome="${cls}" class="o-row-${cls}"><td><code>${r.id}</code></td><td>${badge(cls)}</td><td>${expectedText(r)}</td><td>${actualText(r)}</td><td class="reason">${(r.reason ?? '').slice(0, 300)}</td><td class="num">${Math.round(r.durationMs)}</td></tr>`;
+  })}
+</tbody></table>
+${results.length > shown.length ? html`<p class="note">${results.length - shown.length} passing or skipped cases are not listed here; results.jsonl has every case.</p>` : ''}`;
+}
+
+const CSS = `
+:root{--pass:#1a7f37;--fail:#cf222e;--error:#bc4c00;--skip:#6e7781;--known:#8250df;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--soft:#f6f8fa}
+*{box-sizing:border-box}
+[hidden]{display:none!important}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg)}
+header,main,footer{padding:0 24px}
+header{padding-top:16px}
+h1{font-size:22px;margin:0 0 8px}
+h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
+h3{font-size:16px;margin:22px 0 8px}
+code,pre{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
+code{background:var(--soft);padding:1px 4px;border-radius:4px}
+pre{background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:8px 10px;white-space:pre-wrap;word-break:break-all;margin:4px 0 10px;max-height:420px;overflow:auto}
+pre.cmd{user-select:all}
+.filters{position:sticky;top:0;z-index:2;background:var(--bg);border-bottom:1px solid var(--line);padding:10px 24px;display:flex;flex-wrap:wrap;gap:10px 18px;align-items:center}
+.filters select{font:inherit;padding:3px 6px}
+.outcomes button{font:inherit;padding:3px 10px;border:1px solid var(--line);background:var(--soft);border-radius:14px;cursor:pointer;margin-right:4px}
+.outcomes button[aria-pressed=true]{background:var(--fg);color:#fff;border-color:var(--fg)}
+#f-count{color:var(--muted)}
+.verdict{padding:8px 12px;border-radius:6px;border-left:6px solid;margin:8px 0}
+.verdict.good{background:#dafbe1;border-color:var(--pass)}
+.verdict.bad{background:#ffebe9;border-color:var(--fail)}
+.meta,.note,.none-msg,footer{color:var(--muted)}
+footer{margin:32px 0 24px;font-size:12px}
+table{border-collapse:collapse;margin:6px 0 8px;width:100%}
+th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+thead th{background:var(--soft)}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+table.matrix tr.row-good th[scope=row]{box-shadow:inset 5px 0 var(--pass)}
+table.matrix tr.row-bad th[scope=row]{box-shadow:inset 5px 0 var(--fail)}
+table.matrix tr.row-bad{background:#fff5f5}
+table.matrix tr.row-none th[scope=row]{box-shadow:inset 5px 0 var(--skip)}
+table.matrix tr.row-known th[scope=row]{box-shadow:inset 5px 0 var(--known)}
+tr.total{font-weight:600;background:var(--soft)}
+.c-pass{color:var(--pass)}.c-fail{color:var(--fail);font-weight:600}.c-skip{color:var(--skip)}.c-error{color:var(--error);font-weight:600}.c-known{color:var(--known)}
+td.cell.good{background:#dafbe1}td.cell.bad{background:#ffebe9;font-weight:600}td.cell.none{background:var(--soft);color:var(--muted)}
+.known-n{color:var(--known);font-size:12px}
+.bar{display:inline-block;width:70px;height:9px;background:#eef1f4;border-radius:5px;overflow:hidden;vertical-align:middle}
+.bar span{display:block;height:100%}.fill-good{background:var(--pass)}.fill-bad{background:var(--fail)}
+.unreached{color:var(--fail)}
+.tag{font-size:11px;color:var(--muted);border:1px solid var(--line);border-radius:8px;padding:0 5px}
+.rowlink{all:unset;cursor:pointer;font-weight:600}.rowlink:hover,.rowlink:focus-visible{text-decoration:underline}
+.chips{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:6px}
+.chips li{border:1px solid var(--line);border-radius:12px;padding:1px 8px}
+.chips li.good{background:#dafbe1;border-color:#aceebb}.chips li.none{background:#ffebe9;border-color:#ffcecb}
+.badge{display:inline-block;font-size:11.5px;font-weight:600;padding:0 7px;border-radius:9px;color:#fff}
+.badge.o-pass{background:var(--pass)}.badge.o-fail{background:var(--fail)}.badge.o-error{background:var(--error)}.badge.o-skip{background:var(--skip)}.badge.o-known{background:var(--known)}
+.outcomes .o-fail{color:var(--fail)}.outcomes .o-error{color:var(--error)}.outcomes .o-known{color:var(--known)}.outcomes .o-pass{color:var(--pass)}
+details.case{border:1px solid var(--line);border-left:6px solid var(--fail);border-radius:6px;padding:6px 10px;margin:8px 0;background:#fff}
+details.case.error{border-left-color:var(--error)}details.case.known{border-left-color:var(--known)}
+details.case summary{cursor:pointer}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0}
+dt{color:var(--muted)}dd{margin:0}
+.lbl{margin:8px 0 0;color:var(--muted);font-size:12px}
+.exchange{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+@media (max-width:900px){.exchange{grid-template-columns:1fr}}
+table.cases td.reason{max-width:520px;word-break:break-word}
+tr.o-row-fail td:first-child{box-shadow:inset 4px 0 var(--fail)}tr.o-row-error td:first-child{box-shadow:inset 4px 0 var(--error)}tr.o-row-known td:first-child{box-shadow:inset 4px 0 var(--known)}
+`;
+
+// Client-side filters: hide every [data-filterable] element whose row, outcome or target does not match.
+const JS = `
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('ovc-data').textContent);
+  var state = { row: 'all', outcome: 'all', target: 'all' };
+  var rowSelect = document.getElementById('f-row');
+  var targetSelect = document.getElementById('f-target');
+  var buttons = Array.prototype.slice.call(document.querySelectorAll('[data-outcome-filter]'));
+  var items = Array.prototype.slice.call(document.querySelectorAll('[data-filterable]'));
+  var total = data.runs.reduce(function (n, r) { return n + r.matrix.total; }, 0);
+  function matches(el) {
+    if (state.row !== 'all' && el.getAttribute('data-row') !== state.row) return false;
+    if (state.outcome !== 'all' && (el.getAttribute('data-outcome') || '').split(' ').indexOf(state.outcome) < 0) return false;
+    var t = el.getAttribute('data-target') || (el.closest('[data-target]') || { getAttribute: function () { return null; } }).getAttribute('data-target');
+    if (state.target !== 'all' && t !== null && t !== state.target) return false;
+    return true;
+  }
+  function apply() {
+    var shownCases = 0;
+    items.forEach(function (el) {
+      var ok = matches(el);
+      el.hidden = !ok;
+      if (ok && el.tagName === 'TR' && el.closest('table.cases')) shownCases++;
+    });
+    document.querySelectorAll('section.run').forEach(function (s) {
+      s.hidden = state.target !== 'all' && s.getAttribute('data-target') !== state.target;
+    });
+    buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b.getAttribute('data-outcome-filter') === state.outcome)); });
+    var filtered = state.row !== 'all' || state.outcome !== 'all' || state.target !== 'all';
+    document.getElementById('f-count').textContent = filtered ? shownCases + ' listed cases match (' + total + ' cases in all)' : total + ' cases';
+    var any = items.some(function (el) { return !el.hidden; });
+    document.getElementById('f-empty').hidden = any;
+  }
+  rowSelect.addEventListener('change', function () { state.row = rowSelect.value; apply(); });
+  if (targetSelect) targetSelect.addEventListener('change', function () { state.target = targetSelect.value; apply(); });
+  buttons.forEach(function (b) { b.addEventListener('click', function () { state.outcome = b.getAttribute('data-outcome-filter'); apply(); }); });
+  document.querySelectorAll('[data-row-filter]').forEach(function (b) {
+    b.addEventListener('click', function () {
+      var key = b.getAttribute('data-row-filter');
+      state.row = state.row === key ? 'all' : key;
+      rowSelect.value = state.row;
+      apply();
+    });
+  });
+  apply();
+})();
+`;

@@ -1,0 +1,176 @@
+// summary.md: the verdict, the matrix, coverage, the regressions with their replay lines, and the
+// known deviations apart. Also appended to $GITHUB_STEP_SUMMARY (the job's summary page).
+import type { BaselineEntry, GateResult } from './baseline.ts';
+import { actualText, byId, expectedText } from './cases.ts';
+import type { Matrix, MergedMatrix } from './matrix.ts';
+import type { CaseResult, RunSummary } from './model.ts';
+import { collectSecrets, redactText } from './redact.ts';
+import { percent, verdictOf } from './verdict.ts';
+
+/** Regressions shown with full details; the rest are listed in a table up to LISTED. */
+const DETAILED = 25;
+const LISTED = 200;
+
+/** Inline text: Markdown and HTML metacharacters escaped, one line. */
+export function mdText(s: string): string {
+  return s.replace(/\r?\n/g, ' ').replace(/([\\`*_[\]|#~])/g, '\\$1').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** An inline code span that survives backticks and table pipes. */
+export function mdCode(s: string): string {
+  const one = s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(one.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = one.startsWith('`') || one.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${one}${pad}${fence}`;
+}
+
+export function mdBlock(s: string, lang = ''): string {
+  const longest = Math.max(2, ...(s.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang}\n${s}\n${fence}`;
+}
+
+const ICON = { conformant: '✅', 'known-only': '✅', 'not-conformant': '❌', 'could-not-run': '⚠️', empty: '⚠️' } as const;
+
+export function toMarkdown(matrix: Matrix, summary: RunSummary, gate: GateResult, secrets: readonly string[] = collectSecrets()): string {
+  const v = verdictOf(summary, gate);
+  const out: string[] = [];
+  out.push(`# ${ICON[v.kind]} ${v.title} — ${mdText(summary.target)}`, '');
+  out.push(`${v.detail}.`, '');
+  out.push(`Seed \`${summary.seed}\`${summary.strict ? ', strict' : ''} · ${mdText(summary.startedAt)} → ${mdText(summary.finishedAt)} · exit status ${gate.exitCode}`, '');
+  out.push(...matrixSection(matrix), '');
+  out.push(...coverageSection(matrix), '');
+  out.push(...regressionSection(gate.regressions), '');
+  if (gate.stale.length) out.push(...staleSection(gate.stale), '');
+  out.push(...knownSection(gate.known), '');
+  if (matrix.precedence.length) out.push(...precedenceSection(matrix), '');
+  if (matrix.unknown.length) out.push(...unknownSection(matrix), '');
+  if (summary.cleanup.failures.length) {
+    out.push('## Cleanup failures', '', `The run could not delete ${summary.cleanup.failures.length} index(es) it created:`, '');
+    for (const f of summary.cleanup.failures) out.push(`- ${mdText(f)}`);
+    out.push('');
+  }
+  return redactText(`${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`, secrets);
+}
+
+function matrixSection(m: Matrix): string[] {
+  const rows = m.rows.map((r) => {
+    const name = r.kind === 'response' && r.documented === false ? `${mdText(r.label)} (observed, not in the docs)` : mdText(r.label);
+    const state = r.counts.fail + r.counts.error - r.known > 0 ? '❌' : r.known > 0 ? '🟣' : r.reached ? '✅' : '⚪';
+    return `| ${state} ${name} | ${r.counts.pass} | ${r.counts.fail} | ${r.counts.skip} | ${r.counts.error} | ${r.known || ''} | ${percent(r.passRate)} |`;
+  });
+  return [
+    '## Matrix', '',
+    '| documented response | pass | fail | skip | error | known | pass rate |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    `| **total** | ${m.totals.pass} | ${m.totals.fail} | ${m.totals.skip} | ${m.totals.error} | ${m.rows.reduce((n, r) => n + r.known, 0) || ''} | ${percent(m.total ? m.totals.pass / Math.max(1, m.totals.pass + m.totals.fail + m.totals.error) : null)} |`,
+    '', '✅ reached, nothing failing · ❌ a failure no baseline lists · 🟣 only known deviations failing · ⚪ not reached (no case passed or failed). Pass rate = pass / (pass + fail + error); skipped cases are left out.',
+  ];
+}
+
+function coverageSection(m: Matrix): string[] {
+  const c = m.coverage;
+  const out = ['## Coverage', ''];
+  out.push(`- Documented responses reached: **${c.responses.reached}/${c.responses.total}**${c.responses.missing.length ? ` — not reached: ${c.responses.missing.map((l) => {
+    const row = m.rows.find((r) => r.label === l);
+    return `${mdText(l)}${row?.notReachedBecause ? ` (${mdText(row.notReachedBecause)})` : ''}`;
+  }).join('; ')}` : ''}`);
+  out.push(`- Causes exercised: **${c.causes.reached}/${c.causes.total}**${c.causes.missing.length ? ` — not exercised: ${c.causes.missing.map(mdCode).join(', ')}` : ''}`);
+  if (c.unmappedLabels.length) out.push(`- Labels that map to no documented cause: ${c.unmappedLabels.map(mdCode).join(', ')}`);
+  return out;
+}
+
+function regressionSection(list: readonly CaseResult[]): string[] {
+  if (list.length === 0) return ['## Failing cases', '', 'None.'];
+  const sorted = byId(list);
+  const out = [`## Failing cases (${list.length})`, ''];
+  for (const r of sorted.slice(0, DETAILED)) {
+    out.push(`### ${r.outcome === 'error' ? 'ERROR' : 'FAIL'} ${mdCode(r.id)}`, '');
+    out.push(`- response row: ${mdText(r.response)}`);
+    out.push(`- expected **${mdText(expectedText(r))}**, actual **${mdText(actualText(r))}**${r.actual?.requestId ? ` (request id ${mdCode(r.actual.requestId)})` : ''}`);
+    if (r.reason) out.push(`- ${mdText(r.reason)}`);
+    if (r.labels.length) out.push(`- labels: ${r.labels.map(mdCode).join(', ')}`);
+    out.push(`- seed ${mdCode(String(r.seed))}`);
+    if (r.cites) out.push(`- enforces: ${mdText(r.cites)}`);
+    out.push('');
+    if (r.replay) out.push('Replay:', '', mdBlock(r.replay, 'sh'), '');
+    if (r.curl) out.push('curl (signed when run, no secret printed):', '', mdBlock(r.curl, 'sh'), '');
+  }
+  const rest = sorted.slice(DETAILED, LISTED);
+  if (rest.length) {
+    out.push('| case | expected | actual | reason |', '|---|---|---|---|');
+    for (const r of rest) out.push(`| ${mdCode(r.id)} | ${mdText(expectedText(r))} | ${mdText(actualText(r))} | ${mdText((r.reason ?? '').slice(0, 200))} |`);
+    out.push('');
+  }
+  if (sorted.length > LISTED) out.push(`… and ${sorted.length - LISTED} more: see results.jsonl and report.html.`);
+  return out;
+}
+
+function staleSection(stale: readonly BaselineEntry[]): string[] {
+  return [
+    `## Stale baseline entries (${stale.length})`, '',
+    'These deviations are listed in the baseline, but their cases now pass: remove the entries.', '',
+    ...stale.map((e) => `- ${mdCode(e.id)} — ${mdText(e.reason)}${e.link ? ` (${mdText(e.link)})` : ''}`),
+  ];
+}
+
+function knownSection(known: readonly CaseResult[]): string[] {
+  if (known.length === 0) return [];
+  const out = [`## Known deviations (${known.length}, from the baseline; not gating)`, '', '| case | expected | actual | why accepted |', '|---|---|---|---|'];
+  for (const r of byId(known).slice(0, LISTED)) {
+    out.push(`| ${mdCode(r.id)} | ${mdText(expectedText(r))} | ${mdText(actualText(r))} | ${mdText(r.baseline?.reason ?? '')}${r.baseline?.link ? ` (${mdText(r.baseline.link)})` : ''} |`);
+  }
+  if (known.length > LISTED) out.push('', `… and ${known.length - LISTED} more.`);
+  return out;
+}
+
+function precedenceSection(m: Matrix): string[] {
+  return [
+    '## Observed precedence (recorded, not asserted)', '',
+    'Where a request carried several faults, or a race allowed several answers, the code the target chose:', '',
+    '| row | labels | code chosen | cases |', '|---|---|---|---:|',
+    ...m.precedence.map((p) => `| ${mdText(p.response)} | ${p.labels.map(mdCode).join(' + ') || '–'} | ${mdCode(p.winner)} | ${p.cases} |`),
+  ];
+}
+
+function unknownSection(m: Matrix): string[] {
+  return [
+    '## Behaviour the spec leaves open (observed)', '',
+    'Asserted only under `--strict`; otherwise these record what the target did.', '',
+    '| case | outcome | expected | actual |', '|---|---|---|---|',
+    ...m.unknown.slice(0, LISTED).map((u) => `| ${mdCode(u.id)} | ${u.outcome} | ${mdText(expectedText(u))} | ${mdText(actualText(u))} |`),
+  ];
+}
+
+/** summary.md of `ovc report merge` over several targets: the response × target table, then each target's verdict. */
+export function toMergedMarkdown(merged: MergedMatrix, runs: ReadonlyArray<{ summary: RunSummary; gate: GateResult; dir: string }>, secrets: readonly string[] = collectSecrets()): string {
+  const out: string[] = [];
+  const failing = runs.filter((r) => r.gate.exitCode !== 0);
+  out.push(`# ${failing.length ? '❌' : '✅'} ${runs.length} targets — ${failing.length ? `${failing.length} not conformant` : 'no regression'}`, '');
+  out.push(`| documented response | ${merged.targets.map(mdText).join(' | ')} |`, `|---|${merged.targets.map(() => '---:').join('|')}|`);
+  for (const row of merged.rows) {
+    const cells = merged.targets.map((t) => {
+      const c = row.cells[t]!;
+      if (c.total === 0) return '⚪ –';
+      const bad = c.counts.fail + c.counts.error - c.known;
+      return `${bad > 0 ? '❌' : c.reached ? '✅' : '⚪'} ${c.counts.pass}/${c.total}${c.known ? ` (${c.known} known)` : ''}`;
+    });
+    out.push(`| ${mdText(row.label)} | ${cells.join(' | ')} |`);
+  }
+  out.push('', 'Cell: passed/total cases. ⚪ = not reached (no case passed or failed).', '');
+  out.push('## Targets', '');
+  for (const r of runs) {
+    const v = verdictOf(r.summary, r.gate);
+    const cov = merged.perTarget[r.summary.target]?.coverage;
+    out.push(`- ${ICON[v.kind]} **${mdText(r.summary.target)}**: ${v.title.toLowerCase()} — ${mdText(v.detail)}${cov ? `; responses reached ${cov.responses.reached}/${cov.responses.total}` : ''} (reports in ${mdCode(r.dir)})`);
+  }
+  for (const r of failing) {
+    out.push('', `## Failing cases of ${mdText(r.summary.target)}`, '');
+    for (const c of byId(r.gate.regressions).slice(0, DETAILED)) out.push(`- ${mdCode(c.id)}: expected ${mdText(expectedText(c))}, actual ${mdText(actualText(c))}${c.replay ? ` — replay ${mdCode(c.replay)}` : ''}`);
+    if (r.gate.regressions.length > DETAILED) out.push(`- … and ${r.gate.regressions.length - DETAILED} more (see ${mdCode(`${r.dir}/summary.md`)})`);
+    if (r.gate.stale.length) out.push(`- stale baseline entries: ${r.gate.stale.map((e) => mdCode(e.id)).join(', ')}`);
+  }
+  return redactText(`${out.join('\n').trimEnd()}\n`, secrets);
+}
