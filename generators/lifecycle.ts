@@ -1,0 +1,190 @@
+// Model-based testing of the index lifecycle around DeleteVectorIndex (D-DelIdx, D-PutIdx, D-GetIdx,
+// D-ListIdx, D-PutVec): command sequences for fc.commands / fc.asyncModelRun over a model of the
+// run's bucket. Every command asserts that the target's answer equals the model's.
+import fc from 'fast-check';
+import type { IndexState } from '../contracts/limits.ts';
+
+export interface Answer {
+  httpStatus: number;
+  code: string | null;
+}
+
+/** What the suites implement against a real target. */
+export interface LifecycleDriver {
+  createIndex(name: string, dimension: number): Promise<Answer>;
+  putVectors(name: string, keys: string[], dimension: number): Promise<Answer>;
+  deleteIndex(name: string): Promise<Answer>;
+  getIndex(name: string): Promise<Answer & { status?: string }>;
+  /** Only names with the run prefix. */
+  listIndexNames(): Promise<Answer & { names?: string[] }>;
+  listVectorKeys(name: string): Promise<Answer & { keys?: string[] }>;
+}
+
+export interface ModelIndex {
+  state: IndexState;
+  vectors: Set<string>;
+  dimension: number;
+}
+
+/**
+ * The run's one bucket (the driver has no bucket operations, so the bucket always exists): index
+ * name → index. Indexes are `enable` as soon as created (spec §5, §12 U6).
+ */
+export interface Model {
+  indexes: Map<string, ModelIndex>;
+}
+
+export function newModel(): Model {
+  return { indexes: new Map() };
+}
+
+type LifecycleCommand = fc.AsyncCommand<Model, LifecycleDriver>;
+
+const OK_200: Answer = { httpStatus: 200, code: null };
+const OK_204: Answer = { httpStatus: 204, code: null };
+const NO_SUCH_INDEX: Answer = { httpStatus: 404, code: 'NoSuchVectorIndex' };
+const ALREADY_EXISTS: Answer = { httpStatus: 409, code: 'VectorBucketIndexAlreadyExist' };
+
+function show(a: Answer): string {
+  return a.code === null ? `${a.httpStatus}` : `${a.httpStatus} ${a.code}`;
+}
+
+/** Throws unless the target answered what the model expects. */
+function expectAnswer(command: string, expected: Answer, actual: Answer): void {
+  if (actual.httpStatus !== expected.httpStatus || actual.code !== expected.code) {
+    throw new Error(`${command}: expected ${show(expected)}, got ${show(actual)}`);
+  }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const x = [...a].sort();
+  const y = [...b].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+function list(values: Iterable<string>): string {
+  return `[${[...values].sort().join(', ')}]`;
+}
+
+class CreateIndex implements LifecycleCommand {
+  constructor(readonly name: string, readonly dimension: number) {}
+  check(): boolean { return true; }
+  async run(m: Model, r: LifecycleDriver): Promise<void> {
+    const exists = m.indexes.has(this.name);
+    expectAnswer(this.toString(), exists ? ALREADY_EXISTS : OK_200, await r.createIndex(this.name, this.dimension));
+    if (!exists) m.indexes.set(this.name, { state: 'enable', vectors: new Set(), dimension: this.dimension });
+  }
+  toString(): string { return `create(${this.name}, dimension=${this.dimension})`; }
+}
+
+class PutVectors implements LifecycleCommand {
+  /** Used only when the index is absent (the call must fail whatever the dimension). */
+  constructor(readonly name: string, readonly keys: string[], readonly fallbackDimension: number) {}
+  check(): boolean { return true; }
+  async run(m: Model, r: LifecycleDriver): Promise<void> {
+    const index = m.indexes.get(this.name);
+    const answer = await r.putVectors(this.name, this.keys, index?.dimension ?? this.fallbackDimension);
+    expectAnswer(this.toString(), index ? OK_200 : NO_SUCH_INDEX, answer);
+    if (index) for (const k of this.keys) index.vectors.add(k);
+  }
+  toString(): string { return `putVectors(${this.name}, ${list(this.keys)})`; }
+}
+
+class DeleteIndex implements LifecycleCommand {
+  constructor(readonly name: string) {}
+  check(): boolean { return true; }
+  async run(m: Model, r: LifecycleDriver): Promise<void> {
+    const exists = m.indexes.has(this.name);
+    expectAnswer(this.toString(), exists ? OK_204 : NO_SUCH_INDEX, await r.deleteIndex(this.name));
+    m.indexes.delete(this.name);
+  }
+  toString(): string { return `delete(${this.name})`; }
+}
+
+class GetIndex implements LifecycleCommand {
+  constructor(readonly name: string) {}
+  check(): boolean { return true; }
+  async run(m: Model, r: LifecycleDriver): Promise<void> {
+    const index = m.indexes.get(this.name);
+    const answer = await r.getIndex(this.name);
+    expectAnswer(this.toString(), index ? OK_200 : NO_SUCH_INDEX, answer);
+    if (index && answer.status !== index.state) {
+      throw new Error(`${this.toString()}: expected status '${index.state}', got ${answer.status === undefined ? 'none' : `'${answer.status}'`}`);
+    }
+  }
+  toString(): string { return `get(${this.name})`; }
+}
+
+class ListIndexes implements LifecycleCommand {
+  check(): boolean { return true; }
+  async run(m: Model, r: LifecycleDriver): Promise<void> {
+    const answer = await r.listIndexNames();
+    expectAnswer(this.toString(), OK_200, answer);
+    const expected = [...m.indexes.keys()];
+    if (!answer.names || !sameSet(answer.names, expected)) {
+      throw new Error(`${this.toString()}: expected names ${list(expected)}, got ${answer.names ? list(answer.names) : 'none'}`);
+    }
+  }
+  toString(): string { return 'list()'; }
+}
+
+class ListVectorKeys implements LifecycleCommand {
+  constructor(readonly name: string) {}
+  check(): boolean { return true; }
+  async run(m: Model, r: LifecycleDriver): Promise<void> {
+    const index = m.indexes.get(this.name);
+    const answer = await r.listVectorKeys(this.name);
+    expectAnswer(this.toString(), index ? OK_200 : NO_SUCH_INDEX, answer);
+    if (index && (!answer.keys || !sameSet(answer.keys, [...index.vectors]))) {
+      throw new Error(`${this.toString()}: expected keys ${list(index.vectors)}, got ${answer.keys ? list(answer.keys) : 'none'}`);
+    }
+  }
+  toString(): string { return `listVectors(${this.name})`; }
+}
+
+/** Delete then create the same name: the new index holds no vectors (D-DelIdx: vectors go with the index). */
+class Recreate implements LifecycleCommand {
+  constructor(readonly name: string, readonly dimension: number) {}
+  check(m: Readonly<Model>): boolean { return m.indexes.has(this.name); }
+  async run(m: Model, r: LifecycleDriver): Promise<void> {
+    expectAnswer(`${this.toString()} delete`, OK_204, await r.deleteIndex(this.name));
+    m.indexes.delete(this.name);
+    expectAnswer(`${this.toString()} create`, OK_200, await r.createIndex(this.name, this.dimension));
+    m.indexes.set(this.name, { state: 'enable', vectors: new Set(), dimension: this.dimension });
+    const listed = await r.listVectorKeys(this.name);
+    expectAnswer(`${this.toString()} listVectors`, OK_200, listed);
+    if (!listed.keys || listed.keys.length > 0) {
+      throw new Error(`${this.toString()}: expected the new index to hold no vectors, got ${listed.keys ? list(listed.keys) : 'none'}`);
+    }
+  }
+  toString(): string { return `recreate(${this.name}, dimension=${this.dimension})`; }
+}
+
+export interface LifecycleOptions {
+  /** The run prefix every index name starts with (letters and digits, starting with a letter). */
+  prefix: string;
+  maxCommands?: number;
+  /** How many distinct names the commands draw from (default 3, so sequences hit existing names often). */
+  poolSize?: number;
+}
+
+const VECTOR_KEYS = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'] as const;
+
+/** Command sequences over a small pool of prefixed names, for fc.asyncModelRun with newModel(). */
+export function lifecycleCommands(o: LifecycleOptions): fc.Arbitrary<Iterable<fc.AsyncCommand<Model, LifecycleDriver>>> {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(o.prefix)) throw new Error(`lifecycleCommands: prefix '${o.prefix}' must be letters and digits starting with a letter`);
+  const pool = Array.from({ length: o.poolSize ?? 3 }, (_, i) => `${o.prefix}n${i}`);
+  if (pool.some((n) => n.length > 63)) throw new Error(`lifecycleCommands: prefix '${o.prefix}' is too long for index names`);
+  const name = fc.constantFrom(...pool);
+  const dimension = fc.integer({ min: 1, max: 4 });
+  const keys = fc.uniqueArray(fc.constantFrom(...VECTOR_KEYS), { minLength: 1, maxLength: 3 });
+  return fc.commands<Model, LifecycleDriver, false>([
+    fc.tuple(name, dimension).map(([n, d]) => new CreateIndex(n, d)),
+    fc.tuple(name, keys, dimension).map(([n, k, d]) => new PutVectors(n, k, d)),
+    name.map((n) => new DeleteIndex(n)),
+    name.map((n) => new GetIndex(n)),
+    fc.constant(new ListIndexes()),
+    name.map((n) => new ListVectorKeys(n)),
+    fc.tuple(name, dimension).map(([n, d]) => new Recreate(n, d)),
+  ], { maxCommands: o.maxCommands ?? 12 });
+}
