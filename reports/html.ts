@@ -187,7 +187,7 @@ ${m.rows.map((r) => {
   })}
 <tr class="total"><th scope="row">total</th><td></td><td></td><td class="num">${m.totals.pass}</td><td class="num">${m.totals.fail}</td><td class="num">${m.totals.skip}</td><td class="num">${m.totals.error}</td><td class="num">${m.rows.reduce((n, r) => n + r.known, 0) || ''}</td><td colspan="3"></td></tr>
 </tbody></table>
-<p class="note">Pass rate = pass / (pass + fail + error); skipped cases are left out. A row is reached when at least one of its cases passed or failed.</p>`;
+<p class="note">Left edge: <span class="c-pass">green</span> reached and nothing failing, <span class="c-fail">red</span> a failure no baseline lists, <span class="c-known">purple</span> only known deviations failing, grey not reached. A row is reached when at least one of its cases passed or failed. Pass rate = pass / (pass + fail + error); skipped cases are left out.</p>`;
 }
 
 function coverageBlock(m: Matrix): Raw {
