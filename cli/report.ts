@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { baselineFromResults, formatBaseline, loadBaseline, type Baseline, type GateResult } from '../reports/baseline.ts';
 import { ReportInputError } from '../reports/errors.ts';
+import { causeOf } from '../generators/labels.ts';
 import { toHtml } from '../reports/html.ts';
 import { appendStepSummary, writeReports } from '../reports/index.ts';
 import { mergeMatrices, type Matrix } from '../reports/matrix.ts';
@@ -28,7 +29,7 @@ export function reportCommand(setExit: (code: number) => void): Command {
       const run = readRun(flags.from);
       const baseline = flags.baseline ? loadBaseline(flags.baseline) : run.baseline;
       const out = flags.out ?? flags.from;
-      const { gate, files } = await writeReports(out, run.results, run.summary, { baseline, githubStepSummary: stepSummaryPath(), sources: run.sources });
+      const { gate, files } = await writeReports(out, run.results, run.summary, { baseline, githubStepSummary: stepSummaryPath(), sources: run.sources, causeOf });
       process.stderr.write(`ovc report render: ${files.length} files in ${resolve(out)}\n`);
       setExit(exitStatus(run.results, gate));
     })));
@@ -94,7 +95,7 @@ async function merge(dirs: readonly string[], outDir: string, override: Baseline
 
   if (runs.length === 1) {
     const run = runs[0]!;
-    const { gate, files } = await writeReports(outDir, run.results, run.summary, { baseline: baselineFor(run), githubStepSummary: stepSummaryPath(), sources: run.sources });
+    const { gate, files } = await writeReports(outDir, run.results, run.summary, { baseline: baselineFor(run), githubStepSummary: stepSummaryPath(), sources: run.sources, causeOf });
     process.stderr.write(`ovc report merge: ${run.sources.length} folder(s) of ${run.summary.target} → ${files.length} files in ${resolve(outDir)}\n`);
     return exitStatus(run.results, gate);
   }
@@ -103,7 +104,7 @@ async function merge(dirs: readonly string[], outDir: string, override: Baseline
   const used = new Set<string>();
   for (const run of runs) {
     const dir = join(outDir, uniqueSlug(run.summary.target, used));
-    const { gate, matrix } = await writeReports(dir, run.results, run.summary, { baseline: baselineFor(run), sources: run.sources });
+    const { gate, matrix } = await writeReports(dir, run.results, run.summary, { baseline: baselineFor(run), sources: run.sources, causeOf });
     written.push({ summary: run.summary, gate, matrix, results: run.results, dir });
   }
   const merged = mergeMatrices(written.map((w) => ({ target: w.summary.target, matrix: w.matrix })));

@@ -134,6 +134,7 @@ function runSection(run: HtmlRun, tid: string, multi: boolean): Raw {
   return html`<section class="run" data-target="${tid}" id="${tid}">
 <h2>${multi ? summary.target : 'Verdict'}</h2>
 <p class="verdict ${v.ok ? 'good' : 'bad'}"><strong>${v.title}</strong> — ${v.detail}</p>
+${matrix.coverage.responses.reached < matrix.coverage.responses.total ? html`<p class="verdict partial">${matrix.coverage.responses.reached} of ${matrix.coverage.responses.total} documented responses reached: the verdict covers only what was reached (see Coverage).</p>` : ''}
 <p class="meta">target <code>${summary.target}</code> · seed <code>${summary.seed}</code>${summary.strict ? ' · strict' : ''} · ${summary.startedAt} → ${summary.finishedAt} · exit status ${gate.exitCode}${run.dir ? html` · reports in <code>${run.dir}</code>` : ''}</p>
 <h3>Matrix</h3>
 ${matrixTable(matrix, tid)}
@@ -282,6 +283,7 @@ pre.cmd{user-select:all}
 .verdict{padding:8px 12px;border-radius:6px;border-left:6px solid;margin:8px 0}
 .verdict.good{background:#dafbe1;border-color:var(--pass)}
 .verdict.bad{background:#ffebe9;border-color:var(--fail)}
+.verdict.partial{background:#fff8c5;border-color:#9a6700}
 .meta,.note,.none-msg,footer{color:var(--muted)}
 footer{margin:32px 0 24px;font-size:12px}
 table{border-collapse:collapse;margin:6px 0 8px;width:100%}

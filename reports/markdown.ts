@@ -38,6 +38,8 @@ export function toMarkdown(matrix: Matrix, summary: RunSummary, gate: GateResult
   const out: string[] = [];
   out.push(`# ${ICON[v.kind]} ${v.title} — ${mdText(summary.target)}`, '');
   out.push(`${v.detail}.`, '');
+  const cov = matrix.coverage.responses;
+  if (cov.reached < cov.total) out.push(`⚠️ ${cov.reached} of ${cov.total} documented responses reached: a verdict covers only what was reached (see Coverage).`, '');
   out.push(`Seed \`${summary.seed}\`${summary.strict ? ', strict' : ''} · ${mdText(summary.startedAt)} → ${mdText(summary.finishedAt)} · exit status ${gate.exitCode}`, '');
   out.push(...matrixSection(matrix), '');
   out.push(...coverageSection(matrix), '');

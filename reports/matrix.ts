@@ -145,7 +145,8 @@ function coverage(rows: readonly MatrixRow[], results: readonly CaseResult[], ca
   const allCauses = new Map<string, string>();
   for (const r of responseRows) for (const c of r.causes) allCauses.set(c, r.key);
   const toCause = (label: string): string | null => {
-    const mapped = causeOf?.(label);
+    let mapped: string | null | undefined;
+    try { mapped = causeOf?.(label); } catch { mapped = null; /* a mapper may refuse labels outside its vocabulary */ }
     if (mapped && allCauses.has(mapped)) return mapped;
     return allCauses.has(label) ? label : null;
   };

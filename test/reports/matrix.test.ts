@@ -57,6 +57,8 @@ describe('buildMatrix', () => {
     const mapped = buildMatrix(generatorVocabulary, (l) => (l === 'name:too-long' ? 'index-name-invalid' : undefined));
     expect(mapped.coverage.causes.byCause.find((c) => c.cause === 'index-name-invalid')!.reached).toBe(true);
     expect(mapped.coverage.unmappedLabels).toEqual(['mystery']);
+    const strict = buildMatrix(generatorVocabulary, (l) => { if (l !== 'name:too-long') throw new Error(`unknown label '${l}'`); return 'index-name-invalid'; });
+    expect(strict.coverage.unmappedLabels).toEqual(['mystery']);
   });
 
   it('records observed precedence per label set and the unknown-behaviour findings', () => {
