@@ -1,13 +1,16 @@
 // The HTML report in a real browser (Debian's chromium through playwright-core): content, filters,
 // no network requests, and the screenshot in docs/. Skipped only when /usr/bin/chromium is missing
 // (scripts/ensure-chromium.sh installs it where it can).
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyBaseline } from '../../reports/baseline.ts';
+import { toHtml } from '../../reports/html.ts';
 import { writeReports } from '../../reports/index.ts';
+import { buildMatrix, mergeMatrices } from '../../reports/matrix.ts';
 import { FAILING_ID, FIXTURE_BASELINE, fixtureResults, fixtureSummary, KNOWN_ID, SECRET } from './fixtures.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -119,5 +122,27 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in chromium (skipped when ${CHROMIU
       return { error: doc.getElementsByTagName('parsererror').length, cases: doc.getElementsByTagName('testcase').length };
     }, xml);
     expect(result).toEqual({ error: 0, cases: fixtureResults().length });
+  });
+
+  it('a merged report over two targets shows the response × target matrix and filters by target', async () => {
+    const runs = ['embedded emulator', 'cn-hangzhou'].map((target) => {
+      const results = fixtureResults().map((r) => ({ ...r, target }));
+      const gate = applyBaseline(results, null);
+      return { summary: fixtureSummary(results, target), matrix: buildMatrix(results), gate, results };
+    });
+    const merged = mergeMatrices(runs.map((r) => ({ target: r.summary.target, matrix: r.matrix })));
+    const file = join(dir, 'merged.html');
+    writeFileSync(file, toHtml({ runs, merged }, []));
+    const p = await browser.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    await p.goto(pathToFileURL(file).href);
+    const heads = await p.$$eval('#merged thead th', (ths) => ths.map((t) => t.textContent));
+    expect(heads).toEqual(['documented response', 'embedded emulator', 'cn-hangzhou']);
+    await p.selectOption('#f-target', 't1');
+    expect(await p.locator('section.run[data-target="t0"]').isVisible()).toBe(false);
+    expect(await p.locator('section.run[data-target="t1"]').isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await p.close();
   });
 });
