@@ -353,7 +353,7 @@ const JS = `
     buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b.getAttribute('data-outcome-filter') === state.outcome)); });
     var filtered = state.row !== 'all' || state.outcome !== 'all' || state.target !== 'all';
     document.getElementById('f-count').textContent = filtered ? shownCases + ' listed cases match (' + total + ' cases in all)' : total + ' cases';
-    var any = items.some(function (el) { return !el.hidden; });
+    var any = items.some(function (el) { return !el.hidden && el.matches('table.matrix tr, table.cases tr, details.case'); });
     document.getElementById('f-empty').hidden = any;
   }
   rowSelect.addEventListener('change', function () { state.row = rowSelect.value; apply(); });

@@ -139,6 +139,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in chromium (skipped when ${CHROMIU
     await p.goto(pathToFileURL(file).href);
     const heads = await p.$$eval('#merged thead th', (ths) => ths.map((t) => t.textContent));
     expect(heads).toEqual(['documented response', 'embedded emulator', 'cn-hangzhou']);
+    await p.click('button[data-outcome-filter="error"]');
+    await p.selectOption('#f-row', 'races');
+    expect(await p.locator('#f-empty').isVisible()).toBe(true); // no races case errored on either target
+    await p.selectOption('#f-row', 'all');
+    await p.click('button[data-outcome-filter="all"]');
     await p.selectOption('#f-target', 't1');
     expect(await p.locator('section.run[data-target="t0"]').isVisible()).toBe(false);
     expect(await p.locator('section.run[data-target="t1"]').isVisible()).toBe(true);
