@@ -47,31 +47,45 @@ export function renderError(err: ApiError, ctx: ReplyContext): RenderedError {
   };
 }
 
+/** The HTTP date changes once a second: format it once per second, not once per response. */
+let dateCache = { second: NaN, text: '' };
+function httpDate(now: Date): string {
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== dateCache.second) dateCache = { second, text: now.toUTCString() };
+  return dateCache.text;
+}
+
 /** Headers of every response: request id, Date (from the emulator clock), Server. */
 export function commonHeaders(ctx: ReplyContext): Record<string, string> {
-  const h: Record<string, string> = { Date: ctx.now.toUTCString(), Server: 'AliyunOSS' };
+  const h: Record<string, string> = { Date: httpDate(ctx.now), Server: 'AliyunOSS' };
   if (ctx.fault !== 'missing-request-id') h['x-oss-request-id'] = ctx.requestId;
   return h;
 }
 
-function write(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer | null): void {
+/** Writes status, the common headers, `extra` (which may override them) and the body with its Content-Length. */
+function write(res: ServerResponse, ctx: ReplyContext, status: number, extra: Record<string, string> | undefined, body: string | null): void {
   if (res.headersSent || res.destroyed) return;
-  const bytes = body === null ? null : typeof body === 'string' ? Buffer.from(body) : body;
-  res.writeHead(status, { ...headers, 'Content-Length': String(bytes ? bytes.length : 0) });
+  const headers = commonHeaders(ctx);
+  if (extra) Object.assign(headers, extra);
+  const bytes = body === null ? null : Buffer.from(body);
+  headers['Content-Length'] = bytes ? String(bytes.length) : '0';
+  res.writeHead(status, headers);
   res.end(bytes ?? undefined);
 }
 
-export function sendEmpty(res: ServerResponse, ctx: ReplyContext, status: number, extra: Record<string, string> = {}): void {
-  write(res, status, { ...commonHeaders(ctx), ...extra }, null);
+const JSON_HEADERS = { 'Content-Type': JSON_CONTENT_TYPE };
+
+export function sendEmpty(res: ServerResponse, ctx: ReplyContext, status: number, extra?: Record<string, string>): void {
+  write(res, ctx, status, extra, null);
 }
 
-export function sendJson(res: ServerResponse, ctx: ReplyContext, status: number, value: unknown, extra: Record<string, string> = {}): void {
-  write(res, status, { ...commonHeaders(ctx), 'Content-Type': JSON_CONTENT_TYPE, ...extra }, JSON.stringify(value));
+export function sendJson(res: ServerResponse, ctx: ReplyContext, status: number, value: unknown, extra?: Record<string, string>): void {
+  write(res, ctx, status, extra ? { ...JSON_HEADERS, ...extra } : JSON_HEADERS, JSON.stringify(value));
 }
 
-export function sendError(res: ServerResponse, ctx: ReplyContext, err: ApiError, extra: Record<string, string> = {}): RenderedError {
+export function sendError(res: ServerResponse, ctx: ReplyContext, err: ApiError, extra?: Record<string, string>): RenderedError {
   const r = renderError(err, ctx);
-  write(res, r.status, { ...commonHeaders(ctx), ...r.headers, ...extra }, r.body);
+  write(res, ctx, r.status, extra ? { ...r.headers, ...extra } : r.headers, r.body);
   return r;
 }
 

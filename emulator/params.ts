@@ -1,11 +1,10 @@
 // Request-body parsing and parameter checks shared by the index and vector handlers.
+import { isUtf8 } from 'node:buffer';
 import { isValidIndexName, LIMITS } from '../contracts/limits.ts';
 import { ApiError, invalidParam } from './errors.ts';
 import type { FaultName } from './faults.ts';
 
 export type JsonObject = Record<string, unknown>;
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Parses a JSON body. An empty body, invalid UTF-8 and anything JSON.parse rejects are all
@@ -17,9 +16,8 @@ export function parseJsonBody(body: Buffer, fault: FaultName | null, opts: { emp
   const malformed = (detail: string): ApiError =>
     new ApiError(fault === 'malformed-json-wrong-code' ? 'VectorIndexParameterInvalid' : 'MalformedJson', detail);
   if (body.length === 0) throw malformed('the request body is empty');
-  let text: string;
-  try { text = strictUtf8.decode(body); } catch { throw malformed('the request body is not valid UTF-8'); }
-  try { return JSON.parse(text); } catch { throw malformed('the request body is not valid JSON'); }
+  if (!isUtf8(body)) throw malformed('the request body is not valid UTF-8');
+  try { return JSON.parse(body.toString('utf8')); } catch { throw malformed('the request body is not valid JSON'); }
 }
 
 export function isObject(v: unknown): v is JsonObject {

@@ -1,0 +1,83 @@
+// DeleteVectorIndex cost against the number of vectors in the index: 0 vs 1,000,000 × 128-dim.
+// The index is filled directly through the store API (not HTTP); the delete is a signed HTTP
+// request, timed end to end, median over repeats. Also: the store's typed-array bytes vs raw.
+//   npx tsx --expose-gc bench/emulator-delete-scale.ts [--vectors 1000000] [--reps 5]
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import { createEmulatorInstance } from '../emulator/index.ts';
+import { fillDeterministic } from '../emulator/vectorData.ts';
+import { contentMd5 } from '../protocol/md5.ts';
+import { signRequest } from '../protocol/signer.ts';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const VECTORS = arg('vectors', 1_000_000);
+const REPS = Math.max(3, arg('reps', 5));
+const DIM = 128;
+const KEY = { accessKeyId: 'bench-key', accessKeySecret: 'bench-secret' };
+const BUCKET = 'bench';
+
+const instance = createEmulatorInstance({ identities: [KEY], buckets: [BUCKET], stateHook: false });
+const { store } = instance.emulator;
+const server = createServer(instance.handler);
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function makeIndex(name: string, count: number): void {
+  const bucket = store.bucket(BUCKET)!;
+  const index = store.createIndex(bucket, { name, dimension: DIM, distanceMetric: 'cosine' });
+  fillDeterministic(index.vectors, count);
+}
+
+async function timedDelete(name: string): Promise<number> {
+  const body = JSON.stringify({ indexName: name });
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Content-MD5': contentMd5(body) };
+  Object.assign(headers, signRequest({ region: 'cn-hangzhou', accountId: '1234567890', bucket: BUCKET, method: 'POST', query: 'deleteVectorIndex', headers, credentials: KEY }).headers);
+  const started = process.hrtime.bigint();
+  const res = await request(`${url}/${BUCKET}/?deleteVectorIndex`, { method: 'POST', headers, body });
+  await res.body.text();
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (res.statusCode !== 204) throw new Error(`DeleteVectorIndex answered ${res.statusCode}`);
+  return ms;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function measure(count: number): Promise<{ median: number; all: number[] }> {
+  const all: number[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const name = `scale${count}r${rep}`;
+    makeIndex(name, count);
+    // Collect the previous repeat's garbage now, so it is not charged to this delete.
+    gc?.();
+    all.push(await timedDelete(name));
+  }
+  return { median: median(all), all };
+}
+
+// Warm-up: JIT the request path.
+for (let i = 0; i < 200; i++) { makeIndex(`warm${i}`, 1); await timedDelete(`warm${i}`); }
+
+const empty = await measure(0);
+const full = await measure(VECTORS);
+
+makeIndex('sized', VECTORS);
+const raw = VECTORS * DIM * 4;
+const bytes = store.typedArrayBytes();
+
+const fmt = (xs: number[]): string => xs.map((x) => x.toFixed(3)).join(', ');
+console.log(`DeleteVectorIndex over HTTP, median of ${REPS} (all runs in ms):`);
+console.log(`  0 vectors:             ${empty.median.toFixed(3)} ms  [${fmt(empty.all)}]`);
+console.log(`  ${VECTORS.toLocaleString('en')} × ${DIM}: ${full.median.toFixed(3)} ms  [${fmt(full.all)}]`);
+console.log(`  ratio full/empty:      ${(full.median / empty.median).toFixed(2)}  (target ≤ 2: ${full.median / empty.median <= 2 ? 'met' : 'NOT met'})`);
+console.log(`store typed arrays for ${VECTORS.toLocaleString('en')} × ${DIM}: ${(bytes / 2 ** 20).toFixed(1)} MiB vs raw ${(raw / 2 ** 20).toFixed(1)} MiB = ${(bytes / raw).toFixed(3)}×`);
+console.log(`  (filled through VectorData.put with growth; the provider-state hook reserves exactly and gets 1.000×)`);
+if (!gc) console.log('  note: run with --expose-gc for steadier figures');
+
+server.close();
+server.closeAllConnections();
+await instance.close();
