@@ -2,9 +2,8 @@
 // their labels: enable → 204 (no label), absent / deleted → 404 NoSuchVectorIndex,
 // creating / deleting → 409 VectorIndexOperationConflict, bucket absent → 404 NoSuchBucket.
 import fc from 'fast-check';
-import { LIMITS } from '../contracts/limits.ts';
+import { LIMITS, type DistanceMetric } from '../contracts/limits.ts';
 
-export type DistanceMetric = (typeof LIMITS.distanceMetrics)[number];
 
 export interface IndexShape {
   dimension: number;

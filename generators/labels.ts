@@ -4,7 +4,10 @@
 // notice it, and, when its outcome rests on a spec §12 unknown, what a server may do instead.
 import type { ErrorCode } from '../contracts/errors.ts';
 
-/** Spec §12 U2's most plausible order of checks, with the signature family split as the verifier does it. */
+/**
+ * Spec §12 U2's most plausible order of checks, the authentication stage split as the emulator
+ * does it. Within a stage, labels are checked in the order LABELS lists them.
+ */
 export const STAGES = ['auth', 'permission', 'digest', 'bucket', 'json', 'param', 'lookup', 'state'] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -30,13 +33,13 @@ export interface LabelInfo {
 const NAME = 'index-name-invalid';
 
 export const LABELS = {
-  // Signature and identity (spec §9, §6.4).
+  // Signature and identity (spec §9, §6.4), in the verifier's order: presence, key, time, scope, signature.
   unsigned: { cause: 'unsigned', stage: 'auth', unknown: null, says: 'the request carries no Authorization' },
   'unknown-key': { cause: 'unknown-key', stage: 'auth', unknown: null, says: 'the AccessKeyId is unknown' },
-  'wrong-secret': { cause: 'wrong-secret', stage: 'auth', unknown: null, says: 'the request is signed with the wrong secret' },
-  'tampered-header': { cause: 'tampered-header', stage: 'auth', unknown: null, says: 'a signed header was changed after signing' },
   'stale-date': { cause: 'stale-date', stage: 'auth', unknown: null, says: 'x-oss-date is more than 15 minutes old' },
   'wrong-scope': { cause: 'wrong-scope', stage: 'auth', unknown: null, says: 'the credential scope names the wrong region or date' },
+  'wrong-secret': { cause: 'wrong-secret', stage: 'auth', unknown: null, says: 'the request is signed with the wrong secret' },
+  'tampered-header': { cause: 'tampered-header', stage: 'auth', unknown: null, says: 'a signed header was changed after signing' },
   'no-permission': { cause: 'no-permission', stage: 'permission', unknown: null, says: 'the identity lacks oss:DeleteVectorIndex' },
   'md5-mismatch': { cause: 'md5-mismatch', stage: 'digest', unknown: { ref: 'U11', otherwise: 'ignored' }, says: 'Content-MD5 does not match the body' },
   // Target state (spec §3.8, §5).

@@ -4,7 +4,7 @@
 // not asserted. An outcome that rests on an unknown is checked under --strict only.
 import { ERROR_CODES, type ErrorCode } from '../contracts/errors.ts';
 import { responseForCause } from '../contracts/responses.ts';
-import { STAGES, labelInfo } from './labels.ts';
+import { LABELS, STAGES, labelInfo } from './labels.ts';
 
 export interface Expectation {
   status: number;
@@ -32,9 +32,12 @@ const SUCCESS = { status: 204, response: '204-deleted' } as const;
 interface Fault {
   label: string;
   code: ErrorCode;
-  stage: number;
+  /** Position in the order of checks: stage, then the label's place in LABELS. */
+  rank: [number, number];
   response: string;
 }
+
+const VOCABULARY = Object.keys(LABELS);
 
 /** The code a label causes on its own; null when it is not a fault. */
 export function codeOf(label: string): ErrorCode | null {
@@ -51,9 +54,9 @@ function faultsOf(labels: readonly string[]): Fault[] {
     const code = codeOf(label);
     if (code === null) continue;
     const info = labelInfo(label);
-    faults.push({ label, code, stage: STAGES.indexOf(info.stage), response: responseForCause(info.cause!).key });
+    faults.push({ label, code, rank: [STAGES.indexOf(info.stage), VOCABULARY.indexOf(label)], response: responseForCause(info.cause!).key });
   }
-  return faults.sort((a, b) => a.stage - b.stage);
+  return faults.sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1]);
 }
 
 /** The outcomes a label set allows: its codes, or '204' when nothing is wrong. */

@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { lifecycleCommands, newModel, type Answer, type LifecycleDriver } from '../../generators/lifecycle.ts';
+
+interface FakeIndex { dimension: number; keys: Set<string> }
+
+/** An in-memory target; `bug` switches on one deliberate deviation. */
+function fakeDriver(bug: 'none' | 'vectors-survive-delete' | 'delete-absent-204' | 'list-misses-one' = 'none'): LifecycleDriver {
+  const indexes = new Map<string, FakeIndex>();
+  const leftovers = new Map<string, Set<string>>();
+  const ok = (httpStatus: number): Answer => ({ httpStatus, code: null });
+  const noSuchIndex: Answer = { httpStatus: 404, code: 'NoSuchVectorIndex' };
+  return {
+    async createIndex(name, dimension) {
+      if (indexes.has(name)) return { httpStatus: 409, code: 'VectorBucketIndexAlreadyExist' };
+      indexes.set(name, { dimension, keys: bug === 'vectors-survive-delete' ? leftovers.get(name) ?? new Set() : new Set() });
+      return ok(200);
+    },
+    async putVectors(name, keys, dimension) {
+      const index = indexes.get(name);
+      if (!index) return noSuchIndex;
+      if (dimension !== index.dimension) return { httpStatus: 400, code: 'VectorIndexParameterInvalid' };
+      for (const k of keys) index.keys.add(k);
+      return ok(200);
+    },
+    async deleteIndex(name) {
+      const index = indexes.get(name);
+      if (!index) return bug === 'delete-absent-204' ? ok(204) : noSuchIndex;
+      leftovers.set(name, index.keys);
+      indexes.delete(name);
+      return ok(204);
+    },
+    async getIndex(name) {
+      return indexes.has(name) ? { ...ok(200), status: 'enable' } : noSuchIndex;
+    },
+    async listIndexNames() {
+      const names = [...indexes.keys()].sort();
+      return { ...ok(200), names: bug === 'list-misses-one' ? names.slice(1) : names };
+    },
+    async listVectorKeys(name) {
+      const index = indexes.get(name);
+      return index ? { ...ok(200), keys: [...index.keys] } : noSuchIndex;
+    },
+  };
+}
+
+async function runWith(bug: Parameters<typeof fakeDriver>[0], seed: number): Promise<fc.RunDetails<[Iterable<fc.AsyncCommand<ReturnType<typeof newModel>, LifecycleDriver>>]>> {
+  return fc.check(fc.asyncProperty(lifecycleCommands({ prefix: 'ovcT', maxCommands: 15 }), async (cmds) => {
+    await fc.asyncModelRun(() => ({ model: newModel(), real: fakeDriver(bug) }), cmds);
+  }), { seed, numRuns: 150 });
+}
+
+/** The commands of a sequence (a sequence's own toString lists only the commands that ran). */
+function show(cmds: Iterable<unknown>): string {
+  return [...cmds].map(String).join(' ');
+}
+
+describe('lifecycleCommands', () => {
+  it('agrees with a correct target', async () => {
+    const out = await runWith('none', 1);
+    expect(out.failed, String(out.errorInstance)).toBe(false);
+  });
+
+  it.each([
+    ['vectors-survive-delete', /recreate\(ovcTn\d, dimension=\d\): expected the new index to hold no vectors|listVectors\(ovcTn\d\): expected keys \[\]/],
+    ['delete-absent-204', /delete\(ovcTn\d\): expected 404 NoSuchVectorIndex, got 204/],
+    ['list-misses-one', /list\(\): expected names \[ovcTn\d/],
+  ] as const)('finds a counterexample when %s', async (bug, message) => {
+    const out = await runWith(bug, 2);
+    expect(out.failed).toBe(true);
+    expect(String((out.errorInstance as Error).message)).toMatch(message);
+    // The shrunk sequence reads as commands.
+    expect(String(out.counterexample?.[0])).toMatch(/(create|recreate|delete|list|putVectors)\(/);
+  });
+
+  it('draws names from a small prefixed pool and refuses bad prefixes', () => {
+    const sequences = fc.sample(lifecycleCommands({ prefix: 'ovcX', maxCommands: 20 }), { seed: 3, numRuns: 30 });
+    const names = new Set(sequences.flatMap((cmds) => [...show(cmds).matchAll(/\((ovc\w+)/g)].map((m) => m[1])));
+    expect([...names].sort()).toEqual(['ovcXn0', 'ovcXn1', 'ovcXn2']);
+    expect(() => lifecycleCommands({ prefix: 'ovc-x' })).toThrow(/prefix/);
+    expect(() => lifecycleCommands({ prefix: 'a'.repeat(62) })).toThrow(/too long/);
+  });
+
+  it('gives the same sequences for the same seed', () => {
+    const a = fc.sample(lifecycleCommands({ prefix: 'ovcS' }), { seed: 4, numRuns: 10 }).map(show);
+    const b = fc.sample(lifecycleCommands({ prefix: 'ovcS' }), { seed: 4, numRuns: 10 }).map(show);
+    expect(a).toEqual(b);
+    expect(a.some((s) => s.includes('recreate('))).toBe(true);
+  });
+});
