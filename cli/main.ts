@@ -1,6 +1,8 @@
 // The `ovc` command: run, serve, pact, report (DESIGN.md, CLI contract).
 import { Command, CommanderError } from 'commander';
+import { ReportInputError } from '../reports/errors.ts';
 import { UsageError } from './errors.ts';
+import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
 import { signCommand } from './sign.ts';
@@ -19,6 +21,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const setExit = (code: number): void => { exitCode = code; };
   program.addCommand(runCommand(setExit));
   program.addCommand(serveCommand(setExit));
+  program.addCommand(reportCommand(setExit));
   program.addCommand(signCommand());
   try {
     await program.parseAsync([...argv]);
@@ -27,7 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return EXIT.conformant;
       return EXIT.couldNotRun;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof ReportInputError) {
       process.stderr.write(`ovc: ${e.message}\n`);
       return EXIT.couldNotRun;
     }

@@ -11,6 +11,7 @@ import { cleanup, type CleanupReport } from '../target/cleanup.ts';
 import { closeTransport } from '../target/http.ts';
 import { Ledger } from '../target/ledger.ts';
 import { preflight, PreflightError } from '../target/preflight.ts';
+import { loadBaseline, type Baseline } from '../reports/baseline.ts';
 import { runSuites } from '../suites/runner.ts';
 import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, shardFlag, urlFlag } from './options.ts';
@@ -46,6 +47,8 @@ export function runCommand(setExit: (code: number) => void): Command {
 
 async function run(flags: RunFlags): Promise<number> {
   const started = new Date();
+  // A bad baseline is bad input: refuse it before any request is sent.
+  const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
   const outDir = resolve(flags.out);
   mkdirSync(outDir, { recursive: true });
   const runId = newRunId();
@@ -97,7 +100,7 @@ async function run(flags: RunFlags): Promise<number> {
     const cleanupReport = await cleanup(client, new Ledger(config.workDir, config.prefix));
     if (cleanupReport.failures.length) log(`ovc: cleanup could not delete ${cleanupReport.failures.length} index(es) the run created:\n  ${cleanupReport.failures.join('\n  ')}`);
     if (broken) { log(`ovc: cannot run: ${broken}`); return 2; }
-    return await finish(results, config, started, cleanupReport, flags);
+    return await finish(results, config, started, cleanupReport, baseline);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -106,7 +109,7 @@ async function run(flags: RunFlags): Promise<number> {
   }
 }
 
-async function finish(results: CaseResult[], config: TargetConfig, started: Date, cleanupReport: CleanupReport, flags: RunFlags): Promise<number> {
+async function finish(results: CaseResult[], config: TargetConfig, started: Date, cleanupReport: CleanupReport, baseline: Baseline | null): Promise<number> {
   const counts: Record<Outcome, number> = { pass: 0, fail: 0, skip: 0, error: 0 };
   for (const r of results) counts[r.outcome]++;
   const summary: RunSummary = {
@@ -114,9 +117,8 @@ async function finish(results: CaseResult[], config: TargetConfig, started: Date
     seed: config.seed, strict: config.strict, counts, cleanup: cleanupReport,
   };
   const { writeReports } = await import('../reports/index.ts');
-  const { loadBaseline } = await import('../reports/baseline.ts');
-  const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
-  const { files, gate } = await writeReports(config.outDir, results, summary, { baseline, githubStepSummary: process.env.GITHUB_STEP_SUMMARY ?? null });
+  const { causeOf } = await import('../generators/labels.ts');
+  const { files, gate } = await writeReports(config.outDir, results, summary, { baseline, causeOf, githubStepSummary: process.env.GITHUB_STEP_SUMMARY ?? null });
   if (process.env.GITHUB_ACTIONS === 'true') {
     const { githubAnnotations } = await import('../reports/github.ts');
     for (const line of githubAnnotations(results)) process.stdout.write(`${line}\n`);

@@ -1,7 +1,8 @@
 // Small helpers shared by the per-response suites.
 import { responseByKey, type DocumentedResponse } from '../contracts/responses.ts';
-import { codeOf } from '../target/client.ts';
-import { createIndex, SetupError, type CaseSpec } from './harness.ts';
+import type { Expectation } from '../generators/oracle.ts';
+import { codeOf, type WireResponse } from '../target/client.ts';
+import { createIndex, SetupError, type CaseSpec, type Checks } from './harness.ts';
 
 export function caseSpec(responseKey: string, behaviour: string, labels: readonly string[], extra: Partial<CaseSpec> = {}): CaseSpec {
   const r: DocumentedResponse = responseByKey(responseKey);
@@ -19,4 +20,30 @@ export function caseSpec(responseKey: string, behaviour: string, labels: readonl
 export async function mustCreate(name: string, dimension = 4): Promise<void> {
   const res = await createIndex(name, dimension);
   if (res.status !== 200) throw new SetupError(`could not create index ${name}: ${res.status} ${codeOf(res) ?? ''}`);
+}
+
+/**
+ * Asserts what the oracle expects. An expectation resting on a spec §12 unknown is asserted only
+ * under --strict; otherwise the answer must still be a documented form (204 empty, or a 4xx with
+ * a well-formed envelope) and the code the target chose is recorded.
+ */
+export function expectOracle(check: Checks, res: WireResponse, exp: Expectation, strict: boolean): void {
+  if (exp.strictOnly && !strict) {
+    check.that(res.status < 500, `the answer must not be a server error, got ${res.status}`);
+    if (res.status === 204) check.noContent(res);
+    else check.error(res, res.status, [codeOf(res) ?? '(no code)']);
+    check.precedence = codeOf(res) ?? String(res.status);
+    return;
+  }
+  check.oneOf(res, exp.codes);
+}
+
+/** The case spec of a generated case, from the oracle's expectation. */
+export function oracleSpec(id: string, labels: readonly string[], exp: Expectation, extra: Partial<CaseSpec> = {}): CaseSpec {
+  const r = responseByKey(exp.response);
+  return {
+    id, response: r.label, labels,
+    expected: { status: exp.status, code: exp.codes.length === 1 ? exp.codes[0]! : null, ...(exp.codes.length > 1 ? { codes: exp.codes } : {}) },
+    cites: r.doc.says, unknown: exp.strictOnly || undefined, tags: r.key, ...extra,
+  };
 }

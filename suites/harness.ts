@@ -4,6 +4,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { JSON_CONTENT_TYPE } from '../protocol/envelope.ts';
+import { ERROR_CODES, type ErrorCode } from '../contracts/errors.ts';
 import { INDEX_NAME_MAX, LIMITS } from '../contracts/limits.ts';
 import type { CaseResult, Exchange, Outcome } from '../reports/model.ts';
 import { credentialsFromEnv, deniedCredentialsFromEnv, loadConfigFromEnv, type TargetConfig } from '../target/config.ts';
@@ -111,6 +112,18 @@ export class Checks {
     this.that(res.status === 204, `expected 204 No Content, got ${res.status}${codeOf(res) ? ` ${codeOf(res)}` : ''}`);
     this.that(res.body.length === 0, `a 204 answer must have an empty body, got ${res.body.length} bytes`);
     this.common(res);
+  }
+
+  /**
+   * One of several allowed codes (multi-fault requests): the status must be that of the code the
+   * target chose; the choice is recorded as observed precedence.
+   */
+  oneOf(res: WireResponse, codes: readonly string[]): void {
+    if (codes.length === 0) return this.noContent(res);
+    const chosen = codeOf(res);
+    const status = chosen && codes.includes(chosen) ? ERROR_CODES[chosen as ErrorCode]?.status ?? res.status : ERROR_CODES[codes[0] as ErrorCode]?.status ?? 400;
+    this.error(res, status, codes);
+    if (chosen && codes.includes(chosen)) this.precedence = chosen;
   }
 
   /** A documented error: status, Error.Code (one of `codes`), envelope shape, exact Content-Type, request id, x-oss-ec, Date. */

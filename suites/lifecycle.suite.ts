@@ -71,7 +71,7 @@ describe(ROW, () => {
         );
         if (out.failed) {
           const cex = out.counterexample?.[0];
-          check.that(false, `a command sequence disagreed with the model: ${String(cex)} — ${String((out.errorInstance as Error | undefined)?.message ?? out.error)}`);
+          check.that(false, `a command sequence disagreed with the model: ${String(cex)} — ${String((out.errorInstance as Error | undefined)?.message ?? out.errorInstance)}`);
         }
       }));
     }
