@@ -4,7 +4,6 @@
 import fc from 'fast-check';
 import { LIMITS, type DistanceMetric } from '../contracts/limits.ts';
 
-
 export interface IndexShape {
   dimension: number;
   distanceMetric: DistanceMetric;

@@ -105,7 +105,7 @@ describe('expectedFor: no label and several labels', () => {
 
 describe('labels and the contracts catalogue', () => {
   it('every label cause is a cause of a documented response', () => {
-    const causes = new Set(DELETE_VECTOR_INDEX_RESPONSES.flatMap((r) => [...r.causes]));
+    const causes = new Set<string>(DELETE_VECTOR_INDEX_RESPONSES.flatMap((r) => [...r.causes]));
     for (const label of ALL) {
       const cause = causeOf(label);
       if (cause !== null) expect(causes.has(cause), `${label} → ${cause}`).toBe(true);
