@@ -40,7 +40,7 @@ interface Fault {
 const VOCABULARY = Object.keys(LABELS);
 
 /** The code a label causes on its own; null when it is not a fault. */
-export function codeOf(label: string): ErrorCode | null {
+export function codeOfLabel(label: string): ErrorCode | null {
   const cause = labelInfo(label).cause;
   if (cause === null) return null;
   const code = responseForCause(cause).code ?? FAMILY_CODES[cause];
@@ -51,7 +51,7 @@ export function codeOf(label: string): ErrorCode | null {
 function faultsOf(labels: readonly string[]): Fault[] {
   const faults: Fault[] = [];
   for (const label of new Set(labels)) {
-    const code = codeOf(label);
+    const code = codeOfLabel(label);
     if (code === null) continue;
     const info = labelInfo(label);
     faults.push({ label, code, rank: [STAGES.indexOf(info.stage), VOCABULARY.indexOf(label)], response: responseForCause(info.cause!).key });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../contracts/errors.ts';
 import { DELETE_VECTOR_INDEX_RESPONSES } from '../../contracts/responses.ts';
 import { causeOf, LABELS, labelInfo, type Label } from '../../generators/labels.ts';
-import { codeOf, describeLabels, expectedFor } from '../../generators/oracle.ts';
+import { codeOfLabel, describeLabels, expectedFor } from '../../generators/oracle.ts';
 
 const ALL = Object.keys(LABELS) as Label[];
 
@@ -88,7 +88,7 @@ describe('expectedFor: no label and several labels', () => {
   it('for any label set: codes are the set of single-label codes, status is one of theirs, order-independent', () => {
     fc.assert(fc.property(fc.uniqueArray(fc.constantFrom(...ALL), { maxLength: 5 }), fc.nat(), (labels, rot) => {
       const e = expectedFor(labels);
-      const singles = new Set(labels.map((l) => codeOf(l)).filter((c): c is NonNullable<typeof c> => c !== null));
+      const singles = new Set(labels.map((l) => codeOfLabel(l)).filter((c): c is NonNullable<typeof c> => c !== null));
       const rotated = [...labels.slice(rot % Math.max(1, labels.length)), ...labels.slice(0, rot % Math.max(1, labels.length))];
       const statusOk = singles.size === 0 ? e.status === 204 : e.codes.some((c) => ERROR_CODES[c as keyof typeof ERROR_CODES].status === e.status);
       const noUnknown = labels.every((l) => labelInfo(l).unknown === null);
