@@ -1,5 +1,8 @@
 // Raw HTTP to the target with exact bytes and headers, on a keep-alive undici pool per origin.
-// Transport errors (nothing received) are retried a bounded number of times; answers never are.
+// Transport errors where nothing was received are retried a bounded number of times; answers
+// never are. Neither are timeouts nor answers cut off after their headers: the target had the
+// request (it may have acted on it), so a second copy could be answered about the state the first
+// one changed — a DeleteVectorIndex re-sent after a slow 204 would read 404 and decide the case.
 import { Agent, request } from 'undici';
 
 export interface HttpRequest {
@@ -25,7 +28,8 @@ export class TransportError extends Error {
   }
 }
 
-const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CLOSED']);
+/** Failures before any answer: the connection could not be made, or it broke without a byte back. */
+const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CLOSED']);
 
 let dispatcher: Agent | null = null;
 function agent(): Agent {
@@ -45,8 +49,11 @@ export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpR
   const retries = o.retries ?? 2;
   const timeoutMs = o.timeoutMs ?? 15_000;
   let lastErr: unknown;
+  let attempts = 0;
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
+    attempts = attempt;
     const started = performance.now();
+    let answered = false;
     try {
       const res = await request(`${req.origin}${req.path}`, {
         method: req.method as 'POST',
@@ -56,6 +63,7 @@ export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpR
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
+      answered = true;
       const body = Buffer.from(await res.body.arrayBuffer());
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) {
@@ -65,10 +73,11 @@ export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpR
     } catch (e) {
       lastErr = e;
       const code = (e as { code?: string }).code ?? '';
-      if (!RETRYABLE.has(code) && !(e instanceof Error && /other side closed|socket|timeout/i.test(e.message))) break;
+      if (answered) break; // the status line and headers arrived: the target acted on this request
+      if (!RETRYABLE.has(code) && !(e instanceof Error && /other side closed|socket hang up|ECONNRESET/i.test(e.message))) break;
       if (attempt <= retries) await new Promise((r) => setTimeout(r, 50 * attempt));
     }
   }
   const code = (lastErr as { code?: string }).code;
-  throw new TransportError(`transport error on ${req.method} ${req.origin}${req.path}: ${(lastErr as Error)?.message ?? lastErr}`, retries + 1, code);
+  throw new TransportError(`transport error on ${req.method} ${req.origin}${req.path}: ${(lastErr as Error)?.message ?? lastErr}${attempts > 1 ? ` (${attempts} attempts)` : ''}`, attempts, code);
 }
