@@ -1,0 +1,73 @@
+// Load generation: pre-signed OSS Vectors requests and an autocannon driver for
+// PutVectorIndex + DeleteVectorIndex cycles with a fresh index name per cycle.
+import autocannon, { type AutocannonResult } from 'autocannon';
+import { contentMd5 } from '../../protocol/md5.ts';
+import { signRequest, type Credentials } from '../../protocol/signer.ts';
+import { BENCH_ACCOUNT, BENCH_KEY, BENCH_REGION } from './servers.ts';
+
+export interface Prepared { method: 'POST'; path: string; headers: Record<string, string>; body: string }
+
+/** One signed POST to `/<bucket>/?<query>` (path-style). x-oss-date is now: valid for 15 minutes. */
+export function presign(bucket: string, query: string, body: string, credentials: Credentials = BENCH_KEY, time = new Date()): Prepared {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Content-MD5': contentMd5(body) };
+  Object.assign(headers, signRequest({ region: BENCH_REGION, accountId: BENCH_ACCOUNT, bucket, method: 'POST', query, headers, credentials, time }).headers);
+  return { method: 'POST', path: `/${bucket}/?${query}`, headers, body };
+}
+
+export type Cycle = [put: Prepared, del: Prepared];
+
+/** `count` PutVectorIndex + DeleteVectorIndex pairs, index names `${prefix}${i}` (fresh per cycle). */
+export function presignCycles(bucket: string, count: number, prefix = 'bench'): Cycle[] {
+  const time = new Date();
+  const out: Cycle[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `${prefix}${i}`;
+    out.push([
+      presign(bucket, 'putVectorIndex', JSON.stringify({ indexName: name, dataType: 'float32', dimension: 128, distanceMetric: 'cosine' }), BENCH_KEY, time),
+      presign(bucket, 'deleteVectorIndex', JSON.stringify({ indexName: name }), BENCH_KEY, time),
+    ]);
+  }
+  return out;
+}
+
+export interface Measured {
+  /** Requests per second (autocannon's per-second average). */
+  rps: number;
+  /** Put + Delete cycles per second (rps / 2). */
+  cyclesPerSec: number;
+  p50: number;
+  p99: number;
+  /** Answers by status class, and transport errors / timeouts. */
+  status: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  total: number;
+}
+
+export function measured(r: AutocannonResult): Measured {
+  return {
+    rps: r.requests.average, cyclesPerSec: r.requests.average / 2, p50: r.latency.p50, p99: r.latency.p99,
+    status: { '2xx': r['2xx'], '4xx': r['4xx'], '5xx': r['5xx'] },
+    errors: r.errors, timeouts: r.timeouts, total: r.requests.total,
+  };
+}
+
+/** Drives `port` with the cycles for `seconds` (bounded: autocannon stops by itself). */
+export async function driveCycles(port: number, cycles: Cycle[], o: { connections: number; seconds: number }): Promise<Measured> {
+  let next = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: o.connections,
+    duration: o.seconds,
+    timeout: 10,
+    requests: [
+      { setupRequest: (req, context) => {
+        const i = next++ % cycles.length;
+        context.cycle = i;
+        return { ...req, ...cycles[i]![0] };
+      } },
+      { setupRequest: (req, context) => ({ ...req, ...cycles[context.cycle as number]![1] }) },
+    ],
+  });
+  return measured(result);
+}
