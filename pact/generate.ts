@@ -5,7 +5,6 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { V4Interaction, V4MockServer, V4RequestBuilder } from '@pact-foundation/pact';
 import { ERROR_CODES, type ErrorCode } from '../contracts/errors.ts';
 import { TargetClient, codeOf, type WireResponse } from '../target/client.ts';
 import type { TargetConfig } from '../target/config.ts';
@@ -15,6 +14,10 @@ import { CONSUMER, EXAMPLE, EXAMPLES, INTERACTIONS, PACT_DIR, PACT_FILE_NAME, PA
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 type PactModule = typeof import('@pact-foundation/pact');
+type Unconfigured = ReturnType<InstanceType<PactModule['PactV4']>['addInteraction']>;
+type RequestBuilder = Parameters<NonNullable<Parameters<Unconfigured['withRequest']>[2]>>[0];
+type WithResponse = ReturnType<ReturnType<Unconfigured['withRequest']>['willRespondWith']>;
+interface MockServer { url: string }
 
 /** The reference client pointed at a mock server: path-style, the example bucket and account. */
 export function referenceClient(endpoint: string): TargetClient {
@@ -34,7 +37,7 @@ function requestBody(def: InteractionDef): unknown {
   }
 }
 
-function addRequest(p: PactModule, def: InteractionDef, rb: V4RequestBuilder): void {
+function addRequest(p: PactModule, def: InteractionDef, rb: RequestBuilder): void {
   const { regex, fromProviderState } = p.MatchersV3;
   const query: Record<string, string> = { [opQueryKey(def)]: '' };
   rb.query(query);
@@ -62,7 +65,7 @@ function opQueryKey(def: InteractionDef): string {
   return def.op === 'GetVectorIndex' ? 'getVectorIndex' : 'deleteVectorIndex';
 }
 
-function define(p: PactModule, pact: InstanceType<PactModule['PactV4']>, def: InteractionDef): V4Interaction {
+function define(p: PactModule, pact: InstanceType<PactModule['PactV4']>, def: InteractionDef): WithResponse {
   const { regex, like } = p.MatchersV3;
   let i = pact.addInteraction();
   for (const s of def.states) i = i.given(s.name, { ...s.params } as Record<string, string | number>);
@@ -89,7 +92,7 @@ function define(p: PactModule, pact: InstanceType<PactModule['PactV4']>, def: In
           },
         });
       }
-    }) as unknown as V4Interaction;
+    });
 }
 
 /** What the reference client must make of the mock server's answer; throws when it does not. */
@@ -99,7 +102,7 @@ function checkAnswer(def: InteractionDef, res: WireResponse): void {
   if (def.code === null && res.body.length !== 0) throw new Error(`${def.description}: a success must have an empty body`);
 }
 
-async function exercise(def: InteractionDef, server: V4MockServer): Promise<void> {
+async function exercise(def: InteractionDef, server: MockServer): Promise<void> {
   const client = referenceClient(server.url);
   const res = await client.op(def.op, requestBody(def), { identity: def.signed ? 'main' : 'none' });
   checkAnswer(def, res);
@@ -123,8 +126,7 @@ export async function generatePact(outDir: string = PACT_DIR): Promise<string> {
   try {
     const pact = new p.PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: work, logLevel: 'error', spec: p.SpecificationVersion.SPECIFICATION_VERSION_V4 });
     for (const def of INTERACTIONS) {
-      await (define(p, pact, def) as unknown as { executeTest(fn: (s: V4MockServer) => Promise<void>): Promise<void> })
-        .executeTest((server) => exercise(def, server));
+      await define(p, pact, def).executeTest((server) => exercise(def, server));
     }
     await closeTransport();
     const produced = join(work, PACT_FILE_NAME);

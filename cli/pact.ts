@@ -1,0 +1,149 @@
+// `ovc pact generate | verify | publish`: the consumer pact of the reference client, its
+// verification against a target (default: the embedded emulator), and publishing verified pacts.
+import { Command, Option } from 'commander';
+import { join } from 'node:path';
+import { defaultAddressing, type Addressing } from '../protocol/addressing.ts';
+import type { Credentials } from '../protocol/signer.ts';
+import { PACT_DIR, PACT_FILE_NAME } from '../pact/interactions.ts';
+import { PublishError } from '../pact/publish.ts';
+import type { VerifyOptions, VerifyReport } from '../pact/verify.ts';
+import { credentialsFromEnv, newRunId, prefixFor, type TargetConfig } from '../target/config.ts';
+import { TargetClient } from '../target/client.ts';
+import { closeTransport, TransportError } from '../target/http.ts';
+import { UsageError } from './errors.ts';
+import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, urlFlag } from './options.ts';
+
+process.env.PACT_DO_NOT_TRACK = 'true';
+
+export const DEFAULT_PACT_FILE = join(PACT_DIR, PACT_FILE_NAME);
+
+export interface TargetFlags {
+  endpoint?: string;
+  stateHook?: string;
+  bucket: string;
+  region: string;
+  accountId: string;
+  addressing?: Addressing;
+  fault?: string;
+  timeoutMs: number;
+}
+
+export interface VerifyFlags extends TargetFlags { pact: string }
+
+export interface PublishFlags extends TargetFlags {
+  pactDir: string;
+  brokerUrl?: string;
+  consumerVersion?: string;
+  branch?: string;
+}
+
+function targetOptions(cmd: Command): Command {
+  return cmd
+    .option('--endpoint <url>', 'OSS Vectors endpoint to verify against (default: start the embedded emulator)', urlFlag('endpoint'))
+    .option('--state-hook <url>', 'provider-state hook of the target (the embedded emulator has one; without it, states go through the public API)', urlFlag('state-hook'))
+    .option('--bucket <bucket>', 'vector bucket the pact\'s bucket maps to (must exist)', bucketFlag, 'ovc-conformance')
+    .option('--region <region>', 'signing region', regionFlag, 'cn-hangzhou')
+    .option('--account-id <id>', 'account id (part of the host and of the signed ARN)', accountIdFlag, '1234567890')
+    .addOption(new Option('--addressing <style>', 'virtual-hosted or path-style (default: path for IP endpoints, virtual otherwise)').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
+    .addOption(new Option('--fault <name>', 'embedded emulator only: run it with one deliberate deviation (for self-tests)'))
+    .option('--timeout-ms <n>', 'per-request timeout', intFlag('timeout-ms', 100, 600_000), 15_000);
+}
+
+/** Starts the embedded emulator when no --endpoint is given, runs fn with the verify options, stops it. */
+export async function withTarget<T>(flags: TargetFlags, fn: (o: Omit<VerifyOptions, 'pactFile'>) => Promise<T>): Promise<T> {
+  if (flags.fault !== undefined && flags.endpoint) throw new UsageError('--fault applies to the embedded emulator only; drop --endpoint or --fault.');
+  let emulator: { url: string; stateHookUrl: string | null; close(): Promise<void> } | null = null;
+  let credentials: Credentials | null;
+  if (!flags.endpoint) {
+    const { startEmulator, defaultIdentities, isFaultName, FAULT_NAMES } = await import('../emulator/index.ts');
+    if (flags.fault !== undefined && !isFaultName(flags.fault)) throw new UsageError(`unknown fault profile '${flags.fault}'; valid names: ${FAULT_NAMES.join(', ')}.`);
+    const identities = defaultIdentities(process.env);
+    credentials = { accessKeyId: identities[0]!.accessKeyId, accessKeySecret: identities[0]!.accessKeySecret, securityToken: identities[0]!.securityToken };
+    emulator = await startEmulator({ region: flags.region, accountId: flags.accountId, buckets: [flags.bucket], identities, stateHook: true, fault: flags.fault ?? null });
+  } else {
+    credentials = credentialsFromEnv();
+    if (!credentials) throw new UsageError('OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET must be set to verify against --endpoint.');
+  }
+  try {
+    const endpoint = flags.endpoint ?? emulator!.url;
+    const o: Omit<VerifyOptions, 'pactFile'> = {
+      endpoint, stateHook: flags.stateHook ?? emulator?.stateHookUrl ?? null,
+      bucket: flags.bucket, region: flags.region, accountId: flags.accountId,
+      addressing: flags.addressing ?? defaultAddressing(endpoint), credentials,
+      targetName: emulator ? `embedded emulator${flags.fault ? ` (fault ${flags.fault})` : ''}` : `${endpoint} (${flags.bucket})`,
+      timeoutMs: flags.timeoutMs,
+    };
+    await reachable(o);
+    return await fn(o);
+  } finally {
+    await emulator?.close();
+  }
+}
+
+/** One signed GetVectorBucket: a target that does not answer at all is exit 2, not a mismatch. */
+async function reachable(o: Omit<VerifyOptions, 'pactFile'>): Promise<void> {
+  const runId = newRunId();
+  const config: TargetConfig = {
+    endpoint: o.endpoint, region: o.region, bucket: o.bucket, accountId: o.accountId, addressing: o.addressing, stateHook: o.stateHook,
+    runId, prefix: prefixFor(runId), seed: 0, runs: 1, strict: false, outDir: '.', workDir: '.', absentBucket: `ovc-absent-${runId}`,
+    embedded: false, targetName: o.targetName ?? o.endpoint, timeoutMs: Math.min(o.timeoutMs ?? 15_000, 5000),
+  };
+  try {
+    await new TargetClient(config, o.credentials).op('GetVectorBucket');
+  } catch (e) {
+    if (e instanceof TransportError) throw new UsageError(`cannot reach ${o.endpoint}: ${e.message}`);
+    throw e;
+  } finally {
+    await closeTransport();
+  }
+}
+
+/** `ovc pact verify`: prints the verifier's report and a summary; returns the exit code. */
+export async function pactVerify(flags: VerifyFlags, out: (s: string) => void = (s) => { process.stdout.write(s); }): Promise<number> {
+  const { verifyPact, readPact } = await import('../pact/verify.ts');
+  try { readPact(flags.pact); } catch (e) { throw new UsageError((e as Error).message); }
+  const report = await withTarget(flags, (o) => verifyPact({ ...o, pactFile: flags.pact }));
+  out(report.summary);
+  return report.exitCode;
+}
+
+/** `ovc pact publish`: verifies every pact first, publishes only what passed. */
+export async function pactPublish(flags: PublishFlags, log: (s: string) => void = (s) => { process.stderr.write(`${s}\n`); }): Promise<number> {
+  const { publishPacts } = await import('../pact/publish.ts');
+  const { verifyPact } = await import('../pact/verify.ts');
+  try {
+    const result = await publishPacts({
+      pactDir: flags.pactDir, brokerUrl: flags.brokerUrl, consumerVersion: flags.consumerVersion, branch: flags.branch, log,
+      verify: (pactFile): Promise<VerifyReport> => withTarget(flags, (o) => verifyPact({ ...o, pactFile, log })),
+    });
+    log(`published ${result.files.length} pact file(s) to ${result.brokerUrl} as consumer version ${result.consumerVersion}${result.branch ? ` on branch ${result.branch}` : ''}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof PublishError) { log(`ovc pact publish: ${e.message}`); return e.exitCode; }
+    throw e;
+  }
+}
+
+export function pactCommand(setExit: (code: number) => void): Command {
+  const pact = new Command('pact').description('Pact V4 contracts: generate the consumer pact, verify it against a target, publish verified pacts');
+  pact.addCommand(new Command('generate')
+    .description(`regenerate the consumer pact of the reference client into ${PACT_DIR}`)
+    .option('--out <dir>', 'folder to write the pact file to', PACT_DIR)
+    .action(async (flags: { out: string }) => {
+      const { generatePact } = await import('../pact/generate.ts');
+      process.stdout.write(`wrote ${await generatePact(flags.out)}\n`);
+      setExit(0);
+    }));
+  pact.addCommand(targetOptions(new Command('verify')
+    .description('verify a pact file against a target (default: the embedded emulator); exit 0 verified, 1 mismatch, 2 could not run'))
+    .option('--pact <file>', 'pact file to verify', existingFile('pact'), DEFAULT_PACT_FILE)
+    .action(async (flags: VerifyFlags) => { setExit(await pactVerify(flags)); }));
+  pact.addCommand(targetOptions(new Command('publish')
+    .description('verify the pact files against the target, then publish them to a Pact Broker; exit 0 published, 1 refused (verification failed), 2 could not run'))
+    .option('--pact-dir <dir>', 'folder (or single file) of pact files', PACT_DIR)
+    .option('--broker-url <url>', 'Pact Broker base URL (default: $PACT_BROKER_BASE_URL); token from $PACT_BROKER_TOKEN', urlFlag('broker-url'))
+    .option('--consumer-version <v>', 'consumer version (default: git rev-parse --short HEAD, plus -dirty for uncommitted changes)')
+    .option('--branch <b>', 'consumer branch (default: git branch --show-current)')
+    .action(async (flags: PublishFlags) => { setExit(await pactPublish(flags)); }));
+  return pact;
+}

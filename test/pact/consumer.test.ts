@@ -1,0 +1,108 @@
+// The consumer step: the reference client against Pact's mock server writes the V4 pact file.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STATES } from '../../contracts/provider-states.ts';
+import { generatePact } from '../../pact/generate.ts';
+import { EXAMPLES, INTERACTIONS, PACT_FILE_NAME, uncoveredResponses } from '../../pact/interactions.ts';
+
+interface Pact {
+  consumer: { name: string };
+  provider: { name: string };
+  metadata: { pactSpecification: { version: string } };
+  interactions: Array<{
+    description: string;
+    providerStates?: Array<{ name: string; params?: Record<string, unknown> }>;
+    request: { method: string; path: string; query?: Record<string, string[]>; headers?: Record<string, string[]>; body?: unknown; matchingRules?: Record<string, unknown>; generators?: Record<string, unknown> };
+    response: { status: number; headers?: Record<string, string[]>; body?: { content?: { Error?: { Code?: string } } }; matchingRules?: Record<string, unknown> };
+  }>;
+}
+
+let dir: string;
+let text: string;
+let pact: Pact;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ovc-pact-consumer-'));
+  const file = await generatePact(dir);
+  text = readFileSync(file, 'utf8');
+  pact = JSON.parse(text) as Pact;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('consumer pact of the reference client', () => {
+  it('is a V4 pact between ovc-reference-client and oss-vectors with one interaction per definition', () => {
+    expect(pact.consumer.name).toBe('ovc-reference-client');
+    expect(pact.provider.name).toBe('oss-vectors');
+    expect(pact.metadata.pactSpecification.version).toBe('4.0');
+    expect(pact.interactions).toHaveLength(INTERACTIONS.length);
+    expect(pact.interactions).toHaveLength(10);
+    expect(new Set(pact.interactions.map((i) => i.description))).toEqual(new Set(INTERACTIONS.map((i) => i.description)));
+  });
+
+  it('pins every documented DeleteVectorIndex response except the signature family (the suites cover it)', () => {
+    expect(uncoveredResponses()).toEqual(['403-signature']);
+    const seen = pact.interactions.map((i) => `${i.response.status} ${i.response.body?.content?.Error?.Code ?? ''}`.trim());
+    for (const r of ['204', '400 MalformedJson', '400 VectorIndexParameterInvalid', '403 AccessDenied', '404 NoSuchVectorIndex', '404 NoSuchBucket', '409 VectorIndexOperationConflict']) expect(seen).toContain(r);
+  });
+
+  it('uses the provider states of spec/provider-states.md with their params', () => {
+    const names = new Set<string>(Object.values(STATES));
+    for (const i of pact.interactions) {
+      expect(i.providerStates?.length, i.description).toBeGreaterThan(0);
+      for (const s of i.providerStates ?? []) {
+        expect(names.has(s.name), s.name).toBe(true);
+        expect(s.params?.bucket).toBe('examplebucket');
+      }
+    }
+    const withVectors = pact.interactions.find((i) => i.description === 'a delete of an index holding vectors is answered 204')!;
+    expect(withVectors.providerStates).toEqual([{ name: STATES.indexExists, params: { bucket: 'examplebucket', indexName: 'exampleIndex', status: 'enable', vectorCount: 3 } }]);
+    const creating = pact.interactions.find((i) => i.description.includes('still creating'))!;
+    expect(creating.providerStates?.[0]?.params?.status).toBe('creating');
+    const deleting = pact.interactions.find((i) => i.description.includes('already deleting'))!;
+    expect(deleting.providerStates?.[0]?.params?.status).toBe('deleting');
+  });
+
+  it('addresses /examplebucket/ with the empty sub-resource query and exact statuses and codes', () => {
+    for (const i of pact.interactions) {
+      expect(i.request.method).toBe('POST');
+      expect(i.request.path).toBe('/examplebucket/');
+      expect(Object.values(i.request.query ?? {})).toEqual([['']]);
+      if (i.response.status !== 204) {
+        expect(i.response.headers?.['Content-Type']).toEqual(['application/json']);
+        expect(JSON.stringify(i.response.matchingRules)).toContain('^application/json$');
+        expect(JSON.stringify(i.response.matchingRules)).not.toContain('$.Error.Code');
+      }
+      expect(JSON.stringify(i.response.matchingRules)).toContain('^[0-9A-Za-z]{24}$');
+    }
+  });
+
+  it('never records a real signature: signing headers are patterns with made-up examples, the unsigned request has none', () => {
+    expect(text).not.toMatch(/Credential=ak\//);
+    const sigs = text.match(/Signature=[0-9a-f]{64}/g) ?? [];
+    expect(sigs.length).toBeGreaterThan(0);
+    for (const s of sigs) expect(s).toBe(`Signature=${'0'.repeat(64)}`);
+    for (const i of pact.interactions) {
+      const auth = i.request.headers?.Authorization;
+      if (i.description.startsWith('an unsigned')) { expect(auth).toBeUndefined(); continue; }
+      expect(auth).toEqual([EXAMPLES.authorization]);
+      const rules = JSON.stringify(i.request.matchingRules);
+      for (const h of ['Authorization', 'x-oss-date', 'x-oss-content-sha256', 'Date']) expect(rules).toContain(`"${h}"`);
+    }
+  });
+
+  it('takes index names in request bodies from the provider state, matched as valid index names', () => {
+    const del = pact.interactions.find((i) => i.description === 'a delete of an enable index is answered 204')!;
+    expect(JSON.stringify(del.request.generators)).toContain('${indexName}');
+    expect(JSON.stringify(del.request.matchingRules)).toContain('^[A-Za-z][A-Za-z0-9]{0,62}$');
+  });
+
+  it('is deterministic: a second generation gives the same bytes', async () => {
+    const again = mkdtempSync(join(tmpdir(), 'ovc-pact-consumer-'));
+    try {
+      expect(readFileSync(await generatePact(again), 'utf8')).toBe(text);
+      expect(readFileSync(join(again, PACT_FILE_NAME), 'utf8')).toBe(text);
+    } finally { rmSync(again, { recursive: true, force: true }); }
+  });
+});
