@@ -55,9 +55,15 @@ export const DELETE_VECTOR_INDEX_RESPONSES = [
   },
   {
     key: '403-signature', label: '403 signature family', status: 403, code: null,
-    causes: ['unknown-key', 'wrong-secret', 'tampered-header', 'md5-mismatch', 'stale-date', 'wrong-scope'], documented: true,
+    causes: ['unknown-key', 'wrong-secret', 'tampered-header', 'stale-date', 'wrong-scope'], documented: true,
     doc: { tag: 'D-V4', url: 'https://help.aliyun.com/en/oss/developer-reference/recommend-to-use-signature-version-4', revision: 'spec §9, §6.4 (GO-IT, GO-MOCK, D-Skew)',
       says: 'Requests must carry a valid OSS4-HMAC-SHA256 signature; InvalidAccessKeyId, SignatureDoesNotMatch, RequestTimeTooSkewed (403).' },
+  },
+  {
+    key: '400-invalid-digest', label: '400 InvalidDigest', status: 400, code: 'InvalidDigest',
+    causes: ['md5-mismatch'], documented: false,
+    doc: { tag: 'D-MD5', url: 'https://www.alibabacloud.com/help/en/oss/developer-reference/data-verification-2', revision: 'spec §10, §12 U11 (generic OSS; not documented for vectors)',
+      says: 'OSS answers 400 InvalidDigest when Content-MD5 does not match the body; whether OSS Vectors checks it is not documented (asserted under --strict only).' },
   },
   {
     key: '404-no-such-vector-index', label: '404 NoSuchVectorIndex', status: 404, code: 'NoSuchVectorIndex',

@@ -17,7 +17,7 @@ describe('expectedFor: one label', () => {
     ['tampered-header', 403, 'SignatureDoesNotMatch', false, '403-signature'],
     ['wrong-scope', 403, 'SignatureDoesNotMatch', false, '403-signature'],
     ['stale-date', 403, 'RequestTimeTooSkewed', false, '403-signature'],
-    ['md5-mismatch', 400, 'InvalidDigest', true, '403-signature'],
+    ['md5-mismatch', 400, 'InvalidDigest', true, '400-invalid-digest'],
     ['bucket-absent', 404, 'NoSuchBucket', false, '404-no-such-bucket'],
     ['index-absent', 404, 'NoSuchVectorIndex', false, '404-no-such-vector-index'],
     ['index-deleted', 404, 'NoSuchVectorIndex', true, '404-no-such-vector-index'],

@@ -12,7 +12,7 @@ describe('buildMatrix', () => {
   it('has every documented response, then the behaviour rows, in catalogue order', () => {
     const m = buildMatrix([]);
     expect(m.rows.map((r) => r.key)).toEqual([...DELETE_VECTOR_INDEX_RESPONSES.map((r) => r.key), ...BEHAVIOUR_ROWS.map((r) => r.key)]);
-    expect(m.rows.slice(0, 8).map((r) => r.label)).toEqual(['204 No Content', '400 MalformedJson', '400 VectorIndexParameterInvalid', '403 AccessDenied', '403 signature family', '404 NoSuchVectorIndex', '404 NoSuchBucket', '409 VectorIndexOperationConflict']);
+    expect(m.rows.slice(0, 9).map((r) => r.label)).toEqual(['204 No Content', '400 MalformedJson', '400 VectorIndexParameterInvalid', '403 AccessDenied', '403 signature family', '400 InvalidDigest', '404 NoSuchVectorIndex', '404 NoSuchBucket', '409 VectorIndexOperationConflict']);
   });
 
   it('counts equal the counts of the JSON lines, row by row and in total', () => {
@@ -35,7 +35,7 @@ describe('buildMatrix', () => {
     expect(row(m, '403-access-denied').notReachedBecause).toContain('no denied identity');
     expect(row(m, '403-signature')).toMatchObject({ reached: false, notReachedBecause: 'no case ran' });
     expect(row(m, '409-vector-index-operation-conflict').reached).toBe(true); // a fail reaches the row
-    expect(m.coverage.responses).toEqual({ reached: 5, total: 8, missing: ['403 AccessDenied', '403 signature family', '404 NoSuchBucket'] });
+    expect(m.coverage.responses).toEqual({ reached: 5, total: 9, missing: ['403 AccessDenied', '403 signature family', '400 InvalidDigest', '404 NoSuchBucket'] });
   });
 
   it('counts baseline-known failures per row', () => {
