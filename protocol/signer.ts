@@ -1,6 +1,7 @@
 // OSS4-HMAC-SHA256 for OSS Vectors (spec §9): standard OSS V4 with the ARN as canonical URI.
 // Used by the suite's client (signing) and by the emulator (verification); it must reproduce
 // spec/signature-kat.json byte for byte.
+import * as crypto from 'node:crypto';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export const ALGORITHM = 'OSS4-HMAC-SHA256';
@@ -61,8 +62,17 @@ export function arn(region: string, accountId: string, bucket?: string): string 
   return bucket ? `acs:ossvector:${region}:${accountId}:${bucket}` : `acs:ossvector:${region}::`;
 }
 
+const uriCache = new Map<string, string>();
+
 export function canonicalUri(region: string, accountId: string, bucket?: string): string {
-  return escapePath(`/${arn(region, accountId, bucket)}/`);
+  const key = `${region}\u0000${accountId}\u0000${bucket ?? ''}`;
+  let uri = uriCache.get(key);
+  if (uri === undefined) {
+    uri = escapePath(`/${arn(region, accountId, bucket)}/`);
+    if (uriCache.size > 1024) uriCache.clear();
+    uriCache.set(key, uri);
+  }
+  return uri;
 }
 
 /** Sorted `key=value` pairs, bare `key` for empty values; `+` read as `%20` (spec §9.1, U14). */
@@ -103,7 +113,11 @@ export interface CanonicalParts {
 }
 
 export function canonicalRequest(input: CanonicalInput, queryOmit: readonly string[] = []): CanonicalParts {
-  const headers = normalizeHeaders(input.headers);
+  return canonicalFromMap(input, normalizeHeaders(input.headers), queryOmit);
+}
+
+/** The canonical request from headers already normalised (the verifier normalises once). */
+function canonicalFromMap(input: Omit<CanonicalInput, 'headers'>, headers: Map<string, string>, queryOmit: readonly string[]): CanonicalParts {
   const additional = effectiveAdditionalHeaders(headers, input.additionalHeaders);
   const signed = [...headers.keys()].filter((n) => isDefaultSigned(n) || additional.includes(n)).sort();
   const headerLines = signed.map((n) => `${n}:${headers.get(n)}\n`).join('');
@@ -123,8 +137,13 @@ export function scopeOf(date: string, region: string, product = DEFAULT_PRODUCT)
   return `${date}/${region}/${product}/aliyun_v4_request`;
 }
 
+// One-shot hashing (Node ≥ 20.12) skips building a Hash object per request.
+const sha256Hex: (text: string) => string = typeof (crypto as { hash?: unknown }).hash === 'function'
+  ? (text) => (crypto as unknown as { hash(alg: string, data: string, enc: string): string }).hash('sha256', text, 'hex')
+  : (text) => createHash('sha256').update(text).digest('hex');
+
 export function stringToSign(datetime: string, scope: string, canonical: string): string {
-  return `${ALGORITHM}\n${datetime}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+  return `${ALGORITHM}\n${datetime}\n${scope}\n${sha256Hex(canonical)}`;
 }
 
 const keyCache = new Map<string, Buffer>();
@@ -342,11 +361,12 @@ export function verifyRequest(v: VerifyInput): VerifyResult {
   }
   if (parsed.date !== datetime!.slice(0, 8)) return { ok: false, code: 'SignatureDoesNotMatch', detail: 'credential scope date differs from x-oss-date', accessKeyId: parsed.accessKeyId };
   if (parsed.region !== v.region) return { ok: false, code: 'SignatureDoesNotMatch', detail: `credential scope region '${parsed.region}' differs from '${v.region}'`, accessKeyId: parsed.accessKeyId };
-  const { canonicalRequest: canonical } = canonicalRequest({
+  // `authorization` is neither default-signed nor allowed as an additional header, so it never
+  // enters the canonical request and the normalised map can be used as it is.
+  const { canonicalRequest: canonical } = canonicalFromMap({
     method: v.method, region: v.region, accountId: v.accountId, bucket: v.bucket, query: v.query,
-    headers: [...headers.entries()].filter(([n]) => n !== 'authorization'),
-    additionalHeaders: parsed.additionalHeaders, product: parsed.product,
-  }, isQuery ? ['x-oss-signature'] : []);
+    additionalHeaders: parsed.additionalHeaders.filter((h) => h !== 'authorization'), product: parsed.product,
+  }, headers, isQuery ? ['x-oss-signature'] : []);
   const sts = stringToSign(datetime!, scopeOf(parsed.date, parsed.region, parsed.product), canonical);
   const expected = hmacHex(signingKey(secret, parsed.date, parsed.region, parsed.product), sts);
   if (!safeEqualHex(expected, parsed.signature)) return { ok: false, code: 'SignatureDoesNotMatch', detail: 'the signature does not match', accessKeyId: parsed.accessKeyId };
