@@ -5,10 +5,10 @@ import { contentMd5 } from '../../protocol/md5.ts';
 import { signRequest, type Credentials } from '../../protocol/signer.ts';
 import { BENCH_ACCOUNT, BENCH_KEY, BENCH_REGION } from './servers.ts';
 
-export interface Prepared { method: 'POST'; path: string; headers: Record<string, string>; body: string }
+export interface Prepared { method: 'POST'; path: string; headers: Record<string, string>; body: string | Buffer }
 
 /** One signed POST to `/<bucket>/?<query>` (path-style). x-oss-date is now: valid for 15 minutes. */
-export function presign(bucket: string, query: string, body: string, credentials: Credentials = BENCH_KEY, time = new Date()): Prepared {
+export function presign(bucket: string, query: string, body: string | Buffer, credentials: Credentials = BENCH_KEY, time = new Date()): Prepared {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Content-MD5': contentMd5(body) };
   Object.assign(headers, signRequest({ region: BENCH_REGION, accountId: BENCH_ACCOUNT, bucket, method: 'POST', query, headers, credentials, time }).headers);
   return { method: 'POST', path: `/${bucket}/?${query}`, headers, body };
