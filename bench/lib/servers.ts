@@ -14,6 +14,8 @@ export interface ChildServer {
   child: ChildProcess;
   /** Everything the child wrote on stderr (kept for error messages). */
   stderr(): string;
+  /** What it wrote on stdout (`ovc serve` only: its banner). */
+  stdout?: () => string;
   /** SIGINT (graceful; lets --cpu-prof write its file), SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<number | null>;
 }
@@ -70,6 +72,8 @@ export interface ServeOptions {
   args?: string[];
   /** Run this checkout's `ovc` from another tree (local experiments on a copy of the emulator). */
   root?: string;
+  /** Environment overrides (e.g. other credentials); the default identity is BENCH_KEY. */
+  env?: Record<string, string>;
 }
 
 /** `ovc serve` as a user runs it: `node cli/bin/ovc.mjs serve --host 127.0.0.1 --port 0 …`. */
@@ -77,12 +81,14 @@ export async function startOvcServe(o: ServeOptions = {}): Promise<ChildServer> 
   const root = o.root ?? ROOT;
   const child = spawn(process.execPath, [...(o.nodeArgs ?? []), join(root, 'cli', 'bin', 'ovc.mjs'), 'serve', '--host', '127.0.0.1', '--port', '0', '--bucket', o.bucket ?? 'examplebucket', ...(o.args ?? [])], {
     cwd: root,
-    env: { ...process.env, OSS_ACCESS_KEY_ID: BENCH_KEY.accessKeyId, OSS_ACCESS_KEY_SECRET: BENCH_KEY.accessKeySecret, OSS_SESSION_TOKEN: '', OVC_DENIED_ACCESS_KEY_ID: '', OVC_DENIED_ACCESS_KEY_SECRET: '' },
+    env: { ...process.env, OSS_ACCESS_KEY_ID: BENCH_KEY.accessKeyId, OSS_ACCESS_KEY_SECRET: BENCH_KEY.accessKeySecret, OSS_SESSION_TOKEN: '', OVC_DENIED_ACCESS_KEY_ID: '', OVC_DENIED_ACCESS_KEY_SECRET: '', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const err = collect(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => { if (out.length < 64 * 1024) out += d.toString(); });
   const port = Number(await waitForLine(child, /endpoint \(path-style\):\s+http:\/\/127\.0\.0\.1:(\d+)/, 'ovc serve', err));
-  return wrap('emulator', child, port, err);
+  return { ...wrap('emulator', child, port, err), stdout: () => out };
 }
 
 const BARE_SERVER = `
