@@ -74,7 +74,7 @@ function refuseOnSocket(socket: Duplex, detail: string, fault: Emulator['options
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const instance = createEmulatorInstance(opts);
   const { options } = instance.emulator;
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, instance.handler);
+  const server = createServer({ requireHostHeader: false, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, instance.handler);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();

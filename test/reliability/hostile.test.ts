@@ -116,12 +116,8 @@ describe('hostile raw input to ovc serve (child process)', () => {
     expect(statuses.get(400) ?? 0).toBeGreaterThan(100);
   });
 
-  // KNOWN DEFECT (emulator/server.ts): node:http answers an HTTP/1.1 request without a Host header
-  // itself, with a bare 400 (no envelope, no x-oss-request-id), because createServer's
-  // requireHostHeader defaults to true. Fix: createServer({ requireHostHeader: false, … }) so the
-  // dispatcher answers it. `it.fails` keeps this visible: it starts failing once the fix lands —
-  // then turn it into a plain `it`.
-  it.fails('an HTTP/1.1 request without Host is answered with an envelope', async () => {
+  // node:http answers a request without Host itself (a bare 400) unless requireHostHeader is off.
+  it('an HTTP/1.1 request without Host is answered with an envelope', async () => {
     const x = await exchange(server.port, `POST /${BUCKET}/?deleteVectorIndex HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     expect(x.responses).toHaveLength(1);
     expect(answerProblems(x.responses[0]!)).toEqual([]);
