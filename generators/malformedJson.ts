@@ -60,10 +60,11 @@ const huge = fc.noBias(fc.integer({ min: 1, max: 3 * MB })).map((n) => Buffer.al
 /** Malformed bodies of every kind above, labelled from their bytes. */
 export function malformedJsonBody(): fc.Arbitrary<BodyCase> {
   const kinds: Array<fc.WeightedArbitrary<Buffer>> = [
-    { arbitrary: textCases, weight: 14 },
-    { arbitrary: withBom, weight: 2 },
-    { arbitrary: invalidUtf8, weight: 2 },
-    { arbitrary: fc.constant(Buffer.alloc(0)), weight: 1 },
+    { arbitrary: textCases, weight: 70 },
+    { arbitrary: withBom, weight: 10 },
+    { arbitrary: invalidUtf8, weight: 10 },
+    { arbitrary: fc.constant(Buffer.alloc(0)), weight: 5 },
+    // About one case in a hundred: each costs megabytes on the wire and a full parse on the target.
     { arbitrary: huge, weight: 1 },
   ];
   return fc.oneof(...kinds).map((bytes) => bodyCase(bytes)).filter((c) => isNotJson(c.labels));

@@ -10,6 +10,7 @@ export default defineConfig({
     tags: TAGS,
     pool: 'threads',
     fileParallelism: true,
+    isolate: false,
     testTimeout: 120_000,
     hookTimeout: 60_000,
     env: { PACT_DO_NOT_TRACK: 'true' },
