@@ -2,3 +2,4 @@ export * from './signer.ts';
 export * from './md5.ts';
 export * from './addressing.ts';
 export * from './envelope.ts';
+export * from './wire.ts';

@@ -5,19 +5,11 @@ import { buildTarget } from '../protocol/addressing.ts';
 import { decodeError, type ErrorBody } from '../protocol/envelope.ts';
 import { contentMd5 } from '../protocol/md5.ts';
 import { signRequest, type Credentials } from '../protocol/signer.ts';
+import type { WireRequest } from '../protocol/wire.ts';
+
+export type { WireRequest };
 import type { TargetConfig } from './config.ts';
 import { send, type HttpResponse } from './http.ts';
-
-/** A request before addressing: what the generators produce and the faults transform. */
-export interface WireRequest {
-  method: string;
-  /** Raw query without '?', e.g. `deleteVectorIndex`. */
-  query: string;
-  headers: Record<string, string>;
-  body: Buffer;
-  /** null: service level (no bucket). */
-  bucket: string | null;
-}
 
 export interface WireResponse extends HttpResponse {
   text: string;

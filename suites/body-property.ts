@@ -1,0 +1,24 @@
+// A property suite over generated DeleteVectorIndex bodies: each body is sent correctly signed
+// (Content-MD5 of its bytes) and answered as the oracle says.
+import type fc from 'fast-check';
+import { responseByKey } from '../contracts/responses.ts';
+import type { BodyCase } from '../generators/body.ts';
+import { expectedFor } from '../generators/oracle.ts';
+import type { CaseResult } from '../reports/model.ts';
+import { context } from './harness.ts';
+import { expectOracle, oracleSpec } from './common.ts';
+import { propertyCases } from './property.ts';
+
+export function generatedBodyCases(responseKey: string, arbitrary: fc.Arbitrary<BodyCase>): Promise<CaseResult[]> {
+  const R = responseByKey(responseKey);
+  const { client, config } = context();
+  return propertyCases({
+    salt: R.key,
+    arbitrary,
+    spec: (c, i) => oracleSpec(`delete-vector-index/${R.key}/generated-body#${i}`, c.labels, expectedFor(c.labels), { tags: R.key }),
+    run: async (c, check) => {
+      const res = await client.send(client.sign(client.build('DeleteVectorIndex', c.bytes)));
+      expectOracle(check, res, expectedFor(c.labels), config.strict);
+    },
+  });
+}
