@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ReportInputError } from '../reports/errors.ts';
 import { UsageError } from './errors.ts';
+import { pactCommand } from './pact.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const setExit = (code: number): void => { exitCode = code; };
   program.addCommand(runCommand(setExit));
   program.addCommand(serveCommand(setExit));
+  program.addCommand(pactCommand(setExit));
   program.addCommand(reportCommand(setExit));
   program.addCommand(signCommand());
   try {
