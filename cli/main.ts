@@ -25,6 +25,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   program.addCommand(pactCommand(setExit));
   program.addCommand(reportCommand(setExit));
   program.addCommand(signCommand());
+  // addCommand does not pass these settings down: every command must throw instead of exiting.
+  for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync([...argv]);
   } catch (e) {
