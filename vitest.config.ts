@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The pact steps run on their own, in order: consumer (writes the file), then verification.
     exclude: process.env.OVC_PACT_STEP ? [] : ['test/pact/**'],
+    reporters: ['default', './test/tally-reporter.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -2,11 +2,22 @@
 # The project's whole test run, in the order it needs: type check, unit and integration tests
 # (emulator, generators, reports, reliability, the fault-profile self-test), then the pact
 # consumer step, which writes the pact file, then verification and publishing, which read it.
+# Closes with one plain "N passed, N failed, N skipped" line over all steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PACT_DO_NOT_TRACK=true
+OVC_TEST_TALLY="$(mktemp)"
+export OVC_TEST_TALLY
+trap 'rm -f "$OVC_TEST_TALLY"' EXIT
+status=0
 bash scripts/ensure-chromium.sh
-npx tsc --noEmit -p tsconfig.json
-npm run --silent test:unit
-npm run --silent test:pact:consumer
-npm run --silent test:pact:verify
+npx tsc --noEmit -p tsconfig.json || status=1
+if [ "$status" = 0 ]; then npm run --silent test:unit || status=1; fi
+if [ "$status" = 0 ]; then npm run --silent test:pact:consumer || status=1; fi
+if [ "$status" = 0 ]; then npm run --silent test:pact:verify || status=1; fi
+node -e '
+const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean).map(JSON.parse);
+const t = lines.reduce((a, x) => ({ passed: a.passed + x.passed, failed: a.failed + x.failed, skipped: a.skipped + x.skipped }), { passed: 0, failed: 0, skipped: 0 });
+console.log(`\ntests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
+' "$OVC_TEST_TALLY"
+exit "$status"
