@@ -89,18 +89,13 @@ async function run(flags: RunFlags): Promise<number> {
       if (e instanceof PreflightError) { log(`ovc: cannot run: ${e.message}`); return 2; }
       throw e;
     }
-    const counts: Record<string, number> = { pass: 0, fail: 0, skip: 0 };
-    const { results, broken } = await runSuites(config, {
-      tags: flags.tags, shard: flags.shard, signal: controller.signal,
-      onCase: (name, state, ms) => {
-        counts[state] = (counts[state] ?? 0) + 1;
-        if (!flags.quiet) log(`  ${state === 'pass' ? '✓' : state === 'skip' ? '-' : '✗'} ${name} (${Math.round(ms)} ms)`);
-      },
-    });
+    const { results, broken, interrupted } = await runSuites(config, { tags: flags.tags, shard: flags.shard, progress: !flags.quiet, signal: controller.signal });
     const cleanupReport = await cleanup(client, new Ledger(config.workDir, config.prefix));
     if (cleanupReport.failures.length) log(`ovc: cleanup could not delete ${cleanupReport.failures.length} index(es) the run created:\n  ${cleanupReport.failures.join('\n  ')}`);
     if (broken) { log(`ovc: cannot run: ${broken}`); return 2; }
-    return await finish(results, config, started, cleanupReport, baseline);
+    const code = await finish(results, config, started, cleanupReport, baseline);
+    if (interrupted) { log(`ovc: the run was interrupted after ${results.length} case(s); the reports cover those only.`); return 2; }
+    return code;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

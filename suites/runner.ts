@@ -1,15 +1,19 @@
-// Runs the suites with vitest, programmatically, against one configured target; collects the case
-// records the workers wrote.
+// Runs the suites with vitest against one configured target, in a child process: the parent
+// keeps control of signals (Ctrl-C stops the suites, then the parent cleans up and reports) and
+// reads the case records the workers wrote.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CaseResult } from '../reports/model.ts';
 import { CONFIG_ENV, type TargetConfig } from '../target/config.ts';
 
 export interface SuiteRunOptions {
   tags?: string;
   shard?: string;
-  onCase?: (name: string, state: 'pass' | 'fail' | 'skip', durationMs: number) => void;
+  /** Print a line per finished test (to stderr). */
+  progress?: boolean;
   signal?: AbortSignal;
 }
 
@@ -17,7 +21,14 @@ export interface SuiteRunResult {
   results: CaseResult[];
   /** vitest could not load or run the suites at all (not the same as failing cases). */
   broken: string | null;
+  interrupted: boolean;
 }
+
+/** What the child passes back besides the case records. */
+export interface SuiteStatus { broken: string | null }
+
+export const OPTIONS_ENV = 'OVC_SUITE_OPTIONS';
+export const STATUS_FILE = 'suite-status.json';
 
 export function readCaseRecords(workDir: string): CaseResult[] {
   if (!existsSync(workDir)) return [];
@@ -31,36 +42,23 @@ export function readCaseRecords(workDir: string): CaseResult[] {
 export async function runSuites(config: TargetConfig, o: SuiteRunOptions = {}): Promise<SuiteRunResult> {
   rmSync(config.workDir, { recursive: true, force: true });
   mkdirSync(config.workDir, { recursive: true });
-  process.env[CONFIG_ENV] = JSON.stringify(config);
-  const { startVitest } = await import('vitest/node');
-  const reporter = {
-    onTestCaseResult(tc: { fullName: string; result(): { state: string }; diagnostic(): { duration: number } | undefined }): void {
-      const state = tc.result().state;
-      o.onCase?.(tc.fullName, state === 'passed' ? 'pass' : state === 'skipped' ? 'skip' : 'fail', tc.diagnostic()?.duration ?? 0);
-    },
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
+  const child = spawn(process.execPath, ['--import', tsx, fileURLToPath(new URL('./child.ts', import.meta.url))], {
+    env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config), [OPTIONS_ENV]: JSON.stringify({ tags: o.tags, shard: o.shard, progress: o.progress ?? false }) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    // Its own process group: a terminal's Ctrl-C reaches the parent, which decides what to stop.
+    detached: true,
+  });
+  let interrupted = false;
+  const stop = (): void => {
+    interrupted = true;
+    try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ }
   };
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  let broken: string | null = null;
-  const vitest = await startVitest('test', [], {
-    config: join(root, 'suites', 'vitest.config.ts'),
-    root,
-    watch: false,
-    reporters: [reporter as never],
-    ...(o.tags ? { tagsFilter: [o.tags] } : {}),
-    ...(o.shard ? { shard: o.shard } : {}),
-    passWithNoTests: true,
-  }, undefined, { stdout: process.stderr, stderr: process.stderr });
-  const abort = (): void => { void vitest.cancelCurrentRun('keyboard-input'); };
-  o.signal?.addEventListener('abort', abort, { once: true });
-  try {
-    const errors = vitest.state.getUnhandledErrors();
-    const files = vitest.state.getFiles();
-    const failedToLoad = files.filter((f) => f.result?.state === 'fail' && (f.result.errors?.length ?? 0) > 0 && f.tasks.length === 0);
-    if (failedToLoad.length > 0) broken = `suite files failed to load: ${failedToLoad.map((f) => `${f.name}: ${f.result?.errors?.[0]?.message}`).join('; ')}`;
-    else if (errors.length > 0) broken = `unhandled errors in the suites: ${errors.map((e) => (e as Error).message).join('; ')}`;
-  } finally {
-    o.signal?.removeEventListener('abort', abort);
-    await vitest.close();
-  }
-  return { results: readCaseRecords(config.workDir), broken };
+  o.signal?.addEventListener('abort', stop, { once: true });
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  o.signal?.removeEventListener('abort', stop);
+  const statusFile = join(config.workDir, STATUS_FILE);
+  const status: SuiteStatus | null = existsSync(statusFile) ? JSON.parse(readFileSync(statusFile, 'utf8')) as SuiteStatus : null;
+  const broken = interrupted ? null : status?.broken ?? (status ? null : `the suite runner stopped without finishing (exit ${code})`);
+  return { results: readCaseRecords(config.workDir), broken, interrupted };
 }
