@@ -25,6 +25,7 @@ const HOT: Record<string, string> = {
   readBody: 'reading the body',
   verifyRequest: 'signature verification (V4)',
   canonicalRequest: '  of which: canonical request',
+  canonicalFromMap: '  of which: canonical request (from the header map)',
   normalizeHeaders: '  of which: header normalisation',
   parseJsonBody: 'JSON parsing (UTF-8 check + JSON.parse)',
   resolveOperation: 'routing (operation)',

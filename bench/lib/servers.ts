@@ -93,14 +93,18 @@ export async function startOvcServe(o: ServeOptions = {}): Promise<ChildServer> 
 
 const BARE_SERVER = `
 import { createServer } from 'node:http';
-const server = createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(204); res.end(); }); });
+const burnUs = Number(process.env.BARE_BURN_US ?? 0);
+const server = createServer((req, res) => { req.resume(); req.on('end', () => {
+  if (burnUs > 0) { const t = performance.now(); while (performance.now() - t < burnUs / 1000); }
+  res.writeHead(204); res.end();
+}); });
 server.listen(0, '127.0.0.1', () => console.log('listening ' + server.address().port));
 process.on('SIGINT', () => server.close(() => process.exit(0)) && server.closeAllConnections());
 `;
 
-/** The floor: node:http that reads the body and answers 204, nothing else. */
-export async function startBare(nodeArgs: string[] = []): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** The floor: node:http that reads the body and answers 204, nothing else (optionally after `burnUs` of busy CPU). */
+export async function startBare(nodeArgs: string[] = [], burnUs = 0): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BARE_BURN_US: String(burnUs) } });
   const err = collect(child);
   const port = Number(await waitForLine(child, /listening (\d+)/, 'bare node:http server', err));
   return wrap('bare', child, port, err);

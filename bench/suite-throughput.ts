@@ -1,0 +1,222 @@
+// The suite's own speed:
+//   1. wall time of the default run (`node cli/bin/ovc.mjs run --quiet --out …`, embedded emulator)
+//      and how many requests it sends (counted by `ovc serve --client-log`, one line per request);
+//   2. checked requests/s of the property phase (`--tags property`) against `ovc serve`, next to
+//      a bare undici loop replaying the very same requests (recorded through a proxy in a separate
+//      pass, signatures still valid) to the same server at the same concurrency;
+//   3. the scaling curve: property runs sized for about 1k, 10k and 100k requests.
+// `--root DIR` runs another checkout's `ovc` (a local experiment on a copy of the suites).
+//   npx tsx bench/suite-throughput.ts [--rounds 3] [--concurrency 8] [--sizes 1000,10000,100000] [--skip-scaling] [--skip-default] [--root DIR] [--name suite-throughput]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { flag, numArg, strArg } from './lib/cli.ts';
+import { ROOT, table, writeResult } from './lib/report.ts';
+import { BENCH_KEY, startOvcServe, type ChildServer } from './lib/servers.ts';
+import { fmt, fmtSummary, summarize } from './lib/stats.ts';
+
+const ROUNDS = Math.max(3, numArg('rounds', 3));
+const CONCURRENCY = numArg('concurrency', 8);
+const SIZES = strArg('sizes', '1000,10000,100000').split(',').map(Number);
+const BUCKET = 'ovc-conformance';
+const RUN_ROOT = strArg('root', ROOT);
+const NAME = strArg('name', 'suite-throughput');
+const OVC = join(RUN_ROOT, 'cli', 'bin', 'ovc.mjs');
+const ENV = { OSS_ACCESS_KEY_ID: BENCH_KEY.accessKeyId, OSS_ACCESS_KEY_SECRET: BENCH_KEY.accessKeySecret, OSS_SESSION_TOKEN: '', OVC_DENIED_ACCESS_KEY_ID: '', OVC_DENIED_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' };
+
+interface OvcRun { code: number | null; wallMs: number; cases: number; out: string }
+
+/** `node cli/bin/ovc.mjs run --quiet --out TMP …args`, timed from spawn to exit. */
+function ovcRun(args: string[]): Promise<OvcRun> {
+  const out = mkdtempSync(join(tmpdir(), 'ovc-bench-run-'));
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [OVC, 'run', '--quiet', '--out', out, ...args], { cwd: RUN_ROOT, env: { ...process.env, ...ENV }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => { if (err.length < 20_000) err += d.toString(); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30 * 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const wallMs = performance.now() - started;
+      let cases = 0;
+      try { cases = readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).length; } catch { /* none written */ }
+      if (code !== 0) process.stderr.write(`ovc run ${args.join(' ')} exited ${code}\n${err.slice(-2000)}\n`);
+      resolve({ code, wallMs, cases, out });
+    });
+  });
+}
+
+interface Logged { requests: number; firstMs: number; lastMs: number; /** request start times, in log order */ times: number[] }
+
+function readClientLog(file: string): Logged {
+  const times = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => Date.parse((JSON.parse(l) as { time: string }).time));
+  return { requests: times.length, firstMs: Math.min(...times), lastMs: Math.max(...times), times };
+}
+
+async function withServe<T>(fn: (s: ChildServer, log: string) => Promise<T>): Promise<{ result: T; log: Logged }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ovc-bench-log-'));
+  const log = join(dir, 'client.jsonl');
+  const server = await startOvcServe({ bucket: BUCKET, args: ['--client-log', log], root: RUN_ROOT });
+  try {
+    const result = await fn(server, log);
+    await server.stop();
+    return { result, log: readClientLog(log) };
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const endpointArgs = (s: ChildServer, port = s.port) => ['--endpoint', `http://127.0.0.1:${port}`, '--state-hook', `http://127.0.0.1:${s.port}/_ovc/provider-states`];
+
+interface Recorded { method: string; path: string; headers: Record<string, string>; body: Buffer }
+
+/** A recording proxy in front of `upstream`: keeps every request as sent, forwards it unchanged. */
+async function recordingProxy(upstream: number): Promise<{ port: number; recorded: Recorded[]; close(): Promise<void> }> {
+  const recorded: Recorded[] = [];
+  const agent = new Agent({ connections: 64 });
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers: Record<string, string> = {};
+      for (let i = 0; i < req.rawHeaders.length; i += 2) headers[req.rawHeaders[i]!] = req.rawHeaders[i + 1]!;
+      const r: Recorded = { method: req.method!, path: req.url!, headers, body: Buffer.concat(chunks) };
+      recorded.push(r);
+      const forward = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^(connection|keep-alive|transfer-encoding)$/i.test(k)));
+      request(`http://127.0.0.1:${upstream}${r.path}`, { method: r.method as 'POST', headers: forward, body: r.body.length ? r.body : undefined, dispatcher: agent })
+        .then(async (up) => {
+          const body = Buffer.from(await up.body.arrayBuffer());
+          const h: Record<string, string | string[]> = {};
+          for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !/^(connection|keep-alive|transfer-encoding)$/i.test(k)) h[k] = v;
+          res.writeHead(up.statusCode, h).end(body);
+        })
+        .catch(() => { res.destroy(); });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as AddressInfo).port, recorded, close: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); await agent.close(); } };
+}
+
+/** Sends the recorded requests with `width` in flight; returns requests/s. */
+async function bareLoop(port: number, reqs: Recorded[], width: number): Promise<{ rps: number; ms: number; statuses: Record<string, number> }> {
+  const agent = new Agent({ connections: width, pipelining: 1 });
+  const statuses: Record<string, number> = {};
+  let next = 0;
+  const t = performance.now();
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < reqs.length) {
+      const r = reqs[next++]!;
+      const headers = Object.fromEntries(Object.entries(r.headers).filter(([k]) => !/^(connection|keep-alive|transfer-encoding|host)$/i.test(k)));
+      const res = await request(`http://127.0.0.1:${port}${r.path}`, { method: r.method as 'POST', headers, body: r.body.length ? r.body : undefined, dispatcher: agent });
+      await res.body.arrayBuffer();
+      statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+    }
+  }));
+  const ms = performance.now() - t;
+  await agent.close();
+  return { rps: (reqs.length / ms) * 1000, ms, statuses };
+}
+
+async function main(): Promise<void> {
+  // 1. The default run, as a user types it (embedded emulator), and its request count.
+  console.log('default run (embedded emulator) …');
+  const defaults: OvcRun[] = [];
+  for (let i = 0; i < (flag('skip-default') ? 0 : ROUNDS); i++) {
+    const r = await ovcRun(['--seed', String(100 + i)]);
+    rmSync(r.out, { recursive: true, force: true });
+    defaults.push(r);
+    console.log(`  round ${i + 1}: ${fmt(r.wallMs / 1000, 2)} s wall, ${r.cases} cases, exit ${r.code}`);
+  }
+  const counted = flag('skip-default') ? null : await withServe((s) => ovcRun(['--seed', '100', ...endpointArgs(s)]));
+  if (counted) {
+    rmSync(counted.result.out, { recursive: true, force: true });
+    console.log(`  the same run against ovc serve: ${counted.log.requests} requests (client log), ${counted.result.cases} cases, ${fmt(counted.result.wallMs / 1000, 2)} s`);
+  }
+
+  // 2. Property phase vs a bare loop of the same requests, same server, same concurrency.
+  console.log('\nproperty phase vs bare undici loop …');
+  const PROP_RUNS = 500;
+  const rounds: Array<{ suiteRps: number; suiteWallRps: number; bareRps: number; ratio: number; requests: number; recorded: number }> = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const seed = String(200 + i);
+    // Recording pass (not timed): the requests exactly as the suite sends them.
+    const rec = await withServe(async (s) => {
+      const proxy = await recordingProxy(s.port);
+      try { await ovcRun(['--seed', seed, '--runs', String(PROP_RUNS), '--tags', 'property', ...endpointArgs(s, proxy.port)]); } finally { await proxy.close(); }
+      return proxy.recorded;
+    });
+    // Timed pass: the suite straight at the server, then the bare loop at the same server.
+    const timed = await withServe(async (s) => {
+      const run = await ovcRun(['--seed', seed, '--runs', String(PROP_RUNS), '--tags', 'property', ...endpointArgs(s)]);
+      rmSync(run.out, { recursive: true, force: true });
+      const bare = await bareLoop(s.port, rec.result, CONCURRENCY);
+      return { run, bare };
+    });
+    // The client log holds the suite's requests, then the bare loop's: the suite's come first.
+    const suiteRequests = timed.log.requests - rec.result.length;
+    const suiteTimes = timed.log.times.slice(0, suiteRequests);
+    const suiteRps = (suiteRequests / Math.max(1, Math.max(...suiteTimes) - Math.min(...suiteTimes))) * 1000;
+    const row = { suiteRps, suiteWallRps: (suiteRequests / timed.result.run.wallMs) * 1000, bareRps: timed.result.bare.rps, ratio: suiteRps / timed.result.bare.rps, requests: suiteRequests, recorded: rec.result.length };
+    rounds.push(row);
+    console.log(`  round ${i + 1}: suite ${fmt(row.suiteRps)} checked req/s (phase), ${fmt(row.suiteWallRps)} req/s over the whole command; bare loop ${fmt(row.bareRps)} req/s; ratio ${fmt(row.ratio, 2)} (${suiteRequests} requests)`);
+  }
+
+  // 3. Scaling: property runs sized for ~1k / 10k / 100k requests.
+  const perRun = rounds[0]!.requests / PROP_RUNS;
+  const scaling: Array<{ targetRequests: number; runs: number; requests: number; wallMs: number; phaseMs: number; usPerRequest: number; cases: number }> = [];
+  if (!flag('skip-scaling')) {
+    console.log('\nscaling (--tags property) …');
+    for (const target of SIZES) {
+      const runs = Math.max(1, Math.round(target / perRun));
+      const m = await withServe((s) => ovcRun(['--seed', '300', '--runs', String(runs), '--tags', 'property', ...endpointArgs(s)]));
+      rmSync(m.result.out, { recursive: true, force: true });
+      const phaseMs = m.log.lastMs - m.log.firstMs;
+      scaling.push({ targetRequests: target, runs, requests: m.log.requests, wallMs: m.result.wallMs, phaseMs, usPerRequest: (phaseMs * 1000) / m.log.requests, cases: m.result.cases });
+      console.log(`  --runs ${runs}: ${m.log.requests} requests, ${m.result.cases} cases, ${fmt(m.result.wallMs / 1000, 1)} s wall, ${fmt((phaseMs * 1000) / m.log.requests)} µs per request in the phase`);
+    }
+  }
+
+  const wall = summarize(defaults.map((d) => d.wallMs / 1000));
+  const requestsCounted = counted?.log.requests ?? NaN;
+  const ratio = summarize(rounds.map((r) => r.ratio));
+  console.log(`\nmedian of ${ROUNDS} rounds:\n`);
+  console.log(table(['measure', 'median (min–max, spread)', 'target'], [
+    ['default run wall time, s', fmtSummary(wall, 2), `< 10 s: ${wall.median < 10 ? 'met' : 'NOT met'}`],
+    ['default run requests (ovc serve client log)', String(requestsCounted), `≥ 2000: ${requestsCounted >= 2000 ? 'met' : 'NOT met'}`],
+    ['default run cases', String(defaults[0]?.cases ?? ''), ''],
+    ['property phase, checked req/s', fmtSummary(summarize(rounds.map((r) => r.suiteRps))), ''],
+    ['bare undici loop, same requests, req/s', fmtSummary(summarize(rounds.map((r) => r.bareRps))), `concurrency ${CONCURRENCY}`],
+    ['ratio suite / bare', fmtSummary(ratio, 2), `≥ 0.5: ${ratio.median >= 0.5 ? 'met' : 'NOT met'}`],
+  ]));
+  const bareMedian = summarize(rounds.map((r) => r.bareRps)).median;
+  const marginals: Array<{ from: number; to: number; rps: number; ratioToBare: number; wallMsPerRequest: number }> = [];
+  if (scaling.length) {
+    console.log('\nscaling:\n');
+    console.log(table(['target requests', '--runs', 'requests', 'cases', 'wall s', 'µs/request (phase)'], scaling.map((s) => [s.targetRequests, s.runs, s.requests, s.cases, fmt(s.wallMs / 1000, 1), fmt(s.usPerRequest)])));
+    const lin = scaling[scaling.length - 1]!.usPerRequest / scaling[0]!.usPerRequest;
+    console.log(`µs per request at ${scaling[scaling.length - 1]!.requests} vs ${scaling[0]!.requests} requests: × ${fmt(lin, 2)} (1.0 = proportional; below 1: fixed costs amortised, nothing grows faster than the request count)`);
+    for (let i = 1; i < scaling.length; i++) {
+      const a = scaling[i - 1]!;
+      const b = scaling[i]!;
+      const marginal = ((b.requests - a.requests) / (b.phaseMs - a.phaseMs)) * 1000;
+      marginals.push({ from: a.requests, to: b.requests, rps: marginal, ratioToBare: marginal / bareMedian, wallMsPerRequest: (b.wallMs - a.wallMs) / (b.requests - a.requests) });
+      console.log(`marginal rate ${a.requests} → ${b.requests} requests: ${fmt(marginal)} checked req/s (phase), ${fmt((b.wallMs - a.wallMs) / (b.requests - a.requests), 3)} ms wall per request; vs the bare loop's ${fmt(bareMedian)} req/s: ${fmt(marginal / bareMedian, 2)}`);
+    }
+  }
+  console.log(`\nwritten ${writeResult(NAME, {
+    settings: { rounds: ROUNDS, concurrency: CONCURRENCY, propertyRuns: PROP_RUNS, sizes: SIZES, root: RUN_ROOT === ROOT ? '.' : RUN_ROOT },
+    defaultRun: { wallSeconds: wall, cases: defaults.map((d) => d.cases), exitCodes: defaults.map((d) => d.code), requestsCounted, casesCounted: counted?.result.cases ?? null },
+    propertyPhase: { suiteRps: summarize(rounds.map((r) => r.suiteRps)), suiteWallRps: summarize(rounds.map((r) => r.suiteWallRps)), bareRps: summarize(rounds.map((r) => r.bareRps)), ratio, rounds },
+    scaling,
+    marginals,
+    targets: { defaultWallUnder10s: wall.median < 10, atLeast2000Requests: requestsCounted >= 2000, ratioAtLeast05: ratio.median >= 0.5 },
+  })}`);
+}
+
+await main();
