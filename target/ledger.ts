@@ -17,7 +17,8 @@ export class Ledger {
   }
 
   created(bucket: string, name: string): void { this.write({ kind: 'index', bucket, name, event: 'created' }); }
-  deleted(bucket: string, name: string): void { this.write({ kind: 'index', bucket, name, event: 'deleted' }); }
+  /** Names outside the prefix were never written down, so there is nothing to strike out. */
+  deleted(bucket: string, name: string): void { if (name.startsWith(this.prefix)) this.write({ kind: 'index', bucket, name, event: 'deleted' }); }
 
   /** Indexes created and not seen deleted, in creation order. */
   outstanding(): Array<{ bucket: string; name: string }> {

@@ -1,0 +1,25 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Ledger } from '../../target/ledger.ts';
+
+describe('the resource ledger', () => {
+  const dir = (): string => mkdtempSync(join(tmpdir(), 'ovc-ledger-'));
+
+  it('lists what was created and not deleted, in creation order', () => {
+    const l = new Ledger(dir(), 'ovcabc');
+    l.created('b', 'ovcabc1');
+    l.created('b', 'ovcabc2');
+    l.created('c', 'ovcabc1');
+    l.deleted('b', 'ovcabc1');
+    expect(l.outstanding()).toEqual([{ bucket: 'b', name: 'ovcabc2' }, { bucket: 'c', name: 'ovcabc1' }]);
+  });
+
+  it('refuses to track a name outside the run prefix, so cleanup can never delete it', () => {
+    const l = new Ledger(dir(), 'ovcabc');
+    expect(() => l.created('b', 'someoneElsesIndex')).toThrow(/not under the run prefix/);
+    l.deleted('b', 'someoneElsesIndex');
+    expect(l.outstanding()).toEqual([]);
+  });
+});
