@@ -1,26 +1,26 @@
 // DeleteVectorIndex cost against the number of vectors in the index: 0 vs 1,000,000 × 128-dim.
 // The index is filled directly through the store API (not HTTP); the delete is a signed HTTP
 // request, timed end to end, median over repeats. Also: the store's typed-array bytes vs raw.
+// In-process, so the server's GC can be forced between repeats; bench/emulator-scale.ts measures
+// the same over HTTP against `ovc serve` in a child process.
 //   npx tsx --expose-gc bench/emulator-delete-scale.ts [--vectors 1000000] [--reps 5]
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { createEmulatorInstance } from '../emulator/index.ts';
 import { fillDeterministic } from '../emulator/vectorData.ts';
-import { contentMd5 } from '../protocol/md5.ts';
-import { signRequest } from '../protocol/signer.ts';
+import { numArg } from './lib/cli.ts';
+import { presign } from './lib/load.ts';
+import { writeResult } from './lib/report.ts';
+import { BENCH_ACCOUNT, BENCH_KEY, BENCH_REGION } from './lib/servers.ts';
+import { median } from './lib/stats.ts';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const VECTORS = arg('vectors', 1_000_000);
-const REPS = Math.max(3, arg('reps', 5));
+const VECTORS = numArg('vectors', 1_000_000);
+const REPS = Math.max(3, numArg('reps', 5));
 const DIM = 128;
-const KEY = { accessKeyId: 'bench-key', accessKeySecret: 'bench-secret' };
 const BUCKET = 'bench';
 
-const instance = createEmulatorInstance({ identities: [KEY], buckets: [BUCKET], stateHook: false });
+const instance = createEmulatorInstance({ identities: [{ ...BENCH_KEY }], region: BENCH_REGION, accountId: BENCH_ACCOUNT, buckets: [BUCKET], stateHook: false });
 const { store } = instance.emulator;
 const server = createServer(instance.handler);
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -34,18 +34,14 @@ function makeIndex(name: string, count: number): void {
 }
 
 async function timedDelete(name: string): Promise<number> {
-  const body = JSON.stringify({ indexName: name });
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Content-MD5': contentMd5(body) };
-  Object.assign(headers, signRequest({ region: 'cn-hangzhou', accountId: '1234567890', bucket: BUCKET, method: 'POST', query: 'deleteVectorIndex', headers, credentials: KEY }).headers);
+  const { path, headers, body } = presign(BUCKET, 'deleteVectorIndex', JSON.stringify({ indexName: name }));
   const started = process.hrtime.bigint();
-  const res = await request(`${url}/${BUCKET}/?deleteVectorIndex`, { method: 'POST', headers, body });
+  const res = await request(`${url}${path}`, { method: 'POST', headers, body });
   await res.body.text();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (res.statusCode !== 204) throw new Error(`DeleteVectorIndex answered ${res.statusCode}`);
   return ms;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function measure(count: number): Promise<{ median: number; all: number[] }> {
   const all: number[] = [];
@@ -90,6 +86,11 @@ console.log(`  reserved exactly (provider-state fill): ${mib(reservedBytes)} = $
 console.log(`  grown by put() (PutVectors path):       ${mib(grownBytes)} = ${(grownBytes / raw).toFixed(3)}×`);
 console.log(`  process RSS now: ${mib(process.memoryUsage().rss)} (includes the JS heap: keys map, slot keys)`);
 if (!gc) console.log('  note: run with --expose-gc for steadier figures');
+console.log(`written ${writeResult('emulator-delete-scale', {
+  settings: { vectors: VECTORS, reps: REPS, dimension: DIM, gcBetweenRepeats: Boolean(gc) },
+  deleteMs: { empty, full, ratio: full.median / empty.median },
+  typedArrayBytes: { raw, reserved: reservedBytes, grown: grownBytes, reservedRatio: reservedBytes / raw, grownRatio: grownBytes / raw },
+})}`);
 
 server.close();
 server.closeAllConnections();
