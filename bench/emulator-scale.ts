@@ -4,9 +4,10 @@
 //   2. DeleteVectorIndex latency at 0 … 1M vectors (flat: O(1) in the vector count);
 //   3. ListVectorIndexes latency with 1, 10, 100 indexes;
 //   4. ListVectors pagination: time per page at the start vs the end of a full listing, and the
-//      first page's time as the index grows (a listing costs pages × per-page time).
+//      first page's time as the index grows (a listing costs pages × per-page time);
+//   5. (`--parts q`) QueryVectors latency, topK 10, over 100k vectors (a full scan per query).
 // `--root DIR` runs another checkout's `ovc serve` (a local experiment on a copy of the emulator).
-//   npx tsx --expose-gc bench/emulator-scale.ts [--vectors 1000000] [--reps 7] [--parts mem,del,li,lv] [--root DIR] [--name emulator-scale]
+//   npx tsx --expose-gc bench/emulator-scale.ts [--vectors 1000000] [--reps 7] [--parts mem,del,li,lv,q] [--root DIR] [--name emulator-scale]
 import { numArg, strArg } from './lib/cli.ts';
 import { call, closeClient, stateHook } from './lib/client.ts';
 import { ROOT, table, writeResult } from './lib/report.ts';
@@ -106,6 +107,20 @@ async function listIndexes(server: ChildServer): Promise<Array<{ indexes: number
   return out;
 }
 
+/** QueryVectors over `n` vectors: a full scan of the index per query. */
+async function queryScan(server: ChildServer, n: number): Promise<{ vectors: number; ms: Summary }> {
+  await setupIndex(server.port, 'scanme', n);
+  const q = { float32: Array.from({ length: DIM }, (_, j) => ((j * 7) % 13) + 1) };
+  const ms: number[] = [];
+  for (let r = 0; r < REPS * 3; r++) {
+    const a = await call(server.port, BUCKET, 'queryVectors', { indexName: 'scanme', queryVector: q, topK: 10, returnDistance: true });
+    if (a.status !== 200 || (a.json as { vectors: unknown[] }).vectors.length !== 10) throw new Error(`QueryVectors: ${a.status}`);
+    ms.push(a.ms);
+  }
+  await call(server.port, BUCKET, 'deleteVectorIndex', { indexName: 'scanme' });
+  return { vectors: n, ms: summarize(ms) };
+}
+
 interface Listing { vectors: number; pages: number; complete: boolean; firstPagesMs: number; lastPagesMs: number; totalMs: number; projectedFullMs: number }
 
 /** Pages through an index of `n` vectors (maxResults 1000), for at most `budgetMs`. */
@@ -150,13 +165,15 @@ try {
     lv.push(l);
     console.log(`  ${n} vectors: ${l.pages} pages${l.complete ? '' : ' (stopped at the time budget)'}; first pages ${fmt(l.firstPagesMs, 1)} ms, last pages ${fmt(l.lastPagesMs, 1)} ms; full listing ${l.complete ? '' : 'projected '}${fmt(l.projectedFullMs / 1000, 1)} s`);
   }
-  results = { mem, growth, del, li, lv };
+  const qs = PARTS.has('q') ? await queryScan(server, 100_000) : null;
+  if (qs) console.log(`  QueryVectors over ${qs.vectors} vectors: median ${fmt(qs.ms.median, 1)} ms`);
+  results = { mem, growth, del, li, lv, qs };
 } finally {
   await server.stop();
   await closeClient();
 }
 
-const { mem, del, li, lv } = results;
+const { mem, del, li, lv, qs } = results;
 if (mem) {
   console.log(`\nmemory, ${MAX} × ${DIM}-dim (raw float32 ${fmt(mem.rawBytes! / 2 ** 20)} MiB):\n`);
   console.log(table(['measure', 'bytes/vector', '× raw', 'target ≤ 1.2×'], [
@@ -177,4 +194,4 @@ if (li.length) {
 }
 if (lv.length) console.log('\nListVectors pagination, maxResults 1000:\n');
 if (lv.length) console.log(table(['vectors', 'pages timed', 'first pages ms', 'last pages ms', 'full listing s'], lv.map((l) => [l.vectors, `${l.pages}${l.complete ? '' : ' (budget)'}`, fmt(l.firstPagesMs, 1), fmt(l.lastPagesMs, 1), `${l.complete ? '' : '~'}${fmt(l.projectedFullMs / 1000, 1)}`])));
-console.log(`\nwritten ${writeResult(NAME, { settings: { vectors: MAX, dimension: DIM, reps: REPS, parts: [...PARTS], root: root === ROOT ? '.' : root }, memory: mem, growthPathMemory: growth, deleteLatency: del, deleteFlatRatio: flat, listVectorIndexes: li, listVectors: lv })}`);
+console.log(`\nwritten ${writeResult(NAME, { settings: { vectors: MAX, dimension: DIM, reps: REPS, parts: [...PARTS], root: root === ROOT ? '.' : root }, memory: mem, growthPathMemory: growth, deleteLatency: del, deleteFlatRatio: flat, listVectorIndexes: li, listVectors: lv, queryVectors: qs })}`);
