@@ -105,10 +105,14 @@ export function serveCommand(setExit: (code: number) => void): Command {
       } catch (e) {
         throw new UsageError(`cannot listen on ${flags.host}:${flags.port}: ${(e as Error).message}`);
       }
+      // A closed stdout (the launching script went away) must not take the server down with EPIPE.
+      process.stdout.on('error', () => {});
       process.stdout.write(describeServer(em, options.fault ?? null));
       const signal = await untilSignal();
       process.stdout.write(`received ${signal}, stopping\n`);
       await em.close();
       setExit(0);
+      // Whatever else might still hold the event loop, a stopped server exits.
+      setTimeout(() => process.exit(0), 2000).unref();
     });
 }

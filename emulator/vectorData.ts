@@ -1,57 +1,79 @@
-// Compact storage of the vectors of one index: one growable Float32Array (dimension × capacity),
-// a Map key → slot, and swap-remove on delete so the live vectors always fill slots 0..size-1.
-// Metadata is kept in a separate Map, only for vectors that have some.
+// Compact storage of the vectors of one index: Float32Array blocks of about 4 MiB (dimension ×
+// vectors per block; the last block grows geometrically), a Map key → slot, and swap-remove on
+// delete so the live vectors always fill slots 0..size-1. Metadata is kept in a separate Map,
+// only for vectors that have some. Growth never copies more than one block.
 
 export type MetadataValue = string | number | boolean | string[];
 export type Metadata = Record<string, MetadataValue>;
 
 const INITIAL_CAPACITY = 16;
-/** Above this many vectors the array grows by a quarter instead of doubling, so large indexes waste < 25 %. */
-const DOUBLING_LIMIT = 65_536;
 
-export function nextCapacity(current: number, needed: number): number {
-  let cap = Math.max(current, INITIAL_CAPACITY);
-  while (cap < needed) cap = cap < DOUBLING_LIMIT ? cap * 2 : Math.ceil(cap * 1.25);
-  return cap;
-}
+/** Vectors are stored in blocks of about this many bytes: growth never copies more than one block. */
+const BLOCK_BYTES = 4 * 1024 * 1024;
 
 export class VectorData {
-  private data: Float32Array;
+  /** All blocks but the last hold exactly perBlock vectors; the last may be smaller (it grows). */
+  private blocks: Float32Array[] = [];
+  private readonly perBlock: number;
   private capacity = 0;
   private count = 0;
   /** slot → key, for swap-remove and ordered iteration. */
   private slotKeys: string[] = [];
   private readonly slots = new Map<string, number>();
   private readonly metadata = new Map<string, Metadata>();
+  /** Keys in order, kept until a key is added or removed (ListVectors pages through it). */
+  private sorted: string[] | null = null;
 
   constructor(readonly dimension: number) {
-    this.data = new Float32Array(0);
+    this.perBlock = Math.max(INITIAL_CAPACITY, Math.floor(BLOCK_BYTES / (dimension * 4)));
   }
 
   get size(): number {
     return this.count;
   }
 
-  /** Bytes held by the typed array (the dominant cost; keys and metadata live on the JS heap). */
+  /** Bytes held by the typed arrays (the dominant cost; keys and metadata live on the JS heap). */
   typedArrayBytes(): number {
-    return this.data.byteLength;
+    let n = 0;
+    for (const b of this.blocks) n += b.byteLength;
+    return n;
   }
 
   /** Makes room for `total` vectors at once (no repeated growth when the final size is known). */
   reserve(total: number): void {
-    if (total <= this.capacity) return;
-    this.resize(total);
+    while (this.capacity < total) this.addRoom(total - this.capacity, true);
   }
 
   private grow(needed: number): void {
-    this.resize(nextCapacity(this.capacity, needed));
+    while (this.capacity < needed) this.addRoom(needed - this.capacity, false);
   }
 
-  private resize(capacity: number): void {
-    const next = new Float32Array(capacity * this.dimension);
-    next.set(this.data.subarray(0, this.count * this.dimension));
-    this.data = next;
-    this.capacity = capacity;
+  /** Grows the last block (geometrically, or exactly when reserving) up to perBlock, or starts a new one. */
+  private addRoom(missing: number, exact: boolean): void {
+    const d = this.dimension;
+    const last = this.blocks[this.blocks.length - 1];
+    const lastCap = last ? last.length / d : this.perBlock;
+    if (lastCap < this.perBlock) {
+      const want = exact ? lastCap + missing : Math.max(lastCap * 2, lastCap + missing);
+      const cap = Math.min(this.perBlock, want);
+      const next = new Float32Array(cap * d);
+      next.set(last!);
+      this.blocks[this.blocks.length - 1] = next;
+      this.capacity += cap - lastCap;
+    } else {
+      const cap = Math.min(this.perBlock, exact ? missing : Math.max(INITIAL_CAPACITY, this.blocks.length === 0 ? missing : this.perBlock / 8, missing));
+      this.blocks.push(new Float32Array(cap * d));
+      this.capacity += cap;
+    }
+  }
+
+  /** The block holding `slot`, and the slot's offset (in floats) inside it. */
+  blockAt(slot: number): Float32Array {
+    return this.blocks[Math.floor(slot / this.perBlock)]!;
+  }
+
+  offsetAt(slot: number): number {
+    return (slot % this.perBlock) * this.dimension;
   }
 
   has(key: string): boolean {
@@ -64,10 +86,11 @@ export class VectorData {
     if (slot === undefined) {
       if (this.count === this.capacity) this.grow(this.count + 1);
       slot = this.count++;
+      this.sorted = null;
       this.slots.set(key, slot);
       this.slotKeys[slot] = key;
     }
-    this.data.set(values, slot * this.dimension);
+    this.blockAt(slot).set(values, this.offsetAt(slot));
     if (metadata && Object.keys(metadata).length > 0) this.metadata.set(key, metadata);
     else this.metadata.delete(key);
   }
@@ -79,7 +102,8 @@ export class VectorData {
   }
 
   valuesAt(slot: number): Float32Array {
-    return this.data.subarray(slot * this.dimension, (slot + 1) * this.dimension);
+    const o = this.offsetAt(slot);
+    return this.blockAt(slot).subarray(o, o + this.dimension);
   }
 
   keyAt(slot: number): string {
@@ -90,10 +114,6 @@ export class VectorData {
     return this.metadata.get(key);
   }
 
-  /** Raw storage for scans (QueryVectors); slots 0..size-1 are live. */
-  get raw(): Float32Array {
-    return this.data;
-  }
 
   delete(key: string): boolean {
     const slot = this.slots.get(key);
@@ -101,29 +121,44 @@ export class VectorData {
     const last = this.count - 1;
     if (slot !== last) {
       // Move the last vector into the hole so live slots stay contiguous.
-      const d = this.dimension;
-      this.data.copyWithin(slot * d, last * d, (last + 1) * d);
+      this.blockAt(slot).set(this.valuesAt(last), this.offsetAt(slot));
       const movedKey = this.slotKeys[last]!;
       this.slotKeys[slot] = movedKey;
       this.slots.set(movedKey, slot);
     }
     this.slotKeys.length = last;
+    this.sorted = null;
     this.slots.delete(key);
     this.metadata.delete(key);
     this.count = last;
     return true;
   }
 
-  /** All keys in lexicographic (UTF-16 code unit) order. */
-  sortedKeys(): string[] {
-    return this.slotKeys.slice(0, this.count).sort();
+  /** All keys in lexicographic (UTF-16 code unit) order; cached until the key set changes. Do not mutate. */
+  sortedKeys(): readonly string[] {
+    this.sorted ??= this.slotKeys.slice(0, this.count).sort();
+    return this.sorted;
+  }
+
+  /** Index of the first key in sortedKeys() greater than `after` (binary search). */
+  firstAfter(after: string): number {
+    const keys = this.sortedKeys();
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid]! <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   clear(): void {
-    this.data = new Float32Array(0);
+    this.blocks = [];
     this.capacity = 0;
     this.count = 0;
     this.slotKeys = [];
+    this.sorted = null;
     this.slots.clear();
     this.metadata.clear();
   }

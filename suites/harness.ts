@@ -148,6 +148,17 @@ function recorderFile(): string {
   return join(context().config.workDir, `cases-${process.pid}-${threadId}.jsonl`);
 }
 
+// Case records are written in batches (one synchronous append per case cost ~5 % of the property
+// phase); every test's verdict flushes, so a stopped run loses at most one unfinished batch.
+const pending: string[] = [];
+const FLUSH_EVERY = 256;
+
+export function flushCaseRecords(): void {
+  if (pending.length === 0) return;
+  appendFileSync(recorderFile(), pending.join(''));
+  pending.length = 0;
+}
+
 function redactedExchange(): Exchange | undefined {
   const last = context().client.last as SentExchange | null;
   if (!last) return undefined;
@@ -201,12 +212,14 @@ export async function runCase(spec: CaseSpec, body: (check: Checks) => Promise<v
     if (last) result.curl = curlLine(c.config, last.request);
     result.exchange = redactedExchange();
   }
-  appendFileSync(recorderFile(), `${JSON.stringify(result)}\n`);
+  pending.push(`${JSON.stringify(result)}\n`);
+  if (pending.length >= FLUSH_EVERY) flushCaseRecords();
   return result;
 }
 
 /** Turns recorded outcomes into the vitest verdict of the enclosing test. */
 export function verdict(results: readonly CaseResult[], skip?: (reason: string) => void): void {
+  flushCaseRecords();
   const bad = results.filter((r) => r.outcome === 'fail' || r.outcome === 'error');
   if (bad.length > 0) {
     const lines = bad.slice(0, 5).map((r) => `${r.outcome.toUpperCase()} ${r.id}: ${r.reason}\n    seed ${r.seed}; replay: ${r.replay ?? ''}${r.curl ? `\n    ${r.curl}` : ''}`);

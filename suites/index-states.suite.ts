@@ -9,7 +9,7 @@ import { validIndexName } from '../generators/indexName.ts';
 import { indexState, type IndexStateCase } from '../generators/indexState.ts';
 import { expectedFor } from '../generators/oracle.ts';
 import { codeOf } from '../target/client.ts';
-import { context, createIndex, deleteIndex, freshName, SetupError, Skip, verdict, vectorsFor, type Checks } from './harness.ts';
+import { context, deleteIndex, freshName, SetupError, Skip, verdict, vectorsFor, type Checks } from './harness.ts';
 import { expectOracle, oracleSpec } from './common.ts';
 import { propertyCases } from './property.ts';
 

@@ -94,11 +94,19 @@ export function listVectors(ctx: OpContext): OpResult {
   if (segmentCount !== undefined && segmentIndex! >= segmentCount) throw invalidParam('segmentIndex must be less than segmentCount');
   // The token is the last key returned, base64url-encoded so it is opaque and header-safe.
   const after = token === undefined ? undefined : Buffer.from(token, 'base64url').toString('utf8');
-  const keys = index.vectors.sortedKeys().filter((k) => (after === undefined || k > after) && (segmentCount === undefined || segmentOf(k, segmentCount) === segmentIndex));
-  const page = keys.slice(0, maxResults);
+  // Binary search to the token, then walk forward: O(log n + page) per page, not O(n log n).
+  const sorted = index.vectors.sortedKeys();
+  const page: string[] = [];
+  let more = false;
+  for (let i = after === undefined ? 0 : index.vectors.firstAfter(after); i < sorted.length; i++) {
+    const k = sorted[i]!;
+    if (segmentCount !== undefined && segmentOf(k, segmentCount) !== segmentIndex) continue;
+    if (page.length === maxResults) { more = true; break; }
+    page.push(k);
+  }
   const result: Record<string, unknown> = { vectors: page.map((k) => vectorView(index, k, withData, withMetadata)) };
   // No token when nothing remains (spec §3.11): paginators stop on its absence.
-  if (keys.length > page.length) result.nextToken = Buffer.from(page[page.length - 1]!, 'utf8').toString('base64url');
+  if (more) result.nextToken = Buffer.from(page[page.length - 1]!, 'utf8').toString('base64url');
   return { status: 200, json: result };
 }
 
@@ -123,13 +131,13 @@ export function queryVectors(ctx: OpContext): OpResult {
   if (cosine && qNorm === 0) throw invalidParam('queryVector is a zero vector, which cosine distance cannot use');
 
   const v = index.vectors;
-  const raw = v.raw;
   const d = index.dimension;
   const best: Array<{ key: string; distance: number }> = [];
   for (let slot = 0; slot < v.size; slot++) {
     const key = v.keyAt(slot);
     if (!accept(v.metadataOf(key))) continue;
-    const base = slot * d;
+    const raw = v.blockAt(slot);
+    const base = v.offsetAt(slot);
     let distance: number;
     if (cosine) {
       let dot = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Store } from '../../emulator/store.ts';
-import { fillDeterministic, nextCapacity, VectorData } from '../../emulator/vectorData.ts';
+import { fillDeterministic, VectorData } from '../../emulator/vectorData.ts';
 
 describe('VectorData', () => {
   it('100,000 × 128 vectors use less than 1.3× the raw float32 bytes', () => {
@@ -19,10 +19,12 @@ describe('VectorData', () => {
     expect(v.values('key99999')![0]).toBe(99_999);
   });
 
-  it('growth doubles while small and adds a quarter when large, so waste stays under 25 % past 65,536', () => {
-    expect(nextCapacity(0, 1)).toBe(16);
-    expect(nextCapacity(16, 17)).toBe(32);
-    for (let n = 70_000; n < 5_000_000; n = Math.ceil(n * 1.37)) expect(nextCapacity(0, n) / n).toBeLessThan(1.25);
+  it('growth through puts stays within 1.2× the raw bytes once past one block, and a large index spans blocks', () => {
+    const v = new VectorData(128);
+    const row = new Float32Array(128);
+    for (let i = 0; i < 100_000; i++) v.put(`k${i}`, row);
+    expect(v.typedArrayBytes() / (100_000 * 128 * 4)).toBeLessThan(1.2);
+    expect(v.blockAt(0)).not.toBe(v.blockAt(99_999));
   });
 
   it('behaves like a Map of key → values under random puts and deletes (swap-remove keeps slots dense)', () => {
