@@ -8,6 +8,7 @@ const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 export function replayCommand(config: TargetConfig, tags?: string): string {
   const parts = ['npx ovc run', `--seed ${config.seed}`, `--runs ${config.runs}`];
   if (!config.embedded) parts.push(`--endpoint ${q(config.endpoint)}`, `--region ${config.region}`, `--bucket ${config.bucket}`, `--account-id ${config.accountId}`, `--addressing ${config.addressing}`);
+  if (!config.embedded && config.stateHook) parts.push(`--state-hook ${q(config.stateHook)}`);
   if (config.strict) parts.push('--strict');
   if (tags) parts.push(`--tags ${q(tags)}`);
   return parts.join(' ');
