@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readKat } from '../fixtures/kat.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { contentMd5 } from '../../protocol/md5.ts';
@@ -47,7 +47,7 @@ describe('addressing styles and query forms', () => {
 });
 
 interface KatCase { name: string; method: string; host: string; path: string; query: string; body: string; headers: [string, string][]; expected: { authorization: string } }
-const kat = JSON.parse(readFileSync(new URL('../../../shared/spec/signature-kat.json', import.meta.url), 'utf8')) as { cases: KatCase[] };
+const kat = readKat<{ cases: KatCase[] }>();
 const katCase = (needle: string): KatCase => kat.cases.find((c) => c.name.includes(needle))!;
 const PINNED = new Date('2023-12-16T16:20:57Z');
 

@@ -13,7 +13,8 @@ import { writeReports } from '../../reports/index.ts';
 import { buildMatrix, mergeMatrices } from '../../reports/matrix.ts';
 import { FAILING_ID, FIXTURE_BASELINE, fixtureResults, fixtureSummary, KNOWN_ID, SECRET } from './fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's chromium here; OVC_CHROMIUM or a preinstalled Chrome elsewhere (e.g. GitHub's runners).
+const CHROMIUM = [process.env.OVC_CHROMIUM, '/usr/bin/chromium', '/usr/bin/google-chrome'].find((p): p is string => !!p && existsSync(p)) ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SCREENSHOT = resolve(import.meta.dirname, '../../docs/report-screenshot.png');
 if (!HAVE_CHROMIUM) console.warn(`html.browser.test: skipped — ${CHROMIUM} not found (apt-get install -y chromium, or scripts/ensure-chromium.sh)`);
