@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pactPublish, type PublishFlags } from '../../cli/pact.ts';
-import { startEmulator, defaultIdentities, type RunningEmulator } from '../../emulator/index.ts';
+import { startEmulator, defaultIdentities } from '../../emulator/index.ts';
+import { separateEmulator } from './emulator-fixture.ts';
 import { gitBranch, gitConsumerVersion } from '../../pact/publish.ts';
 import { PACT_DIR } from '../../pact/interactions.ts';
 
@@ -84,22 +85,10 @@ describe('ovc pact publish', () => {
   });
 
   describe('against a faulty emulator', () => {
-    let em: RunningEmulator;
-    const saved = { id: process.env.OSS_ACCESS_KEY_ID, secret: process.env.OSS_ACCESS_KEY_SECRET };
-    beforeAll(async () => {
-      const identities = defaultIdentities({});
-      em = await startEmulator({ identities, fault: 'wrong-error-code' });
-      process.env.OSS_ACCESS_KEY_ID = identities[0]!.accessKeyId;
-      process.env.OSS_ACCESS_KEY_SECRET = identities[0]!.accessKeySecret;
-    });
-    afterAll(async () => {
-      await em.close();
-      if (saved.id === undefined) delete process.env.OSS_ACCESS_KEY_ID; else process.env.OSS_ACCESS_KEY_ID = saved.id;
-      if (saved.secret === undefined) delete process.env.OSS_ACCESS_KEY_SECRET; else process.env.OSS_ACCESS_KEY_SECRET = saved.secret;
-    });
+    const em = separateEmulator({ fault: 'wrong-error-code' });
 
     it('refuses to publish a pact that did not pass verification (exit 1, nothing sent to publish)', async () => {
-      const { code, log } = await publish({ brokerUrl, consumerVersion: '9.9.9', branch: 'x', endpoint: em.url, stateHook: em.stateHookUrl! });
+      const { code, log } = await publish({ brokerUrl, consumerVersion: '9.9.9', branch: 'x', endpoint: em().url, stateHook: em().stateHookUrl! });
       expect(code, log).toBe(1);
       expect(log).toMatch(/refusing to publish .*ovc-reference-client-oss-vectors\.json: it did not pass verification/);
       expect(log).toContain('a delete of an index that does not exist is answered 404 NoSuchVectorIndex');

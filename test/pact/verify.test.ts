@@ -1,9 +1,10 @@
 // The verification step: replays contracts/pacts/… (as written by the consumer step) against the
 // embedded emulator, a separately started one, and faulty ones.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PACT_FILE, pactVerify, type VerifyFlags } from '../../cli/pact.ts';
 import { UsageError } from '../../cli/errors.ts';
-import { defaultIdentities, startEmulator, type RunningEmulator } from '../../emulator/index.ts';
+import { defaultIdentities } from '../../emulator/index.ts';
+import { separateEmulator } from './emulator-fixture.ts';
 import { INTERACTIONS } from '../../pact/interactions.ts';
 import { TargetClient } from '../../target/client.ts';
 import type { TargetConfig } from '../../target/config.ts';
@@ -59,34 +60,22 @@ describe('ovc pact verify against the embedded emulator', () => {
 });
 
 describe('ovc pact verify against a separately started emulator', () => {
-  let em: RunningEmulator;
-  const saved = { id: process.env.OSS_ACCESS_KEY_ID, secret: process.env.OSS_ACCESS_KEY_SECRET };
-  beforeAll(async () => {
-    const identities = defaultIdentities({});
-    em = await startEmulator({ buckets: ['pact-bucket'], identities, stateHook: true });
-    process.env.OSS_ACCESS_KEY_ID = identities[0]!.accessKeyId;
-    process.env.OSS_ACCESS_KEY_SECRET = identities[0]!.accessKeySecret;
-  });
-  afterAll(async () => {
-    await em.close();
-    if (saved.id === undefined) delete process.env.OSS_ACCESS_KEY_ID; else process.env.OSS_ACCESS_KEY_ID = saved.id;
-    if (saved.secret === undefined) delete process.env.OSS_ACCESS_KEY_SECRET; else process.env.OSS_ACCESS_KEY_SECRET = saved.secret;
-  });
+  const em = separateEmulator({ buckets: ['pact-bucket'], stateHook: true });
 
   it('passes with its state hook', async () => {
-    const { code, out } = await verify({ endpoint: em.url, stateHook: em.stateHookUrl!, bucket: 'pact-bucket' });
+    const { code, out } = await verify({ endpoint: em().url, stateHook: em().stateHookUrl!, bucket: 'pact-bucket' });
     expect(code, out).toBe(0);
     expect(out).toContain(`${INTERACTIONS.length} passed`);
   });
 
   it('without a hook: states through the public API, creating/deleting reported as skipped, never passed', async () => {
-    const { code, out } = await verify({ endpoint: em.url, bucket: 'pact-bucket' });
+    const { code, out } = await verify({ endpoint: em().url, bucket: 'pact-bucket' });
     expect(code, out).toBe(0);
     expect(out).toContain(`${INTERACTIONS.length - 2} passed, 0 failed, 2 skipped, 0 errors`);
     expect(out).toContain('- a delete of an index still creating is answered 409 VectorIndexOperationConflict (skip: needs a provider-state hook)');
     expect(out).toContain('- a delete of an index already deleting is answered 409 VectorIndexOperationConflict (skip: needs a provider-state hook)');
     // Only run-prefixed indexes were created, and cleanup removed them all.
-    const client = new TargetClient({ ...clientConfig, endpoint: em.url, bucket: 'pact-bucket' }, defaultIdentities({})[0]!);
+    const client = new TargetClient({ ...clientConfig, endpoint: em().url, bucket: 'pact-bucket' }, defaultIdentities({})[0]!);
     const list = await client.op('ListVectorIndexes', {});
     await closeTransport();
     expect(list.status).toBe(200);
@@ -94,7 +83,7 @@ describe('ovc pact verify against a separately started emulator', () => {
   });
 
   it('a bucket that does not exist on the target is an error, not a pass', async () => {
-    const { code, out } = await verify({ endpoint: em.url, bucket: 'not-there' });
+    const { code, out } = await verify({ endpoint: em().url, bucket: 'not-there' });
     expect(code, out).toBe(2);
     expect(out).toContain('provider state setup failed');
   });
