@@ -62,6 +62,10 @@ export const FAULT_PROFILES = {
     description: 'DeleteVectorIndex of a well-formed name that does not exist answers 204',
     breaks: 'deleting an index that does not exist is 404 NoSuchVectorIndex (D-DelIdx)',
   },
+  'status-enabled-literal': {
+    description: "GetVectorIndex and ListVectorIndexes report a usable index as status 'enabled'",
+    breaks: "the status literal of a usable index is 'enable' (D-GetIdx, D-ListIdx)",
+  },
   'concurrent-deletes-succeed': {
     description: 'DeleteVectorIndex waits 25 ms between its existence check and the removal, so parallel deletes of one index all answer 204',
     breaks: 'deletes of one index are linearizable: exactly one of many parallel deletes succeeds, the rest are 404',

@@ -20,13 +20,15 @@ async function checkGone(check: Checks, name: string): Promise<void> {
   const get = await client.op('GetVectorIndex', { indexName: name });
   check.that(get.status === 404 && codeOf(get) === 'NoSuchVectorIndex', `GetVectorIndex after delete must be 404 NoSuchVectorIndex, got ${get.status} ${codeOf(get) ?? ''}`);
   const list = await client.op('ListVectorIndexes', { prefix: name });
+  check.schema('ListVectorIndexes', list);
   const names = ((list.json as { indexes?: Array<{ indexName?: string }> } | undefined)?.indexes ?? []).map((i) => i.indexName);
   check.that(list.status === 200, `ListVectorIndexes must answer 200, got ${list.status}`);
   check.that(!names.includes(name), `ListVectorIndexes still lists the deleted index ${name}`);
 }
 
-async function vectorKeys(name: string): Promise<string[] | null> {
+async function vectorKeys(check: Checks, name: string): Promise<string[] | null> {
   const res = await context().client.op('ListVectors', { indexName: name, maxResults: 1000 });
+  check.schema('ListVectors', res);
   if (res.status !== 200) return null;
   return ((res.json as { vectors?: Array<{ key: string }> }).vectors ?? []).map((v) => v.key).sort();
 }
@@ -60,14 +62,16 @@ describe(R.label, () => {
       await checkGone(check, name);
       const again = await createIndex(name);
       check.that(again.status === 200, `re-creating ${name} must succeed, got ${again.status}`);
-      const keys = await vectorKeys(name);
+      const keys = await vectorKeys(check, name);
       check.that(keys !== null && keys.length === 0, `a re-created index must hold no vectors, ListVectors gave ${JSON.stringify(keys)}`);
       const got = await client.op('GetVectors', { indexName: name, keys: ['a', 'b', 'c'] });
+      check.schema('GetVectors', got);
       const gotKeys = (got.json as { vectors?: unknown[] } | undefined)?.vectors ?? null;
       check.that(got.status === 200 && Array.isArray(gotKeys) && gotKeys.length === 0, `GetVectors on the re-created index must return no vectors, got ${got.status} ${JSON.stringify(gotKeys)}`);
-      const siblingKeys = await vectorKeys(sibling);
+      const siblingKeys = await vectorKeys(check, sibling);
       check.that(JSON.stringify(siblingKeys) === JSON.stringify(['x', 'y']), `the sibling index must keep its vectors [x,y], got ${JSON.stringify(siblingKeys)}`);
       const sib = await client.op('GetVectorIndex', { indexName: sibling });
+      check.schema('GetVectorIndex', sib);
       check.that(sib.status === 200, `the sibling index must still exist, GetVectorIndex gave ${sib.status} ${codeOf(sib) ?? ''}`);
       await deleteIndex(name);
       await deleteIndex(sibling);

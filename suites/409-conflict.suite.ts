@@ -22,6 +22,7 @@ describe(R.label, () => {
         try {
           check.error(await c.client.op('DeleteVectorIndex', { indexName: name }), 409, ['VectorIndexOperationConflict']);
           const get = await c.client.op('GetVectorIndex', { indexName: name });
+          check.schema('GetVectorIndex', get);
           const seen = (get.json as { index?: { status?: string } } | undefined)?.index?.status;
           check.that(get.status === 200 && seen === status, `after the refused delete the index must still be '${status}', GetVectorIndex gave ${get.status} status=${seen ?? 'none'}`);
         } finally {

@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { JSON_CONTENT_TYPE } from '../protocol/envelope.ts';
 import { ERROR_CODES, type ErrorCode } from '../contracts/errors.ts';
+import type { OperationName } from '../contracts/operations.ts';
 import { INDEX_NAME_MAX, LIMITS } from '../contracts/limits.ts';
 import type { CaseResult, Exchange, Outcome } from '../reports/model.ts';
 import { credentialsFromEnv, deniedCredentialsFromEnv, loadConfigFromEnv, type TargetConfig } from '../target/config.ts';
 import { TargetClient, codeOf, type SentExchange, type WireResponse } from '../target/client.ts';
 import { TransportError } from '../target/http.ts';
 import { Ledger } from '../target/ledger.ts';
+import { responseSchemaProblems } from '../target/schemas.ts';
 import { StateHook, StateHookError } from '../target/stateHook.ts';
 import { curlLine, replayCommand } from './replay.ts';
 
@@ -96,6 +98,13 @@ export class Checks {
 
   observe(res: WireResponse): void {
     this.actual = { status: res.status, code: codeOf(res), requestId: res.headers['x-oss-request-id'] ?? null };
+  }
+
+  /** A 200 answer's body conforms to the operation's response schema (contracts/operations.ts). */
+  schema(op: OperationName, res: WireResponse): void {
+    if (res.status !== 200) return;
+    this.that(res.headers['content-type'] === JSON_CONTENT_TYPE, `${op} answered 200 with Content-Type ${JSON.stringify(res.headers['content-type'] ?? null)}, not '${JSON_CONTENT_TYPE}'`);
+    for (const p of responseSchemaProblems(op, res.json)) this.problems.push(p);
   }
 
   /** Headers every answer carries (DESIGN rule 3): a 24-character x-oss-request-id and a Date. */

@@ -3,13 +3,22 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { lifecycleCommands, newModel, type Answer, type LifecycleDriver } from '../generators/lifecycle.ts';
+import type { OperationName } from '../contracts/operations.ts';
 import { codeOf, type WireResponse } from '../target/client.ts';
+import { responseSchemaProblems } from '../target/schemas.ts';
 import { context, createIndex, deleteIndex, runCase, verdict, vectorsFor } from './harness.ts';
 
 const ROW = 'lifecycle model';
 
 function answer(res: WireResponse): Answer {
   return { httpStatus: res.status, code: codeOf(res) };
+}
+
+/** A 200 whose body breaks the operation's schema ends the sequence as a disagreement. */
+function conforming(op: OperationName, res: WireResponse): WireResponse {
+  const problems = responseSchemaProblems(op, res.json);
+  if (res.status === 200 && problems.length > 0) throw new Error(problems.join('; '));
+  return res;
 }
 
 /** The driver over the target's public API; every name it creates is in the ledger. */
@@ -20,7 +29,7 @@ function targetDriver(prefix: string): LifecycleDriver {
     async putVectors(name, keys, dimension) { return answer(await client.op('PutVectors', { indexName: name, vectors: vectorsFor(keys, dimension) })); },
     async deleteIndex(name) { return answer(await deleteIndex(name)); },
     async getIndex(name) {
-      const res = await client.op('GetVectorIndex', { indexName: name });
+      const res = conforming('GetVectorIndex', await client.op('GetVectorIndex', { indexName: name }));
       return { ...answer(res), status: (res.json as { index?: { status?: string } } | undefined)?.index?.status };
     },
     async listIndexNames() {
@@ -28,7 +37,7 @@ function targetDriver(prefix: string): LifecycleDriver {
       let nextToken: string | undefined;
       let res: WireResponse;
       do {
-        res = await client.op('ListVectorIndexes', { prefix, maxResults: 100, ...(nextToken ? { nextToken } : {}) });
+        res = conforming('ListVectorIndexes', await client.op('ListVectorIndexes', { prefix, maxResults: 100, ...(nextToken ? { nextToken } : {}) }));
         if (res.status !== 200) return answer(res);
         const page = res.json as { indexes?: Array<{ indexName: string }>; nextToken?: string };
         names.push(...(page.indexes ?? []).map((i) => i.indexName));
@@ -37,7 +46,7 @@ function targetDriver(prefix: string): LifecycleDriver {
       return { ...answer(res), names };
     },
     async listVectorKeys(name) {
-      const res = await client.op('ListVectors', { indexName: name, maxResults: 1000 });
+      const res = conforming('ListVectors', await client.op('ListVectors', { indexName: name, maxResults: 1000 }));
       return { ...answer(res), keys: (res.json as { vectors?: Array<{ key: string }> } | undefined)?.vectors?.map((v) => v.key) };
     },
   };

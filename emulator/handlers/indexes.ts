@@ -9,14 +9,14 @@ import { requireBucket, type OpContext, type OpResult } from './context.ts';
 const CHECK_TO_REMOVE_GAP_MS = 25;
 
 /** The index object of GetVectorIndex and ListVectorIndexes (spec §3.6). */
-export function indexView(bucket: Bucket, index: VectorIndex): Record<string, unknown> {
+export function indexView(bucket: Bucket, index: VectorIndex, fault: OpContext['fault'] = null): Record<string, unknown> {
   const view: Record<string, unknown> = {
     indexName: index.name,
     createTime: index.createTime.toISOString(),
     dataType: index.dataType,
     dimension: index.dimension,
     distanceMetric: index.distanceMetric,
-    status: index.status,
+    status: fault === 'status-enabled-literal' && index.status === 'enable' ? 'enabled' : index.status,
     vectorBucketName: bucket.name,
   };
   if (index.nonFilterableMetadataKeys) view.metadata = { nonFilterableMetadataKeys: [...index.nonFilterableMetadataKeys] };
@@ -63,7 +63,7 @@ export function getVectorIndex(ctx: OpContext): OpResult {
   const name = requireIndexName(requireObject(parseJsonBody(ctx.body, ctx.fault)));
   const index = bucket.indexes.get(name) ?? bucket.ghosts.get(name);
   if (!index) throw new ApiError('NoSuchVectorIndex', `index '${name}' does not exist`);
-  return { status: 200, json: { index: indexView(bucket, index) } };
+  return { status: 200, json: { index: indexView(bucket, index, ctx.fault) } };
 }
 
 export function listVectorIndexes(ctx: OpContext): OpResult {
@@ -78,7 +78,7 @@ export function listVectorIndexes(ctx: OpContext): OpResult {
   // Lexicographic by name; the token is the last name returned (spec §12 U21).
   const names = [...visible.keys()].filter((n) => n.startsWith(prefix) && (nextToken === undefined || n > nextToken)).sort();
   const page = names.slice(0, maxResults);
-  const result: Record<string, unknown> = { indexes: page.map((n) => indexView(bucket, visible.get(n)!)) };
+  const result: Record<string, unknown> = { indexes: page.map((n) => indexView(bucket, visible.get(n)!, ctx.fault)) };
   if (names.length > page.length) result.nextToken = page[page.length - 1];
   return { status: 200, json: result };
 }

@@ -156,6 +156,15 @@ describe('fault profiles: each changes the behaviour it names', () => {
     expect(errorCode(await call(e, 'DeleteVectorIndex', { indexName: 'a' }))).toBe('NoSuchVectorIndex');
   });
 
+  it("status-enabled-literal: a usable index is reported 'enabled' by Get and List; creating stays 'creating'", async () => {
+    const e = await withFault('status-enabled-literal');
+    await createIndex(e, 'a');
+    expect(((await call(e, 'GetVectorIndex', { indexName: 'a' })).json as { index: { status: string } }).index.status).toBe('enabled');
+    expect(((await call(e, 'ListVectorIndexes', {})).json as { indexes: Array<{ status: string }> }).indexes.map((i) => i.status)).toEqual(['enabled']);
+    await hook(e, { state: 'a vector index exists', params: { bucket: 'ovc-conformance', indexName: 'c', status: 'creating' } });
+    expect(((await call(e, 'GetVectorIndex', { indexName: 'c' })).json as { index: { status: string } }).index.status).toBe('creating');
+  });
+
   it('without a fault none of the above deviations happen', async () => {
     const e = await withFault(null);
     await createIndex(e, 'a');
@@ -167,5 +176,6 @@ describe('fault profiles: each changes the behaviour it names', () => {
     const missing = await call(e, 'DeleteVectorIndex', { indexName: 'a' });
     expect([missing.status, errorCode(missing), missing.headers['content-type']]).toEqual([404, 'NoSuchVectorIndex', 'application/json']);
     expect(errorCode(await send(e, { method: 'POST', query: 'deleteVectorIndex', body: '{' }))).toBe('MalformedJson');
+    expect(((await call(e, 'GetVectorIndex', { indexName: 'b' })).json as { index: { status: string } }).index.status).toBe('enable');
   });
 });

@@ -31,6 +31,7 @@ export const MUST_FAIL: Record<string, string[]> = {
   'delete-touches-other': ['delete-vector-index/204-deleted/index-with-vectors'],
   'second-delete-204': ['delete-vector-index/404-no-such-vector-index/'],
   'concurrent-deletes-succeed': ['delete-vector-index/races/concurrent-deletes'],
+  'status-enabled-literal': ['delete-vector-index/204-deleted/index-with-vectors', 'delete-vector-index/lifecycle/sequence'],
 };
 
 const running: RunningEmulator[] = [];
