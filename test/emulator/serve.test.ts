@@ -48,6 +48,22 @@ describe('ovc serve', () => {
     }
   });
 
+  it('bound to 0.0.0.0 it serves no state hook unless --state-hook is given (checked over loopback)', async () => {
+    for (const [extra, hookStatus] of [[[], 404], [['--state-hook'], 200]] as const) {
+      const p = run(['serve', '--host', '0.0.0.0', '--port', '0', ...extra]);
+      try {
+        const [, port] = await waitFor(p.output, /path-style\):\s+http:\/\/[^:]+:(\d+)/);
+        const res = await fetch(`http://127.0.0.1:${port}/_ovc/provider-states`, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ state: 'no vector bucket exists', params: { bucket: 'gone-bucket' } }),
+        });
+        expect(res.status, p.output()).toBe(hookStatus);
+      } finally {
+        p.child.kill('SIGKILL');
+      }
+    }
+  });
+
   it('an unknown fault name is a usage error (exit 2) listing the valid names', async () => {
     const p = run(['serve', '--port', '0', '--fault', 'nope']);
     expect(await p.exited).toBe(2);
