@@ -28,7 +28,7 @@ export const ERROR_CODES = {
   VectorBucketIndexAlreadyExist: { status: 409, when: 'PutVectorIndex with an existing name', message: 'The specified index name already exists, cannot be created again.', source: 'D-PutIdx' },
   VectorBucketNotEmpty: { status: 409, when: 'DeleteVectorBucket while indexes exist', message: 'The vector bucket is not empty.', source: 'D-DelBkt' },
   BucketAlreadyExists: { status: 409, when: 'PutVectorBucket with a name the account already has', message: 'The requested bucket name is not available.', source: 'GO-MOCK' },
-  NoSuchKey: { status: 404, when: 'a path below the bucket root (vectors ops address the bucket only)', message: 'The specified key does not exist.', source: 'generic OSS' },
+  NoSuchKey: { status: 404, when: 'a path below the bucket root (vectors ops address the bucket only)', message: 'The specified key does not exist. Vector buckets are addressed at their root path only.', source: 'generic OSS' },
   InternalError: { status: 500, when: 'an unexpected server failure (the emulator answers it only as a last resort)', message: 'We encountered an internal error. Please try again.', source: 'generic OSS' },
   MethodNotAllowed: { status: 405, when: 'operation not supported with this method', message: 'The specified method is not allowed against this resource.', source: 'generic OSS' },
   InvalidRequest: { status: 400, when: 'request cannot be routed to an operation', message: 'The request is not a valid OSS Vectors request.', source: 'generic OSS' },

@@ -1,13 +1,8 @@
 // API errors raised by the emulator's checks. Handlers throw them; the dispatcher renders them.
 import { ERROR_CODES, type ErrorCode } from '../contracts/errors.ts';
 
-/** Codes the emulator needs beyond the contract catalogue (none of them is a documented vectors response). */
-export const EMULATOR_CODES = {
-  NoSuchKey: { status: 404, message: 'The specified key does not exist. Vector buckets are addressed at their root path only.' },
-  InternalError: { status: 500, message: 'We encountered an internal error. Please try again.' },
-} as const;
-
-export type ApiCode = ErrorCode | keyof typeof EMULATOR_CODES;
+/** Every code the emulator answers with is in the contract catalogue (contracts/errors.ts). */
+export type ApiCode = ErrorCode;
 
 /** Codes that concern a bucket: their envelope carries BucketName (spec §12 U23). */
 const BUCKET_CODES: ReadonlySet<ApiCode> = new Set<ApiCode>(['NoSuchBucket', 'BucketAlreadyExists', 'VectorBucketNotEmpty', 'InvalidVectorBucketName', 'TooManyBuckets']);
@@ -27,11 +22,11 @@ export class ApiError extends Error {
 }
 
 export function statusOf(code: ApiCode): number {
-  return code in ERROR_CODES ? ERROR_CODES[code as ErrorCode].status : EMULATOR_CODES[code as keyof typeof EMULATOR_CODES].status;
+  return ERROR_CODES[code].status;
 }
 
 export function messageOf(code: ApiCode): string {
-  return code in ERROR_CODES ? ERROR_CODES[code as ErrorCode].message : EMULATOR_CODES[code as keyof typeof EMULATOR_CODES].message;
+  return ERROR_CODES[code].message;
 }
 
 /** Shorthand for the most common parameter error of index and vector operations. */

@@ -8,6 +8,7 @@ import { ERROR_CODES, type ErrorCode } from '../contracts/errors.ts';
 import type { OperationName } from '../contracts/operations.ts';
 import { INDEX_NAME_MAX, LIMITS } from '../contracts/limits.ts';
 import type { CaseResult, Exchange, Outcome } from '../reports/model.ts';
+import { collectSecrets, redactHeaders } from '../reports/redact.ts';
 import { credentialsFromEnv, deniedCredentialsFromEnv, loadConfigFromEnv, type TargetConfig } from '../target/config.ts';
 import { TargetClient, codeOf, type SentExchange, type WireResponse } from '../target/client.ts';
 import { TransportError } from '../target/http.ts';
@@ -172,8 +173,8 @@ function redactedExchange(): Exchange | undefined {
   const last = context().client.last as SentExchange | null;
   if (!last) return undefined;
   const isText = (b: Buffer): boolean => Buffer.from(b.toString('utf8'), 'utf8').equals(b);
-  const hdrs = (h: Record<string, string>): Record<string, string> =>
-    Object.fromEntries(Object.entries(h).map(([k, v]) => [k, /^(authorization|x-oss-security-token)$/i.test(k) ? '[REDACTED]' : v]));
+  const secrets = collectSecrets();
+  const hdrs = (h: Record<string, string>): Record<string, string> => redactHeaders(h, secrets);
   return {
     request: {
       method: last.request.method, url: last.request.url, headers: hdrs(last.request.sentHeaders),
