@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { defaultAddressing, type Addressing } from '../protocol/addressing.ts';
+import type { Matrix } from '../reports/matrix.ts';
 import type { CaseResult, Outcome, RunSummary } from '../reports/model.ts';
 import { credentialsFromEnv, deniedCredentialsFromEnv, newRunId, prefixFor, type TargetConfig } from '../target/config.ts';
 import { TargetClient } from '../target/client.ts';
@@ -113,12 +114,12 @@ async function finish(results: CaseResult[], config: TargetConfig, started: Date
   };
   const { writeReports } = await import('../reports/index.ts');
   const { causeOf } = await import('../generators/labels.ts');
-  const { files, gate } = await writeReports(config.outDir, results, summary, { baseline, causeOf, githubStepSummary: process.env.GITHUB_STEP_SUMMARY ?? null });
+  const { files, gate, matrix } = await writeReports(config.outDir, results, summary, { baseline, causeOf, githubStepSummary: process.env.GITHUB_STEP_SUMMARY ?? null });
   if (process.env.GITHUB_ACTIONS === 'true') {
     const { githubAnnotations } = await import('../reports/github.ts');
     for (const line of githubAnnotations(results)) process.stdout.write(`${line}\n`);
   }
-  process.stdout.write(summaryTable(results));
+  process.stdout.write(summaryTable(matrix));
   for (const r of results.filter((x) => (x.outcome === 'fail' || x.outcome === 'error') && !x.baseline).slice(0, 10)) {
     process.stdout.write(`\n${r.outcome.toUpperCase()} ${r.id}\n  ${r.reason}\n  seed ${r.seed}\n  replay: ${r.replay ?? ''}\n${r.curl ? `  curl: ${r.curl}\n` : ''}`);
   }
@@ -128,16 +129,12 @@ async function finish(results: CaseResult[], config: TargetConfig, started: Date
   return gate.exitCode;
 }
 
-function summaryTable(results: CaseResult[]): string {
-  const rows = new Map<string, Record<Outcome, number>>();
-  for (const r of results) {
-    const row = rows.get(r.response) ?? { pass: 0, fail: 0, skip: 0, error: 0 };
-    row[r.outcome]++;
-    rows.set(r.response, row);
-  }
-  const w = Math.max(20, ...[...rows.keys()].map((k) => k.length));
+/** The matrix's rows that have cases, as a terminal table (the counts are the report's own). */
+function summaryTable(matrix: Matrix): string {
+  const rows = matrix.rows.filter((r) => r.total > 0);
+  const w = Math.max(20, ...rows.map((r) => r.label.length));
   const line = (a: string, b: string, c: string, d: string, e: string): string => `${a.padEnd(w)}  ${b.padStart(6)}  ${c.padStart(6)}  ${d.padStart(6)}  ${e.padStart(6)}\n`;
   let out = `\n${line('documented response', 'pass', 'fail', 'skip', 'error')}`;
-  for (const [k, v] of rows) out += line(k, String(v.pass), String(v.fail), String(v.skip), String(v.error));
+  for (const r of rows) out += line(r.label, String(r.counts.pass), String(r.counts.fail), String(r.counts.skip), String(r.counts.error));
   return out;
 }
