@@ -1,26 +1,29 @@
 // `ovc run`: asserts every documented DeleteVectorIndex response against one target (the embedded
 // emulator when no --endpoint is given), writes the reports, and exits 0 / 1 / 2.
 import { Command, Option } from 'commander';
-import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
-import { defaultAddressing, type Addressing } from '../protocol/addressing.ts';
+import type { Addressing } from '../protocol/addressing.ts';
 import type { Matrix } from '../reports/matrix.ts';
-import type { CaseResult, Outcome, RunSummary } from '../reports/model.ts';
-import { credentialsFromEnv, deniedCredentialsFromEnv, newRunId, prefixFor, type TargetConfig } from '../target/config.ts';
-import { TargetClient } from '../target/client.ts';
+import type { CaseResult, Outcome, RunSummary, RunTiming, SettleFigures } from '../reports/model.ts';
+import { credentialsFromEnv, deniedCredentialsFromEnv, runSpec, targetSpec, type Identities, type RunChannel, type RunSpec, type TargetSpec } from '../target/config.ts';
+import { Pacer, TargetClient } from '../target/client.ts';
 import { cleanup, type CleanupReport } from '../target/cleanup.ts';
-import { closeTransport } from '../target/http.ts';
+import { closeTransport, configureTls } from '../target/http.ts';
 import { Ledger } from '../target/ledger.ts';
 import { preflight, PreflightError } from '../target/preflight.ts';
 import { loadBaseline, type Baseline } from '../reports/baseline.ts';
-import { runSuites } from '../suites/runner.ts';
+import { readWorkerStats, runSuites } from '../suites/runner.ts';
 import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, shardFlag, urlFlag } from './options.ts';
 
-interface RunFlags {
-  endpoint?: string; region: string; bucket: string; accountId: string; addressing?: Addressing;
+export interface RunFlags {
+  endpoint?: string; region: string; bucket: string; otherBucket?: string; accountId: string; addressing?: Addressing;
   stateHook?: string; out: string; seed?: number; runs: number; strict: boolean; tags?: string;
   baseline?: string; shard?: string; timeoutMs: number; quiet: boolean;
+  settleMs?: number; concurrency: number; maxRps: number; putIndexRps?: number; maxIndexes: number;
+  workers?: number; caFile?: string; insecure: boolean; record?: string;
 }
 
 export const DEFAULT_RUNS = 500;
@@ -31,6 +34,7 @@ export function runCommand(setExit: (code: number) => void): Command {
     .option('--endpoint <url>', 'OSS Vectors endpoint, e.g. https://cn-hangzhou.oss-vectors.aliyuncs.com (default: start the embedded emulator)', urlFlag('endpoint'))
     .option('--region <region>', 'signing region', regionFlag, 'cn-hangzhou')
     .option('--bucket <bucket>', 'vector bucket to run in (must exist)', bucketFlag, 'ovc-conformance')
+    .option('--other-bucket <bucket>', 'a second vector bucket of the same target, for the cross-bucket cases (they skip without it; the embedded emulator serves one)', bucketFlag)
     .option('--account-id <id>', 'account id (part of the host and of the signed ARN)', accountIdFlag, '1234567890')
     .addOption(new Option('--addressing <style>', 'virtual-hosted or path-style (default: path for IP endpoints, virtual otherwise)').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
     .option('--state-hook <url>', 'provider-state hook of the target (the embedded emulator has one)', urlFlag('state-hook'))
@@ -43,8 +47,37 @@ export function runCommand(setExit: (code: number) => void): Command {
     .option('--shard <i/n>', 'run shard i of n (merge the outputs with ovc report merge)', shardFlag)
     .option('--timeout-ms <n>', 'per-request timeout', intFlag('timeout-ms', 100, 600_000), 15_000)
     .option('--quiet', 'no per-test progress lines', false)
+    .option('--settle-ms <n>', 'how long creating/deleting may last before a case fails (default 60000; the embedded emulator 0 = instant)', intFlag('settle-ms', 0, 3_600_000))
+    .option('--concurrency <n>', 'cases in flight at once per property', intFlag('concurrency', 1, 256), 8)
+    .option('--max-rps <n>', 'requests per second over the whole run (token bucket; 0 = unlimited)', intFlag('max-rps', 0, 1_000_000), 0)
+    .option('--put-index-rps <n>', 'PutVectorIndex (and set-up/cleanup deletes) per second over the whole run (default: the documented 5, unlimited for the embedded emulator; 0 = unlimited)', intFlag('put-index-rps', 0, 100_000))
+    .option('--max-indexes <n>', 'live indexes the run may hold at once, counting deleting ones until gone (checked against the bucket quota before the run)', intFlag('max-indexes', 1, 100), 20)
+    .option('--workers <n>', 'suite worker threads (default: one per core less one)', intFlag('workers', 1, 64))
+    .option('--ca-file <file>', 'PEM file of a private CA the endpoint\'s certificate is signed by', existingFile('ca-file'))
+    .option('--insecure', 'do not verify the endpoint\'s TLS certificate (test deployments only)', false)
+    .option('--record <dir>', 'keep every exchange of the run, redacted, as a cassette in DIR (for ovc diff)')
     .action(async (flags: RunFlags) => { setExit(await run(flags)); });
 }
+
+/** The target and the run described by the flags (the one place the CLI builds them). */
+export function specsFromFlags(flags: RunFlags, endpoint: string, embedded: boolean, stateHook: string | null, outDir: string): { target: TargetSpec; run: RunSpec } {
+  const target = targetSpec({
+    endpoint, region: flags.region, bucket: flags.bucket, otherBucket: flags.otherBucket ?? (embedded ? EMBEDDED_OTHER_BUCKET : null),
+    accountId: flags.accountId, addressing: flags.addressing, stateHook, embedded, timeoutMs: flags.timeoutMs,
+    tls: { caFile: flags.caFile ? resolve(flags.caFile) : null, insecure: flags.insecure },
+  });
+  const run = runSpec(target, {
+    seed: flags.seed, runs: flags.runs, strict: flags.strict, outDir, workDir: join(outDir, '.work'),
+    settleMs: flags.settleMs, maxIndexes: flags.maxIndexes,
+    workers: flags.workers ?? Math.max(1, availableParallelism() - 1),
+    pacing: { concurrency: flags.concurrency, maxRps: flags.maxRps, putIndexRps: flags.putIndexRps },
+    recordDir: flags.record ? resolve(flags.record) : null,
+  });
+  return { target, run };
+}
+
+/** The second bucket the embedded emulator serves, for the cross-bucket cases. */
+export const EMBEDDED_OTHER_BUCKET = 'ovc-conformance-b2';
 
 async function run(flags: RunFlags): Promise<number> {
   const started = new Date();
@@ -52,49 +85,45 @@ async function run(flags: RunFlags): Promise<number> {
   const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
   const outDir = resolve(flags.out);
   mkdirSync(outDir, { recursive: true });
-  const runId = newRunId();
-  const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+  if (flags.insecure) log('ovc: WARNING: --insecure: the endpoint\'s TLS certificate is NOT verified; anyone on the path can read and change this run\'s traffic. Use --ca-file for a private CA instead.');
   let emulator: { url: string; stateHookUrl: string | null; close(): Promise<void> } | null = null;
+  let identities: Identities;
   if (!flags.endpoint) {
     const { startEmulator, defaultIdentities } = await import('../emulator/index.ts');
-    const identities = defaultIdentities(process.env);
-    // The suite workers sign with the same identities the emulator trusts.
-    process.env.OSS_ACCESS_KEY_ID = identities[0]!.accessKeyId;
-    process.env.OSS_ACCESS_KEY_SECRET = identities[0]!.accessKeySecret;
-    const denied = identities.find((i: { deniedActions?: string[] }) => i.deniedActions?.length);
-    if (denied) { process.env.OVC_DENIED_ACCESS_KEY_ID = denied.accessKeyId; process.env.OVC_DENIED_ACCESS_KEY_SECRET = denied.accessKeySecret; }
-    emulator = await startEmulator({ region: flags.region, accountId: flags.accountId, buckets: [flags.bucket], identities, stateHook: true });
+    const ids = defaultIdentities(process.env);
+    const denied = ids.find((i: { deniedActions?: string[] }) => i.deniedActions?.length);
+    // The suite workers sign with the same identities the emulator trusts (handed over in the run channel).
+    identities = { main: { accessKeyId: ids[0]!.accessKeyId, accessKeySecret: ids[0]!.accessKeySecret, securityToken: ids[0]!.securityToken }, denied: denied ? { accessKeyId: denied.accessKeyId, accessKeySecret: denied.accessKeySecret } : null };
+    emulator = await startEmulator({ region: flags.region, accountId: flags.accountId, buckets: [...new Set([flags.bucket, flags.otherBucket ?? EMBEDDED_OTHER_BUCKET])], identities: ids, stateHook: true });
+  } else {
+    const main = credentialsFromEnv();
+    if (!main) throw new UsageError('OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET must be set to run against --endpoint.');
+    identities = { main, denied: deniedCredentialsFromEnv() };
   }
-  const credentials = credentialsFromEnv();
-  if (!credentials) { await emulator?.close(); throw new UsageError('OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET must be set to run against --endpoint.'); }
   const endpoint = flags.endpoint ?? emulator!.url;
-  const config: TargetConfig = {
-    endpoint, region: flags.region, bucket: flags.bucket, accountId: flags.accountId,
-    addressing: flags.addressing ?? defaultAddressing(endpoint),
-    stateHook: flags.stateHook ?? emulator?.stateHookUrl ?? null,
-    runId, prefix: prefixFor(runId), seed, runs: flags.runs, strict: flags.strict, outDir,
-    workDir: join(outDir, '.work'), absentBucket: `ovc-absent-${runId}`, embedded: !flags.endpoint,
-    targetName: flags.endpoint ? `${endpoint} (${flags.bucket})` : 'embedded emulator', timeoutMs: flags.timeoutMs,
-  };
-  const client = new TargetClient(config, credentials, deniedCredentialsFromEnv());
-  const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+  const { target, run } = specsFromFlags(flags, endpoint, !flags.endpoint, flags.stateHook ?? emulator?.stateHookUrl ?? null, outDir);
+  configureTls(target.tls);
+  const client = new TargetClient(target, identities, new Pacer(run.pacing));
   const controller = new AbortController();
   const onSignal = (): void => { log('ovc: interrupted; cleaning up what the run created…'); controller.abort(); };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    log(`ovc run ${runId}: ${config.targetName} — ${config.addressing}-style, region ${config.region}, bucket ${config.bucket}, seed ${seed}, runs ${flags.runs}${flags.strict ? ', strict' : ''}`);
+    log(`ovc run ${run.runId}: ${target.name} — ${target.addressing}-style, region ${target.region}, bucket ${target.bucket}${target.otherBucket ? ` (+ ${target.otherBucket})` : ''}, seed ${run.seed}, runs ${run.runs}${run.strict ? ', strict' : ''}, settle ${run.settleMs} ms, ${run.workers} worker(s)${run.pacing.putIndexRps ? `, ${run.pacing.putIndexRps} PutVectorIndex/s` : ''}${run.pacing.maxRps ? `, ${run.pacing.maxRps} req/s` : ''}`);
     try {
-      await preflight(client);
+      await preflight(client, run);
     } catch (e) {
       if (e instanceof PreflightError) { log(`ovc: cannot run: ${e.message}`); return 2; }
       throw e;
     }
-    const { results, broken, interrupted } = await runSuites(config, { tags: flags.tags, shard: flags.shard, progress: !flags.quiet, signal: controller.signal });
-    const cleanupReport = await cleanup(client, new Ledger(config.workDir, config.prefix));
+    const channel: RunChannel = { target, run, identities };
+    const { results, broken, interrupted } = await runSuites(channel, { tags: flags.tags, shard: flags.shard, progress: !flags.quiet, signal: controller.signal });
+    const cleanupReport = await cleanup(client, new Ledger(run.workDir, run.prefix), run.settleMs);
     if (cleanupReport.failures.length) log(`ovc: cleanup could not delete ${cleanupReport.failures.length} index(es) the run created:\n  ${cleanupReport.failures.join('\n  ')}`);
     if (broken) { log(`ovc: cannot run: ${broken}`); return 2; }
-    const code = await finish(results, config, started, cleanupReport, baseline);
+    const code = await finish(results, target, run, started, cleanupReport, baseline);
+    if (run.recordDir) writeCassette(run.recordDir, target, run, results);
     if (interrupted) { log(`ovc: the run was interrupted after ${results.length} case(s); the reports cover those only.`); return 2; }
     return code;
   } finally {
@@ -105,13 +134,48 @@ async function run(flags: RunFlags): Promise<number> {
   }
 }
 
-async function finish(results: CaseResult[], config: TargetConfig, started: Date, cleanupReport: CleanupReport, baseline: Baseline | null): Promise<number> {
+/** The cassette of `--record` (docs/diff.md): meta.json, exchanges.jsonl (redacted), results.jsonl. */
+function writeCassette(dir: string, target: TargetSpec, run: RunSpec, results: CaseResult[]): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const meta = {
+    format: 'ovc-cassette/1', seed: run.seed, runs: run.runs, strict: run.strict, target: target.name, prefix: run.prefix,
+    bucket: target.bucket, otherBucket: target.otherBucket, absentBucket: run.absentBucket, accountId: target.accountId,
+    region: target.region, addressing: target.addressing, settleMs: run.settleMs, createdAt: new Date().toISOString(),
+  };
+  writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  const lines: string[] = [];
+  for (const f of readdirSync(run.workDir).filter((n) => n.startsWith('exchanges-')).sort()) lines.push(readFileSync(join(run.workDir, f), 'utf8'));
+  writeFileSync(join(dir, 'exchanges.jsonl'), lines.join(''));
+  const resultsFile = join(run.outDir, 'results.jsonl');
+  if (existsSync(resultsFile)) copyFileSync(resultsFile, join(dir, 'results.jsonl'));
+  else writeFileSync(join(dir, 'results.jsonl'), results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+}
+
+function settleFigures(ms: number[]): SettleFigures {
+  if (ms.length === 0) return { count: 0, medianMs: null, maxMs: null };
+  const s = [...ms].sort((a, b) => a - b);
+  return { count: s.length, medianMs: s[Math.floor((s.length - 1) / 2)]!, maxMs: s.at(-1)! };
+}
+
+/** The run's time-awareness figures: settle times seen by the cases, throttling, budget. */
+export function runTiming(results: readonly CaseResult[], run: RunSpec): RunTiming {
+  const enable: number[] = [];
+  const gone: number[] = [];
+  for (const r of results) for (const x of r.settle ?? []) if (x.reached) (x.kind === 'enable' ? enable : gone).push(x.ms);
+  const stats = readWorkerStats(run.workDir);
+  return { settleBoundMs: run.settleMs, enable: settleFigures(enable), gone: settleFigures(gone), requests: stats.requests, throttled: stats.throttled, retries: stats.retries, gaveUp: stats.gaveUp, peakIndexes: stats.peakIndexes };
+}
+
+async function finish(results: CaseResult[], target: TargetSpec, run: RunSpec, started: Date, cleanupReport: CleanupReport, baseline: Baseline | null): Promise<number> {
   const counts: Record<Outcome, number> = { pass: 0, fail: 0, skip: 0, error: 0 };
   for (const r of results) counts[r.outcome]++;
+  const timing = runTiming(results, run);
   const summary: RunSummary = {
-    target: config.targetName, startedAt: started.toISOString(), finishedAt: new Date().toISOString(),
-    seed: config.seed, strict: config.strict, counts, cleanup: cleanupReport,
+    target: target.name, startedAt: started.toISOString(), finishedAt: new Date().toISOString(),
+    seed: run.seed, strict: run.strict, counts, cleanup: cleanupReport, timing,
   };
+  const config = { outDir: run.outDir };
   const { writeReports } = await import('../reports/index.ts');
   const { causeOf } = await import('../generators/labels.ts');
   const { files, gate, matrix } = await writeReports(config.outDir, results, summary, { baseline, causeOf, githubStepSummary: process.env.GITHUB_STEP_SUMMARY ?? null });
@@ -124,6 +188,7 @@ async function finish(results: CaseResult[], config: TargetConfig, started: Date
     process.stdout.write(`\n${r.outcome.toUpperCase()} ${r.id}\n  ${r.reason}\n  seed ${r.seed}\n  replay: ${r.replay ?? ''}\n${r.curl ? `  curl: ${r.curl}\n` : ''}`);
   }
   const secs = ((Date.now() - started.getTime()) / 1000).toFixed(1);
+  process.stdout.write(`\n${timingLine(timing)}\n`);
   process.stdout.write(`\n${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors in ${secs} s — reports in ${config.outDir} (${files.length} files)\n`);
   if (results.length > 0 && counts.error === results.length) return 2;
   return gate.exitCode;
@@ -137,4 +202,10 @@ function summaryTable(matrix: Matrix): string {
   let out = `\n${line('documented response', 'pass', 'fail', 'skip', 'error')}`;
   for (const r of rows) out += line(r.label, String(r.counts.pass), String(r.counts.fail), String(r.counts.skip), String(r.counts.error));
   return out;
+}
+
+/** One line on time: settle times seen, throttling, budget. */
+export function timingLine(t: RunTiming): string {
+  const f = (x: SettleFigures): string => (x.count ? `median ${x.medianMs} ms, max ${x.maxMs} ms over ${x.count}` : 'none seen');
+  return `timing: enable after create ${f(t.enable)}; gone after delete ${f(t.gone)} (bound ${t.settleBoundMs} ms); ${t.requests} requests, ${t.throttled} throttled, ${t.retries} retried, ${t.gaveUp} given up; at most ${t.peakIndexes} live index(es) per worker`;
 }

@@ -34,6 +34,19 @@ export interface CaseResult {
   unknown?: boolean;
   /** Which code the target chose where several were allowed (observed precedence). */
   precedence?: string;
+  /**
+   * The case records what the target did (best-effort race, non-strict unknown, precedence) and
+   * asserts no documented response: it never counts as a pass or as reaching a response row.
+   */
+  observation?: true;
+  /** What an observation case saw, e.g. `409 VectorIndexOperationConflict`. */
+  observed?: string;
+  /** `coverage`: the deterministic phase (one case per cause and boundary); `property`: random generation. */
+  phase?: 'coverage' | 'property';
+  /** Transitions the case waited through: kind, time until seen (ms), whether it was reached within the bound. */
+  settle?: Array<{ kind: 'enable' | 'gone'; ms: number; reached: boolean }>;
+  /** Problems tearing the case's states down (reported, never a verdict). */
+  cleanup?: string[];
   /** Replay command and curl line, for failing cases. */
   replay?: string;
   curl?: string;
@@ -51,4 +64,23 @@ export interface RunSummary {
   strict: boolean;
   counts: Record<Outcome, number>;
   cleanup: { deleted: number; failures: string[] };
+  /** Time-awareness figures of the run (rule 5). */
+  timing?: RunTiming;
 }
+
+export interface RunTiming {
+  /** The settle bound of the run, ms. */
+  settleBoundMs: number;
+  /** Observed `creating` → `enable` and delete → gone times, ms. */
+  enable: SettleFigures;
+  gone: SettleFigures;
+  /** Requests sent, throttled answers (503/429), retries, requests given up as throttled. */
+  requests: number;
+  throttled: number;
+  retries: number;
+  gaveUp: number;
+  /** Most live indexes one worker held at once. */
+  peakIndexes: number;
+}
+
+export interface SettleFigures { count: number; medianMs: number | null; maxMs: number | null }

@@ -1,33 +1,55 @@
 // 204: an `enable` index is deleted with all its vectors (D-DelIdx: "deletes a vector index and all
-// vectors in it; irreversible"; sample response HTTP/1.1 204 No Content).
+// vectors in it; irreversible"; sample response HTTP/1.1 204 No Content). Time-aware (DESIGN rule
+// 5): after the 204 the index may read `deleting` until the settle bound, never `enable` or
+// `creating`; then it is gone, unlisted, its name reusable and the new index empty. --strict
+// asserts instant disappearance (the emulator's decision, docs/emulator.md U5/U6).
 import { describe, it } from 'vitest';
 import { responseByKey } from '../contracts/responses.ts';
-import { codeOf } from '../target/client.ts';
-import { context, createIndex, deleteIndex, freshName, runCase, SetupError, verdict, vectorsFor, type Checks } from './harness.ts';
+import { codeOf, type TargetClient } from '../target/client.ts';
+import { request, type Then } from '../target/scenario.ts';
+import { settleProblem } from '../target/settle.ts';
+import { context, createIndex, deleteIndex, freshName, runCase, verdict, type Checks } from './harness.ts';
 
 const R = responseByKey('204-deleted');
 const id = (behaviour: string): string => `delete-vector-index/${R.key}/${behaviour}`;
 const spec = (behaviour: string, labels: string[] = []) => ({ id: id(behaviour), response: R.label, labels, expected: { status: 204, code: null }, cites: R.doc.says, tags: R.key });
 
-async function mustCreate(name: string, dimension = 4): Promise<void> {
-  const res = await createIndex(name, dimension);
-  if (res.status !== 200) throw new SetupError(`could not create index ${name}: ${res.status} ${codeOf(res) ?? ''}`);
-}
-
-/** After a delete: GetVectorIndex → 404 NoSuchVectorIndex and ListVectorIndexes no longer lists it. */
-async function checkGone(check: Checks, name: string): Promise<void> {
-  const { client } = context();
-  const get = await client.op('GetVectorIndex', { indexName: name });
-  check.that(get.status === 404 && codeOf(get) === 'NoSuchVectorIndex', `GetVectorIndex after delete must be 404 NoSuchVectorIndex, got ${get.status} ${codeOf(get) ?? ''}`);
-  const list = await client.op('ListVectorIndexes', { prefix: name });
+/**
+ * After a 204: the index is gone — at once under --strict, else within the settle bound with only
+ * `deleting` on the way — and ListVectorIndexes no longer lists it. Returns whether it is gone.
+ */
+export async function checkGone(check: Checks, then: Then, name: string, bucket = context().target.bucket): Promise<boolean> {
+  const { run } = context();
+  if (run.strict) {
+    const get = await then.client.op('GetVectorIndex', { indexName: name }, { bucket });
+    check.that(get.status === 404 && codeOf(get) === 'NoSuchVectorIndex', `--strict: GetVectorIndex right after the delete must be 404 NoSuchVectorIndex, got ${get.status} ${codeOf(get) ?? (get.json as { index?: { status?: string } })?.index?.status ?? ''}`.trim());
+    if (get.status !== 404) return false;
+  } else {
+    const gone = await then.awaitGone(name, bucket);
+    const problem = settleProblem('gone', gone, run.settleMs);
+    if (problem) { check.that(false, problem); return false; }
+  }
+  const list = await then.client.op('ListVectorIndexes', { prefix: name }, { bucket });
   check.schema('ListVectorIndexes', list);
   const names = ((list.json as { indexes?: Array<{ indexName?: string }> } | undefined)?.indexes ?? []).map((i) => i.indexName);
   check.that(list.status === 200, `ListVectorIndexes must answer 200, got ${list.status}`);
-  check.that(!names.includes(name), `ListVectorIndexes still lists the deleted index ${name}`);
+  check.that(!names.includes(name), `ListVectorIndexes still lists the deleted index ${name} after GetVectorIndex answered 404`);
+  return true;
 }
 
-async function vectorKeys(check: Checks, name: string): Promise<string[] | null> {
-  const res = await context().client.op('ListVectors', { indexName: name, maxResults: 1000 });
+/** Re-creates a deleted name: 200, then (after `enable`) an empty index. */
+async function checkReusable(check: Checks, then: Then, name: string): Promise<boolean> {
+  const again = await createIndex(name, 4, undefined, then.client);
+  check.that(again.status === 200, `re-creating a deleted name must succeed (200), got ${again.status} ${codeOf(again) ?? ''}`.trim());
+  if (again.status !== 200) return false;
+  const enabled = await then.awaitEnable(name);
+  const problem = settleProblem('enable', enabled, context().run.settleMs);
+  if (problem) { check.that(false, `the re-created index: ${problem}`); return false; }
+  return true;
+}
+
+async function vectorKeys(check: Checks, client: TargetClient, name: string): Promise<string[] | null> {
+  const res = await client.op('ListVectors', { indexName: name, maxResults: 1000 });
   check.schema('ListVectors', res);
   if (res.status !== 200) return null;
   return ((res.json as { vectors?: Array<{ key: string }> }).vectors ?? []).map((v) => v.key).sort();
@@ -36,46 +58,43 @@ async function vectorKeys(check: Checks, name: string): Promise<string[] | null>
 describe(R.label, () => {
   it('an enable index without vectors: 204, then gone, and the name is reusable', { tags: [R.key] }, async (t) => {
     const name = freshName('e');
-    const r = await runCase(spec('empty-index', ['index-enable']), async (check) => {
-      await mustCreate(name);
-      check.noContent(await deleteIndex(name));
-      await checkGone(check, name);
-      const again = await createIndex(name);
-      check.that(again.status === 200, `re-creating a deleted name must succeed (200), got ${again.status} ${codeOf(again) ?? ''}`);
-      if (again.status === 200) await deleteIndex(name);
-    });
+    const r = await runCase(spec('empty-index', ['index-enable']), (check, s) => s
+      .given({ state: 'index', indexName: name })
+      .when(request.op('DeleteVectorIndex', { indexName: name }))
+      .expect(async (res, then) => {
+        check.noContent(res);
+        if (res.status !== 204) return;
+        if (await checkGone(check, then, name) && await checkReusable(check, then, name)) await deleteIndex(name, undefined, then.client);
+      })
+      .run());
     verdict([r], t.skip);
   });
 
   it('an index holding vectors: 204, its vectors gone, a sibling index untouched', { tags: [R.key] }, async (t) => {
     const name = freshName('v');
     const sibling = freshName('s');
-    const r = await runCase(spec('index-with-vectors', ['index-with-vectors']), async (check) => {
-      const { client } = context();
-      await mustCreate(name);
-      await mustCreate(sibling);
-      for (const [idx, keys] of [[name, ['a', 'b', 'c']], [sibling, ['x', 'y']]] as const) {
-        const put = await client.op('PutVectors', { indexName: idx, vectors: vectorsFor([...keys]) });
-        if (put.status !== 200) throw new SetupError(`could not put vectors into ${idx}: ${put.status} ${codeOf(put) ?? ''}`);
-      }
-      check.noContent(await deleteIndex(name));
-      await checkGone(check, name);
-      const again = await createIndex(name);
-      check.that(again.status === 200, `re-creating ${name} must succeed, got ${again.status}`);
-      const keys = await vectorKeys(check, name);
-      check.that(keys !== null && keys.length === 0, `a re-created index must hold no vectors, ListVectors gave ${JSON.stringify(keys)}`);
-      const got = await client.op('GetVectors', { indexName: name, keys: ['a', 'b', 'c'] });
-      check.schema('GetVectors', got);
-      const gotKeys = (got.json as { vectors?: unknown[] } | undefined)?.vectors ?? null;
-      check.that(got.status === 200 && Array.isArray(gotKeys) && gotKeys.length === 0, `GetVectors on the re-created index must return no vectors, got ${got.status} ${JSON.stringify(gotKeys)}`);
-      const siblingKeys = await vectorKeys(check, sibling);
-      check.that(JSON.stringify(siblingKeys) === JSON.stringify(['x', 'y']), `the sibling index must keep its vectors [x,y], got ${JSON.stringify(siblingKeys)}`);
-      const sib = await client.op('GetVectorIndex', { indexName: sibling });
-      check.schema('GetVectorIndex', sib);
-      check.that(sib.status === 200, `the sibling index must still exist, GetVectorIndex gave ${sib.status} ${codeOf(sib) ?? ''}`);
-      await deleteIndex(name);
-      await deleteIndex(sibling);
-    });
+    const r = await runCase(spec('index-with-vectors', ['index-with-vectors']), (check, s) => s
+      .given({ state: 'index', indexName: name, vectorCount: 3 }, { state: 'index', indexName: sibling, vectorCount: 2 })
+      .when(request.op('DeleteVectorIndex', { indexName: name }))
+      .expect(async (del, then) => {
+        check.noContent(del);
+        if (del.status !== 204) return;
+        const client = then.client;
+        if (!(await checkGone(check, then, name)) || !(await checkReusable(check, then, name))) return;
+        const keys = await vectorKeys(check, client, name);
+        check.that(keys !== null && keys.length === 0, `a re-created index must hold no vectors, ListVectors gave ${JSON.stringify(keys)}`);
+        const got = await client.op('GetVectors', { indexName: name, keys: ['k0', 'k1', 'k2'] });
+        check.schema('GetVectors', got);
+        const gotKeys = (got.json as { vectors?: unknown[] } | undefined)?.vectors ?? null;
+        check.that(got.status === 200 && Array.isArray(gotKeys) && gotKeys.length === 0, `GetVectors on the re-created index must return no vectors, got ${got.status} ${JSON.stringify(gotKeys)}`);
+        const siblingKeys = await vectorKeys(check, client, sibling);
+        check.that(JSON.stringify(siblingKeys) === JSON.stringify(['k0', 'k1']), `the sibling index must keep its vectors [k0,k1], got ${JSON.stringify(siblingKeys)}`);
+        const sib = await client.op('GetVectorIndex', { indexName: sibling });
+        check.schema('GetVectorIndex', sib);
+        check.that(sib.status === 200, `the sibling index must still exist, GetVectorIndex gave ${sib.status} ${codeOf(sib) ?? ''}`);
+        await deleteIndex(name, undefined, client);
+      })
+      .run());
     verdict([r], t.skip);
   });
 
@@ -83,15 +102,12 @@ describe(R.label, () => {
     const results = [];
     for (const form of ['go', 'python'] as const) {
       const name = freshName(form === 'go' ? 'g' : 'p');
-      results.push(await runCase(spec(`wire-form-${form}`, ['index-enable']), async (check) => {
-        await mustCreate(name);
-        const { client } = context();
-        const body = form === 'go' ? Buffer.from(JSON.stringify({ indexName: name })) : Buffer.from(`{"indexName": "${name}"}`);
-        const req = client.build('DeleteVectorIndex', body, { queryForm: form === 'go' ? 'bare' : 'eq' });
-        const res = await client.send(client.sign(req));
-        if (res.status === 204) context().ledger.deleted(context().config.bucket, name);
-        check.noContent(res);
-      }));
+      const body = form === 'go' ? Buffer.from(JSON.stringify({ indexName: name })) : Buffer.from(`{"indexName": "${name}"}`);
+      results.push(await runCase(spec(`wire-form-${form}`, ['index-enable']), (check, s) => s
+        .given({ state: 'index', indexName: name })
+        .when(request.raw((c) => c.sign(c.build('DeleteVectorIndex', body, { queryForm: form === 'go' ? 'bare' : 'eq' }))))
+        .expect((res) => check.noContent(res))
+        .run()));
     }
     verdict(results, t.skip);
   });

@@ -7,34 +7,44 @@ import { describe, it } from 'vitest';
 import { responseByKey } from '../contracts/responses.ts';
 import { expectedFor } from '../generators/oracle.ts';
 import { applySignature, signatureFault } from '../generators/signatureFault.ts';
-import { context, deleteIndex, freshName, runCase, verdict } from './harness.ts';
-import { caseSpec, expectOracle, mustCreate, oracleSpec } from './common.ts';
+import { request } from '../target/scenario.ts';
+import { setUp } from '../target/states.ts';
+import { context, freshName, runCase, verdict } from './harness.ts';
+import { caseSpec, expectOracle, oracleSpec } from './common.ts';
 import { propertyCases } from './property.ts';
 
 const R = responseByKey('403-signature');
 
 describe(R.label, () => {
   it('generated signature faults are refused, and the index survives them', { tags: [R.key, 'property'] }, async (t) => {
-    const { client, config } = context();
+    const { client, target, run, env } = context();
     const name = freshName('f');
-    await mustCreate(name);
-    const signing = { region: config.region, accountId: config.accountId, credentials: client.credentials, now: () => new Date() };
+    // One `enable` index for every faulty request (set up and waited for once, torn down at the end).
+    const made = await setUp({ ...env, client: client.as('given') }, { state: 'index', indexName: name }).catch((e: unknown) => e as Error);
+    if (made instanceof Error) {
+      verdict([await runCase(caseSpec(R.key, 'index-survives-faulty-requests', [], { expected: { status: 200, code: null } }), () => Promise.reject(made))], t.skip);
+      return;
+    }
+    const signing = { region: target.region, accountId: target.accountId, credentials: client.credentials, now: () => new Date() };
     const results = await propertyCases({
       salt: R.key,
-      runs: Math.max(20, Math.round(config.runs / 2)),
+      runs: Math.max(20, Math.round(run.runs / 2)),
       arbitrary: signatureFault().filter((f) => f.kind !== 'none'),
       spec: (f, i) => oracleSpec(`delete-vector-index/${R.key}/${f.kind}#${i}`, f.labels, expectedFor(f.labels), { tags: R.key }),
-      run: async (f, check) => {
-        const req = applySignature(client.build('DeleteVectorIndex', { indexName: name }), f, signing);
-        expectOracle(check, await client.send(req), expectedFor(f.labels), config.strict);
+      run: async (f, check, s) => {
+        await s.when(request.raw((c) => applySignature(c.build('DeleteVectorIndex', { indexName: name }), f, signing)))
+          .expect((res) => expectOracle(check, res, expectedFor(f.labels), run.strict))
+          .run();
       },
     });
-    results.push(await runCase(caseSpec(R.key, 'index-survives-faulty-requests', [], { expected: { status: 200, code: null } }), async (check) => {
-      const get = await client.op('GetVectorIndex', { indexName: name });
-      check.observe(get);
-      check.that(get.status === 200, `no faulty request may delete the index; GetVectorIndex gave ${get.status} ${get.error?.Code ?? ''}`);
-    }));
-    await deleteIndex(name);
+    results.push(await runCase(caseSpec(R.key, 'index-survives-faulty-requests', [], { expected: { status: 200, code: null } }), (check, s) => s
+      .when(request.op('GetVectorIndex', { indexName: name }))
+      .expect((get) => {
+        check.observe(get);
+        check.that(get.status === 200, `no faulty request may delete the index; GetVectorIndex gave ${get.status} ${get.error?.Code ?? ''}`);
+      })
+      .run()));
+    await made.teardown();
     verdict(results, t.skip);
   });
 });

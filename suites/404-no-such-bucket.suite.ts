@@ -2,6 +2,7 @@
 // (observed on the real service, GO-IT TestIndex).
 import { describe, it } from 'vitest';
 import { responseByKey } from '../contracts/responses.ts';
+import { request } from '../target/scenario.ts';
 import { context, freshName, runCase, verdict } from './harness.ts';
 import { caseSpec } from './common.ts';
 
@@ -11,10 +12,13 @@ describe(R.label, () => {
   it('DeleteVectorIndex in a bucket that does not exist', { tags: [R.key] }, async (t) => {
     const results = [];
     for (const form of ['bare', 'eq'] as const) {
-      results.push(await runCase(caseSpec(R.key, `absent-bucket-query-${form}`, ['bucket-absent']), async (check) => {
-        const c = context();
-        check.error(await c.client.op('DeleteVectorIndex', { indexName: freshName('b') }, { bucket: c.config.absentBucket, queryForm: form }), 404, ['NoSuchBucket']);
-      }));
+      const bucket = context().run.absentBucket;
+      const name = freshName('b');
+      results.push(await runCase(caseSpec(R.key, `absent-bucket-query-${form}`, ['bucket-absent']), (check, s) => s
+        .given({ state: 'no-bucket', bucket })
+        .when(request.op('DeleteVectorIndex', { indexName: name }, { bucket, queryForm: form }))
+        .expect((res) => check.error(res, 404, ['NoSuchBucket']))
+        .run()));
     }
     verdict(results, t.skip);
   });

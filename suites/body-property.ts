@@ -5,20 +5,22 @@ import { responseByKey } from '../contracts/responses.ts';
 import type { BodyCase } from '../generators/body.ts';
 import { expectedFor } from '../generators/oracle.ts';
 import type { CaseResult } from '../reports/model.ts';
+import { request } from '../target/scenario.ts';
 import { context } from './harness.ts';
 import { expectOracle, oracleSpec } from './common.ts';
 import { propertyCases } from './property.ts';
 
 export function generatedBodyCases(responseKey: string, arbitrary: fc.Arbitrary<BodyCase>): Promise<CaseResult[]> {
   const R = responseByKey(responseKey);
-  const { client, config } = context();
+  const { run } = context();
   return propertyCases({
     salt: R.key,
     arbitrary,
     spec: (c, i) => oracleSpec(`delete-vector-index/${R.key}/generated-body#${i}`, c.labels, expectedFor(c.labels), { tags: R.key }),
-    run: async (c, check) => {
-      const res = await client.send(client.sign(client.build('DeleteVectorIndex', c.bytes)));
-      expectOracle(check, res, expectedFor(c.labels), config.strict);
+    run: async (c, check, s) => {
+      await s.when(request.op('DeleteVectorIndex', c.bytes))
+        .expect((res) => expectOracle(check, res, expectedFor(c.labels), run.strict))
+        .run();
     },
   });
 }

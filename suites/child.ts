@@ -4,13 +4,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
-import { loadConfigFromEnv } from '../target/config.ts';
-import { OPTIONS_ENV, STATUS_FILE, type SuiteStatus } from './runner.ts';
+import { STATUS_FILE, type ChildMessage, type SuiteStatus } from './runner.ts';
 
 interface TestCaseLike { fullName: string; result(): { state: string }; diagnostic(): { duration: number } | undefined }
 
-const config = loadConfigFromEnv();
-const o = JSON.parse(process.env[OPTIONS_ENV] ?? '{}') as { tags?: string; shard?: string; progress?: boolean };
+// The run arrives over IPC from `ovc run` (suites/runner.ts), then goes to the workers through
+// vitest's provide/inject: one typed value, keys included, never in the environment or on disk.
+const { channel, options: o } = await new Promise<ChildMessage>((resolve) => process.once('message', (m) => resolve(m as ChildMessage)));
+process.disconnect?.();
 const root = fileURLToPath(new URL('..', import.meta.url));
 const reporter = {
   onTestCaseResult(tc: TestCaseLike): void {
@@ -31,6 +32,8 @@ try {
     ...(o.tags ? { tagsFilter: [o.tags] } : {}),
     ...(o.shard ? { shard: o.shard } : {}),
     passWithNoTests: true,
+    maxWorkers: channel.run.workers,
+    provide: { ovc: channel },
   }, undefined, { stdout: process.stderr, stderr: process.stderr });
   const errors = vitest.state.getUnhandledErrors();
   const failedToLoad = vitest.state.getFiles().filter((f) => f.result?.state === 'fail' && (f.result.errors?.length ?? 0) > 0 && f.tasks.length === 0);
@@ -40,5 +43,5 @@ try {
 } catch (e) {
   status.broken = `vitest could not run the suites: ${(e as Error).message}`;
 }
-writeFileSync(join(config.workDir, STATUS_FILE), JSON.stringify(status));
+writeFileSync(join(channel.run.workDir, STATUS_FILE), JSON.stringify(status));
 process.exit(0);

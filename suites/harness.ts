@@ -1,80 +1,109 @@
 // What every suite shares: the target context of this worker, the case runner with its four
 // outcomes, the documented-response checks, and the evidence kept for failing cases.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { inject } from 'vitest';
 import { JSON_CONTENT_TYPE } from '../protocol/envelope.ts';
 import { ERROR_CODES, type ErrorCode } from '../contracts/errors.ts';
 import type { OperationName } from '../contracts/operations.ts';
 import { INDEX_NAME_MAX, LIMITS } from '../contracts/limits.ts';
 import type { CaseResult, Exchange, Outcome } from '../reports/model.ts';
-import { collectSecrets, redactHeaders } from '../reports/redact.ts';
-import { credentialsFromEnv, deniedCredentialsFromEnv, loadConfigFromEnv, type TargetConfig } from '../target/config.ts';
-import { TargetClient, codeOf, type SentExchange, type WireResponse } from '../target/client.ts';
-import { TransportError } from '../target/http.ts';
+import { redactHeaders } from '../reports/redact.ts';
+import { BudgetError, IndexBudget } from '../target/budget.ts';
+import type { RunChannel, RunSpec, TargetSpec } from '../target/config.ts';
+import { Pacer, TargetClient, codeOf, type SentExchange, type WireResponse } from '../target/client.ts';
+import { configureTls, TransportError } from '../target/http.ts';
 import { Ledger } from '../target/ledger.ts';
+import { ThrottledError } from '../target/pacing.ts';
+import { CaseRecord, Scenario, type ScenarioEnv } from '../target/scenario.ts';
 import { responseSchemaProblems } from '../target/schemas.ts';
+import { SetupError, Skip, tracker } from '../target/states.ts';
 import { StateHook, StateHookError } from '../target/stateHook.ts';
 import { curlLine, replayCommand } from './replay.ts';
 
+export { SetupError, Skip };
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The run, the target and the identities, handed over by `ovc run` (suites/runner.ts). */
+    ovc: RunChannel;
+  }
+}
+
 export interface SuiteContext {
-  config: TargetConfig;
+  target: TargetSpec;
+  run: RunSpec;
+  /** The worker's client: paced, and watched by the ledger/budget tracker. Cases use their own recording views. */
   client: TargetClient;
   hook: StateHook | null;
   ledger: Ledger;
+  budget: IndexBudget;
   hasDenied: boolean;
+  /** What the scenario layer needs. */
+  env: ScenarioEnv;
+  /** Secret values to keep out of every record. */
+  secrets: string[];
 }
 
 let ctx: SuiteContext | null = null;
 
 export function context(): SuiteContext {
   if (ctx) return ctx;
-  const config = loadConfigFromEnv();
-  const creds = credentialsFromEnv();
-  if (!creds) throw new Error('OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET are not set');
-  const denied = deniedCredentialsFromEnv();
-  mkdirSync(config.workDir, { recursive: true });
+  const channel = inject('ovc');
+  if (!channel) throw new Error("the suites are run by 'ovc run', not directly (no run channel was provided)");
+  const { target, run, identities } = channel;
+  mkdirSync(run.workDir, { recursive: true });
+  configureTls(target.tls);
+  const pacer = new Pacer(run.pacing, run.workers);
+  const base = new TargetClient(target, identities, pacer);
+  const budget = new IndexBudget(Math.max(1, Math.floor(run.maxIndexes / run.workers)), base, run.settleMs);
+  const ledger = new Ledger(run.workDir, run.prefix);
+  const client = base.observed(tracker({ ledger, budget, run }));
+  const hook = target.stateHook ? new StateHook(target.stateHook) : null;
   ctx = {
-    config,
-    client: new TargetClient(config, creds, denied),
-    hook: config.stateHook ? new StateHook(config.stateHook) : null,
-    ledger: new Ledger(config.workDir, config.prefix),
-    hasDenied: denied !== null,
+    target, run, client, hook, ledger, budget, hasDenied: identities.denied !== null,
+    env: { client, hook, target, run, ledger, budget },
+    secrets: [identities.main.accessKeySecret, identities.main.securityToken, identities.denied?.accessKeySecret].filter((v): v is string => typeof v === 'string' && v.length > 0),
   };
   return ctx;
 }
 
-let nameCounter = 0;
-/** A fresh index name under the run prefix, unique in this worker: prefix + tag + worker + counter. */
+const nameCounters = new Map<string, number>();
+/**
+ * A fresh index name under the run prefix: prefix + tag + a counter of that tag. Each suite file
+ * uses its own tags, so names are unique in the run and equal between runs up to the prefix
+ * (what `ovc diff` compares).
+ */
 export function freshName(tag: string): string {
   const c = context();
-  const worker = `${process.pid.toString(36)}${threadId.toString(36)}`.replace(/[^a-z0-9]/g, '');
-  return `${c.config.prefix}${tag}${worker}x${(nameCounter++).toString(36)}`.slice(0, INDEX_NAME_MAX);
+  const n = nameCounters.get(tag) ?? 0;
+  nameCounters.set(tag, n + 1);
+  return `${c.run.prefix}${tag}${n.toString(36)}`.slice(0, INDEX_NAME_MAX);
 }
 
-/** Creates an index (enable) through the public API and writes it into the ledger. */
-export async function createIndex(name: string, dimension = 4, bucket = context().config.bucket): Promise<WireResponse> {
+/** Creates an index (PutVectorIndex) within the run's index budget; the tracker writes it into the ledger. */
+export async function createIndex(name: string, dimension = 4, bucket = context().target.bucket, client = context().client): Promise<WireResponse> {
   const c = context();
-  const res = await c.client.op('PutVectorIndex', { indexName: name, dataType: 'float32', dimension, distanceMetric: 'cosine' }, { bucket });
-  if (res.status === 200) c.ledger.created(bucket, name);
+  await c.budget.acquire(1);
+  let res: WireResponse;
+  try {
+    res = await client.op('PutVectorIndex', { indexName: name, dataType: 'float32', dimension, distanceMetric: 'cosine' }, { bucket });
+  } catch (e) {
+    c.budget.release(1);
+    throw e;
+  }
+  if (res.status !== 200) c.budget.release(1);
   return res;
 }
 
-export async function deleteIndex(name: string, bucket = context().config.bucket): Promise<WireResponse> {
-  const c = context();
-  const res = await c.client.op('DeleteVectorIndex', { indexName: name }, { bucket });
-  if (res.status === 204 || codeOf(res) === 'NoSuchVectorIndex') c.ledger.deleted(bucket, name);
-  return res;
+export async function deleteIndex(name: string, bucket = context().target.bucket, client = context().client): Promise<WireResponse> {
+  return client.op('DeleteVectorIndex', { indexName: name }, { bucket });
 }
 
 export function vectorsFor(keys: string[], dimension = 4): Array<{ key: string; data: { float32: number[] } }> {
   return keys.map((key, i) => ({ key, data: { float32: Array.from({ length: dimension }, (_, j) => ((i + 1) * (j + 2)) % 7 + 0.5) } }));
 }
-
-/** A case is skipped when it cannot be meaningful on this target (reason required). */
-export class Skip extends Error {}
-/** The precondition could not be set up: the case is an `error`, never a pass. */
-export class SetupError extends Error {}
 
 export interface CaseSpec {
   id: string;
@@ -84,14 +113,30 @@ export interface CaseSpec {
   expected: { status: number; code: string | null; codes?: string[] } | null;
   cites?: string;
   unknown?: boolean;
+  /** The case records what the target did and asserts no documented response (races, precedence). */
+  observation?: boolean;
+  /** Deterministic coverage phase or random property phase. */
+  phase?: 'coverage' | 'property';
   tags?: string;
 }
 
 /** Problems found by the checks of one case; empty means the case holds. */
 export class Checks {
   readonly problems: string[] = [];
+  /** --strict: also assert the emulator's decisions on the spec's unknowns (docs/emulator.md). */
+  constructor(readonly strict = false) {}
   actual: { status: number; code: string | null; requestId: string | null } | null = null;
   precedence: string | undefined;
+  /** Set when the case turned out to record an observation only (e.g. a race that decided nothing). */
+  observation = false;
+  /** What was seen, for observation cases (e.g. `409 VectorIndexOperationConflict`). */
+  observed: string | undefined;
+
+  /** Marks the case an observation of `what` (asserts no documented response). */
+  recordOnly(what: string): void {
+    this.observation = true;
+    this.observed = what;
+  }
 
   that(ok: boolean, problem: string): void {
     if (!ok) this.problems.push(problem);
@@ -126,15 +171,23 @@ export class Checks {
   }
 
   /**
-   * One of several allowed codes (multi-fault requests): the status must be that of the code the
-   * target chose; the choice is recorded as observed precedence.
+   * One of several allowed codes (multi-fault requests). Non-strict: the status must be that of
+   * the code the target chose, and the choice is recorded as observed precedence (an observation:
+   * it reaches no documented response). --strict: the first fault in the U2 order of checks
+   * (docs/emulator.md) decides, so exactly `codes[0]` (the oracle sorts them in that order).
    */
-  oneOf(res: WireResponse, codes: readonly string[]): void {
+  oneOf(res: WireResponse, codes: readonly string[], strict = false): void {
     if (codes.length === 0) return this.noContent(res);
+    if (codes.length > 1 && strict) {
+      this.error(res, ERROR_CODES[codes[0] as ErrorCode]?.status ?? 400, [codes[0]!]);
+      this.precedence = codeOf(res) ?? String(res.status);
+      return;
+    }
     const chosen = codeOf(res);
     const status = chosen && codes.includes(chosen) ? ERROR_CODES[chosen as ErrorCode]?.status ?? res.status : ERROR_CODES[codes[0] as ErrorCode]?.status ?? 400;
     this.error(res, status, codes);
     if (chosen && codes.includes(chosen)) this.precedence = chosen;
+    if (codes.length > 1) this.recordOnly(`${res.status}${chosen ? ` ${chosen}` : ''} (of ${codes.join(', ')})`);
   }
 
   /** A documented error: status, Error.Code (one of `codes`), envelope shape, exact Content-Type, request id, x-oss-ec, Date. */
@@ -147,6 +200,7 @@ export class Checks {
     else {
       this.that(codes.includes(code ?? ''), `expected Error.Code ${codes.join(' or ')}, got ${code ?? 'none'}`);
       this.that(typeof res.error.RequestId === 'string' && res.error.RequestId.length > 0, 'Error.RequestId must be present');
+      if (this.strict) this.that(res.error.RequestId === res.headers['x-oss-request-id'], `--strict: Error.RequestId (${JSON.stringify(res.error.RequestId)}) must equal the x-oss-request-id header (${JSON.stringify(res.headers['x-oss-request-id'] ?? null)})`);
     }
     this.that(typeof res.headers['x-oss-ec'] === 'string' && res.headers['x-oss-ec'].length > 0, 'error answers must carry an x-oss-ec header');
     this.common(res);
@@ -154,76 +208,102 @@ export class Checks {
   }
 }
 
-function recorderFile(): string {
-  return join(context().config.workDir, `cases-${process.pid}-${threadId}.jsonl`);
+function recorderFile(kind: 'cases' | 'exchanges'): string {
+  return join(context().run.workDir, `${kind}-${process.pid}-${threadId}.jsonl`);
 }
 
 // Case records are written in batches (one synchronous append per case cost ~5 % of the property
 // phase); every test's verdict flushes, so a stopped run loses at most one unfinished batch.
 const pending: string[] = [];
+const pendingExchanges: string[] = [];
 const FLUSH_EVERY = 256;
 
 export function flushCaseRecords(): void {
-  if (pending.length === 0) return;
-  appendFileSync(recorderFile(), pending.join(''));
-  pending.length = 0;
+  const c = context();
+  if (pending.length > 0) {
+    appendFileSync(recorderFile('cases'), pending.join(''));
+    pending.length = 0;
+  }
+  if (pendingExchanges.length > 0) {
+    appendFileSync(recorderFile('exchanges'), pendingExchanges.join(''));
+    pendingExchanges.length = 0;
+  }
+  // The worker's pacing counters and budget peak, summed by the run into its summary.
+  writeFileSync(join(c.run.workDir, `stats-${process.pid}-${threadId}.json`), JSON.stringify({ ...c.client.pacer.stats, peakIndexes: c.budget.peak }));
 }
 
-function redactedExchange(): Exchange | undefined {
-  const last = context().client.last as SentExchange | null;
-  if (!last) return undefined;
-  const isText = (b: Buffer): boolean => Buffer.from(b.toString('utf8'), 'utf8').equals(b);
-  const secrets = collectSecrets();
+const isText = (b: Buffer): boolean => Buffer.from(b.toString('utf8'), 'utf8').equals(b);
+
+/** One exchange as reports keep it: secrets redacted, bodies as text or base64. */
+export function redactedExchange(x: SentExchange, secrets: readonly string[]): Exchange {
   const hdrs = (h: Record<string, string>): Record<string, string> => redactHeaders(h, secrets);
   return {
     request: {
-      method: last.request.method, url: last.request.url, headers: hdrs(last.request.sentHeaders),
-      body: isText(last.request.body) ? last.request.body.toString('utf8') : last.request.body.toString('base64'),
-      bodyEncoding: isText(last.request.body) ? 'utf8' : 'base64',
+      method: x.request.method, url: x.request.url, headers: hdrs(x.request.sentHeaders),
+      body: isText(x.request.body) ? x.request.body.toString('utf8') : x.request.body.toString('base64'),
+      bodyEncoding: isText(x.request.body) ? 'utf8' : 'base64',
     },
     response: {
-      status: last.response.status, headers: hdrs(last.response.headers),
-      body: isText(last.response.body) ? last.response.text : last.response.body.toString('base64'),
-      bodyEncoding: isText(last.response.body) ? 'utf8' : 'base64',
+      status: x.response.status, headers: hdrs(x.response.headers),
+      body: isText(x.response.body) ? x.response.text : x.response.body.toString('base64'),
+      bodyEncoding: isText(x.response.body) ? 'utf8' : 'base64',
     },
-    startedAt: new Date(Date.now() - last.response.durationMs).toISOString(),
-    durationMs: last.response.durationMs,
+    startedAt: new Date(x.startedAt).toISOString(),
+    durationMs: Math.round(x.durationMs * 100) / 100,
   };
 }
 
+/** A case's own scenario: its given → when → expect, and its recording client. */
+export type CaseBody = (check: Checks, scenario: Scenario) => Promise<unknown>;
+
 /** Runs one case, records it (one results.jsonl line) and returns it. Never throws for the case's own failures. */
-export async function runCase(spec: CaseSpec, body: (check: Checks) => Promise<void>): Promise<CaseResult> {
+export async function runCase(spec: CaseSpec, body: CaseBody): Promise<CaseResult> {
   const c = context();
-  const check = new Checks();
+  const check = new Checks(c.run.strict);
+  const record = new CaseRecord();
   const started = performance.now();
-  c.client.last = null;
   let outcome: Outcome = 'pass';
   let reason: string | null = null;
   try {
-    await body(check);
+    await body(check, new Scenario(c.env, record));
     if (check.problems.length > 0) { outcome = 'fail'; reason = check.problems.join('; '); }
   } catch (e) {
     if (e instanceof Skip) { outcome = 'skip'; reason = e.message; }
-    else if (e instanceof TransportError || e instanceof SetupError || e instanceof StateHookError) { outcome = 'error'; reason = e.message; }
-    else if (check.problems.length > 0) { outcome = 'fail'; reason = [...check.problems, (e as Error).message].join('; '); }
+    else if (e instanceof TransportError || e instanceof SetupError || e instanceof StateHookError || e instanceof ThrottledError || e instanceof BudgetError) {
+      outcome = 'error'; reason = e.message;
+    } else if (check.problems.length > 0) { outcome = 'fail'; reason = [...check.problems, (e as Error).message].join('; '); }
     else { outcome = 'error'; reason = `unexpected: ${(e as Error)?.stack ?? e}`; }
   }
+  // A case that only records what it saw asserts nothing documented: it never counts as a pass.
+  const observation = spec.observation || check.observation || undefined;
   const result: CaseResult = {
     id: spec.id, response: spec.response, outcome, expected: spec.expected, actual: check.actual,
-    labels: [...spec.labels], reason, seed: c.config.seed, durationMs: Math.round((performance.now() - started) * 100) / 100,
+    labels: [...spec.labels], reason, seed: c.run.seed, durationMs: Math.round((performance.now() - started) * 100) / 100,
     ...(spec.cites ? { cites: spec.cites } : {}),
     ...(spec.unknown ? { unknown: true } : {}),
+    ...(observation ? { observation: true as const } : {}),
+    ...(check.observed ? { observed: check.observed } : {}),
+    ...(spec.phase ? { phase: spec.phase } : {}),
     ...(check.precedence ? { precedence: check.precedence } : {}),
-    target: c.config.targetName,
+    ...(record.settles.length ? { settle: record.settles.map((x) => ({ kind: x.kind, ms: x.ms, reached: x.reached })) } : {}),
+    ...(record.cleanupProblems.length ? { cleanup: record.cleanupProblems } : {}),
+    target: c.target.name,
   };
+  const evidence = record.evidence();
   if (outcome === 'fail' || outcome === 'error') {
-    result.replay = replayCommand(c.config, spec.tags);
-    const last = c.client.last as SentExchange | null;
-    if (last) result.curl = curlLine(c.config, last.request);
-    result.exchange = redactedExchange();
+    result.replay = replayCommand(c.target, c.run, spec.tags);
+    if (evidence) {
+      result.curl = curlLine(c.target, evidence.request);
+      result.exchange = redactedExchange(evidence, c.secrets);
+    }
   }
   pending.push(`${JSON.stringify(result)}\n`);
-  if (pending.length >= FLUSH_EVERY) flushCaseRecords();
+  if (c.run.recordDir) {
+    record.exchanges.forEach((x, seq) => {
+      pendingExchanges.push(`${JSON.stringify({ caseId: spec.id, seq, role: x.role, op: x.op, exchange: redactedExchange(x, c.secrets) })}\n`);
+    });
+  }
+  if (pending.length >= FLUSH_EVERY || pendingExchanges.length >= FLUSH_EVERY * 4) flushCaseRecords();
   return result;
 }
 

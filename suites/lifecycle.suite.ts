@@ -4,8 +4,9 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { lifecycleCommands, newModel, type Answer, type LifecycleDriver } from '../generators/lifecycle.ts';
 import type { OperationName } from '../contracts/operations.ts';
-import { codeOf, type WireResponse } from '../target/client.ts';
+import { codeOf, type TargetClient, type WireResponse } from '../target/client.ts';
 import { responseSchemaProblems } from '../target/schemas.ts';
+import { awaitEnable, awaitGone, settleProblem } from '../target/settle.ts';
 import { context, createIndex, deleteIndex, runCase, verdict, vectorsFor } from './harness.ts';
 
 const ROW = 'lifecycle model';
@@ -21,13 +22,33 @@ function conforming(op: OperationName, res: WireResponse): WireResponse {
   return res;
 }
 
-/** The driver over the target's public API; every name it creates is in the ledger. */
-function targetDriver(prefix: string): LifecycleDriver {
-  const { client } = context();
+/**
+ * The driver over the target's public API; every name it creates is in the ledger. Time-aware
+ * (rule 5): a create that answered 200 is waited for until `enable` and a delete that answered 204
+ * until the index is gone — seeing only `creating`, resp. `deleting`, on the way, else the
+ * sequence disagrees — so the model stays exact whatever the target's transition times.
+ */
+function targetDriver(prefix: string, client: TargetClient): LifecycleDriver {
+  const { target, run } = context();
   return {
-    async createIndex(name, dimension) { return answer(await createIndex(name, dimension)); },
+    async createIndex(name, dimension) {
+      const res = await createIndex(name, dimension, target.bucket, client);
+      if (res.status === 200) {
+        const p = settleProblem('enable', await awaitEnable(client, target.bucket, name, run.settleMs), run.settleMs);
+        if (p) throw new Error(`create(${name}): ${p}`);
+      }
+      return answer(res);
+    },
     async putVectors(name, keys, dimension) { return answer(await client.op('PutVectors', { indexName: name, vectors: vectorsFor(keys, dimension) })); },
-    async deleteIndex(name) { return answer(await deleteIndex(name)); },
+    async deleteIndex(name) {
+      const res = await deleteIndex(name, target.bucket, client);
+      if (res.status === 204) {
+        const gone = await awaitGone(client, target.bucket, name, run.settleMs);
+        const p = settleProblem('gone', gone, run.settleMs) ?? (run.strict && gone.seen.length > 1 ? `--strict: the index must be gone at once, read ${gone.seen.join(' → ')}` : null);
+        if (p) throw new Error(`delete(${name}): ${p}`);
+      }
+      return answer(res);
+    },
     async getIndex(name) {
       const res = conforming('GetVectorIndex', await client.op('GetVectorIndex', { indexName: name }));
       return { ...answer(res), status: (res.json as { index?: { status?: string } } | undefined)?.index?.status };
@@ -55,17 +76,17 @@ function targetDriver(prefix: string): LifecycleDriver {
 describe(ROW, () => {
   it('random command sequences agree with the model', { tags: ['lifecycle', 'property'] }, async (t) => {
     const c = context();
-    const sequences = Math.max(5, Math.min(50, Math.round(c.config.runs / 25)));
+    const sequences = Math.max(5, Math.min(50, Math.round(c.run.runs / 25)));
     const results = [];
     for (let i = 0; i < sequences; i++) {
       // Each sequence gets its own name pool, so sequences never see each other's indexes.
-      const prefix = `${c.config.prefix}l${i.toString(36)}`;
-      const seed = c.config.seed + i;
+      const prefix = `${c.run.prefix}l${i.toString(36)}`;
+      const seed = c.run.seed + i;
       results.push(await runCase({
         id: `delete-vector-index/lifecycle/sequence#${i}`, response: ROW, labels: [], expected: null, tags: 'lifecycle',
         cites: 'D-DelIdx: an index deleted with all its vectors is gone (404, unlisted) and its name is reusable, empty.',
-      }, async (check) => {
-        const driver = targetDriver(prefix);
+      }, async (check, s) => {
+        const driver = targetDriver(prefix, s.client('when'));
         const out = await fc.check(
           fc.asyncProperty(lifecycleCommands({ prefix, maxCommands: 12 }), async (cmds) => {
             try {
@@ -73,7 +94,7 @@ describe(ROW, () => {
             } finally {
               // Leave nothing behind between runs of the property: shrinking replays sequences on a clean slate.
               const left = await driver.listIndexNames();
-              for (const name of left.names ?? []) if (name.startsWith(prefix)) await deleteIndex(name);
+              for (const name of left.names ?? []) if (name.startsWith(prefix)) await driver.deleteIndex(name).catch(() => undefined);
             }
           }),
           { seed, numRuns: 1, endOnFailure: false },

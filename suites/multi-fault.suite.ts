@@ -8,14 +8,15 @@ import { absentIndexName } from '../generators/indexName.ts';
 import { malformedJsonBody } from '../generators/malformedJson.ts';
 import { expectedFor } from '../generators/oracle.ts';
 import { applySignature, signatureFault } from '../generators/signatureFault.ts';
+import { request } from '../target/scenario.ts';
 import { context, verdict } from './harness.ts';
 import { expectOracle, oracleSpec } from './common.ts';
 import { propertyCases } from './property.ts';
 
 describe('multi-fault requests', () => {
   it('any allowed code, precedence recorded', { tags: ['multi-fault', 'property'] }, async (t) => {
-    const { client, config } = context();
-    const absent = absentIndexName(`${config.prefix}m`);
+    const { client, target, run } = context();
+    const absent = absentIndexName(`${run.prefix}m`);
     const arbitrary = fc.record({
       sig: signatureFault(),
       body: fc.oneof(validBody(absent), invalidParameterBody(), malformedJsonBody().filter((b) => b.bytes.length < 65_536)),
@@ -25,15 +26,16 @@ describe('multi-fault requests', () => {
       // Names in valid bodies are never created: the index is absent (or its bucket is).
       labels: [...sig.labels, ...body.labels, ...(bucketAbsent ? ['bucket-absent'] : body.labels.length === 0 ? ['index-absent'] : [])],
     })).filter((c) => c.labels.length >= 2);
-    const signing = { region: config.region, accountId: config.accountId, credentials: client.credentials, now: () => new Date() };
+    const signing = { region: target.region, accountId: target.accountId, credentials: client.credentials, now: () => new Date() };
     const results = await propertyCases({
       salt: 'multi-fault',
-      runs: Math.max(20, Math.round(config.runs / 2)),
+      runs: Math.max(20, Math.round(run.runs / 2)),
       arbitrary,
       spec: (c, i) => oracleSpec(`delete-vector-index/multi-fault/${c.labels.join('+')}#${i}`, c.labels, expectedFor(c.labels), { tags: 'multi-fault' }),
-      run: async (c, check) => {
-        const req = client.build('DeleteVectorIndex', c.body.bytes, { bucket: c.bucketAbsent ? config.absentBucket : config.bucket });
-        expectOracle(check, await client.send(applySignature(req, c.sig, signing)), expectedFor(c.labels), config.strict);
+      run: async (c, check, s) => {
+        await s.when(request.raw((cl) => applySignature(cl.build('DeleteVectorIndex', c.body.bytes, { bucket: c.bucketAbsent ? run.absentBucket : target.bucket }), c.sig, signing)))
+          .expect((res) => expectOracle(check, res, expectedFor(c.labels), run.strict))
+          .run();
       },
     });
     verdict(results, t.skip);

@@ -3,6 +3,7 @@
 // with the labels of the shrunk value (re-derived by the generators, never carried over).
 import fc from 'fast-check';
 import type { CaseResult } from '../reports/model.ts';
+import { CaseRecord, Scenario } from '../target/scenario.ts';
 import { Checks, context, runCase, type CaseSpec } from './harness.ts';
 
 export interface PropertyOptions<T> {
@@ -12,7 +13,8 @@ export interface PropertyOptions<T> {
   /** How many values; default the run's --runs. */
   runs?: number;
   spec: (value: T, index: number | 'shrunk') => CaseSpec;
-  run: (value: T, check: Checks) => Promise<void>;
+  /** One case: sends through the scenario (its own recording client), checks with `check`. */
+  run: (value: T, check: Checks, scenario: Scenario, index: number | 'shrunk') => Promise<void>;
   /** Cases in flight at once (independent cases only). */
   concurrency?: number;
 }
@@ -24,31 +26,31 @@ export function saltedSeed(seed: number, salt: string): number {
 }
 
 export async function propertyCases<T>(o: PropertyOptions<T>): Promise<CaseResult[]> {
-  const { config } = context();
-  const seed = saltedSeed(config.seed, o.salt);
-  const runs = o.runs ?? config.runs;
+  const { run, env } = context();
+  const seed = saltedSeed(run.seed, o.salt);
+  const runs = o.runs ?? run.runs;
   const values = fc.sample(o.arbitrary, { seed, numRuns: runs });
   const results: CaseResult[] = new Array(values.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < values.length) {
       const i = next++;
-      results[i] = await runCase(o.spec(values[i]!, i), (check) => o.run(values[i]!, check));
+      results[i] = await runCase({ phase: 'property', ...o.spec(values[i]!, i) }, (check, s) => o.run(values[i]!, check, s, i));
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, o.concurrency ?? 8) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency ?? run.pacing.concurrency, run.pacing.concurrency)) }, worker));
   const firstFail = results.findIndex((r) => r.outcome === 'fail');
   if (firstFail >= 0) {
     // Replays the same seeded sequence up to the first failure, then lets fast-check shrink it.
     // Shrink attempts are not recorded as cases; only the final counterexample is.
     const out = await fc.check(fc.asyncProperty(o.arbitrary, async (v) => {
       const check = new Checks();
-      try { await o.run(v, check); } catch { return true; /* errors are not counterexamples */ }
+      try { await o.run(v, check, new Scenario(env, new CaseRecord()), 'shrunk'); } catch { return true; /* errors are not counterexamples */ }
       return check.problems.length === 0;
     }), { seed, numRuns: firstFail + 1 });
     if (out.failed && out.counterexample) {
       const v = out.counterexample[0] as T;
-      results.push(await runCase(o.spec(v, 'shrunk'), (check) => o.run(v, check)));
+      results.push(await runCase({ phase: 'property', ...o.spec(v, 'shrunk') }, (check, s) => o.run(v, check, s, 'shrunk')));
     }
   }
   return results;

@@ -1,25 +1,29 @@
 // Reproduction lines for failing cases: the `ovc run` command that replays the case, and a curl
 // line whose signature is computed when it is run (`ovc sign`), so no secret is ever printed.
-import type { TargetConfig } from '../target/config.ts';
+import type { RunSpec, TargetSpec } from '../target/config.ts';
 import type { WireRequest } from '../target/client.ts';
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export function replayCommand(config: TargetConfig, tags?: string): string {
-  const parts = ['npx ovc run', `--seed ${config.seed}`, `--runs ${config.runs}`];
-  if (!config.embedded) parts.push(`--endpoint ${q(config.endpoint)}`, `--region ${config.region}`, `--bucket ${config.bucket}`, `--account-id ${config.accountId}`, `--addressing ${config.addressing}`);
-  if (!config.embedded && config.stateHook) parts.push(`--state-hook ${q(config.stateHook)}`);
-  if (config.strict) parts.push('--strict');
+export function replayCommand(target: TargetSpec, run: Pick<RunSpec, 'seed' | 'runs' | 'strict' | 'settleMs'>, tags?: string): string {
+  const parts = ['npx ovc run', `--seed ${run.seed}`, `--runs ${run.runs}`];
+  if (!target.embedded) parts.push(`--endpoint ${q(target.endpoint)}`, `--region ${target.region}`, `--bucket ${target.bucket}`, `--account-id ${target.accountId}`, `--addressing ${target.addressing}`);
+  if (!target.embedded && target.otherBucket) parts.push(`--other-bucket ${target.otherBucket}`);
+  if (!target.embedded && target.stateHook) parts.push(`--state-hook ${q(target.stateHook)}`);
+  if (!target.embedded && run.settleMs !== 60_000) parts.push(`--settle-ms ${run.settleMs}`);
+  if (target.tls.caFile) parts.push(`--ca-file ${q(target.tls.caFile)}`);
+  if (target.tls.insecure) parts.push('--insecure');
+  if (run.strict) parts.push('--strict');
   if (tags) parts.push(`--tags ${q(tags)}`);
   return parts.join(' ');
 }
 
 const SIGNING_HEADERS = /^(authorization|x-oss-date|date|x-oss-content-sha256|x-oss-security-token|host)$/i;
 
-export function curlLine(config: TargetConfig, req: WireRequest & { url: string; sentHeaders: Record<string, string> }): string {
+export function curlLine(config: Pick<TargetSpec, 'region' | 'accountId' | 'tls'>, req: WireRequest & { url: string; sentHeaders: Record<string, string> }): string {
   const signed = Object.keys(req.sentHeaders).some((h) => h.toLowerCase() === 'authorization');
   const plain = Object.entries(req.sentHeaders).filter(([k]) => !SIGNING_HEADERS.test(k));
-  const parts = ['curl -sS -i', `-X ${req.method}`, q(req.url)];
+  const parts = ['curl -sS -i', ...(config.tls.insecure ? ['-k'] : []), ...(config.tls.caFile ? [`--cacert ${q(config.tls.caFile)}`] : []), `-X ${req.method}`, q(req.url)];
   for (const [k, v] of plain) parts.push(`-H ${q(`${k}: ${v}`)}`);
   if (signed) {
     const signArgs = [`--method ${req.method}`, `--region ${config.region}`, `--account-id ${config.accountId}`, `--query ${q(req.query)}`, req.bucket ? `--bucket ${req.bucket}` : '', ...plain.map(([k, v]) => `-H ${q(`${k}: ${v}`)}`)].filter(Boolean);

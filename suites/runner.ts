@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CaseResult } from '../reports/model.ts';
-import { CONFIG_ENV, type TargetConfig } from '../target/config.ts';
+import type { RunChannel } from '../target/config.ts';
 
 export interface SuiteRunOptions {
   tags?: string;
@@ -27,7 +27,6 @@ export interface SuiteRunResult {
 /** What the child passes back besides the case records. */
 export interface SuiteStatus { broken: string | null }
 
-export const OPTIONS_ENV = 'OVC_SUITE_OPTIONS';
 export const STATUS_FILE = 'suite-status.json';
 
 export function readCaseRecords(workDir: string): CaseResult[] {
@@ -39,16 +38,24 @@ export function readCaseRecords(workDir: string): CaseResult[] {
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-export async function runSuites(config: TargetConfig, o: SuiteRunOptions = {}): Promise<SuiteRunResult> {
-  rmSync(config.workDir, { recursive: true, force: true });
-  mkdirSync(config.workDir, { recursive: true });
+/** What the parent sends the child over IPC (never through the environment or a file: it holds the keys). */
+export interface ChildMessage {
+  channel: RunChannel;
+  options: { tags?: string; shard?: string; progress: boolean };
+}
+
+export async function runSuites(channel: RunChannel, o: SuiteRunOptions = {}): Promise<SuiteRunResult> {
+  const { workDir } = channel.run;
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
   const child = spawn(process.execPath, ['--import', tsx, fileURLToPath(new URL('./child.ts', import.meta.url))], {
-    env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config), [OPTIONS_ENV]: JSON.stringify({ tags: o.tags, shard: o.shard, progress: o.progress ?? false }) },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // Its own process group: a terminal's Ctrl-C reaches the parent, which decides what to stop.
     detached: true,
   });
+  const message: ChildMessage = { channel, options: { tags: o.tags, shard: o.shard, progress: o.progress ?? false } };
+  child.send(message);
   let interrupted = false;
   const stop = (): void => {
     interrupted = true;
@@ -57,8 +64,22 @@ export async function runSuites(config: TargetConfig, o: SuiteRunOptions = {}): 
   o.signal?.addEventListener('abort', stop, { once: true });
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   o.signal?.removeEventListener('abort', stop);
-  const statusFile = join(config.workDir, STATUS_FILE);
+  const statusFile = join(workDir, STATUS_FILE);
   const status: SuiteStatus | null = existsSync(statusFile) ? JSON.parse(readFileSync(statusFile, 'utf8')) as SuiteStatus : null;
   const broken = interrupted ? null : status?.broken ?? (status ? null : `the suite runner stopped without finishing (exit ${code})`);
-  return { results: readCaseRecords(config.workDir), broken, interrupted };
+  return { results: readCaseRecords(workDir), broken, interrupted };
+}
+
+export interface WorkerStats { requests: number; throttled: number; retries: number; gaveUp: number; peakIndexes: number }
+
+/** The workers' pacing counters, summed (peak: the largest of any worker). */
+export function readWorkerStats(workDir: string): WorkerStats {
+  const sum: WorkerStats = { requests: 0, throttled: 0, retries: 0, gaveUp: 0, peakIndexes: 0 };
+  if (!existsSync(workDir)) return sum;
+  for (const f of readdirSync(workDir).filter((n) => n.startsWith('stats-'))) {
+    const s = JSON.parse(readFileSync(join(workDir, f), 'utf8')) as WorkerStats;
+    sum.requests += s.requests; sum.throttled += s.throttled; sum.retries += s.retries; sum.gaveUp += s.gaveUp;
+    sum.peakIndexes = Math.max(sum.peakIndexes, s.peakIndexes);
+  }
+  return sum;
 }

@@ -1,15 +1,28 @@
-// Deletes what the run created (and only that), reporting failures on their own.
+// Deletes what the run created (and only that), reporting failures on their own. Time-aware: an
+// index still `creating` is waited for before its delete (a delete would be a 409), one already
+// `deleting` is left to finish; deletes are paced like set-up (the client's pacer, role cleanup).
 import { codeOf, type TargetClient } from './client.ts';
 import type { Ledger } from './ledger.ts';
+import { ThrottledError } from './pacing.ts';
+import { awaitEnable } from './settle.ts';
 
 export interface CleanupReport { deleted: number; failures: string[] }
 
-export async function cleanup(client: TargetClient, ledger: Ledger): Promise<CleanupReport> {
+export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0): Promise<CleanupReport> {
   const report: CleanupReport = { deleted: 0, failures: [] };
+  const c = client.as('cleanup');
   for (const { bucket, name } of ledger.outstanding()) {
     if (!name.startsWith(ledger.prefix)) continue; // never touch what the run did not create
     try {
-      const res = await client.op('DeleteVectorIndex', { indexName: name }, { bucket });
+      let res = await c.op('DeleteVectorIndex', { indexName: name }, { bucket });
+      if (res.status === 409 && codeOf(res) === 'VectorIndexOperationConflict') {
+        const enabled = await awaitEnable(c, bucket, name, settleMs);
+        if (!enabled.reached && enabled.last.status === 200 && (enabled.last.json as { index?: { status?: string } })?.index?.status === 'deleting') {
+          ledger.deleted(bucket, name); // already on its way out
+          continue;
+        }
+        res = await c.op('DeleteVectorIndex', { indexName: name }, { bucket });
+      }
       if (res.status === 204 || codeOf(res) === 'NoSuchVectorIndex' || codeOf(res) === 'NoSuchBucket') {
         report.deleted += res.status === 204 ? 1 : 0;
         ledger.deleted(bucket, name);
@@ -17,7 +30,7 @@ export async function cleanup(client: TargetClient, ledger: Ledger): Promise<Cle
         report.failures.push(`${bucket}/${name}: ${res.status} ${codeOf(res) ?? ''}`.trim());
       }
     } catch (e) {
-      report.failures.push(`${bucket}/${name}: ${(e as Error).message}`);
+      report.failures.push(`${bucket}/${name}: ${e instanceof ThrottledError ? e.message : (e as Error).message}`);
     }
   }
   return report;

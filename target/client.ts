@@ -1,15 +1,18 @@
 // The project's signed client: builds OSS Vectors requests for the configured target, signs them
-// with V4 at send time, and reads answers. Also the reference client of the pact consumer tests.
+// with V4 at send time, paces them, retries throttled answers, and reads answers. Every send
+// returns its own exchange (request, response, timing); there is no shared "last exchange": a
+// case's evidence is what its own recorder saw (see `recording`).
 import { OPERATIONS, type OperationName } from '../contracts/operations.ts';
 import { buildTarget } from '../protocol/addressing.ts';
 import { decodeError, type ErrorBody } from '../protocol/envelope.ts';
 import { contentMd5 } from '../protocol/md5.ts';
 import { signRequest, type Credentials } from '../protocol/signer.ts';
 import type { WireRequest } from '../protocol/wire.ts';
+import type { Identities, Pacing, TargetSpec } from './config.ts';
+import { send, type HttpResponse } from './http.ts';
+import { emptyStats, TokenBucket, withThrottleRetry, type PacingStats } from './pacing.ts';
 
 export type { WireRequest };
-import type { TargetConfig } from './config.ts';
-import { send, type HttpResponse } from './http.ts';
 
 export interface WireResponse extends HttpResponse {
   text: string;
@@ -30,20 +33,83 @@ export interface OpOptions {
   headers?: Record<string, string>;
 }
 
+/** What part of a case an exchange belongs to. */
+export type Role = 'given' | 'when' | 'then' | 'cleanup';
+
+export interface SentRequest extends WireRequest { url: string; sentHeaders: Record<string, string> }
+
 export interface SentExchange {
-  request: WireRequest & { url: string; sentHeaders: Record<string, string> };
+  request: SentRequest;
   response: WireResponse;
+  /** The operation named by the query key, when it names one. */
+  op: OperationName | null;
+  role: Role;
+  /** Epoch ms when the (last) attempt was sent. */
+  startedAt: number;
+  durationMs: number;
+}
+
+export type ExchangeListener = (x: SentExchange) => void;
+
+const OP_BY_KEY = new Map<string, OperationName>(Object.values(OPERATIONS).filter((o) => o.queryKey).map((o) => [o.queryKey as string, o.name as OperationName]));
+
+/** The operation a raw query names (first key, `=` and value ignored). */
+export function opOfQuery(query: string): OperationName | null {
+  const key = query.split('&')[0]!.split('=')[0]!;
+  return OP_BY_KEY.get(key) ?? null;
+}
+
+/** Rate limits and counters shared by every client view of one worker. */
+export class Pacer {
+  readonly stats: PacingStats = emptyStats();
+  private readonly all: TokenBucket;
+  private readonly putIndex: TokenBucket;
+  constructor(readonly pacing: Pacing, share = 1) {
+    this.all = new TokenBucket(pacing.maxRps / share);
+    this.putIndex = new TokenBucket(pacing.putIndexRps / share, 1);
+  }
+
+  static unpaced(): Pacer {
+    return new Pacer({ concurrency: 8, maxRps: 0, putIndexRps: 0, throttleAttempts: 8, throttleBudgetMs: 60_000 });
+  }
+
+  async before(op: OperationName | null, role: Role): Promise<void> {
+    // Index creation is paced wherever it happens; deletion when it is set-up or cleanup (the
+    // deletes under test go at the property's own pace).
+    if (op === 'PutVectorIndex' || (op === 'DeleteVectorIndex' && (role === 'given' || role === 'cleanup'))) await this.putIndex.take();
+    await this.all.take();
+  }
 }
 
 export class TargetClient {
-  /** The last exchange, kept for evidence of failing cases. */
-  last: SentExchange | null = null;
-
   constructor(
-    readonly config: TargetConfig,
-    readonly credentials: Credentials,
-    readonly denied: Credentials | null = null,
+    readonly target: TargetSpec,
+    readonly identities: Identities,
+    readonly pacer: Pacer = Pacer.unpaced(),
+    /** Sees every exchange of every view (the worker's ledger and budget tracker). */
+    private readonly observer: ExchangeListener | null = null,
+    /** Sees this view's exchanges (a case's record). */
+    private readonly listener: ExchangeListener | null = null,
+    readonly role: Role = 'when',
   ) {}
+
+  /** The same client with a worker-level observer of every exchange. */
+  observed(observer: ExchangeListener): TargetClient {
+    return new TargetClient(this.target, this.identities, this.pacer, observer, this.listener, this.role);
+  }
+
+  get credentials(): Credentials { return this.identities.main; }
+  get denied(): Credentials | null { return this.identities.denied; }
+
+  /** A view of this client whose exchanges go to `listener`, marked with `role`. */
+  recording(listener: ExchangeListener | null, role: Role = this.role): TargetClient {
+    return new TargetClient(this.target, this.identities, this.pacer, this.observer, listener, role);
+  }
+
+  /** The same recorder, another role. */
+  as(role: Role): TargetClient {
+    return role === this.role ? this : new TargetClient(this.target, this.identities, this.pacer, this.observer, this.listener, role);
+  }
 
   /** A JSON-body operation request, unsigned. */
   build(op: OperationName, body?: unknown, o: OpOptions = {}): WireRequest {
@@ -52,14 +118,14 @@ export class TargetClient {
     const bytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string> = { 'Content-MD5': contentMd5(bytes), ...o.headers };
     if (bytes.length > 0) headers['Content-Type'] = 'application/json';
-    const bucket = o.bucket === undefined ? (def.scope === 'service' ? null : this.config.bucket) : o.bucket;
+    const bucket = o.bucket === undefined ? (def.scope === 'service' ? null : this.target.bucket) : o.bucket;
     return { method: def.method, query: o.extraQuery ? [query, o.extraQuery].filter(Boolean).join('&') : query, headers: { ...headers, ...o.headers }, body: bytes, bucket };
   }
 
   /** Signs a request with the given identity at the current time (adds x-oss-date, Date, Authorization …). */
-  sign(req: WireRequest, creds: Credentials = this.credentials, time = new Date()): WireRequest {
+  sign(req: WireRequest, creds: Credentials = this.identities.main, time = new Date()): WireRequest {
     const signed = signRequest({
-      region: this.config.region, accountId: this.config.accountId, bucket: req.bucket ?? undefined,
+      region: this.target.region, accountId: this.target.accountId, bucket: req.bucket ?? undefined,
       method: req.method, query: req.query, headers: req.headers, credentials: creds, time,
     });
     return { ...req, headers: { ...req.headers, ...signed.headers } };
@@ -67,36 +133,62 @@ export class TargetClient {
 
   /** Where a request goes: origin, Host header and path for the configured addressing. */
   address(req: WireRequest): { origin: string; host: string; path: string; url: string } {
-    const t = buildTarget({ endpoint: this.config.endpoint, bucket: req.bucket ?? undefined, accountId: this.config.accountId, addressing: this.config.addressing, query: req.query });
+    const t = buildTarget({ endpoint: this.target.endpoint, bucket: req.bucket ?? undefined, accountId: this.target.accountId, addressing: this.target.addressing, query: req.query });
     return { origin: t.origin, host: t.host, path: t.path, url: `${t.origin.replace(/\/\/[^/]+/, `//${t.host}`)}${t.path}` };
   }
 
-  /** Sends a request exactly as given (already signed or deliberately not). */
-  async send(req: WireRequest): Promise<WireResponse> {
+  /**
+   * Sends a request exactly as given (already signed or deliberately not), after the pacer lets
+   * it go; a throttled answer (503, 429) is sent again with backoff, and ThrottledError is thrown
+   * when it never stops being throttled. Returns this send's own exchange.
+   */
+  async exchange(req: WireRequest): Promise<SentExchange> {
     const a = this.address(req);
     const headers = { host: a.host, ...req.headers };
-    const res = await send({ origin: a.origin, method: req.method, path: a.path, headers, body: req.body }, { timeoutMs: this.config.timeoutMs });
+    const op = opOfQuery(req.query);
+    let startedAt = Date.now();
+    const policy = { attempts: this.pacer.pacing.throttleAttempts, budgetMs: this.pacer.pacing.throttleBudgetMs };
+    const res = await withThrottleRetry(async () => {
+      await this.pacer.before(op, this.role);
+      startedAt = Date.now();
+      return send({ origin: a.origin, method: req.method, path: a.path, headers, body: req.body }, { timeoutMs: this.target.timeoutMs });
+    }, policy, this.pacer.stats);
     const text = res.body.toString('utf8');
     let json: unknown;
     try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
     const env = res.status >= 300 && text ? decodeError(text) : null;
     const response: WireResponse = { ...res, text, json, error: env?.body && typeof env.body.Code === 'string' ? env.body : null };
-    this.last = { request: { ...req, url: a.url, sentHeaders: headers }, response };
-    return response;
+    const x: SentExchange = { request: { ...req, url: a.url, sentHeaders: headers }, response, op, role: this.role, startedAt, durationMs: res.durationMs };
+    this.observer?.(x);
+    this.listener?.(x);
+    return x;
+  }
+
+  async send(req: WireRequest): Promise<WireResponse> {
+    return (await this.exchange(req)).response;
   }
 
   /** Builds, signs (unless identity 'none') and sends one operation. */
   async op(op: OperationName, body?: unknown, o: OpOptions = {}): Promise<WireResponse> {
+    return (await this.opExchange(op, body, o)).response;
+  }
+
+  async opExchange(op: OperationName, body?: unknown, o: OpOptions = {}): Promise<SentExchange> {
     const req = this.build(op, body, o);
     const identity = o.identity ?? 'main';
-    if (identity === 'none') return this.send(req);
-    const creds = identity === 'denied' ? this.denied : this.credentials;
+    if (identity === 'none') return this.exchange(req);
+    const creds = identity === 'denied' ? this.identities.denied : this.identities.main;
     if (!creds) throw new Error('no denied identity configured');
-    return this.send(this.sign(req, creds));
+    return this.exchange(this.sign(req, creds));
   }
 }
 
 /** The error code of an answer, or null for success / a body that is no envelope. */
 export function codeOf(res: WireResponse): string | null {
   return res.error?.Code ?? null;
+}
+
+/** The `index.status` of a GetVectorIndex answer, when it has one. */
+export function indexStatusOf(res: WireResponse): string | undefined {
+  return (res.json as { index?: { status?: string } } | undefined)?.index?.status;
 }

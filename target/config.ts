@@ -1,16 +1,61 @@
-// The run's view of one target: endpoint, addressing, identities, prefix and property settings.
-// Serialised (without secrets) into the environment of the suite workers.
+// What describes the target (where it is, how to address and sign for it, how it is paced) and
+// what describes one run against it (prefix, seed, settle bound, budgets, where reports go) are two
+// types; `ovc run` hands both, with the identities, to the suite workers as one typed value
+// (`RunChannel`, passed through vitest's `provide`/`inject`, never through the environment or disk).
 import { randomBytes } from 'node:crypto';
 import type { Addressing } from '../protocol/addressing.ts';
+import { defaultAddressing } from '../protocol/addressing.ts';
 import type { Credentials } from '../protocol/signer.ts';
 
-export interface TargetConfig {
+/** The documented PutVectorIndex rate (spec §4): 5 requests per second. */
+export const DOCUMENTED_PUT_INDEX_RPS = 5;
+/** The documented quota of indexes per vector bucket (spec §4). */
+export const DOCUMENTED_INDEX_QUOTA = 100;
+/** Default bound for `creating`/`deleting` to end on a target that is not the embedded emulator. */
+export const DEFAULT_SETTLE_MS = 60_000;
+
+export interface TlsOptions {
+  /** PEM file of a private CA to trust (in addition to the system's). */
+  caFile: string | null;
+  /** Accept any certificate (test deployments only; `ovc` warns loudly). */
+  insecure: boolean;
+}
+
+/** Where the target is and how to talk to it. Nothing in here changes between runs. */
+export interface TargetSpec {
   endpoint: string;
   region: string;
   bucket: string;
+  /** A second bucket of the same target (optional): cross-bucket cases skip without it. */
+  otherBucket: string | null;
   accountId: string;
   addressing: Addressing;
   stateHook: string | null;
+  /** True for the emulator `ovc run` started in-process (instant transitions, no rate limits). */
+  embedded: boolean;
+  /** Description for reports, e.g. `embedded emulator` or the endpoint and bucket. */
+  name: string;
+  /** Per-request timeout. */
+  timeoutMs: number;
+  tls: TlsOptions;
+}
+
+/** Pacing of the requests a run sends (whole run: shared out between its workers). */
+export interface Pacing {
+  /** Cases in flight at once per property (and upper bound of the suites' own concurrency). */
+  concurrency: number;
+  /** Requests per second over the whole run; 0 = unlimited. */
+  maxRps: number;
+  /** PutVectorIndex per second over the whole run (set-up, cleanup and cases); 0 = unlimited. */
+  putIndexRps: number;
+  /** Attempts of a throttled (503, 429) request before the case is an `error` ("throttled"). */
+  throttleAttempts: number;
+  /** Time bound of those attempts, ms. */
+  throttleBudgetMs: number;
+}
+
+/** One run against a target. */
+export interface RunSpec {
   /** Alphanumeric run id; every index the run creates starts with `prefix`. */
   runId: string;
   prefix: string;
@@ -18,18 +63,33 @@ export interface TargetConfig {
   runs: number;
   strict: boolean;
   outDir: string;
-  /** Folder the workers append case records and the ledger to. */
+  /** Folder the workers append case records, stats and the ledger to. */
   workDir: string;
   /** A bucket name the run assumes absent (for NoSuchBucket); checked in preflight. */
   absentBucket: string;
-  embedded: boolean;
-  /** Description of the target for reports, e.g. `embedded emulator` or the endpoint. */
-  targetName: string;
-  /** Per-request timeout. */
-  timeoutMs: number;
+  /** Bound on how long `creating`/`deleting` may last before the case fails (or errors in set-up). */
+  settleMs: number;
+  /** Live indexes the run may hold at once (counting `deleting` ones until they are gone). */
+  maxIndexes: number;
+  /** Suite worker threads; rates and the index budget are divided between them. */
+  workers: number;
+  pacing: Pacing;
+  /** Cassette folder (`ovc run --record`), or null. */
+  recordDir: string | null;
 }
 
-export const CONFIG_ENV = 'OVC_TARGET_CONFIG';
+export interface Identities {
+  main: Credentials;
+  /** An identity without oss:DeleteVectorIndex, for the permission case; null: that case skips. */
+  denied: Credentials | null;
+}
+
+/** Everything a suite worker needs, as one value. */
+export interface RunChannel {
+  target: TargetSpec;
+  run: RunSpec;
+  identities: Identities;
+}
 
 export function newRunId(): string {
   // Letters and digits only: index names allow nothing else.
@@ -54,8 +114,73 @@ export function deniedCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): 
   return id && secret ? { accessKeyId: id, accessKeySecret: secret } : null;
 }
 
-export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): TargetConfig {
-  const raw = env[CONFIG_ENV];
-  if (!raw) throw new Error(`${CONFIG_ENV} is not set: the suites are run by 'ovc run', not directly`);
-  return JSON.parse(raw) as TargetConfig;
+export interface TargetInput {
+  endpoint: string;
+  region?: string;
+  bucket: string;
+  otherBucket?: string | null;
+  accountId?: string;
+  addressing?: Addressing;
+  stateHook?: string | null;
+  embedded?: boolean;
+  name?: string;
+  timeoutMs?: number;
+  tls?: Partial<TlsOptions>;
+}
+
+/** The one way to describe a target (CLI, pact verification, tests and benches all use it). */
+export function targetSpec(i: TargetInput): TargetSpec {
+  return {
+    endpoint: i.endpoint,
+    region: i.region ?? 'cn-hangzhou',
+    bucket: i.bucket,
+    otherBucket: i.otherBucket ?? null,
+    accountId: i.accountId ?? '1234567890',
+    addressing: i.addressing ?? defaultAddressing(i.endpoint),
+    stateHook: i.stateHook ?? null,
+    embedded: i.embedded ?? false,
+    name: i.name ?? (i.embedded ? 'embedded emulator' : `${i.endpoint} (${i.bucket})`),
+    timeoutMs: i.timeoutMs ?? 15_000,
+    tls: { caFile: i.tls?.caFile ?? null, insecure: i.tls?.insecure ?? false },
+  };
+}
+
+export interface RunInput {
+  runId?: string;
+  seed?: number;
+  runs?: number;
+  strict?: boolean;
+  outDir: string;
+  workDir?: string;
+  settleMs?: number;
+  maxIndexes?: number;
+  workers?: number;
+  pacing?: Partial<Pacing>;
+  recordDir?: string | null;
+}
+
+/** The one way to describe a run; defaults depend on the target (rule 5: real endpoints take time). */
+export function runSpec(target: TargetSpec, i: RunInput): RunSpec {
+  const runId = i.runId ?? newRunId();
+  return {
+    runId,
+    prefix: prefixFor(runId),
+    seed: i.seed ?? Math.floor(Math.random() * 2 ** 31),
+    runs: i.runs ?? 500,
+    strict: i.strict ?? false,
+    outDir: i.outDir,
+    workDir: i.workDir ?? `${i.outDir}/.work`,
+    absentBucket: `ovc-absent-${runId}`,
+    settleMs: i.settleMs ?? (target.embedded ? 0 : DEFAULT_SETTLE_MS),
+    maxIndexes: i.maxIndexes ?? 20,
+    workers: Math.max(1, i.workers ?? 2),
+    pacing: {
+      concurrency: i.pacing?.concurrency ?? 8,
+      maxRps: i.pacing?.maxRps ?? 0,
+      putIndexRps: i.pacing?.putIndexRps ?? (target.embedded ? 0 : DOCUMENTED_PUT_INDEX_RPS),
+      throttleAttempts: i.pacing?.throttleAttempts ?? 8,
+      throttleBudgetMs: i.pacing?.throttleBudgetMs ?? 60_000,
+    },
+    recordDir: i.recordDir ?? null,
+  };
 }

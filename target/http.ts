@@ -3,6 +3,8 @@
 // never are. Neither are timeouts nor answers cut off after their headers: the target had the
 // request (it may have acted on it), so a second copy could be answered about the state the first
 // one changed — a DeleteVectorIndex re-sent after a slow 204 would read 404 and decide the case.
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 
 export interface HttpRequest {
@@ -32,8 +34,24 @@ export class TransportError extends Error {
 const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CLOSED']);
 
 let dispatcher: Agent | null = null;
+let tls: { ca?: string[]; rejectUnauthorized?: boolean } = {};
+
+/**
+ * TLS for test deployments with private certificates: an extra CA to trust (`--ca-file`), or no
+ * verification at all (`--insecure`). Applies to the connections made after the call.
+ */
+export function configureTls(o: { caFile: string | null; insecure: boolean }): void {
+  const next: typeof tls = {};
+  if (o.caFile) next.ca = [...rootCertificates, readFileSync(o.caFile, 'utf8')];
+  if (o.insecure) next.rejectUnauthorized = false;
+  tls = next;
+  const d = dispatcher;
+  dispatcher = null;
+  if (d) void d.close();
+}
+
 function agent(): Agent {
-  dispatcher ??= new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 10_000 });
+  dispatcher ??= new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 10_000, connect: { ...tls } });
   return dispatcher;
 }
 

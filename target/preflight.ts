@@ -2,12 +2,45 @@
 // the bucket the run treats as absent really is. Each failure is one clear sentence.
 import type { TargetClient } from './client.ts';
 import { codeOf } from './client.ts';
+import { DOCUMENTED_INDEX_QUOTA, type RunSpec } from './config.ts';
 import { TransportError } from './http.ts';
+import { ThrottledError } from './pacing.ts';
 
 export class PreflightError extends Error {}
 
-export async function preflight(client: TargetClient): Promise<void> {
-  const { config } = client;
+export interface PreflightFacts {
+  /** Indexes in the bucket before the run (any state, counted as using the quota). */
+  existingIndexes: number;
+  /** The same for the other bucket, when there is one. */
+  existingOtherIndexes: number | null;
+}
+
+export async function preflight(client: TargetClient, run: Pick<RunSpec, 'absentBucket' | 'maxIndexes'>, quota = DOCUMENTED_INDEX_QUOTA): Promise<PreflightFacts> {
+  try {
+    return await checks(client, run, quota);
+  } catch (e) {
+    if (e instanceof ThrottledError) throw new PreflightError(`the endpoint ${client.target.endpoint} throttles every attempt (${e.message}); lower --max-rps or try later.`);
+    throw e;
+  }
+}
+
+/** Lists a bucket's indexes (every page); null when the listing is refused. */
+async function countIndexes(client: TargetClient, bucket: string): Promise<number> {
+  let n = 0;
+  let nextToken: string | undefined;
+  for (let page = 0; page < 100; page++) {
+    const res = await client.op('ListVectorIndexes', { maxResults: 100, ...(nextToken ? { nextToken } : {}) }, { bucket });
+    if (res.status !== 200) throw new PreflightError(`ListVectorIndexes on bucket '${bucket}' answered ${res.status} ${codeOf(res) ?? ''}; the run must see the bucket's indexes to stay inside its quota.`.replace(' ;', ';'));
+    const body = res.json as { indexes?: unknown[]; nextToken?: string } | undefined;
+    n += body?.indexes?.length ?? 0;
+    nextToken = body?.nextToken || undefined;
+    if (!nextToken) break;
+  }
+  return n;
+}
+
+async function checks(client: TargetClient, run: Pick<RunSpec, 'absentBucket' | 'maxIndexes'>, quota: number): Promise<PreflightFacts> {
+  const config = { ...client.target, absentBucket: run.absentBucket };
   let res;
   try {
     res = await client.op('GetVectorBucket');
@@ -20,7 +53,20 @@ export async function preflight(client: TargetClient): Promise<void> {
     const absent = await client.op('GetVectorBucket', undefined, { bucket: config.absentBucket });
     // Any 404 will do here: whether the code and envelope are right is what the suites check.
     if (absent.status !== 404) throw new PreflightError(`the bucket '${config.absentBucket}' that the run uses as absent answers ${absent.status} ${codeOf(absent) ?? ''}; it must not exist.`);
-    return;
+    let existingOtherIndexes: number | null = null;
+    if (config.otherBucket) {
+      const other = await client.op('GetVectorBucket', undefined, { bucket: config.otherBucket });
+      if (other.status !== 200) throw new PreflightError(`the other bucket '${config.otherBucket}' (--other-bucket) answers GetVectorBucket with ${other.status} ${codeOf(other) ?? ''}; create it or leave the flag out.`);
+      existingOtherIndexes = await countIndexes(client, config.otherBucket);
+    }
+    const existingIndexes = await countIndexes(client, config.bucket);
+    // Quotas (spec §4): the run must fit beside what is already there, in each bucket it uses.
+    for (const [bucket, n] of [[config.bucket, existingIndexes], [config.otherBucket, existingOtherIndexes]] as const) {
+      if (bucket === null || n === null) continue;
+      const free = quota - n;
+      if (free < run.maxIndexes) throw new PreflightError(`bucket '${bucket}' holds ${n} of its ${quota} indexes, so ${free} slot(s) are free but the run may hold up to ${run.maxIndexes} at once; delete some indexes or lower --max-indexes.`);
+    }
+    return { existingIndexes, existingOtherIndexes };
   }
   const sentences: Record<string, string> = {
     InvalidAccessKeyId: `the target does not know the access key id (OSS_ACCESS_KEY_ID); check the credentials.`,

@@ -1,0 +1,137 @@
+// The scenario layer: given(state) → when(request) → expect(response), in the type-state shape
+// pact-js uses for interactions, so a wrong order does not compile (`expect` exists only after
+// `when`; `run` only after `expect`). Every caller — the suites, pact verification, the CLI — sets
+// states up through `states.ts` (hook, or public API and waiting), and every exchange a case sends
+// goes to that case's own record: there is no shared "last exchange".
+import type { OperationName } from '../contracts/operations.ts';
+import { Reservation, type IndexBudget } from './budget.ts';
+import type { OpOptions, SentExchange, TargetClient, WireRequest, WireResponse } from './client.ts';
+import type { RunSpec, TargetSpec } from './config.ts';
+import type { Ledger } from './ledger.ts';
+import { awaitEnable, awaitGone, type SettleOutcome } from './settle.ts';
+import { setUp, slotsOf, type Provisioned, type State } from './states.ts';
+import type { StateHook } from './stateHook.ts';
+
+/** Everything a case sent and waited for, in order. */
+export class CaseRecord {
+  readonly exchanges: SentExchange[] = [];
+  readonly settles: Array<{ kind: 'enable' | 'gone'; ms: number; reached: boolean }> = [];
+  readonly cleanupProblems: string[] = [];
+  readonly listener = (x: SentExchange): void => { this.exchanges.push(x); };
+
+  /** The request under test, or the last exchange when the case has no `when`. */
+  evidence(): SentExchange | null {
+    for (let i = this.exchanges.length - 1; i >= 0; i--) if (this.exchanges[i]!.role === 'when') return this.exchanges[i]!;
+    return this.exchanges.at(-1) ?? null;
+  }
+}
+
+export interface ScenarioEnv {
+  /** The worker's client (unrecorded); the scenario makes recording views of it. */
+  client: TargetClient;
+  hook: StateHook | null;
+  target: TargetSpec;
+  run: Pick<RunSpec, 'prefix' | 'settleMs' | 'strict'>;
+  ledger: Ledger;
+  budget: IndexBudget;
+}
+
+/** What `when` sends: built (and signed, or deliberately not) from the case's client. */
+export type RequestSpec = (client: TargetClient) => WireRequest;
+
+export const request = {
+  /** One operation, signed by the main identity (or `identity`), at send time. */
+  op(op: OperationName, body?: unknown, o: OpOptions = {}): RequestSpec {
+    return (c) => {
+      const req = c.build(op, body, o);
+      const identity = o.identity ?? 'main';
+      if (identity === 'none') return req;
+      const creds = identity === 'denied' ? c.denied : c.credentials;
+      if (!creds) throw new Error('no denied identity configured');
+      return c.sign(req, creds);
+    };
+  },
+  /** Anything else (signature faults, exact bytes). */
+  raw(build: RequestSpec): RequestSpec { return build; },
+};
+
+/** What an expectation may use besides the answer: follow-up requests and time-aware waits. */
+export class Then {
+  constructor(readonly env: ScenarioEnv, readonly record: CaseRecord, readonly exchange: SentExchange) {}
+
+  /** The case's client for follow-up checks (role `then`). */
+  get client(): TargetClient { return this.env.client.recording(this.record.listener, 'then'); }
+
+  /** Waits until a deleted index is gone (404), allowing `deleting` on the way, within the settle bound. */
+  async awaitGone(name: string, bucket = this.env.target.bucket): Promise<SettleOutcome> {
+    const o = await awaitGone(this.client, bucket, name, this.env.run.settleMs);
+    this.record.settles.push({ kind: 'gone', ms: o.elapsedMs, reached: o.reached });
+    return o;
+  }
+
+  async awaitEnable(name: string, bucket = this.env.target.bucket): Promise<SettleOutcome> {
+    const o = await awaitEnable(this.client, bucket, name, this.env.run.settleMs);
+    this.record.settles.push({ kind: 'enable', ms: o.elapsedMs, reached: o.reached });
+    return o;
+  }
+}
+
+export type Expectation = (res: WireResponse, then: Then) => Promise<void> | void;
+
+/** A case with nothing set up yet. */
+export class Scenario {
+  constructor(protected readonly env: ScenarioEnv, protected readonly record: CaseRecord = new CaseRecord()) {}
+
+  given(...states: State[]): Given { return new Given(this.env, this.record, states); }
+  when(req: RequestSpec): When { return new When(this.env, this.record, [], req); }
+
+  /** The case's own recording client (for cases that are not one request: races, sequences). */
+  client(role: 'given' | 'when' | 'then' = 'when'): TargetClient { return this.env.client.recording(this.record.listener, role); }
+}
+
+export class Given {
+  constructor(private readonly env: ScenarioEnv, private readonly record: CaseRecord, private readonly states: State[]) {}
+  given(...more: State[]): Given { return new Given(this.env, this.record, [...this.states, ...more]); }
+  when(req: RequestSpec): When { return new When(this.env, this.record, this.states, req); }
+}
+
+export class When {
+  constructor(private readonly env: ScenarioEnv, private readonly record: CaseRecord, private readonly states: State[], private readonly req: RequestSpec) {}
+  expect(fn: Expectation): Ready { return new Ready(this.env, this.record, this.states, this.req, fn); }
+}
+
+export class Ready {
+  constructor(private readonly env: ScenarioEnv, private readonly record: CaseRecord, private readonly states: State[],
+    private readonly req: RequestSpec, private readonly fn: Expectation) {}
+
+  /**
+   * Sets every state up (waiting until each holds), sends the request once, runs the expectation,
+   * then tears the states down. Throws Skip / SetupError / ThrottledError / TransportError for the
+   * caller to classify; the expectation's own findings are the caller's (its checks).
+   */
+  async run(): Promise<SentExchange> {
+    const { env, record } = this;
+    const givenClient = env.client.recording(record.listener, 'given');
+    const made: Provisioned[] = [];
+    const reservation = await Reservation.take(env.budget, slotsNeeded(this.states, env.hook !== null));
+    const stateEnv = { ...env, budget: reservation, client: givenClient, onSettle: (kind: 'enable' | 'gone', ms: number) => { record.settles.push({ kind, ms, reached: true }); } };
+    try {
+      for (const s of this.states) made.push(await setUp(stateEnv, s));
+      const whenClient = env.client.recording(record.listener, 'when');
+      const x = await whenClient.exchange(this.req(whenClient));
+      await this.fn(x.response, new Then(env, record, x));
+      return x;
+    } finally {
+      for (const m of made.reverse()) {
+        const problem = await m.teardown();
+        if (problem) record.cleanupProblems.push(problem);
+      }
+      reservation.close();
+    }
+  }
+}
+
+/** Live indexes a list of states needs at once. */
+export function slotsNeeded(states: readonly State[], hasHook: boolean): number {
+  return states.reduce((n, s) => n + slotsOf(s, hasHook), 0);
+}
