@@ -11,7 +11,7 @@ import { Agent, request } from 'undici';
 import { validBody } from '../generators/body.ts';
 import { absentIndexName } from '../generators/indexName.ts';
 import { expectedFor } from '../generators/oracle.ts';
-import { CONFIG_ENV, type TargetConfig } from '../target/config.ts';
+import { runSpec, targetSpec } from '../target/config.ts';
 import { numArg } from './lib/cli.ts';
 import { machine, table, writeResult } from './lib/report.ts';
 import { BENCH_ACCOUNT, BENCH_KEY, BENCH_REGION, startOvcServe } from './lib/servers.ts';
@@ -21,15 +21,10 @@ const rounds = numArg('rounds', 6);
 const count = numArg('requests', 2000);
 const server = await startOvcServe({ bucket: 'examplebucket' });
 const work = mkdtempSync(join(tmpdir(), 'ovc-bench-client-'));
-const config: TargetConfig = {
-  endpoint: `http://127.0.0.1:${server.port}`, region: BENCH_REGION, bucket: 'examplebucket', accountId: BENCH_ACCOUNT, addressing: 'path',
-  stateHook: null, runId: 'bench', prefix: 'ovcbench', seed: 1, runs: count, strict: false, outDir: work, workDir: work,
-  absentBucket: 'ovc-absent-bench', embedded: false, targetName: 'bench', timeoutMs: 10_000,
-};
-process.env[CONFIG_ENV] = JSON.stringify(config);
-process.env.OSS_ACCESS_KEY_ID = BENCH_KEY.accessKeyId;
-process.env.OSS_ACCESS_KEY_SECRET = BENCH_KEY.accessKeySecret;
-const { context } = await import('../suites/harness.ts');
+const target = targetSpec({ endpoint: `http://127.0.0.1:${server.port}`, region: BENCH_REGION, bucket: 'examplebucket', accountId: BENCH_ACCOUNT, addressing: 'path', name: 'bench', timeoutMs: 10_000 });
+const run = runSpec(target, { runId: 'bench', seed: 1, runs: count, outDir: work, workDir: work, workers: 1, pacing: { putIndexRps: 0 } });
+const { context, initContext } = await import('../suites/harness.ts');
+initContext({ target, run, identities: { main: { ...BENCH_KEY }, denied: null } });
 const { propertyCases } = await import('../suites/property.ts');
 const { expectOracle, oracleSpec } = await import('../suites/common.ts');
 const { client } = context();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { numArg } from './lib/cli.ts';
 import { summarizeProfile, type ProfileSummary } from './lib/cpuprofile.ts';
 import { Writable } from 'node:stream';
-import { CONFIG_ENV, type TargetConfig } from '../target/config.ts';
+import { runSpec, targetSpec } from '../target/config.ts';
 import { BENCH_DIR, ROOT, table, writeResult } from './lib/report.ts';
 import { BENCH_ACCOUNT, BENCH_KEY, BENCH_REGION, startOvcServe } from './lib/servers.ts';
 
@@ -33,19 +33,17 @@ async function profiledRun(): Promise<{ code: number; wallMs: number; profiles: 
   const dir = mkdtempSync(join(tmpdir(), 'ovc-suite-prof-'));
   const work = mkdtempSync(join(tmpdir(), 'ovc-suite-prof-out-'));
   const server = await startOvcServe({ bucket: 'ovc-conformance' });
-  const config: TargetConfig = {
-    endpoint: `http://127.0.0.1:${server.port}`, region: BENCH_REGION, bucket: 'ovc-conformance', accountId: BENCH_ACCOUNT, addressing: 'path',
-    stateHook: `http://127.0.0.1:${server.port}/_ovc/provider-states`, runId: 'benchprof', prefix: 'ovcbenchprof', seed: 1, runs: RUNS, strict: false,
-    outDir: work, workDir: join(work, '.work'), absentBucket: 'ovc-absent-benchprof', embedded: false, targetName: 'ovc serve (bench)', timeoutMs: 15_000,
-  };
-  Object.assign(process.env, { [CONFIG_ENV]: JSON.stringify(config), OVC_PROFILE_DIR: dir, OSS_ACCESS_KEY_ID: BENCH_KEY.accessKeyId, OSS_ACCESS_KEY_SECRET: BENCH_KEY.accessKeySecret, OSS_SESSION_TOKEN: '', OVC_DENIED_ACCESS_KEY_ID: '', OVC_DENIED_ACCESS_KEY_SECRET: '' });
+  const target = targetSpec({ endpoint: `http://127.0.0.1:${server.port}`, region: BENCH_REGION, bucket: 'ovc-conformance', accountId: BENCH_ACCOUNT, addressing: 'path', stateHook: `http://127.0.0.1:${server.port}/_ovc/provider-states`, name: 'ovc serve (bench)' });
+  const run = runSpec(target, { runId: 'benchprof', seed: 1, runs: RUNS, outDir: work, workDir: join(work, '.work'), pacing: { putIndexRps: 0 } });
+  const channel = { target, run, identities: { main: { ...BENCH_KEY }, denied: null } };
+  process.env.OVC_PROFILE_DIR = dir;
   const started = performance.now();
   let code = 0;
   try {
     const { startVitest } = await import('vitest/node');
     const vitest = await startVitest('test', [], {
       config: join(ROOT, 'suites', 'vitest.config.ts'), root: ROOT, watch: false, tagsFilter: ['property'], passWithNoTests: true, reporters: [],
-      setupFiles: [join(BENCH_DIR, 'lib', 'profile-setup.ts')],
+      setupFiles: [join(BENCH_DIR, 'lib', 'profile-setup.ts')], provide: { ovc: channel }, maxWorkers: run.workers,
     }, undefined, { stdout: devNull(), stderr: devNull() });
     code = vitest.state.getFiles().some((f) => f.result?.state === 'fail') ? 1 : 0;
     await vitest.close();

@@ -7,7 +7,7 @@ import type { Credentials } from '../protocol/signer.ts';
 import { PACT_DIR, PACT_FILE_NAME } from '../pact/interactions.ts';
 import { PublishError } from '../pact/publish.ts';
 import type { VerifyOptions, VerifyReport } from '../pact/verify.ts';
-import { credentialsFromEnv, newRunId, prefixFor, type TargetConfig } from '../target/config.ts';
+import { credentialsFromEnv, targetSpec } from '../target/config.ts';
 import { TargetClient } from '../target/client.ts';
 import { closeTransport, TransportError } from '../target/http.ts';
 import { UsageError } from './errors.ts';
@@ -71,7 +71,7 @@ export async function withTarget<T>(flags: TargetFlags, fn: (o: Omit<VerifyOptio
       bucket: flags.bucket, region: flags.region, accountId: flags.accountId,
       addressing: flags.addressing ?? defaultAddressing(endpoint), credentials,
       targetName: emulator ? `embedded emulator${flags.fault ? ` (fault ${flags.fault})` : ''}` : `${endpoint} (${flags.bucket})`,
-      timeoutMs: flags.timeoutMs,
+      timeoutMs: flags.timeoutMs, embedded: emulator !== null,
     };
     await reachable(o);
     return await fn(o);
@@ -82,14 +82,9 @@ export async function withTarget<T>(flags: TargetFlags, fn: (o: Omit<VerifyOptio
 
 /** One signed GetVectorBucket: a target that does not answer at all is exit 2, not a mismatch. */
 async function reachable(o: Omit<VerifyOptions, 'pactFile'>): Promise<void> {
-  const runId = newRunId();
-  const config: TargetConfig = {
-    endpoint: o.endpoint, region: o.region, bucket: o.bucket, accountId: o.accountId, addressing: o.addressing, stateHook: o.stateHook,
-    runId, prefix: prefixFor(runId), seed: 0, runs: 1, strict: false, outDir: '.', workDir: '.', absentBucket: `ovc-absent-${runId}`,
-    embedded: false, targetName: o.targetName ?? o.endpoint, timeoutMs: Math.min(o.timeoutMs ?? 15_000, 5000),
-  };
+  const target = targetSpec({ endpoint: o.endpoint, region: o.region, bucket: o.bucket, accountId: o.accountId, addressing: o.addressing, stateHook: o.stateHook, name: o.targetName, timeoutMs: Math.min(o.timeoutMs ?? 15_000, 5000) });
   try {
-    await new TargetClient(config, o.credentials).op('GetVectorBucket');
+    await new TargetClient(target, { main: o.credentials, denied: null }).op('GetVectorBucket');
   } catch (e) {
     if (e instanceof TransportError) throw new UsageError(`cannot reach ${o.endpoint}: ${e.message}`);
     throw e;

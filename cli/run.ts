@@ -12,6 +12,7 @@ import { Pacer, TargetClient } from '../target/client.ts';
 import { cleanup, type CleanupReport } from '../target/cleanup.ts';
 import { closeTransport, configureTls } from '../target/http.ts';
 import { Ledger } from '../target/ledger.ts';
+import { StateHook } from '../target/stateHook.ts';
 import { preflight, PreflightError } from '../target/preflight.ts';
 import { loadBaseline, type Baseline } from '../reports/baseline.ts';
 import { readWorkerStats, runSuites } from '../suites/runner.ts';
@@ -119,7 +120,7 @@ async function run(flags: RunFlags): Promise<number> {
     }
     const channel: RunChannel = { target, run, identities };
     const { results, broken, interrupted } = await runSuites(channel, { tags: flags.tags, shard: flags.shard, progress: !flags.quiet, signal: controller.signal });
-    const cleanupReport = await cleanup(client, new Ledger(run.workDir, run.prefix), run.settleMs);
+    const cleanupReport = await cleanup(client, new Ledger(run.workDir, run.prefix), run.settleMs, target.stateHook ? new StateHook(target.stateHook) : null);
     if (cleanupReport.failures.length) log(`ovc: cleanup could not delete ${cleanupReport.failures.length} index(es) the run created:\n  ${cleanupReport.failures.join('\n  ')}`);
     if (broken) { log(`ovc: cannot run: ${broken}`); return 2; }
     const code = await finish(results, target, run, started, cleanupReport, baseline);

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ERROR_CODES, type ErrorCode } from '../contracts/errors.ts';
 import { TargetClient, codeOf, type WireResponse } from '../target/client.ts';
-import type { TargetConfig } from '../target/config.ts';
+import { targetSpec } from '../target/config.ts';
 import { closeTransport } from '../target/http.ts';
 import { CONSUMER, EXAMPLE, EXAMPLES, INTERACTIONS, PACT_DIR, PACT_FILE_NAME, PATTERNS, PROVIDER, type InteractionDef } from './interactions.ts';
 
@@ -21,12 +21,8 @@ interface MockServer { url: string }
 
 /** The reference client pointed at a mock server: path-style, the example bucket and account. */
 export function referenceClient(endpoint: string): TargetClient {
-  const config: TargetConfig = {
-    endpoint, region: EXAMPLE.region, bucket: EXAMPLE.bucket, accountId: EXAMPLE.accountId, addressing: 'path',
-    stateHook: null, runId: 'pact', prefix: 'ovcpact', seed: 0, runs: 1, strict: false, outDir: tmpdir(),
-    workDir: tmpdir(), absentBucket: 'ovc-absent-pact', embedded: false, targetName: 'pact mock server', timeoutMs: 10_000,
-  };
-  return new TargetClient(config, { ...EXAMPLE.credentials });
+  const target = targetSpec({ endpoint, region: EXAMPLE.region, bucket: EXAMPLE.bucket, accountId: EXAMPLE.accountId, addressing: 'path', name: 'pact mock server', timeoutMs: 10_000 });
+  return new TargetClient(target, { main: { ...EXAMPLE.credentials }, denied: null });
 }
 
 function requestBody(def: InteractionDef): unknown {

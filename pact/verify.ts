@@ -10,15 +10,17 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { INDEX_NAME_MAX } from '../contracts/limits.ts';
-import { STATE_DEFAULTS, STATES, type StateName, type StateParams } from '../contracts/provider-states.ts';
+import { STATES, type StateName, type StateParams } from '../contracts/provider-states.ts';
 import type { Addressing } from '../protocol/addressing.ts';
 import { contentMd5 } from '../protocol/md5.ts';
 import type { Credentials } from '../protocol/signer.ts';
-import { TargetClient, codeOf, type WireRequest } from '../target/client.ts';
+import { IndexBudget } from '../target/budget.ts';
+import { Pacer, TargetClient, type WireRequest } from '../target/client.ts';
 import { cleanup } from '../target/cleanup.ts';
-import { newRunId, prefixFor, type TargetConfig } from '../target/config.ts';
+import { runSpec, targetSpec } from '../target/config.ts';
 import { closeTransport, TransportError } from '../target/http.ts';
 import { Ledger } from '../target/ledger.ts';
+import { fromProviderState, setUp, tracker, type Provisioned } from '../target/states.ts';
 import { StateHook } from '../target/stateHook.ts';
 import { needsStateHook } from './interactions.ts';
 
@@ -45,6 +47,10 @@ export interface VerifyOptions {
   log?: (line: string) => void;
   /** Pact's own log level (default: error). */
   pactLogLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /** True for the embedded emulator (instant transitions, no pacing). */
+  embedded?: boolean;
+  /** Bound on `creating`/`deleting` while states are set up (default 60000; embedded 0). */
+  settleMs?: number;
 }
 
 export type InteractionOutcome = 'pass' | 'fail' | 'skip' | 'error';
@@ -158,21 +164,25 @@ function mismatchLines(e: NonNullable<VerifierResultJson['errors']>[number]): st
 /** Verifies one pact file against one target. Never throws for target behaviour: see exitCode. */
 export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   const log = o.log ?? ((s: string) => { process.stderr.write(`${s}\n`); });
-  const target = o.targetName ?? o.endpoint;
+  const targetName = o.targetName ?? o.endpoint;
   const pactSha256 = sha256File(o.pactFile);
   const { pact, needsHook } = readPact(o.pactFile);
-  const runId = newRunId();
-  const prefix = prefixFor(runId);
   const work = mkdtempSync(join(tmpdir(), 'ovc-pact-verify-'));
-  const config: TargetConfig = {
+  const target = targetSpec({
     endpoint: o.endpoint, region: o.region, bucket: o.bucket, accountId: o.accountId, addressing: o.addressing,
-    stateHook: o.stateHook, runId, prefix, seed: 0, runs: 1, strict: false, outDir: work, workDir: work,
-    absentBucket: `ovc-absent-${runId}`, embedded: false, targetName: target, timeoutMs: o.timeoutMs ?? 15_000,
-  };
-  const client = new TargetClient(config, o.credentials);
+    stateHook: o.stateHook, embedded: o.embedded ?? false, name: targetName, timeoutMs: o.timeoutMs,
+  });
+  const run = runSpec(target, { outDir: work, workDir: work, runs: 1, seed: 0, settleMs: o.settleMs });
+  const { prefix } = run;
   const ledger = new Ledger(work, prefix);
+  const base = new TargetClient(target, { main: o.credentials, denied: null }, new Pacer(run.pacing));
+  const budget = new IndexBudget(run.maxIndexes, base, run.settleMs);
+  const client = base.observed(tracker({ ledger, budget, run }));
+  const config = { absentBucket: run.absentBucket };
   const names = new NameMap(prefix, o.bucket, config.absentBucket);
   const hook = o.stateHook ? new StateHook(o.stateHook) : null;
+  /** The states set up for the interaction under way, torn down after it. */
+  const provisioned: Provisioned[] = [];
 
   // Interactions the public API cannot set up are left out of the replay and reported as skipped.
   const skipped = hook ? [] : needsHook;
@@ -203,54 +213,18 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
     return p;
   };
 
-  const viaApi = async (action: 'setup' | 'teardown', state: StateName, p: StateParams): Promise<void> => {
-    const bucket = p.bucket!;
-    switch (state) {
-      case STATES.bucketExists: {
-        if (action === 'teardown') return;
-        const res = await client.op('GetVectorBucket', undefined, { bucket });
-        if (res.status !== 200) throw new Error(`bucket ${bucket} is not usable: GetVectorBucket answered ${res.status} ${codeOf(res) ?? ''}`);
-        return;
+  /** One implementation of provider states for every caller: target/states.ts (hook, or public API and waiting). */
+  const viaScenario = async (action: 'setup' | 'teardown', state: StateName, p: StateParams): Promise<void> => {
+    if (action === 'teardown') {
+      for (const m of provisioned.splice(0).reverse()) {
+        const problem = await m.teardown();
+        if (problem) log(`ovc pact: teardown: ${problem}`);
       }
-      case STATES.noBucket: return; // a run-unique bucket name nobody created
-      case STATES.noIndex: {
-        if (action === 'teardown') return;
-        await deleteIndex(bucket, p.indexName!);
-        return;
-      }
-      case STATES.indexExists: {
-        if (action === 'teardown') { await deleteIndex(bucket, p.indexName!); return; }
-        if ((p.status ?? 'enable') !== 'enable') throw new Error(NEEDS_HOOK);
-        await deleteIndex(bucket, p.indexName!);
-        const res = await client.op('PutVectorIndex', {
-          indexName: p.indexName, dataType: 'float32', dimension: p.dimension ?? STATE_DEFAULTS.dimension,
-          distanceMetric: p.distanceMetric ?? STATE_DEFAULTS.distanceMetric,
-        }, { bucket });
-        if (res.status !== 200) throw new Error(`PutVectorIndex ${p.indexName} answered ${res.status} ${codeOf(res) ?? ''}`);
-        ledger.created(bucket, p.indexName!);
-        await putVectors(bucket, p.indexName!, p.vectorCount ?? 0, p.dimension ?? STATE_DEFAULTS.dimension);
-        return;
-      }
+      return;
     }
-  };
-
-  const deleteIndex = async (bucket: string, indexName: string): Promise<void> => {
-    if (!indexName.startsWith(prefix)) throw new Error(`refusing to delete '${indexName}': not created by this run`);
-    const res = await client.op('DeleteVectorIndex', { indexName }, { bucket });
-    if (res.status === 204) { ledger.deleted(bucket, indexName); return; }
-    if (codeOf(res) === 'NoSuchVectorIndex') return;
-    throw new Error(`DeleteVectorIndex ${indexName} answered ${res.status} ${codeOf(res) ?? ''}`);
-  };
-
-  const putVectors = async (bucket: string, indexName: string, count: number, dimension: number): Promise<void> => {
-    for (let start = 0; start < count; start += 500) {
-      const vectors = [];
-      for (let k = start; k < Math.min(count, start + 500); k++) {
-        vectors.push({ key: `k${k}`, data: { float32: Array.from({ length: dimension }, (_, j) => ((k + 1) * (j + 3)) % 97 / 97 + 0.01) } });
-      }
-      const res = await client.op('PutVectors', { indexName, vectors }, { bucket });
-      if (res.status !== 200) throw new Error(`PutVectors ${indexName} answered ${res.status} ${codeOf(res) ?? ''}`);
-    }
+    const s = fromProviderState(state, p);
+    if (!s) throw new Error(`unknown provider state '${state}'`);
+    provisioned.push(await setUp({ client: client.as('given'), hook, target, run, ledger, budget }, s));
   };
 
   const handlerFor = (state: StateName) => {
@@ -259,8 +233,7 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
       lastAction = action;
       const p = mapParams(state, params as Record<string, unknown> | undefined);
       try {
-        if (hook) await hook.call(action, state, p);
-        else await viaApi(action, state, p);
+        await viaScenario(action, state, p);
       } catch (e) {
         const msg = `${action} of '${state}' ${JSON.stringify(p)} failed: ${(e as Error).message}`;
         if (e instanceof TransportError) unreachable ??= (e as Error).message;
@@ -342,7 +315,7 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
       if (!raw) crash = (e as Error).message;
     }
   } finally {
-    const report = await cleanup(client, ledger).catch((e: unknown) => ({ deleted: 0, failures: [(e as Error).message] }));
+    const report = await cleanup(client, ledger, run.settleMs, hook).catch((e: unknown) => ({ deleted: 0, failures: [(e as Error).message] }));
     await closeTransport();
     rmSync(work, { recursive: true, force: true });
     results.push(...classify(pact, skipped, raw));
@@ -351,8 +324,8 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   let exitCode: 0 | 1 | 2 = results.some((r) => r.outcome === 'fail') ? 1 : 0;
   if (unreachable || crash || results.some((r) => r.outcome === 'error')) exitCode = results.some((r) => r.outcome === 'fail') ? 1 : 2;
   if (unreachable && !results.some((r) => r.outcome === 'pass')) exitCode = 2;
-  const summary = render(target, o.pactFile, results, unreachable ?? crash, cleanupFailures);
-  return { exitCode, pactFile: o.pactFile, pactSha256, target, results, summary, cleanupFailures };
+  const summary = render(targetName, o.pactFile, results, unreachable ?? crash, cleanupFailures);
+  return { exitCode, pactFile: o.pactFile, pactSha256, target: targetName, results, summary, cleanupFailures };
 }
 
 function parseVerifierJson(text: unknown): VerifierResultJson | null {

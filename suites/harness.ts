@@ -52,6 +52,11 @@ export function context(): SuiteContext {
   if (ctx) return ctx;
   const channel = inject('ovc');
   if (!channel) throw new Error("the suites are run by 'ovc run', not directly (no run channel was provided)");
+  return initContext(channel);
+}
+
+/** Builds the worker's context from a run channel (the project's tests call it directly). */
+export function initContext(channel: RunChannel): SuiteContext {
   const { target, run, identities } = channel;
   mkdirSync(run.workDir, { recursive: true });
   configureTls(target.tls);

@@ -5,16 +5,26 @@ import { codeOf, type TargetClient } from './client.ts';
 import type { Ledger } from './ledger.ts';
 import { ThrottledError } from './pacing.ts';
 import { awaitEnable } from './settle.ts';
+import { STATES } from '../contracts/provider-states.ts';
+import type { StateHook } from './stateHook.ts';
 
 export interface CleanupReport { deleted: number; failures: string[] }
 
-export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0): Promise<CleanupReport> {
+/** `hook`: the target's provider-state hook, which removes indexes a stopped run left held in `creating`/`deleting`. */
+export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0, hook: StateHook | null = null): Promise<CleanupReport> {
   const report: CleanupReport = { deleted: 0, failures: [] };
   const c = client.as('cleanup');
   for (const { bucket, name } of ledger.outstanding()) {
     if (!name.startsWith(ledger.prefix)) continue; // never touch what the run did not create
     try {
       let res = await c.op('DeleteVectorIndex', { indexName: name }, { bucket });
+      if (res.status === 409 && codeOf(res) === 'VectorIndexOperationConflict' && hook) {
+        // Held in a transitional state by the hook (a run stopped before its teardown).
+        await hook.teardown(STATES.indexExists, { bucket, indexName: name });
+        report.deleted++;
+        ledger.deleted(bucket, name);
+        continue;
+      }
       if (res.status === 409 && codeOf(res) === 'VectorIndexOperationConflict') {
         const enabled = await awaitEnable(c, bucket, name, settleMs);
         if (!enabled.reached && enabled.last.status === 200 && (enabled.last.json as { index?: { status?: string } })?.index?.status === 'deleting') {

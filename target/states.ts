@@ -106,12 +106,19 @@ async function setUpIndex(env: StateEnv, s: Extract<State, { state: 'index' }>):
   const distanceMetric = s.distanceMetric ?? STATE_DEFAULTS.distanceMetric;
   const vectorCount = s.vectorCount ?? 0;
   if (env.hook) {
-    // Hook-made indexes are outside the budget: the hook's teardown removes them at once.
+    // Hook-made indexes are outside the budget (the hook's teardown removes them at once), but in
+    // the ledger: a run stopped before the teardown still deletes them in its cleanup.
     const params: StateParams = { bucket, indexName: s.indexName, status, dimension, distanceMetric, vectorCount };
+    const ledgered = s.indexName.startsWith(env.run.prefix);
+    if (ledgered) env.ledger.created(bucket, s.indexName);
     await env.hook.setup(STATES.indexExists, params);
     return {
       teardown: async () => {
-        try { await env.hook!.teardown(STATES.indexExists, { bucket, indexName: s.indexName }); return null; } catch (e) { return (e as Error).message; }
+        try {
+          await env.hook!.teardown(STATES.indexExists, { bucket, indexName: s.indexName });
+          if (ledgered) env.ledger.deleted(bucket, s.indexName);
+          return null;
+        } catch (e) { return (e as Error).message; }
       },
     };
   }

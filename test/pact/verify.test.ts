@@ -7,13 +7,10 @@ import { defaultIdentities } from '../../emulator/index.ts';
 import { separateEmulator } from './emulator-fixture.ts';
 import { INTERACTIONS } from '../../pact/interactions.ts';
 import { TargetClient } from '../../target/client.ts';
-import type { TargetConfig } from '../../target/config.ts';
+import { targetSpec } from '../../target/config.ts';
 import { closeTransport } from '../../target/http.ts';
 
-const clientConfig: TargetConfig = {
-  endpoint: '', region: 'cn-hangzhou', bucket: '', accountId: '1234567890', addressing: 'path', stateHook: null, runId: 't', prefix: 'ovct',
-  seed: 0, runs: 1, strict: false, outDir: '.', workDir: '.', absentBucket: 'ovc-absent-t', embedded: false, targetName: 't', timeoutMs: 5000,
-};
+const clientConfig = targetSpec({ endpoint: '', bucket: '', addressing: 'path', name: 't', timeoutMs: 5000 });
 
 const base: VerifyFlags = { pact: DEFAULT_PACT_FILE, bucket: 'ovc-conformance', region: 'cn-hangzhou', accountId: '1234567890', timeoutMs: 10_000 };
 
@@ -75,7 +72,7 @@ describe('ovc pact verify against a separately started emulator', () => {
     expect(out).toContain('- a delete of an index still creating is answered 409 VectorIndexOperationConflict (skip: needs a provider-state hook)');
     expect(out).toContain('- a delete of an index already deleting is answered 409 VectorIndexOperationConflict (skip: needs a provider-state hook)');
     // Only run-prefixed indexes were created, and cleanup removed them all.
-    const client = new TargetClient({ ...clientConfig, endpoint: em().url, bucket: 'pact-bucket' }, defaultIdentities({})[0]!);
+    const client = new TargetClient({ ...clientConfig, endpoint: em().url, bucket: 'pact-bucket' }, { main: defaultIdentities({})[0]!, denied: null });
     const list = await client.op('ListVectorIndexes', {});
     await closeTransport();
     expect(list.status).toBe(200);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_ENV, type TargetConfig } from '../../target/config.ts';
+import { runSpec, targetSpec } from '../../target/config.ts';
 import { closeTransport } from '../../target/http.ts';
 import { runOvc } from '../selftest/run-cli.ts';
 import { startFaultyServer, type FaultMode, type FaultyServer } from './faulty-server.ts';
@@ -25,16 +25,11 @@ beforeAll(async () => {
   // hundred ms late may still be accepted.
   faulty = await startFaultyServer('reset', 2500);
   workDir = mkdtempSync(join(tmpdir(), 'ovc-faults-'));
-  const config: TargetConfig = {
-    endpoint: faulty.url, region: 'cn-hangzhou', bucket: 'ovc-conformance', accountId: '1234567890', addressing: 'path',
-    stateHook: null, runId: 'faults1', prefix: 'ovcfaults1', seed: 1, runs: 1, strict: false, outDir: workDir,
-    workDir: join(workDir, '.work'), absentBucket: 'ovc-absent-faults1', embedded: false, targetName: 'faulty server', timeoutMs: TIMEOUT_MS,
-  };
-  // The harness reads its target from the environment, as in an `ovc run` worker.
-  process.env[CONFIG_ENV] = JSON.stringify(config);
-  process.env.OSS_ACCESS_KEY_ID = 'faults-key';
-  process.env.OSS_ACCESS_KEY_SECRET = 'faults-secret';
+  const target = targetSpec({ endpoint: faulty.url, bucket: 'ovc-conformance', addressing: 'path', name: 'faulty server', timeoutMs: TIMEOUT_MS });
+  const run = runSpec(target, { runId: 'faults1', seed: 1, runs: 1, outDir: workDir, workDir: join(workDir, '.work') });
+  // The harness gets its target as an `ovc run` worker does: one run channel.
   harness = await import('../../suites/harness.ts');
+  harness.initContext({ target, run, identities: { main: { accessKeyId: 'faults-key', accessKeySecret: 'faults-secret' }, denied: null } });
 });
 afterAll(async () => {
   await closeTransport();

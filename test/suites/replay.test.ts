@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { signRequest } from '../../protocol/signer.ts';
 import { curlLine, replayCommand } from '../../suites/replay.ts';
-import type { TargetConfig } from '../../target/config.ts';
+import { runSpec, targetSpec } from '../../target/config.ts';
 
-const config: TargetConfig = {
+const config = targetSpec({
   endpoint: 'https://cn-hangzhou.oss-vectors.aliyuncs.com', region: 'cn-hangzhou', bucket: 'my-bucket', accountId: '42', addressing: 'virtual',
-  stateHook: 'http://127.0.0.1:9/_ovc/provider-states', runId: 'abc', prefix: 'ovcabc', seed: 77, runs: 300, strict: true, outDir: '.', workDir: '.',
-  absentBucket: 'ovc-absent-abc', embedded: false, targetName: 't', timeoutMs: 1000,
-};
+  stateHook: 'http://127.0.0.1:9/_ovc/provider-states', name: 't', timeoutMs: 1000,
+});
+const run = runSpec(config, { runId: 'abc', seed: 77, runs: 300, strict: true, outDir: '.' });
 
 describe('reproduction lines of a failing case', () => {
   it('the replay command names the seed, runs, target, state hook, strictness and tags', () => {
-    const cmd = replayCommand(config, '404-no-such-vector-index');
+    const cmd = replayCommand(config, run, '404-no-such-vector-index');
     for (const part of ['--seed 77', '--runs 300', "--endpoint 'https://cn-hangzhou.oss-vectors.aliyuncs.com'", '--bucket my-bucket', '--account-id 42', '--addressing virtual', "--state-hook 'http://127.0.0.1:9/_ovc/provider-states'", '--strict', "--tags '404-no-such-vector-index'"]) {
       expect(cmd).toContain(part);
     }
-    expect(replayCommand({ ...config, embedded: true, strict: false })).toBe('npx ovc run --seed 77 --runs 300');
+    expect(replayCommand({ ...config, embedded: true }, { ...run, strict: false })).toBe('npx ovc run --seed 77 --runs 300');
   });
 
   it('the curl line re-signs at run time and carries no Authorization value or secret', () => {
