@@ -52,7 +52,7 @@ describe('throttled answers through the client', () => {
   let plan: number[] = [];
   let seen = 0;
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    server = createServer((_req, res) => {
       seen++;
       const status = plan.shift() ?? 404;
       res.writeHead(status, { 'content-type': 'application/json', ...(status === 503 ? { 'retry-after': '0' } : {}) });
