@@ -91,6 +91,8 @@ export type ResponseKey = (typeof DELETE_VECTOR_INDEX_RESPONSES)[number]['key'];
 export const BEHAVIOUR_ROWS = [
   { key: 'lifecycle', label: 'lifecycle model' },
   { key: 'races', label: 'races' },
+  { key: 'names', label: 'name isolation' },
+  { key: 'buckets', label: 'bucket lifecycle' },
 ] as const;
 
 export function responseByKey(key: string): DocumentedResponse {

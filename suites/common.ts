@@ -2,7 +2,9 @@
 import { responseByKey, type DocumentedResponse } from '../contracts/responses.ts';
 import type { Expectation } from '../generators/oracle.ts';
 import { codeOf, type TargetClient, type WireResponse } from '../target/client.ts';
-import { createIndex, SetupError, type CaseSpec, type Checks } from './harness.ts';
+import type { IndexStateCase } from '../generators/indexState.ts';
+import type { State } from '../target/states.ts';
+import { context, createIndex, SetupError, type CaseSpec, type Checks } from './harness.ts';
 
 export function caseSpec(responseKey: string, behaviour: string, labels: readonly string[], extra: Partial<CaseSpec> = {}): CaseSpec {
   const r: DocumentedResponse = responseByKey(responseKey);
@@ -49,4 +51,16 @@ export function oracleSpec(id: string, labels: readonly string[], exp: Expectati
     expected: { status: exp.status, code: exp.codes.length === 1 ? exp.codes[0]! : null, ...(exp.codes.length > 1 ? { codes: exp.codes } : {}) },
     cites: r.doc.says, unknown: exp.strictOnly || undefined, tags: r.key, ...extra,
   };
+}
+
+/** The scenario states of a generated index state (what `given` sets up for it). */
+export function statesFor(c: IndexStateCase, name: string): State[] {
+  switch (c.kind) {
+    case 'bucket-absent': return [{ state: 'no-bucket', bucket: context().run.absentBucket }];
+    case 'absent': return [{ state: 'no-index', indexName: name }];
+    case 'deleted': return [{ state: 'deleted-index', indexName: name }];
+    case 'creating':
+    case 'deleting': return [{ state: 'index', indexName: name, status: c.kind, dimension: c.dimension, distanceMetric: c.distanceMetric, vectorCount: c.kind === 'deleting' ? c.vectorCount : 0 }];
+    case 'enable': return [{ state: 'index', indexName: name, dimension: c.dimension, distanceMetric: c.distanceMetric, vectorCount: c.vectorCount }];
+  }
 }

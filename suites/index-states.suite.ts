@@ -10,24 +10,11 @@ import { indexState, type IndexStateCase } from '../generators/indexState.ts';
 import { expectedFor } from '../generators/oracle.ts';
 import { request } from '../target/scenario.ts';
 import { settleProblem } from '../target/settle.ts';
-import type { State } from '../target/states.ts';
 import { context, verdict } from './harness.ts';
-import { expectOracle, oracleSpec } from './common.ts';
+import { expectOracle, oracleSpec, statesFor } from './common.ts';
 import { propertyCases } from './property.ts';
 
 interface StateCase { state: IndexStateCase; name: string | null }
-
-/** The scenario state of a generated index state. */
-function given(c: IndexStateCase, name: string): State[] {
-  switch (c.kind) {
-    case 'bucket-absent': return [{ state: 'no-bucket', bucket: context().run.absentBucket }];
-    case 'absent': return [{ state: 'no-index', indexName: name }];
-    case 'deleted': return [{ state: 'deleted-index', indexName: name }];
-    case 'creating':
-    case 'deleting': return [{ state: 'index', indexName: name, status: c.kind, dimension: c.dimension, distanceMetric: c.distanceMetric, vectorCount: c.kind === 'deleting' ? c.vectorCount : 0 }];
-    case 'enable': return [{ state: 'index', indexName: name, dimension: c.dimension, distanceMetric: c.distanceMetric, vectorCount: c.vectorCount }];
-  }
-}
 
 describe('index states at delete time', () => {
   it('each generated state is answered as documented', { tags: ['index-states', 'property'] }, async (t) => {
@@ -45,7 +32,7 @@ describe('index states at delete time', () => {
       run: async (c, check, s, i) => {
         const indexName = c.name ?? `${run.prefix}q${i === 'shrunk' ? 'x' : i.toString(36)}`;
         const bucket = c.state.kind === 'bucket-absent' ? run.absentBucket : target.bucket;
-        await s.given(...given(c.state, indexName))
+        await s.given(...statesFor(c.state, indexName))
           .when(request.op('DeleteVectorIndex', { indexName }, { bucket }))
           .expect(async (res, then) => {
             expectOracle(check, res, expectedFor(c.state.labels), run.strict);

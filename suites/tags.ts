@@ -10,4 +10,5 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: 'property', description: 'generated cases (count set by --runs)' },
   { name: 'state-hook', description: 'needs the provider-state hook' },
   { name: 'wire-forms', description: 'the official SDKs\' wire forms' },
+  { name: 'coverage', description: 'the coverage phase: one deterministic case per label and boundary' },
 ];

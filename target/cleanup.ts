@@ -43,5 +43,16 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
       report.failures.push(`${bucket}/${name}: ${e instanceof ThrottledError ? e.message : (e as Error).message}`);
     }
   }
+  // Then the buckets the run created (after their indexes).
+  for (const { name } of ledger.outstanding('bucket')) {
+    if (!name.startsWith(ledger.prefix)) continue;
+    try {
+      const res = await c.op('DeleteVectorBucket', undefined, { bucket: name });
+      if (res.status === 204 || codeOf(res) === 'NoSuchBucket') { ledger.bucketDeleted(name); report.deleted += res.status === 204 ? 1 : 0; }
+      else report.failures.push(`bucket ${name}: ${res.status} ${codeOf(res) ?? ''}`.trim());
+    } catch (e) {
+      report.failures.push(`bucket ${name}: ${(e as Error).message}`);
+    }
+  }
   return report;
 }

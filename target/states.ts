@@ -178,9 +178,15 @@ export async function deleteIfPresent(env: StateEnv, bucket: string, name: strin
  */
 export function tracker(env: { ledger: Ledger; budget: IndexBudget; run: Pick<RunSpec, 'prefix' | 'settleMs'> }): (x: SentExchange) => void {
   return (x) => {
-    if (x.op !== 'PutVectorIndex' && x.op !== 'DeleteVectorIndex' && x.op !== 'GetVectorIndex') return;
     const bucket = x.request.bucket;
     if (!bucket) return;
+    if (x.op === null && x.request.query === '') {
+      // PutVectorBucket / DeleteVectorBucket (routed by method alone).
+      if (x.request.method === 'PUT' && x.response.status === 200 && bucket.startsWith(env.run.prefix)) env.ledger.bucketCreated(bucket);
+      else if (x.request.method === 'DELETE' && x.response.status === 204) env.ledger.bucketDeleted(bucket);
+      return;
+    }
+    if (x.op !== 'PutVectorIndex' && x.op !== 'DeleteVectorIndex' && x.op !== 'GetVectorIndex') return;
     let name: unknown;
     try { name = (JSON.parse(x.request.body.toString('utf8')) as { indexName?: unknown }).indexName; } catch { return; }
     if (typeof name !== 'string') return;
