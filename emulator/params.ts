@@ -35,7 +35,7 @@ export function requireObject(v: unknown): JsonObject {
 /** The name rule, as bent by the `reject-63-char-name` and `accept-64-char-name` faults. */
 export function indexNameOk(name: string, fault: FaultName | null): boolean {
   if (fault === 'reject-63-char-name' && name.length === INDEX_NAME_MAX) return false;
-  if (fault === 'accept-64-char-name' && name.length === INDEX_NAME_MAX + 1) return isValidIndexName(name.slice(0, INDEX_NAME_MAX));
+  if (fault === 'accept-64-char-name' && name.length === INDEX_NAME_MAX + 1) return isValidIndexName(name.slice(0, INDEX_NAME_MAX)) && /[A-Za-z0-9]$/.test(name);
   return isValidIndexName(name);
 }
 
