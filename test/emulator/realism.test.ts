@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { OPERATIONS, type OperationName } from '../../contracts/operations.ts';
+import { FAULT_NAMES } from '../../emulator/faults.ts';
+import { decodeError } from '../../protocol/envelope.ts';
 import { createEmulatorInstance, type RunningEmulator } from '../../emulator/index.ts';
 import { parseRange, REALISTIC_PROFILE, sample, toRange, TokenBucket } from '../../emulator/realism.ts';
-import { call, createIndex, errorCode, hook, sleep, start, type Reply } from './helpers.ts';
+import { call, createIndex, errorCode, hook, send, sleep, start, type Reply } from './helpers.ts';
 
 const opened: RunningEmulator[] = [];
 afterEach(async () => { await Promise.all(opened.splice(0).map((e) => e.close())); });
@@ -215,6 +219,22 @@ describe('provider-state hook states are immune to the timers', () => {
   });
 });
 
+describe('hook states replace API records without inheriting their timers', () => {
+  it("a pending creating or deleting timer of an older record never touches what the hook set up under the same name", async () => {
+    const e = await open({ creatingMs: 100, deletingMs: 100 });
+    await createIndex(e, 'reused');
+    expect(await status(e, 'reused')).toBe('creating');
+    await hook(e, { state: 'a vector index in creating exists', params: { indexName: 'reused' } });
+    await createIndex(e, 'gone');
+    await sleep(150);
+    expect((await call(e, 'DeleteVectorIndex', { indexName: 'gone' })).status).toBe(204);
+    expect(await status(e, 'gone')).toBe('deleting');
+    await hook(e, { state: 'a vector index exists', params: { indexName: 'gone' } });
+    await sleep(250);
+    expect([await status(e, 'reused'), await status(e, 'gone')]).toEqual(['creating', 'enable']);
+  });
+});
+
 describe('DeleteVectorBucket and the indexes it holds', () => {
   it("409 VectorBucketNotEmpty while any index exists (creating, enable, deleting); 204 once every index is gone", async () => {
     const e = await open({ deletingMs: 150, buckets: ['ovc-conformance', 'bkt-with-idx'] });
@@ -239,5 +259,36 @@ describe('DeleteVectorBucket and the indexes it holds', () => {
     expect(errorCode(await call(e, 'DeleteVectorBucket', undefined, { bucket: 'bkt-instant' }))).toBe('VectorBucketNotEmpty');
     expect((await call(e, 'DeleteVectorIndex', { indexName: 'only' }, { bucket: 'bkt-instant' })).status).toBe(204);
     expect((await call(e, 'DeleteVectorBucket', undefined, { bucket: 'bkt-instant' })).status).toBe(204);
+  });
+});
+
+describe('robustness with realism and every fault profile on', () => {
+  const names = fc.constantFrom('abc', 'abcd', 'Abc', 'ABC', 'x', `a${'b'.repeat(62)}`, `a${'b'.repeat(63)}`, 'bad-name', '', 'Z9');
+  const body = fc.oneof(
+    fc.constant(''), fc.constant('{'), fc.constant('[]'), fc.jsonValue().map((v) => JSON.stringify(v)),
+    fc.record({ indexName: names, dataType: fc.constant('float32'), dimension: fc.constantFrom(4, 0), distanceMetric: fc.constant('cosine') }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+  );
+  const request = fc.record({
+    op: fc.constantFrom<OperationName>('PutVectorIndex', 'DeleteVectorIndex', 'GetVectorIndex', 'ListVectorIndexes', 'DeleteVectorBucket', 'PutVectors', 'ListVectors'),
+    bucket: fc.constantFrom('ovc-conformance', 'bkt-two', 'no-such-bucket'),
+    body,
+  });
+
+  it('random index operations never get a 5xx other than a throttled 503 (500 only for throttle-500), and every error is a JSON envelope', async () => {
+    const faults = [null, ...FAULT_NAMES.filter((f) => f !== 'concurrent-deletes-succeed' && f !== 'body-on-204' && f !== 'xml-errors' && f !== 'json-charset' && f !== 'missing-request-id')];
+    for (const fault of faults) {
+      const e = await open({ fault, latencyMs: [0, 2], creatingMs: [0, 20], deletingMs: [0, 20], throttleRps: 400, throttlePutIndexRps: 50, indexQuota: 3, buckets: ['ovc-conformance', 'bkt-two'] });
+      await fc.assert(fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 6 }), async (batch) => {
+        const replies = await Promise.all(batch.map((r) => send(e, { method: OPERATIONS[r.op].method, query: OPERATIONS[r.op].queryKey ?? '', bucket: r.bucket, body: r.body })));
+        for (const r of replies) {
+          const allowed5xx = fault === 'throttle-500' ? 500 : 503;
+          if (r.status >= 500) expect([fault, r.status]).toEqual([fault, allowed5xx]);
+          if (r.status >= 400) {
+            expect(r.headers['content-type']).toBe('application/json');
+            expect(decodeError(r.text).problems).toEqual([]);
+          }
+        }
+      }), { numRuns: 25, seed: 11 });
+    }
   });
 });
