@@ -4,7 +4,8 @@ import { Command, Option } from 'commander';
 import { isValidBucketName } from '../contracts/limits.ts';
 import { PROVIDER_STATE_PATH } from '../contracts/provider-states.ts';
 import { defaultIdentities, FAULT_NAMES, FAULT_PROFILES, isFaultName, startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/index.ts';
-import { DEFAULT_ACCESS_KEY_SECRET } from '../emulator/options.ts';
+import { DEFAULT_ACCESS_KEY_SECRET, resolveOptions } from '../emulator/options.ts';
+import { formatRange, MAX_DURATION_MS, parseRange, type Range } from '../emulator/realism.ts';
 import { UsageError } from './errors.ts';
 
 interface ServeFlags {
@@ -15,13 +16,38 @@ interface ServeFlags {
   bucket?: string[];
   stateHook?: boolean;
   fault?: string;
-  creatingMs: string;
-  deletingMs: string;
+  creatingMs?: string;
+  deletingMs?: string;
+  latencyMs?: string;
+  throttleRps?: string;
+  throttlePutIndexRps?: string;
+  indexQuota?: string;
+  realistic?: boolean;
   clientLog?: string;
 }
 
+/** Longest --latency-ms: a minute per request is already far beyond any cloud endpoint. */
+const MAX_LATENCY_MS = 60_000;
+const MAX_RPS = 1_000_000;
+const MAX_INDEX_QUOTA = 1_000_000;
+
 function integerFlag(name: string, value: string, max: number): number {
   if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`${name} must be an integer in 0..${max}, got '${value}'`);
+  return Number(value);
+}
+
+/** `N` or `A-B` whole milliseconds; undefined when the flag was not given (a profile may then fill it). */
+function rangeFlag(name: string, value: string | undefined, max: number): Range | undefined {
+  if (value === undefined) return undefined;
+  const r = parseRange(value, max);
+  if (!r) throw new UsageError(`${name} must be whole milliseconds N or a range A-B with 0 <= A <= B <= ${max}, got '${value}'`);
+  return r;
+}
+
+/** Requests per second, a positive number (0 = no throttle); undefined when not given. */
+function rateFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || Number(value) > MAX_RPS) throw new UsageError(`${name} must be a number of requests per second in 0..${MAX_RPS} (0 = no throttle), got '${value}'`);
   return Number(value);
 }
 
@@ -33,8 +59,12 @@ function isLoopback(host: string): boolean {
 /** Checks the flags and turns them into emulator options. */
 export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): EmulatorOptions {
   const port = integerFlag('--port', flags.port, 65535);
-  const creatingMs = integerFlag('--creating-ms', flags.creatingMs, 86_400_000);
-  const deletingMs = integerFlag('--deleting-ms', flags.deletingMs, 86_400_000);
+  const creatingMs = rangeFlag('--creating-ms', flags.creatingMs, MAX_DURATION_MS);
+  const deletingMs = rangeFlag('--deleting-ms', flags.deletingMs, MAX_DURATION_MS);
+  const latencyMs = rangeFlag('--latency-ms', flags.latencyMs, MAX_LATENCY_MS);
+  const throttleRps = rateFlag('--throttle-rps', flags.throttleRps);
+  const throttlePutIndexRps = rateFlag('--throttle-put-index-rps', flags.throttlePutIndexRps);
+  const indexQuota = flags.indexQuota === undefined ? undefined : integerFlag('--index-quota', flags.indexQuota, MAX_INDEX_QUOTA);
   if (flags.fault !== undefined && !isFaultName(flags.fault)) {
     throw new UsageError(`unknown fault profile '${flags.fault}'; valid names: ${FAULT_NAMES.join(', ')}`);
   }
@@ -46,13 +76,28 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process
   const stateHook = flags.stateHook ?? isLoopback(flags.host);
   return {
     host: flags.host, port, region: flags.region, accountId: flags.accountId, buckets, stateHook,
-    fault: flags.fault ?? null, creatingMs, deletingMs, clientLog: flags.clientLog ?? null,
+    fault: flags.fault ?? null, creatingMs, deletingMs, latencyMs, throttleRps, throttlePutIndexRps, indexQuota,
+    realistic: flags.realistic ?? false, clientLog: flags.clientLog ?? null,
     identities: defaultIdentities(env),
   };
 }
 
+/** The banner lines on timing, throttles and quota, as the emulator resolved them (profile, flags, fault). */
+export function describeRealism(options: EmulatorOptions): string[] {
+  const o = resolveOptions({ ...options, identities: [] }, isFaultName);
+  const throttles = [
+    o.throttleRps ? `${o.throttleRps} requests/s overall` : null,
+    o.throttlePutIndexRps ? `${o.throttlePutIndexRps} PutVectorIndex/s` : null,
+  ].filter((x) => x !== null);
+  return [
+    `  timing:                    latency ${formatRange(o.latencyMs)}, creating ${formatRange(o.creatingMs)}, deleting ${formatRange(o.deletingMs)}${o.realistic ? ' (realistic profile)' : ''}`,
+    `  throttle:                  ${throttles.length ? `${throttles.join(', ')} (then 503 ServiceUnavailable, Retry-After: 1)` : 'off'}`,
+    `  index quota:               ${o.indexQuota} per bucket`,
+  ];
+}
+
 /** The banner: where to connect and with which key; the secret only when it is the built-in test secret. */
-export function describeServer(em: RunningEmulator, fault: string | null, env: NodeJS.ProcessEnv = process.env): string {
+export function describeServer(em: RunningEmulator, fault: string | null, env: NodeJS.ProcessEnv = process.env, extra: string[] = []): string {
   const wildcard = em.host === '0.0.0.0' || em.host === '::';
   const shownHost = wildcard ? '127.0.0.1' : em.host.includes(':') ? `[${em.host}]` : em.host;
   const base = `http://${shownHost}:${em.port}`;
@@ -68,6 +113,7 @@ export function describeServer(em: RunningEmulator, fault: string | null, env: N
     `  access key id:             ${main?.accessKeyId ?? '(none)'}${secretIsBuiltIn ? `  (secret: ${DEFAULT_ACCESS_KEY_SECRET})` : ''}`,
     ...others.map((i) => `  restricted key id:         ${i.accessKeyId}  (denied: ${(i.deniedActions ?? []).join(', ') || 'nothing'})`),
     `  state hook:                ${em.stateHookUrl ? `on (POST ${base}${PROVIDER_STATE_PATH})` : 'off'}`,
+    ...extra,
   ];
   if (fault) lines.push(`  FAULT PROFILE:             ${fault}: ${FAULT_PROFILES[fault as keyof typeof FAULT_PROFILES].description}`);
   return `${lines.join('\n')}\n`;
@@ -94,8 +140,13 @@ export function serveCommand(setExit: (code: number) => void): Command {
     .option('--state-hook', `serve the provider-state hook at POST ${PROVIDER_STATE_PATH} (default: on for loopback hosts)`)
     .option('--no-state-hook', 'do not serve the provider-state hook')
     .addOption(new Option('--fault <name>', 'run with one deliberate deviation (for self-tests)'))
-    .option('--creating-ms <ms>', "how long a new index stays 'creating'", '0')
-    .option('--deleting-ms <ms>', "how long a deleted index stays 'deleting'", '0')
+    .option('--creating-ms <A[-B]>', "how long a new index stays 'creating': N ms, or uniform random in A-B per index (default 0)")
+    .option('--deleting-ms <A[-B]>', "how long a deleted index stays 'deleting' before it is gone: N ms or A-B per index (default 0)")
+    .option('--latency-ms <A[-B]>', 'delay before each API request is answered: N ms or A-B per request (default 0; never the state hook)')
+    .option('--throttle-rps <n>', 'requests per second over the whole server (token bucket, bursts of one second); beyond it 503 ServiceUnavailable with Retry-After: 1 (default off; 0 = off)')
+    .option('--throttle-put-index-rps <n>', 'PutVectorIndex requests per second (documented: 5); beyond it 503 ServiceUnavailable (default off; 0 = off)')
+    .option('--index-quota <n>', "indexes per bucket ('deleting' ones count); beyond it 400 VectorBucketIndexExceedLimit (default 100)")
+    .option('--realistic', 'cloud-like profile: --latency-ms 5-40 --creating-ms 200-1500 --deleting-ms 200-1500 --throttle-put-index-rps 5 --index-quota 100 (explicit flags override its parts)')
     .option('--client-log <file>', 'append one JSON line per request saying what the client did differently from the SDKs')
     .action(async (flags: ServeFlags) => {
       const options = serveOptions(flags);
@@ -107,7 +158,7 @@ export function serveCommand(setExit: (code: number) => void): Command {
       }
       // A closed stdout (the launching script went away) must not take the server down with EPIPE.
       process.stdout.on('error', () => {});
-      process.stdout.write(describeServer(em, options.fault ?? null));
+      process.stdout.write(describeServer(em, options.fault ?? null, process.env, describeRealism(options)));
       const signal = await untilSignal();
       process.stdout.write(`received ${signal}, stopping\n`);
       await em.close();

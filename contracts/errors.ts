@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   NoSuchKey: { status: 404, when: 'a path below the bucket root (vectors ops address the bucket only)', message: 'The specified key does not exist. Vector buckets are addressed at their root path only.', source: 'generic OSS' },
   InternalError: { status: 500, when: 'an unexpected server failure (the emulator answers it only as a last resort)', message: 'We encountered an internal error. Please try again.', source: 'generic OSS' },
   MethodNotAllowed: { status: 405, when: 'operation not supported with this method', message: 'The specified method is not allowed against this resource.', source: 'generic OSS' },
+  ServiceUnavailable: { status: 503, when: 'a request-rate limit is exceeded (throttled; e.g. PutVectorIndex above 5/s); the client backs off and retries (Retry-After)', message: 'Please reduce your request rate.', source: 'D-QPS (spec §6.4: HTTP 503; the vectors error code is not published, ServiceUnavailable is the generic OSS one)' },
   InvalidRequest: { status: 400, when: 'request cannot be routed to an operation', message: 'The request is not a valid OSS Vectors request.', source: 'generic OSS' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 

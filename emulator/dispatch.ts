@@ -15,6 +15,7 @@ import { deleteVectorIndex, getVectorIndex, listVectorIndexes, putVectorIndex } 
 import { deleteVectors, getVectors, listVectors, putVectors, queryVectors } from './handlers/vectors.ts';
 import { commonHeaders, rawResponse, sendEmpty, sendError, sendJson, type ReplyContext } from './http.ts';
 import type { Identity, ResolvedOptions } from './options.ts';
+import type { Realism } from './realism.ts';
 import { parseTarget, readBody, type RequestTarget } from './request.ts';
 import { resolveOperation } from './router.ts';
 import type { StateHook } from './stateHook.ts';
@@ -32,6 +33,8 @@ export interface Emulator {
   identities: ReadonlyMap<string, Identity>;
   hook: StateHook | null;
   clientLog: ClientLog | null;
+  /** Latency and throttles (emulator/realism.ts); null when all are off. */
+  realism: Realism | null;
 }
 
 /** What the client log needs to know about a request once it has been answered. */
@@ -64,13 +67,14 @@ export async function handleRequest(em: Emulator, req: IncomingMessage, res: Ser
   const trace: Trace = { op: null, md5: null, signatureProblem: null, status: 0 };
   const headerPairs = pairs(req.rawHeaders);
   try {
+    if (em.realism) await em.realism.beforeRequest();
     const pending = dispatch(em, req, method, target, read.body, headerPairs, now, trace);
     const result = pending instanceof Promise ? await pending : pending;
     trace.status = result.status;
     sendResult(res, reply, result);
   } catch (e) {
     const err = e instanceof ApiError ? e : internalError(e);
-    trace.status = sendError(res, reply, err).status;
+    trace.status = sendError(res, reply, err, err.headers).status;
   }
   if (em.clientLog) {
     em.clientLog.write({
@@ -104,6 +108,7 @@ function dispatch(em: Emulator, req: IncomingMessage, method: string, target: Re
   const op = resolveOperation(method, target.query, address.bucket === undefined ? 'service' : 'bucket');
   trace.op = op;
   checkPermission(auth.identity, op);
+  em.realism?.admitOperation(op.name);
   const md5Header = req.headers['content-md5'];
   trace.md5 = compareContentMd5(Array.isArray(md5Header) ? md5Header.join(',') : md5Header, body);
   if (trace.md5 === 'mismatch') throw new ApiError('InvalidDigest', 'Content-MD5 does not match the body');

@@ -8,7 +8,8 @@ export type ApiCode = ErrorCode;
 const BUCKET_CODES: ReadonlySet<ApiCode> = new Set<ApiCode>(['NoSuchBucket', 'BucketAlreadyExists', 'VectorBucketNotEmpty', 'InvalidVectorBucketName', 'TooManyBuckets']);
 
 export class ApiError extends Error {
-  constructor(readonly code: ApiCode, readonly detail?: string, readonly bucketName?: string) {
+  /** Extra response headers (e.g. Retry-After on a throttled answer). */
+  constructor(readonly code: ApiCode, readonly detail?: string, readonly bucketName?: string, readonly headers?: Record<string, string>) {
     super(detail ? `${code}: ${detail}` : code);
   }
 

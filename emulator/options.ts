@@ -1,6 +1,7 @@
 // Emulator configuration: the public option types and their defaults.
 import { LIMITS } from '../contracts/limits.ts';
-import type { FaultName } from './faults.ts';
+import { FAULT_IMPLIED_OPTIONS, type FaultName } from './faults.ts';
+import { isZero, REALISTIC_PROFILE, toRange, ZERO, type Range, type RangeInput } from './realism.ts';
 
 export interface Identity {
   accessKeyId: string;
@@ -20,8 +21,22 @@ export interface EmulatorOptions {
   identities?: Identity[];
   stateHook?: boolean;
   fault?: string | null;
-  creatingMs?: number;
-  deletingMs?: number;
+  /** How long a new index stays 'creating': ms, or a range {min,max} / [min,max] drawn per index. Default 0. */
+  creatingMs?: RangeInput;
+  /** How long a deleted index stays 'deleting' (same forms). Default 0: gone at once. */
+  deletingMs?: RangeInput;
+  /** Delay before each API request is handled (same forms). The state hook is never delayed. */
+  latencyMs?: RangeInput;
+  /** Requests per second over the whole server (token bucket); beyond it 503 ServiceUnavailable. null/0: off. */
+  throttleRps?: number | null;
+  /** PutVectorIndex requests per second (documented: 5); beyond it 503 ServiceUnavailable. null/0: off. */
+  throttlePutIndexRps?: number | null;
+  /** Live indexes per bucket (those in 'deleting' count); beyond it 400 VectorBucketIndexExceedLimit. Default 100. */
+  indexQuota?: number;
+  /** The cloud-like profile (REALISTIC_PROFILE); the explicit options above override its parts. */
+  realistic?: boolean;
+  /** Random source of the ranges, [0, 1) (default Math.random); for reproducible tests. */
+  random?: () => number;
   clientLog?: string | null;
   maxBodyBytes?: number;
   now?: () => Date;
@@ -37,8 +52,14 @@ export interface ResolvedOptions {
   identities: Identity[];
   stateHook: boolean;
   fault: FaultName | null;
-  creatingMs: number;
-  deletingMs: number;
+  creatingMs: Range;
+  deletingMs: Range;
+  latencyMs: Range;
+  throttleRps: number | null;
+  throttlePutIndexRps: number | null;
+  indexQuota: number;
+  realistic: boolean;
+  random: () => number;
   clientLog: string | null;
   maxBodyBytes: number;
   now: () => Date;
@@ -77,6 +98,23 @@ export function resolveOptions(o: EmulatorOptions, isFault: (name: string) => na
     if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer`);
     return n;
   };
+  const rate = (name: string, v: number | null | undefined, dflt: number | null): number | null => {
+    const n = v === undefined ? dflt : v;
+    if (n === null || n === 0) return null;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new Error(`${name} must be a positive number of requests per second (0 or null: off)`);
+    return n;
+  };
+  const realistic = o.realistic ?? false;
+  const base = realistic ? REALISTIC_PROFILE : { creatingMs: ZERO, deletingMs: ZERO, latencyMs: ZERO, throttleRps: null, throttlePutIndexRps: null, indexQuota: LIMITS.indexesPerBucket };
+  let creatingMs = o.creatingMs === undefined ? base.creatingMs : toRange('creatingMs', o.creatingMs);
+  let deletingMs = o.deletingMs === undefined ? base.deletingMs : toRange('deletingMs', o.deletingMs);
+  let throttleRps = rate('throttleRps', o.throttleRps, base.throttleRps);
+  const throttlePutIndexRps = rate('throttlePutIndexRps', o.throttlePutIndexRps, base.throttlePutIndexRps);
+  // A profile that is only visible with a window or a throttle brings its own when none is set.
+  const implied = fault === null ? undefined : FAULT_IMPLIED_OPTIONS[fault];
+  if (implied?.creatingMs && isZero(creatingMs)) creatingMs = implied.creatingMs;
+  if (implied?.deletingMs && isZero(deletingMs)) deletingMs = implied.deletingMs;
+  if (implied?.throttleRps && throttleRps === null && throttlePutIndexRps === null) throttleRps = implied.throttleRps;
   return {
     host: o.host ?? '127.0.0.1',
     port: nonNegative('port', o.port, 0),
@@ -86,8 +124,14 @@ export function resolveOptions(o: EmulatorOptions, isFault: (name: string) => na
     identities: (o.identities ?? defaultIdentities()).map((i) => ({ ...i })),
     stateHook: o.stateHook ?? true,
     fault,
-    creatingMs: nonNegative('creatingMs', o.creatingMs, 0),
-    deletingMs: nonNegative('deletingMs', o.deletingMs, 0),
+    creatingMs,
+    deletingMs,
+    latencyMs: o.latencyMs === undefined ? base.latencyMs : toRange('latencyMs', o.latencyMs),
+    throttleRps,
+    throttlePutIndexRps,
+    indexQuota: nonNegative('indexQuota', o.indexQuota, base.indexQuota),
+    realistic,
+    random: o.random ?? Math.random,
     clientLog: o.clientLog ?? null,
     maxBodyBytes: nonNegative('maxBodyBytes', o.maxBodyBytes, LIMITS.maxBodyBytes),
     now: o.now ?? (() => new Date()),

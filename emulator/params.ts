@@ -1,6 +1,6 @@
 // Request-body parsing and parameter checks shared by the index and vector handlers.
 import { isUtf8 } from 'node:buffer';
-import { isValidIndexName, LIMITS } from '../contracts/limits.ts';
+import { INDEX_NAME_MAX, isValidIndexName, LIMITS } from '../contracts/limits.ts';
 import { ApiError, invalidParam } from './errors.ts';
 import type { FaultName } from './faults.ts';
 
@@ -15,7 +15,10 @@ export function parseJsonBody(body: Buffer, fault: FaultName | null, opts: { emp
   if (body.length === 0 && opts.emptyMeansNoParameters) return {};
   const malformed = (detail: string): ApiError =>
     new ApiError(fault === 'malformed-json-wrong-code' ? 'VectorIndexParameterInvalid' : 'MalformedJson', detail);
-  if (body.length === 0) throw malformed('the request body is empty');
+  if (body.length === 0) {
+    if (fault === 'empty-body-parameter-invalid') throw invalidParam('the request body is empty');
+    throw malformed('the request body is empty');
+  }
   if (!isUtf8(body)) throw malformed('the request body is not valid UTF-8');
   try { return JSON.parse(body.toString('utf8')); } catch { throw malformed('the request body is not valid JSON'); }
 }
@@ -29,12 +32,19 @@ export function requireObject(v: unknown): JsonObject {
   return v;
 }
 
+/** The name rule, as bent by the `reject-63-char-name` and `accept-64-char-name` faults. */
+export function indexNameOk(name: string, fault: FaultName | null): boolean {
+  if (fault === 'reject-63-char-name' && name.length === INDEX_NAME_MAX) return false;
+  if (fault === 'accept-64-char-name' && name.length === INDEX_NAME_MAX + 1) return isValidIndexName(name.slice(0, INDEX_NAME_MAX)) && /[A-Za-z0-9]$/.test(name);
+  return isValidIndexName(name);
+}
+
 /** `indexName`: present, a string, 1–63 letters and digits starting with a letter. */
-export function requireIndexName(body: JsonObject, opts: { checkFormat?: boolean } = {}): string {
+export function requireIndexName(body: JsonObject, opts: { checkFormat?: boolean; fault?: FaultName | null } = {}): string {
   const name = body.indexName;
   if (name === undefined) throw invalidParam('indexName is required');
   if (typeof name !== 'string') throw invalidParam('indexName must be a string');
-  if ((opts.checkFormat ?? true) && !isValidIndexName(name)) throw invalidParam('indexName must be 1-63 letters and digits, starting with a letter');
+  if ((opts.checkFormat ?? true) && !indexNameOk(name, opts.fault ?? null)) throw invalidParam('indexName must be 1-63 letters and digits, starting with a letter');
   return name;
 }
 

@@ -11,6 +11,7 @@ import { ApiError } from './errors.ts';
 import { isFaultName } from './faults.ts';
 import { commonHeaders, rawResponse, renderError, type ReplyContext } from './http.ts';
 import { resolveOptions, type EmulatorOptions, type Identity } from './options.ts';
+import { Realism } from './realism.ts';
 import { StateHook } from './stateHook.ts';
 import { Store } from './store.ts';
 
@@ -35,13 +36,14 @@ export interface EmulatorInstance {
 /** Builds the store and everything around it; used by startEmulator and by in-process tests. */
 export function createEmulatorInstance(opts: EmulatorOptions = {}): EmulatorInstance {
   const options = resolveOptions(opts, isFaultName);
-  const store = new Store({ now: options.now, creatingMs: options.creatingMs, deletingMs: options.deletingMs });
+  const store = new Store({ now: options.now, creatingMs: options.creatingMs, deletingMs: options.deletingMs, random: options.random });
   for (const b of options.buckets) store.createBucket(b);
   const emulator: Emulator = {
     options, store,
     identities: new Map(options.identities.map((i) => [i.accessKeyId, i])),
     hook: options.stateHook ? new StateHook(store, options.buckets[0]) : null,
     clientLog: options.clientLog ? new ClientLog(options.clientLog) : null,
+    realism: Realism.wanted(options) ? new Realism(options) : null,
   };
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     handleRequest(emulator, req, res).catch((e: unknown) => {

@@ -1,7 +1,8 @@
-// The provider-state hook (spec/provider-states.md, protocol v1): POST /_ovc/provider-states sets
+// The provider-state hook (spec/provider-states.md, protocol v2): POST /_ovc/provider-states sets
 // up or tears down the states the public API cannot produce on demand. Unsigned by design.
+// States it sets stay exactly as set: no creating/deleting timer ever moves them.
 import { INDEX_STATES, isValidBucketName, isValidIndexName, LIMITS, type DistanceMetric, type IndexState } from '../contracts/limits.ts';
-import { STATE_DEFAULTS, STATES } from '../contracts/provider-states.ts';
+import { STATE_DEFAULTS, STATE_STATUS, STATES } from '../contracts/provider-states.ts';
 import { isObject, type JsonObject } from './params.ts';
 import type { Store } from './store.ts';
 import { fillDeterministic } from './vectorData.ts';
@@ -37,6 +38,8 @@ export class StateHook {
         case STATES.bucketExists: return ok(this.bucketExists(action, params));
         case STATES.noBucket: return ok(this.noBucket(action, params));
         case STATES.indexExists: return ok(this.indexExists(action, params));
+        case STATES.indexCreating:
+        case STATES.indexDeleting: return ok(this.indexExists(action, params, STATE_STATUS[req.state]));
         case STATES.noIndex: return ok(this.noIndex(action, params));
         default: return bad(`unknown state ${JSON.stringify(req.state)}; known: ${Object.values(STATES).join(', ')}`);
       }
@@ -79,7 +82,8 @@ export class StateHook {
     return action === 'setup' ? { bucket } : {};
   }
 
-  private indexExists(action: string, p: JsonObject): JsonObject {
+  /** `a vector index exists`; `fixed`: the status a v2 named state sets (a `status` param must then agree). */
+  private indexExists(action: string, p: JsonObject, fixed?: IndexState): JsonObject {
     const bucketName = this.bucketParam(p);
     const indexName = this.indexParam(p);
     if (action === 'teardown') {
@@ -88,7 +92,8 @@ export class StateHook {
       if (b && i) this.store.removeIndex(b, i);
       return {};
     }
-    const status = (p.status ?? STATE_DEFAULTS.status) as IndexState;
+    if (fixed !== undefined && p.status !== undefined && p.status !== fixed) throw new BadParams(`params.status must be '${fixed}' (or absent) for this state`);
+    const status = (fixed ?? p.status ?? STATE_DEFAULTS.status) as IndexState;
     if (!INDEX_STATES.includes(status)) throw new BadParams(`params.status must be one of ${INDEX_STATES.join(', ')}`);
     const dimension = p.dimension ?? STATE_DEFAULTS.dimension;
     if (typeof dimension !== 'number' || !Number.isInteger(dimension) || dimension < LIMITS.dimensionMin || dimension > LIMITS.dimensionMax) {

@@ -2,6 +2,7 @@
 // Every mutation here is synchronous: callers check and mutate without an await in between,
 // which is what makes concurrent requests on one index linearizable.
 import type { DistanceMetric, IndexState } from '../contracts/limits.ts';
+import { sample, toRange, type Range, type RangeInput } from './realism.ts';
 import { VectorData } from './vectorData.ts';
 
 export interface IndexSpec {
@@ -16,6 +17,8 @@ export interface VectorIndex extends IndexSpec {
   createTime: Date;
   status: IndexState;
   vectors: VectorData;
+  /** Set up by the provider-state hook in this status: no timer ever changes it (spec/provider-states.md). */
+  held: boolean;
 }
 
 export interface Bucket {
@@ -27,12 +30,16 @@ export interface Bucket {
   ghosts: Map<string, VectorIndex>;
   /** Only for the `vectors-survive-delete` fault: vectors of deleted indexes, re-attached on re-creation. */
   orphanedVectors: Map<string, VectorData>;
+  /** Only for the `bucket-counts-deleted-indexes` fault: the bucket has held an index at some point. */
+  everHeldIndex: boolean;
 }
 
 export interface StoreOptions {
   now: () => Date;
-  creatingMs: number;
-  deletingMs: number;
+  /** A fixed number of ms or a range drawn once per transition. */
+  creatingMs: RangeInput;
+  deletingMs: RangeInput;
+  random?: () => number;
 }
 
 export const DEFAULT_RESOURCE_GROUP = 'rg-default-ovc';
@@ -40,15 +47,24 @@ export const DEFAULT_RESOURCE_GROUP = 'rg-default-ovc';
 export class Store {
   readonly buckets = new Map<string, Bucket>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly now: () => Date;
+  private readonly creating: Range;
+  private readonly deleting: Range;
+  private readonly random: () => number;
 
-  constructor(private readonly opts: StoreOptions) {}
+  constructor(opts: StoreOptions) {
+    this.now = opts.now;
+    this.creating = toRange('creatingMs', opts.creatingMs);
+    this.deleting = toRange('deletingMs', opts.deletingMs);
+    this.random = opts.random ?? Math.random;
+  }
 
   bucket(name: string | undefined): Bucket | undefined {
     return name === undefined ? undefined : this.buckets.get(name);
   }
 
   createBucket(name: string, resourceGroupId = DEFAULT_RESOURCE_GROUP): Bucket {
-    const b: Bucket = { name, createdAt: this.opts.now(), resourceGroupId, indexes: new Map(), ghosts: new Map(), orphanedVectors: new Map() };
+    const b: Bucket = { name, createdAt: this.now(), resourceGroupId, indexes: new Map(), ghosts: new Map(), orphanedVectors: new Map(), everHeldIndex: false };
     this.buckets.set(name, b);
     return b;
   }
@@ -59,17 +75,19 @@ export class Store {
 
   /**
    * Adds an index. With `hold` the given status is kept until removed (provider states);
-   * otherwise a `creating` index becomes `enable` after creatingMs.
+   * otherwise a new index is `creating` for a time drawn from creatingMs (none: `enable` at once).
    */
   createIndex(bucket: Bucket, spec: IndexSpec, opts: { status?: IndexState; hold?: boolean; vectors?: VectorData } = {}): VectorIndex {
-    const status: IndexState = opts.status ?? (this.opts.creatingMs > 0 ? 'creating' : 'enable');
+    const creatingMs = sample(this.creating, this.random);
+    const status: IndexState = opts.status ?? (creatingMs > 0 ? 'creating' : 'enable');
     const index: VectorIndex = {
-      ...spec, dataType: 'float32', createTime: this.opts.now(), status,
-      vectors: opts.vectors ?? new VectorData(spec.dimension),
+      ...spec, dataType: 'float32', createTime: this.now(), status,
+      vectors: opts.vectors ?? new VectorData(spec.dimension), held: opts.hold ?? false,
     };
     bucket.indexes.set(spec.name, index);
-    if (status === 'creating' && !opts.hold) {
-      this.after(this.opts.creatingMs, () => {
+    bucket.everHeldIndex = true;
+    if (status === 'creating' && !index.held) {
+      this.after(creatingMs, () => {
         if (bucket.indexes.get(spec.name) === index && index.status === 'creating') index.status = 'enable';
       });
     }
@@ -78,16 +96,24 @@ export class Store {
 
   /**
    * Starts deleting an index. Without a deleting window it is gone at once; with one it stays
-   * visible as `deleting` until the window ends. O(1) in the vector count: the record and its
-   * storage are dropped, never iterated.
+   * visible as `deleting` until the window (drawn from deletingMs) ends. O(1) in the vector count:
+   * the record and its storage are dropped, never iterated. `forever` (fault `deleting-forever`):
+   * `deleting` and never removed.
    */
-  deleteIndex(bucket: Bucket, index: VectorIndex): void {
-    if (this.opts.deletingMs <= 0) {
+  deleteIndex(bucket: Bucket, index: VectorIndex, opts: { forever?: boolean } = {}): void {
+    // From here on the index is the API's, not the hook's: its deleting window runs.
+    index.held = false;
+    if (opts.forever) {
+      index.status = 'deleting';
+      return;
+    }
+    const deletingMs = sample(this.deleting, this.random);
+    if (deletingMs <= 0) {
       this.removeIndex(bucket, index);
       return;
     }
     index.status = 'deleting';
-    this.after(this.opts.deletingMs, () => this.removeIndex(bucket, index));
+    this.after(deletingMs, () => this.removeIndex(bucket, index));
   }
 
   /** Removes exactly this index record (a newer record under the same name is left alone). */

@@ -40,8 +40,10 @@ export function deleteVectorBucket(ctx: OpContext): OpResult {
   const name = ctx.bucketName!;
   if (!isValidBucketName(name)) throw new ApiError('InvalidVectorBucketName', 'the bucket name is not valid', name);
   const bucket = requireBucket(ctx);
-  // Indexes still in their 'deleting' window count: they are still visible to reads.
+  // Every index counts, whatever its state: one still in its 'deleting' window (still visible to
+  // reads) keeps the bucket non-empty until it is removed. Clients wait for it (DESIGN rule 5).
   if (bucket.indexes.size > 0) throw new ApiError('VectorBucketNotEmpty', `bucket '${name}' still has ${bucket.indexes.size} index(es)`, name);
+  if (ctx.fault === 'bucket-counts-deleted-indexes' && bucket.everHeldIndex) throw new ApiError('VectorBucketNotEmpty', `bucket '${name}' has held indexes`, name);
   ctx.store.deleteBucket(name);
   return { status: 204 };
 }

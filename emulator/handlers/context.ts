@@ -2,6 +2,7 @@
 // excepted): all checks and the mutation they guard run without yielding to other requests.
 import type { IncomingHttpHeaders } from 'node:http';
 import { ApiError } from '../errors.ts';
+import { parseJsonBody, requireObject, type JsonObject } from '../params.ts';
 import type { FaultName } from '../faults.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { QueryParam } from '../request.ts';
@@ -34,4 +35,17 @@ export function requireBucket(ctx: OpContext): Bucket {
   const bucket = ctx.store.bucket(ctx.bucketName);
   if (!bucket) throw new ApiError('NoSuchBucket', `bucket '${ctx.bucketName}' does not exist`, ctx.bucketName);
   return bucket;
+}
+
+/**
+ * The bucket, then the JSON body (spec §12 U2: bucket before JSON). Under the `json-before-bucket`
+ * fault the body is parsed first. `emptyMeansNoParameters`: ListVectorIndexes.
+ */
+export function bucketAndBody(ctx: OpContext, opts: { emptyMeansNoParameters?: boolean } = {}): { bucket: Bucket; body: JsonObject } {
+  if (ctx.fault === 'json-before-bucket') {
+    const parsed = parseJsonBody(ctx.body, ctx.fault, opts);
+    return { bucket: requireBucket(ctx), body: requireObject(parsed) };
+  }
+  const bucket = requireBucket(ctx);
+  return { bucket, body: requireObject(parseJsonBody(ctx.body, ctx.fault, opts)) };
 }

@@ -1,9 +1,10 @@
 // PutVectorIndex, GetVectorIndex, ListVectorIndexes, DeleteVectorIndex (spec §3.5–3.8).
 import { LIMITS, METADATA_KEY_PATTERN, type DistanceMetric } from '../../contracts/limits.ts';
 import { ApiError, invalidParam } from '../errors.ts';
-import { isObject, optionalInteger, optionalString, parseJsonBody, requireIndexName, requireObject, type JsonObject } from '../params.ts';
+import { isObject, optionalInteger, optionalString, requireIndexName, type JsonObject } from '../params.ts';
 import type { Bucket, IndexSpec, VectorIndex } from '../store.ts';
-import { requireBucket, type OpContext, type OpResult } from './context.ts';
+import { bucketAndBody, type OpContext, type OpResult } from './context.ts';
+import { applyWideDeleteFaults, findForDelete } from './deleteFaults.ts';
 
 /** Fault `concurrent-deletes-succeed`: how long the faulty delete waits between its check and the removal. */
 const CHECK_TO_REMOVE_GAP_MS = 25;
@@ -16,15 +17,23 @@ export function indexView(bucket: Bucket, index: VectorIndex, fault: OpContext['
     dataType: index.dataType,
     dimension: index.dimension,
     distanceMetric: index.distanceMetric,
-    status: fault === 'status-enabled-literal' && index.status === 'enable' ? 'enabled' : index.status,
+    status: shownStatus(index, fault),
     vectorBucketName: bucket.name,
   };
   if (index.nonFilterableMetadataKeys) view.metadata = { nonFilterableMetadataKeys: [...index.nonFilterableMetadataKeys] };
   return view;
 }
 
-function indexSpec(body: JsonObject): IndexSpec {
-  const name = requireIndexName(body);
+/** The status Get/List report: the real one, unless a fault bends it. */
+function shownStatus(index: VectorIndex, fault: OpContext['fault']): string {
+  if (fault === 'status-enabled-literal' && index.status === 'enable') return 'enabled';
+  // Only the window of an API delete: a hook-held 'deleting' index stays as the hook set it.
+  if (fault === 'enable-during-deleting' && index.status === 'deleting' && !index.held) return 'enable';
+  return index.status;
+}
+
+function indexSpec(body: JsonObject, fault: OpContext['fault']): IndexSpec {
+  const name = requireIndexName(body, { fault });
   if (body.dataType !== 'float32') throw invalidParam("dataType is required and must be 'float32'");
   const dimension = body.dimension;
   if (typeof dimension !== 'number' || !Number.isInteger(dimension) || dimension < LIMITS.dimensionMin || dimension > LIMITS.dimensionMax) {
@@ -46,11 +55,13 @@ function indexSpec(body: JsonObject): IndexSpec {
 }
 
 export function putVectorIndex(ctx: OpContext): OpResult {
-  const bucket = requireBucket(ctx);
-  const spec = indexSpec(requireObject(parseJsonBody(ctx.body, ctx.fault)));
+  const { bucket, body } = bucketAndBody(ctx);
+  const spec = indexSpec(body, ctx.fault);
   // A name in its 'deleting' window is still taken (spec §12 U7); no idempotent re-create (U8).
   if (bucket.indexes.has(spec.name)) throw new ApiError('VectorBucketIndexAlreadyExist', `index '${spec.name}' already exists`);
-  if (bucket.indexes.size >= LIMITS.indexesPerBucket) throw new ApiError('VectorBucketIndexExceedLimit', `at most ${LIMITS.indexesPerBucket} indexes per bucket`);
+  // Indexes in 'creating' or 'deleting' count against the quota until they are removed.
+  const quota = ctx.options.indexQuota;
+  if (bucket.indexes.size >= quota) throw new ApiError('VectorBucketIndexExceedLimit', `at most ${quota} indexes per bucket`);
   bucket.ghosts.delete(spec.name);
   const orphan = bucket.orphanedVectors.get(spec.name);
   bucket.orphanedVectors.delete(spec.name);
@@ -59,16 +70,15 @@ export function putVectorIndex(ctx: OpContext): OpResult {
 }
 
 export function getVectorIndex(ctx: OpContext): OpResult {
-  const bucket = requireBucket(ctx);
-  const name = requireIndexName(requireObject(parseJsonBody(ctx.body, ctx.fault)));
+  const { bucket, body } = bucketAndBody(ctx);
+  const name = requireIndexName(body, { fault: ctx.fault });
   const index = bucket.indexes.get(name) ?? bucket.ghosts.get(name);
   if (!index) throw new ApiError('NoSuchVectorIndex', `index '${name}' does not exist`);
   return { status: 200, json: { index: indexView(bucket, index, ctx.fault) } };
 }
 
 export function listVectorIndexes(ctx: OpContext): OpResult {
-  const bucket = requireBucket(ctx);
-  const body = requireObject(parseJsonBody(ctx.body, ctx.fault, { emptyMeansNoParameters: true }));
+  const { bucket, body } = bucketAndBody(ctx, { emptyMeansNoParameters: true });
   const maxResults = optionalInteger(body, 'maxResults', 0, LIMITS.listIndexesMax) || LIMITS.listIndexesDefault;
   const nextToken = optionalString(body, 'nextToken', 1, 512);
   const prefix = body.prefix === undefined ? '' : body.prefix;
@@ -88,16 +98,18 @@ export function listVectorIndexes(ctx: OpContext): OpResult {
  * lookup → state → 204. Everything from the lookup to the mutation is synchronous.
  */
 export function deleteVectorIndex(ctx: OpContext): OpResult | Promise<OpResult> {
-  const bucket = requireBucket(ctx);
-  const body = requireObject(parseJsonBody(ctx.body, ctx.fault));
-  const name = requireIndexName(body, { checkFormat: ctx.fault !== 'accept-invalid-names' });
-  const index = bucket.indexes.get(name);
+  const { bucket, body } = bucketAndBody(ctx);
+  const name = requireIndexName(body, { checkFormat: ctx.fault !== 'accept-invalid-names', fault: ctx.fault });
+  const index = findForDelete(ctx, bucket, name);
   if (!index) {
     if (ctx.fault === 'second-delete-204') return { status: 204 };
     throw new ApiError('NoSuchVectorIndex', `index '${name}' does not exist`);
   }
   if (index.status !== 'enable') {
-    if (ctx.fault !== 'delete-creating-succeeds') throw new ApiError('VectorIndexOperationConflict', `index '${name}' is ${index.status}`);
+    const timerCreating = index.status === 'creating' && !index.held;
+    if (ctx.fault !== 'delete-creating-succeeds' && !(ctx.fault === 'creating-deleted-204' && timerCreating)) {
+      throw new ApiError('VectorIndexOperationConflict', `index '${name}' is ${index.status}`);
+    }
     ctx.store.removeIndex(bucket, index);
     return deleted(ctx, name);
   }
@@ -110,7 +122,8 @@ export function deleteVectorIndex(ctx: OpContext): OpResult | Promise<OpResult> 
     }, CHECK_TO_REMOVE_GAP_MS));
   }
   applyDeleteFaults(ctx, bucket, index);
-  ctx.store.deleteIndex(bucket, index);
+  applyWideDeleteFaults(ctx, bucket, index);
+  ctx.store.deleteIndex(bucket, index, { forever: ctx.fault === 'deleting-forever' });
   return deleted(ctx, name);
 }
 

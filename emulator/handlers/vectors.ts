@@ -2,19 +2,18 @@
 import { LIMITS } from '../../contracts/limits.ts';
 import { ApiError, invalidParam } from '../errors.ts';
 import { compileFilter } from '../filter.ts';
-import { isObject, optionalBoolean, optionalInteger, optionalString, parseJsonBody, requireFloat32, requireIndexName, requireKeys, requireObject, type JsonObject } from '../params.ts';
+import { isObject, optionalBoolean, optionalInteger, optionalString, requireFloat32, requireIndexName, requireKeys, type JsonObject } from '../params.ts';
 import type { Bucket, VectorIndex } from '../store.ts';
 import type { Metadata } from '../vectorData.ts';
-import { requireBucket, type OpContext, type OpResult } from './context.ts';
+import { bucketAndBody, type OpContext, type OpResult } from './context.ts';
 
 const FILTERABLE_MAX_KEYS = 10;
 const FILTERABLE_MAX_BYTES = 2 * 1024;
 
 /** Bucket → body → indexName → index exists → index is 'enable' (data-plane calls on other states: 409, spec §12 U6). */
 function openIndex(ctx: OpContext): { bucket: Bucket; body: JsonObject; index: VectorIndex } {
-  const bucket = requireBucket(ctx);
-  const body = requireObject(parseJsonBody(ctx.body, ctx.fault));
-  const name = requireIndexName(body);
+  const { bucket, body } = bucketAndBody(ctx);
+  const name = requireIndexName(body, { fault: ctx.fault });
   const index = bucket.indexes.get(name);
   if (!index) throw new ApiError('NoSuchVectorIndex', `index '${name}' does not exist`);
   if (index.status !== 'enable') throw new ApiError('VectorIndexOperationConflict', `index '${name}' is ${index.status}`);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAULT_NAMES, FAULT_PROFILES, type RunningEmulator } from '../../emulator/index.ts';
 import { decodeError } from '../../protocol/envelope.ts';
-import { call, createIndex, errorCode, hook, rawExchange, rawSigned, send, start } from './helpers.ts';
+import { call, createIndex, errorCode, hook, rawExchange, rawSigned, send, sleep, start } from './helpers.ts';
 
 let em: RunningEmulator | undefined;
 afterEach(async () => { await em?.close(); em = undefined; });
@@ -163,6 +163,137 @@ describe('fault profiles: each changes the behaviour it names', () => {
     expect(((await call(e, 'ListVectorIndexes', {})).json as { indexes: Array<{ status: string }> }).indexes.map((i) => i.status)).toEqual(['enabled']);
     await hook(e, { state: 'a vector index exists', params: { bucket: 'ovc-conformance', indexName: 'c', status: 'creating' } });
     expect(((await call(e, 'GetVectorIndex', { indexName: 'c' })).json as { index: { status: string } }).index.status).toBe('creating');
+  });
+
+  const spec = (indexName: string) => ({ indexName, dataType: 'float32', dimension: 4, distanceMetric: 'cosine' });
+  const statusOf = async (e: RunningEmulator, indexName: string, bucket?: string): Promise<string | undefined> =>
+    ((await call(e, 'GetVectorIndex', { indexName }, bucket ? { bucket } : {})).json as { index?: { status: string } }).index?.status;
+  const listed = async (e: RunningEmulator, bucket?: string): Promise<Array<{ indexName: string; status: string }>> =>
+    ((await call(e, 'ListVectorIndexes', {}, bucket ? { bucket } : {})).json as { indexes: Array<{ indexName: string; status: string }> }).indexes;
+
+  it("enable-during-deleting: a deleted index reads 'enable' in Get and List during its window, then is gone; hook-held 'deleting' is unchanged", async () => {
+    const e = await withFault('enable-during-deleting');
+    await createIndex(e, 'a');
+    expect((await call(e, 'DeleteVectorIndex', { indexName: 'a' })).status).toBe(204);
+    expect(await statusOf(e, 'a')).toBe('enable');
+    expect((await listed(e)).find((i) => i.indexName === 'a')?.status).toBe('enable');
+    // Internally still 'deleting': a second delete is 409.
+    expect(errorCode(await call(e, 'DeleteVectorIndex', { indexName: 'a' }))).toBe('VectorIndexOperationConflict');
+    await hook(e, { state: 'a vector index in deleting exists', params: { indexName: 'held' } });
+    expect(await statusOf(e, 'held')).toBe('deleting');
+    await sleep(650); // the profile's own 500 ms window
+    expect(errorCode(await call(e, 'GetVectorIndex', { indexName: 'a' }))).toBe('NoSuchVectorIndex');
+  });
+
+  it("deleting-forever: a deleted index stays 'deleting'; the name is never free again", async () => {
+    const e = (em = await start({ fault: 'deleting-forever', deletingMs: 50 }));
+    await createIndex(e, 'a');
+    expect((await call(e, 'DeleteVectorIndex', { indexName: 'a' })).status).toBe(204);
+    await sleep(200);
+    expect(await statusOf(e, 'a')).toBe('deleting');
+    expect(errorCode(await call(e, 'PutVectorIndex', spec('a')))).toBe('VectorBucketIndexAlreadyExist');
+    expect(errorCode(await call(e, 'DeleteVectorIndex', { indexName: 'a' }))).toBe('VectorIndexOperationConflict');
+    expect(errorCode(await call(e, 'DeleteVectorBucket'))).toBe('VectorBucketNotEmpty');
+  });
+
+  it("creating-deleted-204: an index 'creating' by the timer is deleted with 204; a hook-held 'creating' one is still 409", async () => {
+    const e = await withFault('creating-deleted-204');
+    await createIndex(e, 'young');
+    expect(await statusOf(e, 'young')).toBe('creating');
+    expect((await call(e, 'DeleteVectorIndex', { indexName: 'young' })).status).toBe(204);
+    expect(errorCode(await call(e, 'GetVectorIndex', { indexName: 'young' }))).toBe('NoSuchVectorIndex');
+    await hook(e, { state: 'a vector index in creating exists', params: { indexName: 'held' } });
+    expect(errorCode(await call(e, 'DeleteVectorIndex', { indexName: 'held' }))).toBe('VectorIndexOperationConflict');
+  });
+
+  it('throttle-500: over the rate (its own 20/s when none is set) the answer is 500 InternalError, never 503', async () => {
+    const e = await withFault('throttle-500');
+    const replies = await Promise.all(Array.from({ length: 60 }, () => call(e, 'ListVectorIndexes')));
+    const statuses = replies.map((r) => r.status);
+    expect(statuses).not.toContain(503);
+    expect(statuses.filter((x) => x === 200).length).toBeGreaterThanOrEqual(20);
+    const failed = replies.filter((r) => r.status === 500);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const r of failed) expect([errorCode(r), r.headers['content-type'], r.headers['retry-after']]).toEqual(['InternalError', 'application/json', undefined]);
+    const withPutThrottle = await start({ fault: 'throttle-500', throttlePutIndexRps: 1 });
+    try {
+      const puts = await Promise.all([spec('p1'), spec('p2'), spec('p3')].map((b) => call(withPutThrottle, 'PutVectorIndex', b)));
+      expect(puts.map((r) => r.status).sort()).toEqual([200, 500, 500]);
+      const lists = await Promise.all(Array.from({ length: 40 }, () => call(withPutThrottle, 'ListVectorIndexes')));
+      expect(lists.every((r) => r.status === 200)).toBe(true);
+    } finally { await withPutThrottle.close(); }
+  });
+
+  it('empty-body-parameter-invalid: an empty body is VectorIndexParameterInvalid; broken JSON is still MalformedJson', async () => {
+    const e = await withFault('empty-body-parameter-invalid');
+    const r = await send(e, { method: 'POST', query: 'deleteVectorIndex', body: '' });
+    expect([r.status, errorCode(r)]).toEqual([400, 'VectorIndexParameterInvalid']);
+    expect(errorCode(await send(e, { method: 'POST', query: 'deleteVectorIndex', body: '{"indexName":' }))).toBe('MalformedJson');
+    expect((await send(e, { method: 'POST', query: 'listVectorIndexes', body: '' })).status).toBe(200);
+  });
+
+  it('json-before-bucket: broken JSON to a missing bucket is MalformedJson; valid JSON to a missing bucket is still NoSuchBucket', async () => {
+    const e = await withFault('json-before-bucket');
+    const r = await call(e, 'DeleteVectorIndex', '{"indexName":', { bucket: 'no-such-bucket' });
+    expect([r.status, errorCode(r)]).toEqual([400, 'MalformedJson']);
+    expect(errorCode(await call(e, 'DeleteVectorIndex', { indexName: 'a' }, { bucket: 'no-such-bucket' }))).toBe('NoSuchBucket');
+    expect(errorCode(await call(e, 'DeleteVectorIndex', '[]', { bucket: 'no-such-bucket' }))).toBe('NoSuchBucket');
+  });
+
+  it('bucket-counts-deleted-indexes: a bucket that held an index is never deleted; one that never did is', async () => {
+    const e = (em = await start({ fault: 'bucket-counts-deleted-indexes', buckets: ['held-one', 'never-held'] }));
+    await createIndex(e, 'a', 4, 'cosine', 'held-one');
+    expect((await call(e, 'DeleteVectorIndex', { indexName: 'a' }, { bucket: 'held-one' })).status).toBe(204);
+    expect(await listed(e, 'held-one')).toEqual([]);
+    const r = await call(e, 'DeleteVectorBucket', undefined, { bucket: 'held-one' });
+    expect([r.status, errorCode(r)]).toEqual([409, 'VectorBucketNotEmpty']);
+    expect((await call(e, 'DeleteVectorBucket', undefined, { bucket: 'never-held' })).status).toBe(204);
+  });
+
+  it("delete-by-prefix: deleting 'abc' also deletes 'abcd' and 'abcX', not 'ab' or 'xabc'", async () => {
+    const e = await withFault('delete-by-prefix');
+    for (const n of ['abc', 'abcd', 'abcX', 'ab', 'xabc']) await createIndex(e, n);
+    expect((await call(e, 'DeleteVectorIndex', { indexName: 'abc' })).status).toBe(204);
+    expect((await listed(e)).map((i) => i.indexName)).toEqual(['ab', 'xabc']);
+  });
+
+  it("delete-case-insensitive: deleting 'Abc' also deletes 'abc'; deleting 'ABC' finds 'abc'", async () => {
+    const e = await withFault('delete-case-insensitive');
+    for (const n of ['Abc', 'abc', 'other']) await createIndex(e, n);
+    expect((await call(e, 'DeleteVectorIndex', { indexName: 'Abc' })).status).toBe(204);
+    expect((await listed(e)).map((i) => i.indexName)).toEqual(['other']);
+    await createIndex(e, 'lower');
+    expect((await call(e, 'DeleteVectorIndex', { indexName: 'LOWER' })).status).toBe(204);
+    expect(errorCode(await call(e, 'GetVectorIndex', { indexName: 'lower' }))).toBe('NoSuchVectorIndex');
+  });
+
+  it('delete-in-all-buckets: deleting a name in one bucket deletes it in every bucket', async () => {
+    const e = (em = await start({ fault: 'delete-in-all-buckets', buckets: ['bkt-one', 'bkt-two', 'bkt-three'] }));
+    for (const b of ['bkt-one', 'bkt-two', 'bkt-three']) await createIndex(e, 'same', 4, 'cosine', b);
+    await createIndex(e, 'other', 4, 'cosine', 'bkt-two');
+    expect((await call(e, 'DeleteVectorIndex', { indexName: 'same' }, { bucket: 'bkt-one' })).status).toBe(204);
+    expect(errorCode(await call(e, 'GetVectorIndex', { indexName: 'same' }, { bucket: 'bkt-two' }))).toBe('NoSuchVectorIndex');
+    expect(errorCode(await call(e, 'GetVectorIndex', { indexName: 'same' }, { bucket: 'bkt-three' }))).toBe('NoSuchVectorIndex');
+    expect(await statusOf(e, 'other', 'bkt-two')).toBe('enable');
+  });
+
+  it('reject-63-char-name: a valid 63-character name is 400; 62 characters still work', async () => {
+    const e = await withFault('reject-63-char-name');
+    const n63 = `a${'b'.repeat(62)}`;
+    for (const r of [await call(e, 'PutVectorIndex', spec(n63)), await call(e, 'DeleteVectorIndex', { indexName: n63 })]) {
+      expect([r.status, errorCode(r)]).toEqual([400, 'VectorIndexParameterInvalid']);
+    }
+    await createIndex(e, n63.slice(0, 62));
+    expect((await call(e, 'DeleteVectorIndex', { indexName: n63.slice(0, 62) })).status).toBe(204);
+  });
+
+  it('accept-64-char-name: a 64-character name is created and deleted; 65 characters and bad characters are still 400', async () => {
+    const e = await withFault('accept-64-char-name');
+    const n64 = `a${'b'.repeat(63)}`;
+    expect((await call(e, 'PutVectorIndex', spec(n64))).status).toBe(200);
+    expect((await call(e, 'DeleteVectorIndex', { indexName: n64 })).status).toBe(204);
+    expect(errorCode(await call(e, 'DeleteVectorIndex', { indexName: `${n64}c` }))).toBe('VectorIndexParameterInvalid');
+    expect(errorCode(await call(e, 'DeleteVectorIndex', { indexName: `${'b'.repeat(63)}-` }))).toBe('VectorIndexParameterInvalid');
   });
 
   it('without a fault none of the above deviations happen', async () => {

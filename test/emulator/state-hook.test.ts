@@ -59,6 +59,37 @@ describe('provider-state hook (spec/provider-states.md)', () => {
     }
   });
 
+  it("v2 named states: 'a vector index in creating/deleting exists' hold that state (409 on delete) until teardown", async () => {
+    for (const [state, status] of [['a vector index in creating exists', 'creating'], ['a vector index in deleting exists', 'deleting']] as const) {
+      const params = { bucket: 'hook-v2', indexName: `named${status}`, dimension: 8, distanceMetric: 'euclidean' };
+      const r = await hook(em, { action: 'setup', state, params });
+      expect(r).toEqual({ status: 200, json: { ...params, status, vectorCount: 0 } });
+      const idx = (await call(em, 'GetVectorIndex', { indexName: params.indexName }, { bucket: 'hook-v2' })).json as { index: Record<string, unknown> };
+      expect(idx.index).toMatchObject({ status, dimension: 8, distanceMetric: 'euclidean' });
+      const del = await call(em, 'DeleteVectorIndex', { indexName: params.indexName }, { bucket: 'hook-v2' });
+      expect([del.status, errorCode(del)]).toEqual([409, 'VectorIndexOperationConflict']);
+      expect(await indexStatus('hook-v2', params.indexName)).toBe(status);
+      expect((await hook(em, { action: 'teardown', state, params })).json).toEqual({});
+      expect(errorCode(await call(em, 'GetVectorIndex', { indexName: params.indexName }, { bucket: 'hook-v2' }))).toBe('NoSuchVectorIndex');
+    }
+  });
+
+  it('v2 named states: defaults as v1 (dimension 4, cosine, default bucket); a status param must agree with the name', async () => {
+    const r = await hook(em, { state: 'a vector index in creating exists', params: { indexName: 'namedDefaults', status: 'creating' } });
+    expect(r.json).toEqual({ bucket: em.buckets[0], indexName: 'namedDefaults', status: 'creating', dimension: 4, distanceMetric: 'cosine', vectorCount: 0 });
+    for (const [state, status] of [['a vector index in creating exists', 'deleting'], ['a vector index in deleting exists', 'enable']]) {
+      const bad = await hook(em, { state, params: { indexName: 'namedClash', status } });
+      expect([bad.status, typeof bad.json.error]).toEqual([400, 'string']);
+    }
+    expect(errorCode(await call(em, 'GetVectorIndex', { indexName: 'namedClash' }))).toBe('NoSuchVectorIndex');
+    for (const params of [{}, { indexName: 'bad-name' }, { indexName: 'x', dimension: 0 }]) {
+      expect((await hook(em, { state: 'a vector index in deleting exists', params })).status).toBe(400);
+    }
+    // The v1 teardown of 'a vector index exists' removes a v2-made index too (same teardown).
+    expect((await hook(em, { action: 'teardown', state: 'a vector index exists', params: { indexName: 'namedDefaults' } })).status).toBe(200);
+    expect(errorCode(await call(em, 'GetVectorIndex', { indexName: 'namedDefaults' }))).toBe('NoSuchVectorIndex');
+  });
+
   it("setup replaces an existing index in exactly the requested state; 'no vector index exists' removes it", async () => {
     await hook(em, { state: 'a vector index exists', params: { indexName: 'hi3', vectorCount: 5 } });
     await hook(em, { state: 'a vector index exists', params: { indexName: 'hi3', status: 'creating' } });

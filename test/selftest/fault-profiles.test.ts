@@ -34,6 +34,38 @@ export const MUST_FAIL: Record<string, string[]> = {
   'status-enabled-literal': ['delete-vector-index/204-deleted/index-with-vectors', 'delete-vector-index/lifecycle/sequence'],
 };
 
+/**
+ * Profiles whose catching suites are still being written: the case-id prefixes expected to fail
+ * (and any extra `ovc run` flags the run needs). Not run here yet; the integrator moves each entry
+ * to MUST_FAIL once its suite exists. A profile is in exactly one of the two maps.
+ */
+export const PENDING_SUITE_CASES: Record<string, { ids: string[]; args?: string[]; emulator?: { buckets?: string[] } }> = {
+  // After a 204 the index is 'deleting' or gone, never 'enable' (the profile brings a 500 ms window).
+  'enable-during-deleting': { ids: ['delete-vector-index/204-deleted/', 'delete-vector-index/lifecycle/sequence'] },
+  // A deleted index must be gone within the settle bound (--settle-ms: DESIGN's run flag, not in `ovc run` yet).
+  'deleting-forever': { ids: ['delete-vector-index/204-deleted/'], args: ['--settle-ms', '3000'] },
+  // Delete right after PutVectorIndex, while 'creating' (the profile brings a 1000 ms window): must be 409.
+  'creating-deleted-204': { ids: ['delete-vector-index/409-vector-index-operation-conflict/'] },
+  // Throttled answers must be 503 (retried), not 500 (the profile brings a 20 requests/s throttle).
+  'throttle-500': { ids: ['delete-vector-index/'] },
+  // An empty body is spec §12 U3: the current suites already catch this under --strict (400-malformed-json/generated-body).
+  'empty-body-parameter-invalid': { ids: ['delete-vector-index/400-malformed-json/'], args: ['--strict'] },
+  // The check order is spec §12 U2 (an unknown): asserted only under --strict.
+  'json-before-bucket': { ids: ['delete-vector-index/multi-fault/'], args: ['--strict'] },
+  // "then DeleteVectorBucket (no other indexes) → 204" (spec §11.1), on a bucket of the run's own.
+  'bucket-counts-deleted-indexes': { ids: ['delete-vector-index/204-deleted/'] },
+  // A neighbour whose name extends the deleted one keeps existing.
+  'delete-by-prefix': { ids: ['delete-vector-index/204-deleted/'] },
+  // Names differing only in case are distinct (spec §12 U10: an unknown, so maybe --strict).
+  'delete-case-insensitive': { ids: ['delete-vector-index/204-deleted/'], args: ['--strict'] },
+  // The same name in --other-bucket keeps existing (DESIGN's run flag, not in `ovc run` yet).
+  'delete-in-all-buckets': { ids: ['delete-vector-index/204-deleted/'], args: ['--other-bucket', 'ovc-other'], emulator: { buckets: ['ovc-conformance', 'ovc-other'] } },
+  // A valid 63-character name is looked up (404), not refused.
+  'reject-63-char-name': { ids: ['delete-vector-index/404-no-such-vector-index/'] },
+  // A 64-character name is refused with 400.
+  'accept-64-char-name': { ids: ['delete-vector-index/400-vector-index-parameter-invalid/'] },
+};
+
 const running: RunningEmulator[] = [];
 afterAll(async () => { await Promise.all(running.map((e) => e.close())); });
 
@@ -46,8 +78,11 @@ async function runAgainst(fault: string | null, extra: string[] = [], host = '12
 }
 
 describe('self-test: the suites catch every fault profile', () => {
-  it('every profile has an expectation here', () => {
-    expect([...FAULT_NAMES].sort()).toEqual(Object.keys(MUST_FAIL).sort());
+  it('every profile has an expectation here (run now, or pending its suite), and only one', () => {
+    const listed = [...Object.keys(MUST_FAIL), ...Object.keys(PENDING_SUITE_CASES)];
+    expect(listed.sort()).toEqual([...FAULT_NAMES].sort());
+    expect(new Set(listed).size).toBe(listed.length);
+    for (const { ids } of Object.values(PENDING_SUITE_CASES)) expect(ids.length).toBeGreaterThan(0);
   });
 
   it('the faithful emulator passes (path-style on 127.0.0.1, exit 0)', async () => {
