@@ -38,6 +38,14 @@ export interface CaseResult {
   replay?: string;
   curl?: string;
   exchange?: Exchange;
+  /**
+   * This case records what the target did (a best-effort race, a non-strict unknown, multi-fault
+   * precedence) and asserts no documented response: it never counts as a pass nor as reaching a
+   * row. A case with `unknown: true` in a run without --strict is read the same way.
+   */
+  observation?: true;
+  /** Which phase of the run produced the case: the coverage phase (one case per cause) or the property runs. */
+  phase?: 'coverage' | 'property';
   /** Set by a baseline: the deviation is known for this target. */
   baseline?: { reason: string; link?: string };
   target?: string;
