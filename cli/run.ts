@@ -120,9 +120,7 @@ async function finish(results: CaseResult[], config: TargetConfig, started: Date
     for (const line of githubAnnotations(results)) process.stdout.write(`${line}\n`);
   }
   process.stdout.write(summaryTable(matrix));
-  for (const r of results.filter((x) => (x.outcome === 'fail' || x.outcome === 'error') && !x.baseline).slice(0, 10)) {
-    process.stdout.write(`\n${r.outcome.toUpperCase()} ${r.id}\n  ${r.reason}\n  seed ${r.seed}\n  replay: ${r.replay ?? ''}\n${r.curl ? `  curl: ${r.curl}\n` : ''}`);
-  }
+  process.stdout.write((await import('../reports/problems.ts')).problemsText(results));
   const secs = ((Date.now() - started.getTime()) / 1000).toFixed(1);
   process.stdout.write(`\n${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors in ${secs} s — reports in ${config.outDir} (${files.length} files)\n`);
   if (results.length > 0 && counts.error === results.length) return 2;
