@@ -89,7 +89,8 @@ function witnesses(text: string): Record<string, boolean> {
   const uncommented = rest.replace(/\/\*[\s\S]*?(\*\/|$)|\/\/[^\n]*/g, '');
   const b = brackets(rest);
   const bu = brackets(uncommented);
-  const words = [...rest.matchAll(/(?<![0-9.A-Za-z_$])[A-Za-z_$][A-Za-z0-9_$]*/g)].map((m) => m[0]);
+  // Words once JSON number tokens (1, -0.5, 1e5, 2E-3) are set aside: `1N` has the word N, `1e5` none.
+  const words = [...rest.replace(/-?\d+(\.\d+)?([eE][+-]?\d+)?/g, ' ').matchAll(/[A-Za-z_$][A-Za-z0-9_$]*/g)].map((m) => m[0]);
   return {
     'json-truncated': dq.unterminated || sq.unterminated || b.open || bu.open,
     'json-unbalanced': b.unbalanced || bu.unbalanced,
