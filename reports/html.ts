@@ -6,7 +6,7 @@
 import type { BaselineEntry, GateResult } from './baseline.ts';
 import { actualText, byId, expectedText, isBad } from './cases.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';
-import { observedText, type Matrix, type MatrixRow, type MergedMatrix } from './matrix.ts';
+import { isObservation, observedText, type Matrix, type MatrixRow, type MergedMatrix } from './matrix.ts';
 import type { CaseResult, Exchange, RunSummary } from './model.ts';
 import { groupProblems, problemTitle, type Problem } from './problems.ts';
 import { collectSecrets, redactResult, redactText } from './redact.ts';
@@ -128,7 +128,7 @@ ${m.rows.map((row) => {
 
 function runSection(run: HtmlRun, tid: string, multi: boolean): Raw {
   const { summary, matrix, gate } = run;
-  const v = verdictOf(summary, gate);
+  const v = verdictOf(summary, gate, matrix);
   const rowKey = new Map(matrix.rows.map((r) => [r.label, r.key]));
   const keyOf = (r: CaseResult | { response: string }): string => rowKey.get(r.response) ?? r.response;
   const results = byId(run.results);
@@ -158,7 +158,7 @@ ${matrix.unknown.length === 0 ? html`<p class="none-msg">No case rests on an unk
 ${matrix.unknown.map((u) => html`<tr data-filterable data-target="${tid}" data-row="${keyOf(u)}" data-outcome="${u.outcome}"><td><code>${u.id}</code></td><td>${badge(u.outcome)}</td><td>${expectedText(u)}</td><td>${actualText(u)}</td><td>${u.reason ?? ''}</td></tr>`)}
 </tbody></table>`}
 <h3>All cases (${results.length})</h3>
-${caseTable(results, keyOf, tid)}
+${caseTable(results, keyOf, tid, summary.strict)}
 ${summary.cleanup.failures.length ? html`<h3>Cleanup failures</h3><ul>${summary.cleanup.failures.map((f) => html`<li><code>${f}</code></li>`)}</ul>` : ''}
 </section>`;
 }
@@ -278,14 +278,14 @@ function exchangeBlock(x: Exchange): Raw {
   return html`<div class="exchange"><div><p class="lbl">request (redacted) · ${x.startedAt} · ${Math.round(x.durationMs)} ms</p><pre>${req}</pre></div><div><p class="lbl">response</p><pre>${res}</pre></div></div>`;
 }
 
-function caseTable(results: readonly CaseResult[], keyOf: (r: CaseResult) => string, tid: string): Raw {
+function caseTable(results: readonly CaseResult[], keyOf: (r: CaseResult) => string, tid: string, strict: boolean): Raw {
   const rank: Record<Filterable, number> = { fail: 0, error: 0, known: 1, skip: 2, pass: 3 };
   const listed = [...results].sort((a, b) => rank[filterClass(a)] - rank[filterClass(b)]).slice(0, MAX_LISTED_CASES);
   const shown = byId(listed);
   return html`<table class="cases"><thead><tr><th>case</th><th>outcome</th><th>expected</th><th>actual</th><th>reason</th><th class="num">ms</th></tr></thead><tbody>
 ${shown.map((r) => {
     const cls = filterClass(r);
-    return html`<tr data-filterable data-target="${tid}" data-row="${keyOf(r)}" data-outcome="${cls}" class="o-row-${cls}"><td><code>${r.id}</code></td><td>${badge(cls)}</td><td>${expectedText(r)}</td><td>${actualText(r)}</td><td class="reason">${(r.reason ?? '').slice(0, 300)}</td><td class="num">${Math.round(r.durationMs)}</td></tr>`;
+    return html`<tr data-filterable data-target="${tid}" data-row="${keyOf(r)}" data-outcome="${cls}" class="o-row-${cls}"><td><code>${r.id}</code></td><td>${badge(cls)}${isObservation(r, strict) ? html` <span class="tag" title="records what the target did; asserts no documented response">observation</span>` : ''}</td><td>${expectedText(r)}</td><td>${actualText(r)}</td><td class="reason">${(r.reason ?? '').slice(0, 300)}</td><td class="num">${Math.round(r.durationMs)}</td></tr>`;
   })}
 </tbody></table>
 ${results.length > shown.length ? html`<p class="note">${results.length - shown.length} passing or skipped cases are not listed here; results.jsonl has every case.</p>` : ''}`;

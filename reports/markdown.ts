@@ -37,7 +37,7 @@ export function mdBlock(s: string, lang = ''): string {
 const ICON = { conformant: '✅', 'known-only': '✅', 'not-conformant': '❌', 'could-not-run': '⚠️', empty: '⚠️' } as const;
 
 export function toMarkdown(matrix: Matrix, summary: RunSummary, gate: GateResult, secrets: readonly string[] = collectSecrets()): string {
-  const v = verdictOf(summary, gate);
+  const v = verdictOf(summary, gate, matrix);
   const out: string[] = [];
   out.push(`# ${ICON[v.kind]} ${v.title} — ${mdText(summary.target)}`, '');
   out.push(`${v.detail}.`, '');
@@ -187,7 +187,7 @@ export function toMergedMarkdown(merged: MergedMatrix, runs: ReadonlyArray<{ sum
   out.push('', 'Cell: passed/total cases (observation cases are in the total, never passed). 👁️ = observed only; ⚪ = not reached.', '');
   out.push('## Targets', '');
   for (const r of runs) {
-    const v = verdictOf(r.summary, r.gate);
+    const v = verdictOf(r.summary, r.gate, merged.perTarget[r.summary.target]);
     const cov = merged.perTarget[r.summary.target]?.coverage;
     out.push(`- ${ICON[v.kind]} **${mdText(r.summary.target)}**: ${v.title.toLowerCase()} — ${mdText(v.detail)}${cov ? `; responses reached ${cov.responses.reached}/${cov.responses.total}` : ''} (reports in ${mdCode(r.dir)})`);
   }
