@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { defaultAddressing, type Addressing } from '../protocol/addressing.ts';
-import type { Matrix } from '../reports/matrix.ts';
+import { observedText, type Matrix } from '../reports/matrix.ts';
 import type { CaseResult, Outcome, RunSummary } from '../reports/model.ts';
 import { credentialsFromEnv, deniedCredentialsFromEnv, newRunId, prefixFor, type TargetConfig } from '../target/config.ts';
 import { TargetClient } from '../target/client.ts';
@@ -122,7 +122,7 @@ async function finish(results: CaseResult[], config: TargetConfig, started: Date
   process.stdout.write(summaryTable(matrix));
   process.stdout.write((await import('../reports/problems.ts')).problemsText(results));
   const secs = ((Date.now() - started.getTime()) / 1000).toFixed(1);
-  process.stdout.write(`\n${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors in ${secs} s — reports in ${config.outDir} (${files.length} files)\n`);
+  process.stdout.write(`\n${matrix.totals.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors${matrix.observed ? `, ${matrix.observed} observed` : ''} in ${secs} s — reports in ${config.outDir} (${files.length} files)\n`);
   if (results.length > 0 && counts.error === results.length) return 2;
   return gate.exitCode;
 }
@@ -131,8 +131,8 @@ async function finish(results: CaseResult[], config: TargetConfig, started: Date
 function summaryTable(matrix: Matrix): string {
   const rows = matrix.rows.filter((r) => r.total > 0);
   const w = Math.max(20, ...rows.map((r) => r.label.length));
-  const line = (a: string, b: string, c: string, d: string, e: string): string => `${a.padEnd(w)}  ${b.padStart(6)}  ${c.padStart(6)}  ${d.padStart(6)}  ${e.padStart(6)}\n`;
-  let out = `\n${line('documented response', 'pass', 'fail', 'skip', 'error')}`;
-  for (const r of rows) out += line(r.label, String(r.counts.pass), String(r.counts.fail), String(r.counts.skip), String(r.counts.error));
+  const line = (a: string, b: string, c: string, d: string, e: string, f: string, g: string): string => `${a.padEnd(w)}  ${b.padStart(6)}  ${c.padStart(6)}  ${d.padStart(6)}  ${e.padStart(6)}  ${f.padStart(8)}  ${g}\n`;
+  let out = `\n${line('documented response', 'pass', 'fail', 'skip', 'error', 'observed', 'state')}`;
+  for (const r of rows) out += line(r.label, String(r.counts.pass), String(r.counts.fail), String(r.counts.skip), String(r.counts.error), String(r.observed.cases), r.state === 'observed' ? observedText(r.observed) : r.state.replace('-', ' '));
   return out;
 }

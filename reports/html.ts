@@ -178,7 +178,7 @@ ${m.rows.map((r) => {
     const cls = bad ? 'bad' : r.known > 0 ? 'known' : r.reached ? 'good' : r.state === 'observed' ? 'observed' : 'none';
     const rate = r.passRate === null ? 0 : Math.round(r.passRate * 100);
     return html`<tr class="row-${cls}" data-filterable data-target="${tid}" data-row="${r.key}" data-outcome="${outcomesOf(r)}">
-<th scope="row"><button type="button" class="rowlink" data-row-filter="${r.key}" title="show only this row">${r.label}</button>${r.kind === 'response' && r.documented === false ? html` <span class="tag">observed, not in the docs</span>` : ''}${r.kind === 'other' ? html` <span class="tag">not in the catalogue</span>` : ''}</th>
+<th scope="row"><button type="button" class="rowlink" data-row-filter="${r.key}" title="show only this row">${r.label}</button>${r.kind === 'response' && r.documented === false ? html` <span class="tag" title="the service answers it, the documentation does not list it">not in the docs</span>` : ''}${r.kind === 'other' ? html` <span class="tag">not in the catalogue</span>` : ''}</th>
 <td>${r.status ?? ''}</td><td>${r.code ? html`<code>${r.code}</code>` : ''}</td>
 <td class="num c-pass">${r.counts.pass}</td><td class="num c-fail">${r.counts.fail || ''}</td><td class="num c-skip">${r.counts.skip || ''}</td><td class="num c-error">${r.counts.error || ''}</td><td class="num c-observed">${r.observed.cases || ''}</td><td class="num c-known">${r.known || ''}</td>
 <td><span class="bar" role="img" aria-label="${`pass rate ${percent(r.passRate)}`}"><span style="width:${rate}%" class="${bad ? 'fill-bad' : 'fill-good'}"></span></span> ${percent(r.passRate)}</td>

@@ -66,7 +66,7 @@ export function rowStateText(r: Pick<MatrixRow, 'state' | 'observed'>): string {
 
 function matrixSection(m: Matrix): string[] {
   const rows = m.rows.map((r) => {
-    const name = r.kind === 'response' && r.documented === false ? `${mdText(r.label)} (observed, not in the docs)` : mdText(r.label);
+    const name = r.kind === 'response' && r.documented === false ? `${mdText(r.label)} (not in the docs)` : mdText(r.label);
     const icon = r.counts.fail + r.counts.error - r.known > 0 ? '❌' : r.known > 0 ? '🟣' : r.state === 'reached' ? '✅' : r.state === 'observed' ? '👁️' : '⚪';
     return `| ${icon} ${name} | ${mdText(rowStateText(r))} | ${r.counts.pass} | ${r.counts.fail} | ${r.counts.skip} | ${r.counts.error} | ${r.observed.cases || ''} | ${r.known || ''} | ${percent(r.passRate)} |`;
   });

@@ -138,9 +138,16 @@ export interface MatrixOptions {
   strict?: boolean;
 }
 
-/** True when the case records what the target did rather than asserting a documented response. */
-export function isObservation(r: Pick<CaseResult, 'observation' | 'unknown'>, strict = false): boolean {
-  return r.observation === true || (r.unknown === true && !strict);
+/**
+ * True when the case records what the target did rather than asserting a documented response:
+ * flagged `observation`, an unknown in a run without --strict, or a multi-fault case that names
+ * no code of its own (`expected.code` null for an error status, several codes allowed: which one
+ * the target chose is precedence, recorded and not asserted).
+ */
+export function isObservation(r: Pick<CaseResult, 'observation' | 'unknown' | 'expected'>, strict = false): boolean {
+  if (r.observation === true || (r.unknown === true && !strict)) return true;
+  const e = r.expected;
+  return !!e && e.code === null && e.status !== 204 && (e.codes?.length ?? 0) > 1;
 }
 
 /** Counted as an observation (not as an outcome): an observation case that passed. Its fail, error and skip still count. */

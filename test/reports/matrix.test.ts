@@ -164,3 +164,18 @@ describe('observed versus reached', () => {
     expect(m.coverage.coveragePhase).toEqual({ cases: 3, pass: 2, fail: 1, skip: 0, error: 0, observed: 0 });
   });
 });
+
+describe('multi-fault cases that name no code of their own', () => {
+  it('are observations: a multi-fault pass never reaches a row nor counts as a pass', () => {
+    const multi: CaseResult = {
+      id: 'delete-vector-index/multi-fault/md5-mismatch+index-absent#3', response: '400 InvalidDigest', outcome: 'pass',
+      expected: { status: 400, code: null, codes: ['InvalidDigest', 'NoSuchVectorIndex'] }, actual: { status: 400, code: 'InvalidDigest', requestId: null },
+      labels: ['md5-mismatch', 'index-absent'], reason: null, seed: 1, durationMs: 1, precedence: 'InvalidDigest',
+    };
+    const m = buildMatrix([multi, { ...multi, id: 'x#2' }]);
+    expect(row(m, '400-invalid-digest')).toMatchObject({ reached: false, state: 'observed', passRate: null, counts: { pass: 0, fail: 0, skip: 0, error: 0 } });
+    expect(row(m, '400-invalid-digest').observed.seen).toEqual([{ answer: '400 InvalidDigest', cases: 2 }]);
+    // A 204 with other codes allowed (a race) is not inferred to be one: the suites flag those.
+    expect(buildMatrix([{ ...multi, response: 'races', expected: { status: 204, code: null, codes: ['NoSuchVectorIndex', 'VectorIndexOperationConflict'] }, actual: { status: 204, code: null, requestId: null } }]).totals.pass).toBe(1);
+  });
+});
