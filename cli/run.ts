@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Addressing } from '../protocol/addressing.ts';
-import type { Matrix } from '../reports/matrix.ts';
+import { observedText, type Matrix } from '../reports/matrix.ts';
 import type { CaseResult, Outcome, RunSummary, RunTiming, SettleFigures } from '../reports/model.ts';
 import { credentialsFromEnv, deniedCredentialsFromEnv, runSpec, targetSpec, type Identities, type RunChannel, type RunSpec, type TargetSpec } from '../target/config.ts';
 import { Pacer, TargetClient } from '../target/client.ts';
@@ -185,12 +185,10 @@ async function finish(results: CaseResult[], target: TargetSpec, run: RunSpec, s
     for (const line of githubAnnotations(results)) process.stdout.write(`${line}\n`);
   }
   process.stdout.write(summaryTable(matrix));
-  for (const r of results.filter((x) => (x.outcome === 'fail' || x.outcome === 'error') && !x.baseline).slice(0, 10)) {
-    process.stdout.write(`\n${r.outcome.toUpperCase()} ${r.id}\n  ${r.reason}\n  seed ${r.seed}\n  replay: ${r.replay ?? ''}\n${r.curl ? `  curl: ${r.curl}\n` : ''}`);
-  }
+  process.stdout.write((await import('../reports/problems.ts')).problemsText(results));
   const secs = ((Date.now() - started.getTime()) / 1000).toFixed(1);
   process.stdout.write(`\n${timingLine(timing)}\n`);
-  process.stdout.write(`\n${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors in ${secs} s — reports in ${config.outDir} (${files.length} files)\n`);
+  process.stdout.write(`\n${matrix.totals.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors${matrix.observed ? `, ${matrix.observed} observed` : ''} in ${secs} s — reports in ${config.outDir} (${files.length} files)\n`);
   if (results.length > 0 && counts.error === results.length) return 2;
   return gate.exitCode;
 }
@@ -199,9 +197,9 @@ async function finish(results: CaseResult[], target: TargetSpec, run: RunSpec, s
 function summaryTable(matrix: Matrix): string {
   const rows = matrix.rows.filter((r) => r.total > 0);
   const w = Math.max(20, ...rows.map((r) => r.label.length));
-  const line = (a: string, b: string, c: string, d: string, e: string): string => `${a.padEnd(w)}  ${b.padStart(6)}  ${c.padStart(6)}  ${d.padStart(6)}  ${e.padStart(6)}\n`;
-  let out = `\n${line('documented response', 'pass', 'fail', 'skip', 'error')}`;
-  for (const r of rows) out += line(r.label, String(r.counts.pass), String(r.counts.fail), String(r.counts.skip), String(r.counts.error));
+  const line = (a: string, b: string, c: string, d: string, e: string, f: string, g: string): string => `${a.padEnd(w)}  ${b.padStart(6)}  ${c.padStart(6)}  ${d.padStart(6)}  ${e.padStart(6)}  ${f.padStart(8)}  ${g}\n`;
+  let out = `\n${line('documented response', 'pass', 'fail', 'skip', 'error', 'observed', 'state')}`;
+  for (const r of rows) out += line(r.label, String(r.counts.pass), String(r.counts.fail), String(r.counts.skip), String(r.counts.error), String(r.observed.cases), r.state === 'observed' ? observedText(r.observed) : r.state.replace('-', ' '));
   return out;
 }
 

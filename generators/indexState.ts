@@ -55,9 +55,10 @@ export function indexState(o: IndexStateOptions = {}): fc.Arbitrary<IndexStateCa
   const shape = fc.record({ dimension, distanceMetric: fc.constantFrom(...LIMITS.distanceMetrics) });
   const vectorCount = fc.integer({ min: 0, max: maxVectors });
   const byKind: Record<IndexStateKind, fc.Arbitrary<IndexStateCase>> = {
-    'bucket-absent': fc.constant({ kind: 'bucket-absent', labels: labelsOfIndexState('bucket-absent') }),
-    absent: fc.constant({ kind: 'absent', labels: labelsOfIndexState('absent') }),
-    deleted: fc.constant({ kind: 'deleted', labels: labelsOfIndexState('deleted') }),
+    // A fresh object per case (no state object or labels array shared between cases).
+    'bucket-absent': fc.constant('bucket-absent' as const).map((kind) => ({ kind, labels: labelsOfIndexState(kind) })),
+    absent: fc.constant('absent' as const).map((kind) => ({ kind, labels: labelsOfIndexState(kind) })),
+    deleted: fc.constant('deleted' as const).map((kind) => ({ kind, labels: labelsOfIndexState(kind) })),
     enable: fc.tuple(shape, vectorCount).map(([s, n]) => ({ kind: 'enable', vectorCount: n, ...s, labels: labelsOfIndexState('enable') })),
     creating: shape.map((s) => ({ kind: 'creating', ...s, labels: labelsOfIndexState('creating') })),
     deleting: fc.tuple(shape, vectorCount).map(([s, n]) => ({ kind: 'deleting', vectorCount: n, ...s, labels: labelsOfIndexState('deleting') })),

@@ -183,7 +183,7 @@ export function lifecycleCommands(o: LifecycleOptions): fc.Arbitrary<Iterable<fc
     fc.tuple(name, keys, dimension).map(([n, k, d]) => new PutVectors(n, k, d)),
     name.map((n) => new DeleteIndex(n)),
     name.map((n) => new GetIndex(n)),
-    fc.constant(new ListIndexes()),
+    fc.constant(null).map(() => new ListIndexes()), // a fresh command per sequence, none shared
     name.map((n) => new ListVectorKeys(n)),
     fc.tuple(name, dimension).map(([n, d]) => new Recreate(n, d)),
   ], { maxCommands: o.maxCommands ?? 12 });

@@ -30,18 +30,21 @@ const OTHER_REGIONS = ['cn-hangzhou', 'cn-beijing', 'cn-shanghai', 'cn-shenzhen'
 
 const token = (min: number, max: number): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...ALNUM), minLength: min, maxLength: max });
 
-/** Signature faults of every kind (the kind is the label; `none` has no label). */
+/**
+ * Signature faults of every kind (the kind is the label; `none` has no label). Every value is a
+ * fresh object: no fault object or labels array is shared between cases (a caller may change them).
+ */
 export function signatureFault(): fc.Arbitrary<SignatureFault> {
   return fc.oneof<fc.Arbitrary<SignatureFault>[]>(
-    fc.constant<SignatureFault>({ kind: 'none', labels: [] }),
-    fc.constant<SignatureFault>({ kind: 'unsigned', labels: ['unsigned'] }),
+    fc.constant('none' as const).map((kind): SignatureFault => ({ kind, labels: [] })),
+    fc.constant('unsigned' as const).map((kind): SignatureFault => ({ kind, labels: [kind] })),
     token(16, 24).map((s) => ({ kind: 'unknown-key' as const, accessKeyId: `LTAIovcUnknown${s}`, labels: ['unknown-key'] })),
     token(24, 32).map((secret) => ({ kind: 'wrong-secret' as const, secret, labels: ['wrong-secret'] })),
     fc.oneof(
       fc.constantFrom('add' as const, 'modify' as const).map((mode) => ({ kind: 'tampered-header' as const, header: 'x-oss-meta-ovc' as const, mode, labels: ['tampered-header'] })),
-      fc.constant<SignatureFault>({ kind: 'tampered-header', header: 'content-type', mode: 'modify', labels: ['tampered-header'] }),
+      fc.constant('content-type' as const).map((header): SignatureFault => ({ kind: 'tampered-header', header, mode: 'modify', labels: ['tampered-header'] })),
     ),
-    fc.constant<SignatureFault>({ kind: 'md5-mismatch', labels: ['md5-mismatch'] }),
+    fc.constant('md5-mismatch' as const).map((kind): SignatureFault => ({ kind, labels: [kind] })),
     fc.integer({ min: 16, max: 60 }).map((minutesAgo) => ({ kind: 'stale-date' as const, minutesAgo, labels: ['stale-date'] })),
     fc.oneof(
       fc.constantFrom(...OTHER_REGIONS).map((region) => ({ kind: 'wrong-scope' as const, scope: { region }, labels: ['wrong-scope'] })),

@@ -6,8 +6,9 @@
 import type { BaselineEntry, GateResult } from './baseline.ts';
 import { actualText, byId, expectedText, isBad } from './cases.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';
-import type { Matrix, MatrixRow, MergedMatrix } from './matrix.ts';
+import { isObservation, observedText, type Matrix, type MatrixRow, type MergedMatrix } from './matrix.ts';
 import type { CaseResult, Exchange, RunSummary } from './model.ts';
+import { groupProblems, problemTitle, type Problem } from './problems.ts';
 import { collectSecrets, redactResult, redactText } from './redact.ts';
 import { percent, verdictOf } from './verdict.ts';
 
@@ -30,6 +31,8 @@ export interface HtmlInput {
 export const MAX_LISTED_CASES = 3000;
 /** Failing cases shown with their full exchange. */
 export const MAX_DETAILED_CASES = 200;
+/** Problems listed; each shows its smallest example open and its other cases behind a toggle. */
+export const MAX_PROBLEMS = 100;
 const MAX_BODY_CHARS = 32_768;
 
 class Raw { constructor(readonly html: string) {} }
@@ -115,17 +118,17 @@ ${m.rows.map((row) => {
     return html`<tr data-filterable data-row="${row.key}" data-outcome="${[...present].join(' ')}"><th scope="row">${row.label}</th>${m.targets.map((t) => {
       const c = row.cells[t]!;
       const bad = c.counts.fail + c.counts.error - c.known;
-      const cls = c.total === 0 ? 'none' : bad > 0 ? 'bad' : c.reached ? 'good' : 'none';
-      return html`<td class="cell ${cls}" title="${`pass ${c.counts.pass}, fail ${c.counts.fail}, skip ${c.counts.skip}, error ${c.counts.error}, known ${c.known}`}">${c.total === 0 ? '–' : `${c.counts.pass}/${c.total}`}${c.known ? html` <span class="known-n">${c.known} known</span>` : ''}</td>`;
+      const cls = c.total === 0 ? 'none' : bad > 0 ? 'bad' : c.reached ? 'good' : c.state === 'observed' ? 'observed' : 'none';
+      return html`<td class="cell ${cls}" title="${`pass ${c.counts.pass}, fail ${c.counts.fail}, skip ${c.counts.skip}, error ${c.counts.error}, known ${c.known}, observed ${c.observed.cases}`}">${c.total === 0 ? '–' : `${c.counts.pass}/${c.total}`}${c.known ? html` <span class="known-n">${c.known} known</span>` : ''}${c.state === 'observed' ? html` <span class="observed-n">${observedText(c.observed)}</span>` : ''}</td>`;
     })}</tr>`;
   })}
 </tbody></table>
-<p class="note">Cell: passed / total cases. Green: reached and nothing failing; red: a failure no baseline lists; grey: not reached.</p></section>`;
+<p class="note">Cell: passed / total cases (observation cases are in the total, never passed). Green: reached and nothing failing; red: a failure no baseline lists; blue: observed only; grey: not reached.</p></section>`;
 }
 
 function runSection(run: HtmlRun, tid: string, multi: boolean): Raw {
   const { summary, matrix, gate } = run;
-  const v = verdictOf(summary, gate);
+  const v = verdictOf(summary, gate, matrix);
   const rowKey = new Map(matrix.rows.map((r) => [r.label, r.key]));
   const keyOf = (r: CaseResult | { response: string }): string => rowKey.get(r.response) ?? r.response;
   const results = byId(run.results);
@@ -140,10 +143,7 @@ ${matrix.coverage.responses.reached < matrix.coverage.responses.total ? html`<p 
 ${matrixTable(matrix, tid)}
 <h3>Coverage</h3>
 ${coverageBlock(matrix)}
-<h3>Failing cases (${regressions.length})</h3>
-${regressions.length === 0 ? html`<p class="none-msg">None.</p>` : ''}
-${regressions.slice(0, MAX_DETAILED_CASES).map((r, i) => caseCard(r, keyOf(r), tid, i < 5))}
-${regressions.length > MAX_DETAILED_CASES ? html`<p class="note">${regressions.length - MAX_DETAILED_CASES} more failing cases are in the case list below and in results.jsonl.</p>` : ''}
+${problemsBlock(regressions, keyOf, tid)}
 ${gate.stale.length ? staleBlock(gate.stale) : ''}
 <h3>Known deviations (${known.length}, from the baseline; not gating)</h3>
 ${known.length === 0 ? html`<p class="none-msg">None.</p>` : known.slice(0, MAX_DETAILED_CASES).map((r) => caseCard(r, keyOf(r), tid, false))}
@@ -158,7 +158,7 @@ ${matrix.unknown.length === 0 ? html`<p class="none-msg">No case rests on an unk
 ${matrix.unknown.map((u) => html`<tr data-filterable data-target="${tid}" data-row="${keyOf(u)}" data-outcome="${u.outcome}"><td><code>${u.id}</code></td><td>${badge(u.outcome)}</td><td>${expectedText(u)}</td><td>${actualText(u)}</td><td>${u.reason ?? ''}</td></tr>`)}
 </tbody></table>`}
 <h3>All cases (${results.length})</h3>
-${caseTable(results, keyOf, tid)}
+${caseTable(results, keyOf, tid, summary.strict)}
 ${summary.cleanup.failures.length ? html`<h3>Cleanup failures</h3><ul>${summary.cleanup.failures.map((f) => html`<li><code>${f}</code></li>`)}</ul>` : ''}
 </section>`;
 }
@@ -172,23 +172,23 @@ function matrixTable(m: Matrix, tid: string): Raw {
     if (r.known) o.push('known');
     return o.join(' ');
   };
-  return html`<table class="matrix"><thead><tr><th>documented response</th><th>status</th><th>code</th><th class="num">pass</th><th class="num">fail</th><th class="num">skip</th><th class="num">error</th><th class="num">known</th><th>pass rate</th><th>reached</th><th>source</th></tr></thead><tbody>
+  return html`<table class="matrix"><thead><tr><th>documented response</th><th>status</th><th>code</th><th class="num">pass</th><th class="num">fail</th><th class="num">skip</th><th class="num">error</th><th class="num">observed</th><th class="num">known</th><th>pass rate</th><th>reached</th><th>source</th></tr></thead><tbody>
 ${m.rows.map((r) => {
     const bad = r.counts.fail + r.counts.error - r.known > 0;
-    const cls = bad ? 'bad' : r.known > 0 ? 'known' : r.reached ? 'good' : 'none';
+    const cls = bad ? 'bad' : r.known > 0 ? 'known' : r.reached ? 'good' : r.state === 'observed' ? 'observed' : 'none';
     const rate = r.passRate === null ? 0 : Math.round(r.passRate * 100);
     return html`<tr class="row-${cls}" data-filterable data-target="${tid}" data-row="${r.key}" data-outcome="${outcomesOf(r)}">
-<th scope="row"><button type="button" class="rowlink" data-row-filter="${r.key}" title="show only this row">${r.label}</button>${r.kind === 'response' && r.documented === false ? html` <span class="tag">observed, not in the docs</span>` : ''}${r.kind === 'other' ? html` <span class="tag">not in the catalogue</span>` : ''}</th>
+<th scope="row"><button type="button" class="rowlink" data-row-filter="${r.key}" title="show only this row">${r.label}</button>${r.kind === 'response' && r.documented === false ? html` <span class="tag" title="the service answers it, the documentation does not list it">not in the docs</span>` : ''}${r.kind === 'other' ? html` <span class="tag">not in the catalogue</span>` : ''}</th>
 <td>${r.status ?? ''}</td><td>${r.code ? html`<code>${r.code}</code>` : ''}</td>
-<td class="num c-pass">${r.counts.pass}</td><td class="num c-fail">${r.counts.fail || ''}</td><td class="num c-skip">${r.counts.skip || ''}</td><td class="num c-error">${r.counts.error || ''}</td><td class="num c-known">${r.known || ''}</td>
+<td class="num c-pass">${r.counts.pass}</td><td class="num c-fail">${r.counts.fail || ''}</td><td class="num c-skip">${r.counts.skip || ''}</td><td class="num c-error">${r.counts.error || ''}</td><td class="num c-observed">${r.observed.cases || ''}</td><td class="num c-known">${r.known || ''}</td>
 <td><span class="bar" role="img" aria-label="${`pass rate ${percent(r.passRate)}`}"><span style="width:${rate}%" class="${bad ? 'fill-bad' : 'fill-good'}"></span></span> ${percent(r.passRate)}</td>
-<td>${r.reached ? 'yes' : html`<span class="unreached" title="${r.notReachedBecause ?? ''}">no</span>`}</td>
+<td>${r.reached ? 'yes' : r.state === 'observed' ? html`<span class="observed" title="${r.notReachedBecause ?? ''}">${observedText(r.observed)}</span>` : html`<span class="unreached" title="${r.notReachedBecause ?? ''}">no</span>`}</td>
 <td>${r.doc ? html`<a href="${r.doc.url}" title="${r.doc.says}" rel="noreferrer">${r.doc.tag}</a>` : ''}</td>
 </tr>`;
   })}
-<tr class="total"><th scope="row">total</th><td></td><td></td><td class="num">${m.totals.pass}</td><td class="num">${m.totals.fail}</td><td class="num">${m.totals.skip}</td><td class="num">${m.totals.error}</td><td class="num">${m.rows.reduce((n, r) => n + r.known, 0) || ''}</td><td colspan="3"></td></tr>
+<tr class="total"><th scope="row">total</th><td></td><td></td><td class="num">${m.totals.pass}</td><td class="num">${m.totals.fail}</td><td class="num">${m.totals.skip}</td><td class="num">${m.totals.error}</td><td class="num">${m.observed || ''}</td><td class="num">${m.rows.reduce((n, r) => n + r.known, 0) || ''}</td><td colspan="3"></td></tr>
 </tbody></table>
-<p class="note">Left edge: <span class="c-pass">green</span> reached and nothing failing, <span class="c-fail">red</span> a failure no baseline lists, <span class="c-known">purple</span> only known deviations failing, grey not reached. A row is reached when at least one of its cases passed or failed. Pass rate = pass / (pass + fail + error); skipped cases are left out.</p>`;
+<p class="note">Left edge: <span class="c-pass">green</span> reached and nothing failing, <span class="c-fail">red</span> a failure no baseline lists, <span class="c-known">purple</span> only known deviations failing, <span class="c-observed">blue</span> observed only, grey not reached. A documented response is reached only when a case expected its status and code and the target answered exactly that (behaviour rows: a case passed or failed). Observation cases (best-effort races, multi-fault precedence, unknowns without --strict) record what the target answered and never count as passes. Pass rate = pass / (pass + fail + error) over the cases that assert; skipped cases are left out.</p>`;
 }
 
 function coverageBlock(m: Matrix): Raw {
@@ -197,9 +197,39 @@ function coverageBlock(m: Matrix): Raw {
     const row = m.rows.find((r) => r.label === l);
     return html`${i ? '; ' : ''}<span class="unreached">${l}</span>${row?.notReachedBecause ? ` (${row.notReachedBecause})` : ''}`;
   })}` : ''}.</p>
+${c.responses.observed.length ? html`<p>Observed only (no asserting case got the documented answer): ${c.responses.observed.map((l, i) => html`${i ? '; ' : ''}<span class="observed">${l}</span> (${observedText(m.rows.find((r) => r.label === l)!.observed)})`)}.</p>` : ''}
 <p><strong>${c.causes.reached}/${c.causes.total}</strong> causes exercised:</p>
-<ul class="chips">${c.causes.byCause.map((x) => html`<li class="${x.reached ? 'good' : 'none'}" title="${`${x.cases} executed cases; leads to ${x.response}`}"><code>${x.cause}</code> ${x.cases}</li>`)}</ul>
-${c.unmappedLabels.length ? html`<p class="note">Labels that map to no documented cause: ${c.unmappedLabels.map((l) => html`<code>${l}</code> `)}</p>` : ''}`;
+<ul class="chips">${c.causes.byCause.map((x) => html`<li class="${x.reached ? 'good' : x.observed ? 'observed' : 'none'}" title="${`${x.cases} executed asserting cases, ${x.observed} observation cases; leads to ${x.response}`}"><code>${x.cause}</code> ${x.cases}${x.observed ? html` <span class="observed-n">+${x.observed} observed</span>` : ''}</li>`)}</ul>
+${c.unmappedLabels.length ? html`<p class="note">Labels that map to no documented cause: ${c.unmappedLabels.map((l) => html`<code>${l}</code> `)}</p>` : ''}
+${c.coveragePhase.cases > 0 ? html`<h4>Coverage phase</h4>
+<p>${c.coveragePhase.cases} cases: ${c.coveragePhase.pass} passed, ${c.coveragePhase.fail} failed, ${c.coveragePhase.skip} skipped, ${c.coveragePhase.error} errors${c.coveragePhase.observed ? `, ${c.coveragePhase.observed} observed` : ''}.</p>
+<table class="coverage-phase"><thead><tr><th>cause</th><th>leads to</th><th class="num">coverage cases</th><th class="num">passed</th></tr></thead><tbody>
+${c.causes.byCause.map((x) => html`<tr><td><code>${x.cause}</code></td><td>${m.rows.find((r) => r.key === x.response)?.label ?? x.response}</td><td class="num">${x.coverage.cases}</td><td class="num">${x.coverage.pass}</td></tr>`)}
+</tbody></table>` : ''}`;
+}
+
+function problemsBlock(regressions: readonly CaseResult[], keyOf: (r: CaseResult) => string, tid: string): Raw {
+  const problems = groupProblems(regressions);
+  if (problems.length === 0) return html`<h3>Failing cases (0)</h3><p class="none-msg">None.</p>`;
+  let budget = MAX_DETAILED_CASES;
+  const block = (p: Problem, i: number): Raw => {
+    const [first, ...others] = p.cases;
+    const shown = others.slice(0, Math.max(0, budget - 1));
+    budget -= 1 + shown.length;
+    return html`<section class="problem" data-filterable data-target="${tid}" data-row="${keyOf(first!)}" data-outcome="${p.outcome}" data-problem="${p.key}">
+<h4>${i + 1}. ${problemTitle(p)}</h4>
+<p class="note">${p.count} ${p.count === 1 ? 'case' : 'cases'} · labels ${p.labels.length ? p.labels.map((l) => html`<code>${l}</code> `) : '(none)'} · smallest example first</p>
+${caseCard(first!, keyOf(first!), tid, i < 5)}
+${others.length ? html`<details class="problem-cases"><summary>all ${p.count} cases of this problem</summary>
+${shown.map((r) => caseCard(r, keyOf(r), tid, false))}
+${others.length > shown.length ? html`<ul class="ids">${others.slice(shown.length).map((r) => html`<li><code>${r.id}</code></li>`)}</ul>` : ''}
+</details>` : ''}
+</section>`;
+  };
+  return html`<h3>Failing cases (${regressions.length} in ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'})</h3>
+<p class="note">Cases with the same response row, labels and expected → actual answer are one problem; the smallest example (a shrunk case, else the shortest request body) is shown first, the others behind the toggle.</p>
+${problems.slice(0, MAX_PROBLEMS).map(block)}
+${problems.length > MAX_PROBLEMS ? html`<p class="note">${problems.length - MAX_PROBLEMS} more problems are in the case list below and in results.jsonl.</p>` : ''}`;
 }
 
 function staleBlock(stale: readonly BaselineEntry[]): Raw {
@@ -248,21 +278,21 @@ function exchangeBlock(x: Exchange): Raw {
   return html`<div class="exchange"><div><p class="lbl">request (redacted) · ${x.startedAt} · ${Math.round(x.durationMs)} ms</p><pre>${req}</pre></div><div><p class="lbl">response</p><pre>${res}</pre></div></div>`;
 }
 
-function caseTable(results: readonly CaseResult[], keyOf: (r: CaseResult) => string, tid: string): Raw {
+function caseTable(results: readonly CaseResult[], keyOf: (r: CaseResult) => string, tid: string, strict: boolean): Raw {
   const rank: Record<Filterable, number> = { fail: 0, error: 0, known: 1, skip: 2, pass: 3 };
   const listed = [...results].sort((a, b) => rank[filterClass(a)] - rank[filterClass(b)]).slice(0, MAX_LISTED_CASES);
   const shown = byId(listed);
   return html`<table class="cases"><thead><tr><th>case</th><th>outcome</th><th>expected</th><th>actual</th><th>reason</th><th class="num">ms</th></tr></thead><tbody>
 ${shown.map((r) => {
     const cls = filterClass(r);
-    return html`<tr data-filterable data-target="${tid}" data-row="${keyOf(r)}" data-outcome="${cls}" class="o-row-${cls}"><td><code>${r.id}</code></td><td>${badge(cls)}</td><td>${expectedText(r)}</td><td>${actualText(r)}</td><td class="reason">${(r.reason ?? '').slice(0, 300)}</td><td class="num">${Math.round(r.durationMs)}</td></tr>`;
+    return html`<tr data-filterable data-target="${tid}" data-row="${keyOf(r)}" data-outcome="${cls}" class="o-row-${cls}"><td><code>${r.id}</code></td><td>${badge(cls)}${isObservation(r, strict) ? html` <span class="tag" title="records what the target did; asserts no documented response">observation</span>` : ''}</td><td>${expectedText(r)}</td><td>${actualText(r)}</td><td class="reason">${(r.reason ?? '').slice(0, 300)}</td><td class="num">${Math.round(r.durationMs)}</td></tr>`;
   })}
 </tbody></table>
 ${results.length > shown.length ? html`<p class="note">${results.length - shown.length} passing or skipped cases are not listed here; results.jsonl has every case.</p>` : ''}`;
 }
 
 const CSS = `
-:root{--pass:#1a7f37;--fail:#cf222e;--error:#bc4c00;--skip:#6e7781;--known:#8250df;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--soft:#f6f8fa}
+:root{--pass:#1a7f37;--fail:#cf222e;--error:#bc4c00;--skip:#6e7781;--known:#8250df;--observed:#0969da;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--soft:#f6f8fa}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg)}
@@ -302,6 +332,11 @@ td.cell.good{background:#dafbe1}td.cell.bad{background:#ffebe9;font-weight:600}t
 .bar{display:inline-block;width:70px;height:9px;background:#eef1f4;border-radius:5px;overflow:hidden;vertical-align:middle}
 .bar span{display:block;height:100%}.fill-good{background:var(--pass)}.fill-bad{background:var(--fail)}
 .unreached{color:var(--fail)}
+.observed,.c-observed,.observed-n{color:var(--observed)}.observed-n{font-size:12px}
+table.matrix tr.row-observed th[scope=row]{box-shadow:inset 5px 0 var(--observed)}
+td.cell.observed{background:#ddf4ff}.chips li.observed{background:#ddf4ff;border-color:#b6e3ff}
+section.problem{border-top:1px solid var(--line);margin-top:10px}section.problem h4{margin:10px 0 2px}
+details.problem-cases{margin:4px 0 10px 12px}ul.ids{columns:2}
 .tag{font-size:11px;color:var(--muted);border:1px solid var(--line);border-radius:8px;padding:0 5px}
 .rowlink{all:unset;cursor:pointer;font-weight:600}.rowlink:hover,.rowlink:focus-visible{text-decoration:underline}
 .chips{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:6px}

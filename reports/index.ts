@@ -61,7 +61,7 @@ export async function writeReports(outDir: string, results: CaseResult[], summar
     regressions: gate.regressions.map((r) => redactResult(r, secrets)),
     known: gate.known.map((r) => redactResult(r, secrets)),
   };
-  const matrix = buildMatrix(safe, opts.causeOf);
+  const matrix = buildMatrix(safe, opts.causeOf, { strict: summary.strict });
   const markdown = toMarkdown(matrix, safeSummary, safeGate, secrets);
   const files: Array<[string, string]> = [
     [REPORT_FILES.results, toJsonl(safe, secrets)],

@@ -6,7 +6,7 @@ import type { CaseResult, Outcome } from './model.ts';
 import { collectSecrets, redactText } from './redact.ts';
 
 const RECORD_FIELDS = ['id', 'response', 'outcome', 'expected', 'actual', 'labels', 'reason', 'seed', 'durationMs'] as const;
-const OPTIONAL_FIELDS = ['cites', 'unknown', 'precedence', 'replay', 'curl', 'exchange', 'baseline', 'target'] as const;
+const OPTIONAL_FIELDS = ['cites', 'unknown', 'observation', 'phase', 'precedence', 'replay', 'curl', 'exchange', 'baseline', 'target'] as const;
 const OUTCOMES: readonly Outcome[] = ['pass', 'fail', 'skip', 'error'];
 
 export function toJsonLine(result: CaseResult): string {

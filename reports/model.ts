@@ -35,8 +35,9 @@ export interface CaseResult {
   /** Which code the target chose where several were allowed (observed precedence). */
   precedence?: string;
   /**
-   * The case records what the target did (best-effort race, non-strict unknown, precedence) and
-   * asserts no documented response: it never counts as a pass or as reaching a response row.
+   * This case records what the target did (a best-effort race, a non-strict unknown, multi-fault
+   * precedence) and asserts no documented response: it never counts as a pass nor as reaching a
+   * row. A case with `unknown: true` in a run without --strict is read the same way.
    */
   observation?: true;
   /** What an observation case saw, e.g. `409 VectorIndexOperationConflict`. */

@@ -113,6 +113,6 @@ export function mergeRuns(dirs: readonly string[], causeOf?: CauseOf): MergedMat
   const runs = combineShards(dirs.map(readRun));
   return mergeMatrices(runs.map((run) => {
     applyBaseline(run.results, run.baseline);
-    return { target: run.summary.target, matrix: buildMatrix(run.results, causeOf) };
+    return { target: run.summary.target, matrix: buildMatrix(run.results, causeOf, { strict: run.summary.strict }) };
   }));
 }

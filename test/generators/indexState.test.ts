@@ -2,12 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { indexState, labelsOfIndexState, type IndexStateKind } from '../../generators/indexState.ts';
 import { expectedFor } from '../../generators/oracle.ts';
+import { checkIndexState, STATE_LABELS } from './oracles.ts';
 
 describe('indexState', () => {
   it('covers every state, labelled by its kind', () => {
     const states = fc.sample(indexState(), { seed: 1, numRuns: 200 });
     expect(new Set(states.map((s) => s.kind))).toEqual(new Set(['bucket-absent', 'absent', 'deleted', 'enable', 'creating', 'deleting']));
-    for (const s of states) expect(s.labels).toEqual(labelsOfIndexState(s.kind));
+    // Labels from the table of spec §3.8 / §5, not from labelsOfIndexState.
+    for (const s of states) checkIndexState('indexState', s);
   });
 
   it.each([
@@ -18,6 +20,7 @@ describe('indexState', () => {
     ['deleting', 409, ['VectorIndexOperationConflict']],
     ['bucket-absent', 404, ['NoSuchBucket']],
   ] as Array<[IndexStateKind, number, string[]]>)('%s → %i %j', (kind, status, codes) => {
+    expect(labelsOfIndexState(kind)).toEqual(STATE_LABELS[kind]);
     expect(expectedFor(labelsOfIndexState(kind))).toMatchObject({ status, codes });
   });
 

@@ -12,6 +12,25 @@ describe('escaping', () => {
     expect(stripControlChars('lone \uD800 high and \uDC00 low')).toBe('lone  high and  low');
   });
 
+  it('the test parser is conforming: it normalises attribute whitespace (XML 1.0 §3.3.3) and keeps character references', () => {
+    expect(parseXml('<r a="x\ty\nz\r\nw&#9;&#10;&#13;v"/>').attrs.a).toBe('x y z w\t\n\rv');
+    for (const bad of ['<r><a></r>', '<r a="<"/>', '<r a=1/>', '<r>&foo;</r>', '<r/><s/>', '<r a="1" a="2"/>', '<r>\u0001</r>', '<r a="\uD800"/>']) {
+      expect(() => parseXml(bad), JSON.stringify(bad)).toThrow(/not well-formed/);
+    }
+  });
+
+  // The escaper an attribute needs keeps tab, LF and CR as character references; a text escaper
+  // leaves them raw, and a conforming parser then reads them back as spaces.
+  it.each([
+    ['escapeXmlAttr', escapeXmlAttr, true],
+    ['escapeXml used for an attribute (leaves \\n raw)', escapeXml, false],
+    ['an escaper that writes only &#10; (leaves \\t and \\r raw)', (t: string) => escapeXml(t).replace(/\n/g, '&#10;'), false],
+  ] as Array<[string, (t: string) => string, boolean]>)('attribute round trip with %s', (_name, escape, survives) => {
+    const value = 'line1\nline2\ttab\r\nend';
+    const read = parseXml(`<r a="${escape(value)}"/>`).attrs.a;
+    expect(read === value).toBe(survives);
+  });
+
   it('produces XML a strict parser reads back unchanged (but for removed characters)', () => {
     const nasty = `<x a="1"> & 'q' ]]> \u0007 line1\nline2\ttab`;
     const doc = parseXml(`<r a="${escapeXmlAttr(nasty)}">${escapeXml(nasty)}</r>`);

@@ -17,7 +17,8 @@ describe('junit.xml', () => {
     const { doc, results } = junit(false);
     expect(doc.name).toBe('testsuites');
     expect(doc.children.map((s) => s.attrs.name)).toEqual(buildMatrix(results).rows.map((r) => r.label));
-    expect(doc.attrs).toMatchObject({ tests: '11', failures: '2', errors: '1', skipped: '1' });
+    expect(doc.attrs).toMatchObject({ tests: '11', failures: '2', errors: '1' });
+    expect(doc.children.reduce((n, s) => n + Number(s.attrs.skipped), 0)).toBe(1);
   });
 
   it('names every case exactly once, with the response label as classname', () => {
@@ -50,7 +51,8 @@ describe('junit.xml', () => {
     const tc = findAll(known, 'testcase').find((c) => c.attrs.name === KNOWN_ID)!;
     expect(tc.children[0]!.name).toBe('skipped');
     expect(tc.children[0]!.attrs.message).toMatch(/^known deviation \(baseline\)/);
-    expect(known.attrs).toMatchObject({ failures: '1', errors: '0', skipped: '3' });
+    expect(known.attrs).toMatchObject({ failures: '1', errors: '0' });
+    expect(known.children.reduce((n, s) => n + Number(s.attrs.skipped), 0)).toBe(3);
   });
 
   it('strips characters XML cannot hold', () => {

@@ -34,7 +34,7 @@ describe('writeReports', () => {
     await writeReports(dir, results, fixtureSummary(results), { baseline: FIXTURE_BASELINE });
     const md = readFileSync(join(dir, 'summary.md'), 'utf8');
     expect(md).toMatch(/^# ❌ Not conformant/);
-    expect(md).toContain('⚠️ 5 of 9 documented responses reached');
+    expect(md).toContain('⚠️ 3 of 9 documented responses reached');
     expect(md).toContain(FAILING_ID);
     expect(md).toContain('expected **404 NoSuchVectorIndex**, actual **400 VectorIndexParameterInvalid**');
     expect(md).toContain("npx ovc run --seed 123 --runs 500 --tags '404-no-such-vector-index'");
