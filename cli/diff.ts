@@ -82,7 +82,9 @@ async function diff(flags: DiffFlags): Promise<number> {
   if (meta && flags.seed !== undefined && flags.seed !== meta.seed) log(`ovc diff: using the cassette's seed ${meta.seed}, not --seed ${flags.seed}`);
   const seed = meta?.seed ?? flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const runs = meta?.runs ?? flags.runs ?? DEFAULT_RUNS;
+  // The runs are strict as the cassette was recorded; the gate is strict when --strict is given.
   const strict = meta ? meta.strict : flags.strict;
+  if (meta && flags.strict && !meta.strict) log('ovc diff: the cassette was recorded without --strict; the runs are not strict, the gate is');
   if (fixed.length === 2 && (fixed[0]!.meta.seed !== fixed[1]!.meta.seed || fixed[0]!.meta.runs !== fixed[1]!.meta.runs)) {
     log(`ovc diff: the two cassettes were recorded with different seeds or runs (${fixed[0]!.meta.seed}/${fixed[0]!.meta.runs} vs ${fixed[1]!.meta.seed}/${fixed[1]!.meta.runs}); generated cases will not match`);
   }
@@ -105,7 +107,7 @@ async function diff(flags: DiffFlags): Promise<number> {
   if (!lc || !rc) return 2;
 
   const result = diffCassettes(lc, rc, { left: sideLabel(left, lc), right: sideLabel(right, rc) });
-  const { files, gate } = writeDiffReports(outDir, result, { baseline, strict });
+  const { files, gate } = writeDiffReports(outDir, result, { baseline, strict: flags.strict });
   const { counts } = result;
   const out: string[] = ['', `${counts.same} same, ${counts.open} open, ${counts.differs} differs${gate.accepted.length ? `, ${gate.accepted.length} accepted` : ''} — ${result.left.label} vs ${result.right.label}`];
   for (const p of problems(gate.failing).slice(0, 10)) {
