@@ -85,11 +85,16 @@ const isBad = (o: Outcome): boolean => o === 'fail' || o === 'error';
 export function classifyCase(left: CaseResult, right: CaseResult, lc: Cassette, rc: Cassette): CaseDiff {
   const nl = normaliser(lc.meta);
   const nr = normaliser(rc.meta);
-  const { differences, notes } = compareExchanges(lc.exchanges.get(left.id) ?? [], rc.exchanges.get(right.id) ?? [], nl, nr);
+  const compared = compareExchanges(lc.exchanges.get(left.id) ?? [], rc.exchanges.get(right.id) ?? [], nl, nr);
+  const notes = compared.notes;
+  let differences = compared.differences;
   const caseQuestions = questionsOfCase(left);
   if (left.outcome !== right.outcome) {
     const skipped = left.outcome === 'skip' || right.outcome === 'skip';
-    differences.unshift({ where: 'case', aspect: 'outcome', subject: 'case outcome', left: left.outcome, right: right.outcome, documented: false, question: skipped && !isBad(left.outcome) && !isBad(right.outcome) ? 'not-comparable' : null });
+    const outcome: Difference = { where: 'case', aspect: 'outcome', subject: 'case outcome', left: left.outcome, right: right.outcome, documented: false, question: skipped && !isBad(left.outcome) && !isBad(right.outcome) ? 'not-comparable' : null };
+    // A side that skipped sent nothing worth comparing: the skip is the whole difference.
+    differences = skipped ? [outcome] : [outcome, ...differences];
+    if (skipped) notes.push(`skipped on the ${left.outcome === 'skip' ? 'target' : 'other side'}: ${(left.outcome === 'skip' ? left.reason : right.reason) ?? ''}`);
   }
   for (const d of differences) {
     if (d.aspect !== 'answer' || d.left === null || d.right === null) continue;
