@@ -1,6 +1,6 @@
 // No secret in a cassette or in any diff output, whichever side it came from and wherever it hid
 // (Authorization, a header value that differs, an error message, a request body).
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -8,21 +8,11 @@ import { readCassette } from '../../reports/diff/cassette.ts';
 import { diffCassettes } from '../../reports/diff/classify.ts';
 import { diffSecrets, writeDiffReports } from '../../reports/diff/index.ts';
 import { buildCassette, errorBody, errorResponse, IDS, tamper, writeBuilt } from './fixtures.ts';
+import { filesUnder, secretForms } from './scan.ts';
 
 const SECRET = 'diff-test-secret-Zq9/+w==';
 const AGAINST = 'against-secret-Kx7&<y>';
 const TOKEN = 'sts-token-Pm3Nq8Vv2Ww';
-
-export function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-export function secretForms(s: string): string[] {
-  return [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s), s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'), JSON.stringify(s).slice(1, -1).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')];
-}
 
 afterEach(() => { vi.unstubAllEnvs(); });
 
