@@ -14,7 +14,7 @@ import {
 } from '../reports/diff/index.ts';
 import { redactText } from '../reports/redact.ts';
 import { diffSecrets } from '../reports/diff/index.ts';
-import { problems } from '../reports/diff/views.ts';
+import { differenceText, problems } from '../reports/diff/views.ts';
 import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, urlFlag } from './options.ts';
 import { DEFAULT_RUNS } from './run.ts';
@@ -112,7 +112,7 @@ async function diff(flags: DiffFlags): Promise<number> {
   const out: string[] = ['', `${counts.same} same, ${counts.open} open, ${counts.differs} differs${gate.accepted.length ? `, ${gate.accepted.length} accepted` : ''} — ${result.left.label} vs ${result.right.label}`];
   for (const p of problems(gate.failing).slice(0, 10)) {
     out.push(`${p.kind.toUpperCase()} × ${p.count} ${p.first.behaviour} (first: ${p.first.id})`);
-    for (const d of p.first.differences.slice(0, 4)) out.push(`  ${d.where} ${d.aspect} ${d.subject}: ${d.left ?? '—'} ≠ ${d.right ?? '—'}${d.question ? ` [${d.question}]` : ''}`);
+    for (const d of p.first.differences.slice(0, 4)) out.push(`  ${differenceText(d)}`);
   }
   for (const e of gate.stale) out.push(`stale baseline entry: ${e.id} (${e.kind}) accepted no case`);
   out.push(`reports in ${outDir} (${files.map((f) => f.slice(outDir.length + 1)).join(', ')})`, '');

@@ -116,11 +116,29 @@ export function classifyCase(left: CaseResult, right: CaseResult, lc: Cassette, 
   };
 }
 
-/** Same kind and the same differences (where, aspect, subject, answers) → same problem. */
+/**
+ * Same kind and the same differences → same problem. The case outcome counts only when it is the
+ * whole difference, and a changed answer is described by what changed (`code lost`, `A→B`), so
+ * one deviation seen through several documented responses (XML errors everywhere) is one problem.
+ */
 export function signatureOf(kind: Kind, differences: readonly Difference[]): string {
   if (kind === 'same') return 'same';
-  const parts = differences.map((d) => `${d.where.replace(/\[\d+\]/, '')}:${d.aspect}:${d.subject}=${d.left ?? ''}≠${d.right ?? ''}`);
+  const relevant = differences.length > 1 ? differences.filter((d) => d.aspect !== 'outcome') : differences;
+  const parts = relevant.map((d) => `${d.where.replace(/\(.*\)$/, '')}:${d.aspect}:${d.subject}=${d.aspect === 'answer' ? answerChange(d.left, d.right) : `${d.left ?? ''}≠${d.right ?? ''}`}`);
   return `${kind}|${[...new Set(parts)].sort().join('|')}`;
+}
+
+function answerChange(left: string | null, right: string | null): string {
+  const split = (a: string | null): [string, string | null] => {
+    const [status, ...code] = (a ?? '').split(' ');
+    return [status ?? '', code.length ? code.join(' ') : null];
+  };
+  const [ls, lc] = split(left);
+  const [rs, rc] = split(right);
+  if (left?.includes('×') || right?.includes('×')) return `${left ?? ''}≠${right ?? ''}`;
+  const status = ls === rs ? 'same status' : `${ls}→${rs}`;
+  const code = lc === rc ? 'same code' : lc && !rc ? 'code lost' : !lc && rc ? `code ${rc} added` : `${lc}→${rc}`;
+  return `${status}, ${code}`;
 }
 
 function oneSided(r: CaseResult, c: Cassette, side: 'left' | 'right'): CaseDiff {

@@ -56,7 +56,9 @@ export function questionsAnswered(cases: readonly CaseDiff[]): QuestionAnswers[]
   return [...byQ.values()].sort((a, b) => order(a.question.id) - order(b.question.id) || a.question.id.localeCompare(b.question.id));
 }
 
-/** One line per difference, for text outputs. */
+const SUBJECT_PREFIX: Partial<Record<string, string>> = { 'header-name': 'header ', 'header-value': 'header ', 'body-shape': 'body field ', 'body-value': 'body field ' };
+
+/** One line per difference, for text outputs: `when: header content-type: a ≠ b (documented part) [U16]`. */
 export function differenceText(d: CaseDiff['differences'][number]): string {
-  return `${d.where} ${d.aspect} ${d.subject}: ${d.left ?? '—'} ≠ ${d.right ?? '—'}${d.documented ? ' (documented part)' : ''}${d.question ? ` [${d.question}]` : ''}`;
+  return `${d.where}: ${SUBJECT_PREFIX[d.aspect] ?? ''}${d.subject}: ${d.left ?? '—'} ≠ ${d.right ?? '—'}${d.documented ? ' (documented part)' : ''}${d.question ? ` [${d.question}]` : ''}`;
 }
