@@ -99,7 +99,9 @@ async function diff(flags: DiffFlags): Promise<number> {
     region: flags.againstRegion ?? flags.region, bucket: flags.againstBucket ?? flags.bucket, accountId: flags.againstAccountId ?? flags.accountId,
     addressing: flags.againstAddressing, stateHook: flags.againstStateHook,
   };
-  const common = { seed, runs, strict, tags: flags.tags, timeoutMs: flags.timeoutMs };
+  // A cassette recorded with --tags holds those cases only: run the other side with the same tags.
+  const tags = flags.tags ?? meta?.tags ?? undefined;
+  const common = { seed, runs, strict, tags, timeoutMs: flags.timeoutMs };
   const [lc, rc] = await Promise.all([
     obtain('target', left, common, process.env, join(outDir, 'sides', 'target')),
     obtain('against', right, common, againstEnv(process.env), join(outDir, 'sides', 'against')),

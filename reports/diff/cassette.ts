@@ -27,6 +27,8 @@ export interface CassetteMeta {
   accountId: string;
   region: string;
   createdAt: string;
+  /** The --tags expression of the run, when the recorder writes it (optional). */
+  tags?: string | null;
 }
 
 export type ExchangeRole = 'given' | 'when' | 'then';
@@ -73,6 +75,7 @@ export function parseMeta(text: string, source: string = CASSETTE_FILES.meta): C
   for (const k of ['target', 'prefix', 'bucket', 'absentBucket', 'accountId', 'region', 'createdAt'] as const) if (typeof m[k] !== 'string') fail(`${k} must be a string`);
   if ((m.prefix as string).length < 3) fail('prefix must be the run prefix (ovc + run id)');
   if (m.otherBucket !== null && m.otherBucket !== undefined && typeof m.otherBucket !== 'string') fail('otherBucket must be null or a string');
+  if (m.tags !== null && m.tags !== undefined && typeof m.tags !== 'string') fail('tags must be null or a string');
   return { ...(m as unknown as CassetteMeta), otherBucket: (m.otherBucket as string | null | undefined) ?? null };
 }
 
