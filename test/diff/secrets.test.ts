@@ -47,8 +47,18 @@ describe('secrets', () => {
     }
   });
 
-  it('the scan can fail: a secret written unredacted is found', () => {
-    const forms = secretForms(AGAINST);
-    expect(forms.some((f) => `{"h":"${JSON.stringify(AGAINST).slice(1, -1)}"}`.includes(f))).toBe(true);
+  it('a cassette that leaked a secret (a faulty recorder) still gives diff outputs without it', () => {
+    vi.stubEnv('OVC_AGAINST_ACCESS_KEY_SECRET', AGAINST);
+    const root = mkdtempSync(join(tmpdir(), 'ovc-diff-leak-'));
+    const leaky = tamper(buildCassette({ runId: 'bbbbbb' }), IDS.malformed, () => errorResponse({ runId: 'bbbbbb' }, 400, 'MalformedJson', { headers: { 'x-oss-echo': AGAINST }, body: errorBody({ runId: 'bbbbbb' }, 'MalformedJson', { Extra: AGAINST }) }));
+    const plain = tamper(buildCassette({ runId: 'aaaaaa' }), IDS.malformed, () => errorResponse({ runId: 'aaaaaa' }, 400, 'MalformedJson', { headers: { 'x-oss-echo': 'plain' } }));
+    const l = writeBuilt(join(root, 'l'), plain, []);
+    const r = writeBuilt(join(root, 'r'), leaky, []);
+    expect(readFileSync(join(r, 'exchanges.jsonl'), 'utf8')).toContain(AGAINST);
+    writeDiffReports(join(root, 'out'), diffCassettes(readCassette(l), readCassette(r)));
+    for (const f of filesUnder(join(root, 'out'))) {
+      const text = readFileSync(f, 'utf8');
+      for (const form of secretForms(AGAINST)) expect(text.includes(form), `${form} in ${f}`).toBe(false);
+    }
   });
 });
