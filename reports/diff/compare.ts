@@ -132,7 +132,8 @@ export function compareResponses(where: string, left: Exchange, right: Exchange,
   const la = answerOf(left);
   const ra = answerOf(right);
   if (la !== ra) out.push({ where, aspect: 'answer', subject: 'status and Error.Code', left: la, right: ra, documented: false, question: questionOfAnswers(la, ra) });
-  if (!left.response || !right.response) return out;
+  // Answers of another status have other headers and bodies by nature: the answer is the difference.
+  if (!left.response || !right.response || left.response.status !== right.response.status) return out;
   const lh = lowerKeys(left.response.headers);
   const rh = lowerKeys(right.response.headers);
   const names = [...new Set([...Object.keys(lh), ...Object.keys(rh)])].filter((n) => !FRAMING_HEADERS.includes(n)).sort();
@@ -197,11 +198,23 @@ export function compareExchanges(left: readonly RecordedExchange[], right: reado
   const differences: Difference[] = [];
   const notes: string[] = [];
   const role = (xs: readonly RecordedExchange[], r: string): RecordedExchange[] => xs.filter((x) => x.role === r);
-  // `when`: one request, or several sent in parallel (races): compared as a multiset of answers,
-  // then pairwise in answer order.
-  const lw = role(left, 'when').map((x) => x.exchange).sort((a, b) => answerOf(a).localeCompare(answerOf(b)));
-  const rw = role(right, 'when').map((x) => x.exchange).sort((a, b) => answerOf(a).localeCompare(answerOf(b)));
-  if (lw.length > 1 || rw.length > 1) {
+  // `when`: one request; several of one operation sent in parallel (races): compared as a tally
+  // of answers, then one exchange per answer; a sequence of operations (lifecycle): in order.
+  const lwr = role(left, 'when');
+  const rwr = role(right, 'when');
+  const ops = new Set([...lwr, ...rwr].map((x) => x.op));
+  const lw = lwr.map((x) => x.exchange).sort((a, b) => answerOf(a).localeCompare(answerOf(b)));
+  const rw = rwr.map((x) => x.exchange).sort((a, b) => answerOf(a).localeCompare(answerOf(b)));
+  if ((lw.length > 1 || rw.length > 1) && ops.size > 1) {
+    const n = Math.max(lwr.length, rwr.length);
+    for (let i = 0; i < n; i++) {
+      const a = lwr[i];
+      const b = rwr[i];
+      if (a && b && a.op === b.op) { differences.push(...compareResponses(`when[${i}]`, a.exchange, b.exchange, nl, nr)); continue; }
+      differences.push({ where: `when[${i}]`, aspect: 'answer', subject: 'step of the sequence', left: a ? `${a.op ?? '?'} ${answerOf(a.exchange)}` : 'not sent', right: b ? `${b.op ?? '?'} ${answerOf(b.exchange)}` : 'not sent', documented: false, question: null });
+      break; // the sequences went apart: later steps follow from this one
+    }
+  } else if (lw.length > 1 || rw.length > 1) {
     const tally = (xs: Exchange[]): string => {
       const m = new Map<string, number>();
       for (const x of xs) m.set(answerOf(x), (m.get(answerOf(x)) ?? 0) + 1);

@@ -85,4 +85,17 @@ describe('classification', () => {
     const twoWinners = tamper(buildCassette(B), IDS.race, (x) => (x.seq <= 5 && x.seq >= 4 ? noContent(B) : errorResponse(B, 404, 'NoSuchVectorIndex')), { outcome: 'fail' });
     expect(find(diff(buildCassette(A), twoWinners).cases, IDS.race).kind).toBe('differs');
   });
+
+  it('a case with its own model (expected null, e.g. the lifecycle) that passes on both sides is open, and differs once a side fails', () => {
+    const life = 'delete-vector-index/lifecycle/sequence#0';
+    const withLife = (b: Built, code: string, over: Partial<Built['results'][number]> = {}): Built => ({
+      meta: b.meta,
+      exchanges: [...b.exchanges, { caseId: life, seq: 0, role: 'when', op: 'DeleteVectorIndex', exchange: { request: { method: 'POST', url: 'u', headers: {}, body: '' }, response: errorResponse(B, code === 'NoSuchVectorIndex' ? 404 : 409, code), startedAt: '', durationMs: 0 } }],
+      results: [...b.results, { id: life, response: 'lifecycle model', outcome: 'pass', expected: null, actual: null, labels: [], reason: null, seed: 7, durationMs: 1, ...over }],
+    });
+    const open = find(diff(withLife(buildCassette(A), 'NoSuchVectorIndex'), withLife(buildCassette(B), 'VectorIndexOperationConflict')).cases, life);
+    expect(open).toMatchObject({ kind: 'open', questions: expect.arrayContaining(['U5', 'U6']) });
+    const failed = find(diff(withLife(buildCassette(A), 'NoSuchVectorIndex'), withLife(buildCassette(B), 'VectorIndexOperationConflict', { outcome: 'fail' })).cases, life);
+    expect(failed.kind).toBe('differs');
+  });
 });

@@ -121,4 +121,15 @@ describe('compareExchanges', () => {
     const d = compareExchanges(par(A, [204, 404, 404]), par(B, [204, 409, 404]), na, nb).differences;
     expect(d[0]).toMatchObject({ aspect: 'answer', left: '204 ×1, 404 NoSuchVectorIndex ×2', right: '204 ×1, 404 NoSuchVectorIndex ×1, 409 VectorIndexOperationConflict ×1', question: 'U5' });
   });
+
+  it('a sequence of different operations compares step by step, and stops where it went apart', () => {
+    const step = (v: typeof A, i: number, op: string, res: ReturnType<typeof noContent>) => rec('c', i, 'when', op, exchange(v, op, res));
+    const l = [step(A, 0, 'PutVectorIndex', ok200(A)), step(A, 1, 'DeleteVectorIndex', noContent(A)), step(A, 2, 'DeleteVectorIndex', errorResponse(A, 404, 'NoSuchVectorIndex'))];
+    const same = [step(B, 0, 'PutVectorIndex', ok200(B)), step(B, 1, 'DeleteVectorIndex', noContent(B)), step(B, 2, 'DeleteVectorIndex', errorResponse(B, 404, 'NoSuchVectorIndex'))];
+    expect(compareExchanges(l, same, na, nb).differences).toEqual([]);
+    const other = [step(B, 0, 'PutVectorIndex', ok200(B)), step(B, 1, 'DeleteVectorIndex', noContent(B)), step(B, 2, 'DeleteVectorIndex', errorResponse(B, 409, 'VectorIndexOperationConflict'))];
+    expect(compareExchanges(l, other, na, nb).differences).toEqual([expect.objectContaining({ where: 'when[2]', aspect: 'answer', question: 'U5' })]);
+    const apart = [step(B, 0, 'PutVectorIndex', errorResponse(B, 409, 'VectorBucketIndexAlreadyExist')), step(B, 1, 'GetVectorIndex', ok200(B))];
+    expect(compareExchanges(l, apart, na, nb).differences).toEqual([expect.objectContaining({ where: 'when[0]' }), expect.objectContaining({ where: 'when[1]', subject: 'step of the sequence', left: 'DeleteVectorIndex 204', right: 'GetVectorIndex 200' })]);
+  });
 });
