@@ -9,11 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { ReportInputError } from '../reports/errors.ts';
 import {
-  diffCassettes, isCassetteDir, loadDiffBaseline, readCassette, writeDiffReports,
+  diffCassettes, diffSecrets, isCassetteDir, loadDiffBaseline, readCassette, writeDiffReports,
   type Cassette, type DiffBaselineEntry,
 } from '../reports/diff/index.ts';
 import { redactText } from '../reports/redact.ts';
-import { diffSecrets } from '../reports/diff/index.ts';
 import { differenceText, problems } from '../reports/diff/views.ts';
 import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, urlFlag } from './options.ts';
@@ -77,7 +76,9 @@ async function diff(flags: DiffFlags): Promise<number> {
   mkdirSync(outDir, { recursive: true });
 
   // Seed, runs and strictness: a cassette fixes them; otherwise the flags, or a fresh seed.
-  const fixed = [flags.cassette, against.kind === 'cassette' ? against.dir : undefined].filter((d): d is string => !!d).map((d) => readCassette(d));
+  const recorded = new Map<string, Cassette>();
+  for (const dir of [flags.cassette, against.kind === 'cassette' ? against.dir : undefined]) if (dir && !recorded.has(dir)) recorded.set(dir, readCassette(dir));
+  const fixed = [...recorded.values()];
   const meta = fixed[0]?.meta;
   if (meta && flags.seed !== undefined && flags.seed !== meta.seed) log(`ovc diff: using the cassette's seed ${meta.seed}, not --seed ${flags.seed}`);
   const seed = meta?.seed ?? flags.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -103,8 +104,8 @@ async function diff(flags: DiffFlags): Promise<number> {
   const tags = flags.tags ?? meta?.tags ?? undefined;
   const common = { seed, runs, strict, tags, timeoutMs: flags.timeoutMs };
   const [lc, rc] = await Promise.all([
-    obtain('target', left, common, process.env, join(outDir, 'sides', 'target')),
-    obtain('against', right, common, againstEnv(process.env), join(outDir, 'sides', 'against')),
+    obtain('target', left, common, process.env, join(outDir, 'sides', 'target'), recorded),
+    obtain('against', right, common, againstEnv(process.env), join(outDir, 'sides', 'against'), recorded),
   ]);
   if (!lc || !rc) return 2;
 
@@ -160,9 +161,9 @@ export function runArgs(spec: Extract<SideSpec, { kind: 'run' }>, common: { seed
   return args;
 }
 
-async function obtain(name: string, spec: SideSpec, common: Parameters<typeof runArgs>[1], env: NodeJS.ProcessEnv, workDir: string): Promise<Cassette | null> {
+async function obtain(name: string, spec: SideSpec, common: Parameters<typeof runArgs>[1], env: NodeJS.ProcessEnv, workDir: string, recorded: ReadonlyMap<string, Cassette>): Promise<Cassette | null> {
   try {
-    if (spec.kind === 'cassette') return readCassette(spec.dir);
+    if (spec.kind === 'cassette') return recorded.get(spec.dir) ?? readCassette(spec.dir);
     const cassetteDir = join(workDir, 'cassette');
     rmSync(workDir, { recursive: true, force: true });
     mkdirSync(workDir, { recursive: true });
