@@ -1,6 +1,7 @@
-// The `ovc` command: run, serve, pact, report (DESIGN.md, CLI contract).
+// The `ovc` command: run, diff, serve, pact, report (DESIGN.md, CLI contract).
 import { Command, CommanderError } from 'commander';
 import { ReportInputError } from '../reports/errors.ts';
+import { diffCommand } from './diff.ts';
 import { UsageError } from './errors.ts';
 import { pactCommand } from './pact.ts';
 import { reportCommand } from './report.ts';
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const setExit = (code: number): void => { exitCode = code; };
   program.addCommand(runCommand(setExit));
+  program.addCommand(diffCommand(setExit));
   program.addCommand(serveCommand(setExit));
   program.addCommand(pactCommand(setExit));
   program.addCommand(reportCommand(setExit));

@@ -1,0 +1,195 @@
+// `ovc diff`: runs the same seed and cases against two targets (each side an `ovc run --record`
+// subprocess, or a recorded cassette) and compares them case by case (docs/diff.md). Exits 0 when
+// nothing differs (--strict: nothing open either) outside the baseline, 1 otherwise, 2 when a side
+// could not be run or read.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { ReportInputError } from '../reports/errors.ts';
+import {
+  diffCassettes, diffSecrets, isCassetteDir, loadDiffBaseline, readCassette, writeDiffReports,
+  type Cassette, type DiffBaselineEntry,
+} from '../reports/diff/index.ts';
+import { redactText } from '../reports/redact.ts';
+import { differenceText, problems } from '../reports/diff/views.ts';
+import { UsageError } from './errors.ts';
+import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, urlFlag } from './options.ts';
+import { DEFAULT_RUNS } from './run.ts';
+
+export const OVC_BIN = fileURLToPath(new URL('./bin/ovc.mjs', import.meta.url));
+
+interface DiffFlags {
+  endpoint?: string; cassette?: string; against: string;
+  region: string; bucket: string; accountId: string; addressing?: string; stateHook?: string;
+  againstRegion?: string; againstBucket?: string; againstAccountId?: string; againstAddressing?: string; againstStateHook?: string;
+  out: string; seed?: number; runs?: number; strict: boolean; tags?: string; baseline?: string; timeoutMs?: number;
+}
+
+/** One side of the diff: a target to run (endpoint null = embedded) or a cassette to read. */
+export type SideSpec =
+  | { kind: 'cassette'; dir: string }
+  | { kind: 'run'; endpoint: string | null; region: string; bucket: string; accountId: string; addressing?: string; stateHook?: string };
+
+/** `--against`: a URL, `embedded`, or a cassette folder. */
+export function parseAgainst(value: string): { kind: 'url'; url: string } | { kind: 'embedded' } | { kind: 'cassette'; dir: string } {
+  if (value === 'embedded') return { kind: 'embedded' };
+  if (/^https?:\/\//i.test(value)) return { kind: 'url', url: urlFlag('against')(value) };
+  if (isCassetteDir(value)) return { kind: 'cassette', dir: value };
+  throw new UsageError(`--against must be an http(s) URL, 'embedded' or a cassette folder (with meta.json), got '${value}'.`);
+}
+
+export function diffCommand(setExit: (code: number) => void): Command {
+  return new Command('diff')
+    .description('run the same cases against two targets and compare their answers (default target: the embedded emulator)')
+    .option('--endpoint <url>', 'the target (default: the embedded emulator)', urlFlag('endpoint'))
+    .option('--cassette <dir>', 'use a recorded cassette as the target instead of running it', existingFile('cassette'))
+    .requiredOption('--against <url|embedded|dir>', 'the other side: an endpoint URL, embedded, or a recorded cassette folder')
+    .option('--region <region>', 'signing region of the target', regionFlag, 'cn-hangzhou')
+    .option('--bucket <bucket>', 'vector bucket of the target', bucketFlag, 'ovc-conformance')
+    .option('--account-id <id>', 'account id of the target', accountIdFlag, '1234567890')
+    .addOption(new Option('--addressing <style>', 'addressing of the target').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
+    .option('--state-hook <url>', 'provider-state hook of the target', urlFlag('state-hook'))
+    .option('--against-region <region>', 'signing region of the other side (default: --region)', regionFlag)
+    .option('--against-bucket <bucket>', 'vector bucket of the other side (default: --bucket)', bucketFlag)
+    .option('--against-account-id <id>', 'account id of the other side (default: --account-id)', accountIdFlag)
+    .addOption(new Option('--against-addressing <style>', 'addressing of the other side').argParser(choiceFlag('against-addressing', ['virtual', 'path'] as const)))
+    .option('--against-state-hook <url>', 'provider-state hook of the other side', urlFlag('against-state-hook'))
+    .option('--out <dir>', 'report folder', 'reports/diff')
+    .option('--seed <n>', 'seed of the generated cases (same on both sides; picked and printed when absent)', intFlag('seed', 0, 2 ** 31 - 1))
+    .option('--runs <n>', 'generated cases per property', intFlag('runs', 1, 10_000_000))
+    .option('--strict', 'run both sides strict, and fail on open differences too', false)
+    .option('--tags <expr>', 'only cases with these tags (as ovc run)')
+    .option('--baseline <file>', 'accepted differences: a JSON or YAML list of {id, kind, reason}', existingFile('baseline'))
+    .option('--timeout-ms <n>', 'per-request timeout of each run', intFlag('timeout-ms', 100, 600_000))
+    .action(async (flags: DiffFlags) => { setExit(await diff(flags)); });
+}
+
+const log = (s: string): void => { process.stderr.write(`${redactText(s, diffSecrets())}\n`); };
+
+async function diff(flags: DiffFlags): Promise<number> {
+  if (flags.endpoint && flags.cassette) throw new UsageError('--endpoint and --cassette both name the target; give one.');
+  const against = parseAgainst(flags.against);
+  const baseline: DiffBaselineEntry[] = flags.baseline ? loadDiffBaseline(flags.baseline) : [];
+  const outDir = resolve(flags.out);
+  mkdirSync(outDir, { recursive: true });
+
+  // Seed, runs and strictness: a cassette fixes them; otherwise the flags, or a fresh seed.
+  const recorded = new Map<string, Cassette>();
+  for (const dir of [flags.cassette, against.kind === 'cassette' ? against.dir : undefined]) if (dir && !recorded.has(dir)) recorded.set(dir, readCassette(dir));
+  const fixed = [...recorded.values()];
+  const meta = fixed[0]?.meta;
+  if (meta && flags.seed !== undefined && flags.seed !== meta.seed) log(`ovc diff: using the cassette's seed ${meta.seed}, not --seed ${flags.seed}`);
+  const seed = meta?.seed ?? flags.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const runs = meta?.runs ?? flags.runs ?? DEFAULT_RUNS;
+  // The runs are strict as the cassette was recorded; the gate is strict when --strict is given.
+  const strict = meta ? meta.strict : flags.strict;
+  if (meta && flags.strict && !meta.strict) log('ovc diff: the cassette was recorded without --strict; the runs are not strict, the gate is');
+  if (fixed.length === 2 && (fixed[0]!.meta.seed !== fixed[1]!.meta.seed || fixed[0]!.meta.runs !== fixed[1]!.meta.runs)) {
+    log(`ovc diff: the two cassettes were recorded with different seeds or runs (${fixed[0]!.meta.seed}/${fixed[0]!.meta.runs} vs ${fixed[1]!.meta.seed}/${fixed[1]!.meta.runs}); generated cases will not match`);
+  }
+  log(`ovc diff: seed ${seed}, runs ${runs}${strict ? ', strict' : ''}`);
+
+  const left: SideSpec = flags.cassette ? { kind: 'cassette', dir: flags.cassette } : {
+    kind: 'run', endpoint: flags.endpoint ?? null, region: flags.region, bucket: flags.bucket, accountId: flags.accountId,
+    addressing: flags.addressing, stateHook: flags.stateHook,
+  };
+  const right: SideSpec = against.kind === 'cassette' ? { kind: 'cassette', dir: against.dir } : {
+    kind: 'run', endpoint: against.kind === 'url' ? against.url : null,
+    region: flags.againstRegion ?? flags.region, bucket: flags.againstBucket ?? flags.bucket, accountId: flags.againstAccountId ?? flags.accountId,
+    addressing: flags.againstAddressing, stateHook: flags.againstStateHook,
+  };
+  // A cassette recorded with --tags holds those cases only: run the other side with the same tags.
+  const tags = flags.tags ?? meta?.tags ?? undefined;
+  const common = { seed, runs, strict, tags, timeoutMs: flags.timeoutMs };
+  const [lc, rc] = await Promise.all([
+    obtain('target', left, common, process.env, join(outDir, 'sides', 'target'), recorded),
+    obtain('against', right, common, againstEnv(process.env), join(outDir, 'sides', 'against'), recorded),
+  ]);
+  if (!lc || !rc) return 2;
+
+  const result = diffCassettes(lc, rc, { left: sideLabel(left, lc), right: sideLabel(right, rc) });
+  const { files, gate } = writeDiffReports(outDir, result, { baseline, strict: flags.strict });
+  const { counts } = result;
+  const out: string[] = ['', `${counts.same} same, ${counts.open} open, ${counts.differs} differs${gate.accepted.length ? `, ${gate.accepted.length} accepted` : ''} — ${result.left.label} vs ${result.right.label}`];
+  for (const p of problems(gate.failing).slice(0, 10)) {
+    out.push(`${p.kind.toUpperCase()} × ${p.count} ${p.first.behaviour} (first: ${p.first.id})`);
+    for (const d of p.first.differences.slice(0, 4)) out.push(`  ${differenceText(d)}`);
+  }
+  for (const e of gate.stale) out.push(`stale baseline entry: ${e.id} (${e.kind}) accepted no case`);
+  out.push(`reports in ${outDir} (${files.map((f) => f.slice(outDir.length + 1)).join(', ')})`, '');
+  process.stdout.write(redactText(out.join('\n'), diffSecrets()));
+  return gate.exitCode;
+}
+
+function sideLabel(spec: SideSpec, c: Cassette): string {
+  if (spec.kind === 'cassette') return `${c.meta.target} (cassette ${spec.dir})`;
+  return spec.endpoint ? `${spec.endpoint} (${spec.bucket})` : 'embedded emulator';
+}
+
+/** The environment of the other side's run: its credentials from OVC_AGAINST_*, else the same OSS_* ones. */
+export function againstEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  if (env.OVC_AGAINST_ACCESS_KEY_ID || env.OVC_AGAINST_ACCESS_KEY_SECRET) {
+    out.OSS_ACCESS_KEY_ID = env.OVC_AGAINST_ACCESS_KEY_ID;
+    out.OSS_ACCESS_KEY_SECRET = env.OVC_AGAINST_ACCESS_KEY_SECRET;
+    if (env.OVC_AGAINST_SESSION_TOKEN) out.OSS_SESSION_TOKEN = env.OVC_AGAINST_SESSION_TOKEN;
+    else delete out.OSS_SESSION_TOKEN;
+    // The denied identity belongs to an account too: only the other side's own, if any.
+    if (env.OVC_AGAINST_DENIED_ACCESS_KEY_ID) {
+      out.OVC_DENIED_ACCESS_KEY_ID = env.OVC_AGAINST_DENIED_ACCESS_KEY_ID;
+      out.OVC_DENIED_ACCESS_KEY_SECRET = env.OVC_AGAINST_DENIED_ACCESS_KEY_SECRET;
+    } else { delete out.OVC_DENIED_ACCESS_KEY_ID; delete out.OVC_DENIED_ACCESS_KEY_SECRET; }
+  }
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+/** The `ovc run` arguments of one side. */
+export function runArgs(spec: Extract<SideSpec, { kind: 'run' }>, common: { seed: number; runs: number; strict: boolean; tags?: string; timeoutMs?: number }, cassetteDir: string, outDir: string): string[] {
+  const args = ['run'];
+  if (spec.endpoint) args.push('--endpoint', spec.endpoint);
+  args.push('--region', spec.region, '--bucket', spec.bucket, '--account-id', spec.accountId);
+  if (spec.addressing) args.push('--addressing', spec.addressing);
+  if (spec.stateHook) args.push('--state-hook', spec.stateHook);
+  args.push('--seed', String(common.seed), '--runs', String(common.runs));
+  if (common.strict) args.push('--strict');
+  if (common.tags) args.push('--tags', common.tags);
+  if (common.timeoutMs) args.push('--timeout-ms', String(common.timeoutMs));
+  args.push('--record', cassetteDir, '--out', outDir, '--quiet');
+  return args;
+}
+
+async function obtain(name: string, spec: SideSpec, common: Parameters<typeof runArgs>[1], env: NodeJS.ProcessEnv, workDir: string, recorded: ReadonlyMap<string, Cassette>): Promise<Cassette | null> {
+  try {
+    if (spec.kind === 'cassette') return recorded.get(spec.dir) ?? readCassette(spec.dir);
+    const cassetteDir = join(workDir, 'cassette');
+    rmSync(workDir, { recursive: true, force: true });
+    mkdirSync(workDir, { recursive: true });
+    const args = runArgs(spec, common, cassetteDir, join(workDir, 'run'));
+    const { code, stderr } = await runChild(args, env);
+    if (code !== 0 && code !== 1) {
+      log(`ovc diff: the ${name} side could not be run (ovc run exited ${code ?? 'on a signal'}):\n${stderr.trim().split('\n').slice(-12).join('\n')}`);
+      return null;
+    }
+    if (!isCassetteDir(cassetteDir)) {
+      log(`ovc diff: the ${name} side ran but wrote no cassette in ${cassetteDir} (does this ovc run support --record?)`);
+      return null;
+    }
+    return readCassette(cassetteDir);
+  } catch (e) {
+    if (e instanceof ReportInputError) { log(`ovc diff: the ${name} side cannot be read: ${e.message}`); return null; }
+    throw e;
+  }
+}
+
+function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [OVC_BIN, ...args], { env: { ...env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-20_000); });
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stderr }));
+  });
+}

@@ -1,0 +1,135 @@
+// A cassette: what `ovc run --record DIR` wrote about one target (docs/diff.md).
+//   meta.json        the run: format, seed, runs, strict, target, prefix, buckets, account, region
+//   exchanges.jsonl  one HTTP exchange of a case per line, redacted: {caseId, seq, role, op, exchange}
+//   results.jsonl    the run's case records (CaseResult lines)
+// Reading checks the shape and says which file and line is wrong; `ovc diff` turns that into exit 2.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ReportInputError } from '../errors.ts';
+import { parseJsonl, toJsonLine } from '../jsonl.ts';
+import type { CaseResult, Exchange } from '../model.ts';
+import { collectSecrets, redactText, redactValue } from '../redact.ts';
+
+export const CASSETTE_FORMAT = 'ovc-cassette/1';
+export const CASSETTE_FILES = { meta: 'meta.json', exchanges: 'exchanges.jsonl', results: 'results.jsonl' } as const;
+
+export interface CassetteMeta {
+  format: typeof CASSETTE_FORMAT;
+  seed: number;
+  runs: number;
+  strict: boolean;
+  target: string;
+  /** The run prefix (`ovc` + run id) every name the run created starts with. */
+  prefix: string;
+  bucket: string;
+  otherBucket: string | null;
+  absentBucket: string;
+  accountId: string;
+  region: string;
+  createdAt: string;
+  /** The --tags expression of the run, when the recorder writes it (optional). */
+  tags?: string | null;
+}
+
+export type ExchangeRole = 'given' | 'when' | 'then';
+
+export interface RecordedExchange {
+  caseId: string;
+  /** Orders the exchanges of one case. */
+  seq: number;
+  role: ExchangeRole;
+  op: string | null;
+  exchange: Exchange;
+}
+
+export interface Cassette {
+  dir: string;
+  meta: CassetteMeta;
+  /** Exchanges per case id, in seq order. */
+  exchanges: Map<string, RecordedExchange[]>;
+  results: CaseResult[];
+}
+
+const ROLES: readonly ExchangeRole[] = ['given', 'when', 'then'];
+
+export function isCassetteDir(dir: string): boolean {
+  return existsSync(join(dir, CASSETTE_FILES.meta));
+}
+
+function readText(dir: string, name: string): string {
+  const path = join(dir, name);
+  try { return readFileSync(path, 'utf8'); } catch (e) {
+    throw new ReportInputError(`cannot read cassette file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export function parseMeta(text: string, source: string = CASSETTE_FILES.meta): CassetteMeta {
+  let v: unknown;
+  try { v = JSON.parse(text); } catch (e) { throw new ReportInputError(`${source} is not JSON: ${(e as Error).message}`); }
+  const fail = (why: string): never => { throw new ReportInputError(`${source}: ${why}`); };
+  if (!v || typeof v !== 'object' || Array.isArray(v)) fail('must be an object');
+  const m = v as Record<string, unknown>;
+  if (m.format !== CASSETTE_FORMAT) fail(`format must be '${CASSETTE_FORMAT}', got ${JSON.stringify(m.format)}`);
+  for (const k of ['seed', 'runs'] as const) if (typeof m[k] !== 'number' || !Number.isInteger(m[k])) fail(`${k} must be a whole number`);
+  if (typeof m.strict !== 'boolean') fail('strict must be true or false');
+  for (const k of ['target', 'prefix', 'bucket', 'absentBucket', 'accountId', 'region', 'createdAt'] as const) if (typeof m[k] !== 'string') fail(`${k} must be a string`);
+  if ((m.prefix as string).length < 3) fail('prefix must be the run prefix (ovc + run id)');
+  if (m.otherBucket !== null && m.otherBucket !== undefined && typeof m.otherBucket !== 'string') fail('otherBucket must be null or a string');
+  if (m.tags !== null && m.tags !== undefined && typeof m.tags !== 'string') fail('tags must be null or a string');
+  return { ...(m as unknown as CassetteMeta), otherBucket: (m.otherBucket as string | null | undefined) ?? null };
+}
+
+export function parseExchanges(text: string, source: string = CASSETTE_FILES.exchanges): Map<string, RecordedExchange[]> {
+  const byCase = new Map<string, RecordedExchange[]>();
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const where = `${source} line ${i + 1}`;
+    let v: unknown;
+    try { v = JSON.parse(line); } catch (e) { throw new ReportInputError(`${where} is not JSON: ${(e as Error).message}`); }
+    const problem = exchangeProblem(v);
+    if (problem) throw new ReportInputError(`${where} is not a recorded exchange: ${problem}`);
+    const r = v as RecordedExchange;
+    const list = byCase.get(r.caseId) ?? [];
+    list.push(r);
+    byCase.set(r.caseId, list);
+  });
+  for (const list of byCase.values()) list.sort((a, b) => a.seq - b.seq);
+  return byCase;
+}
+
+function exchangeProblem(v: unknown): string | null {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not an object';
+  const r = v as Record<string, unknown>;
+  if (typeof r.caseId !== 'string' || r.caseId === '') return 'caseId must be a non-empty string';
+  if (typeof r.seq !== 'number') return 'seq must be a number';
+  if (!ROLES.includes(r.role as ExchangeRole)) return `role must be one of ${ROLES.join(', ')}`;
+  if (r.op !== null && typeof r.op !== 'string') return 'op must be null or a string';
+  const x = r.exchange as Record<string, unknown> | undefined;
+  if (!x || typeof x !== 'object') return 'exchange must be an object';
+  const req = x.request as Record<string, unknown> | undefined;
+  if (!req || typeof req.method !== 'string' || typeof req.url !== 'string') return 'exchange.request must have method and url';
+  const res = x.response as Record<string, unknown> | null | undefined;
+  if (res !== null && (!res || typeof res.status !== 'number' || typeof res.headers !== 'object' || typeof res.body !== 'string')) return 'exchange.response must be null or {status, headers, body}';
+  return null;
+}
+
+/** Reads a cassette folder; a missing or malformed file is a ReportInputError. */
+export function readCassette(dir: string): Cassette {
+  if (!isCassetteDir(dir)) throw new ReportInputError(`${dir} is not a cassette (no ${CASSETTE_FILES.meta})`);
+  const meta = parseMeta(readText(dir, CASSETTE_FILES.meta), join(dir, CASSETTE_FILES.meta));
+  const exchanges = parseExchanges(readText(dir, CASSETTE_FILES.exchanges), join(dir, CASSETTE_FILES.exchanges));
+  const results = parseJsonl(readText(dir, CASSETTE_FILES.results), join(dir, CASSETTE_FILES.results));
+  return { dir, meta, exchanges, results };
+}
+
+/**
+ * Writes a cassette folder, redacted (the data, then the text): what the recorder of `ovc run
+ * --record` may use, and what the tests build their synthetic cassettes with.
+ */
+export function writeCassette(dir: string, meta: CassetteMeta, exchanges: readonly RecordedExchange[], results: readonly CaseResult[], secrets: readonly string[] = collectSecrets()): void {
+  mkdirSync(dir, { recursive: true });
+  const text = (s: string): string => redactText(s, secrets);
+  writeFileSync(join(dir, CASSETTE_FILES.meta), text(`${JSON.stringify(meta, null, 2)}\n`));
+  writeFileSync(join(dir, CASSETTE_FILES.exchanges), text(exchanges.map((x) => `${JSON.stringify(redactValue(x, secrets))}\n`).join('')));
+  writeFileSync(join(dir, CASSETTE_FILES.results), text(results.map((r) => `${toJsonLine(redactValue(r, secrets))}\n`).join('')));
+}
