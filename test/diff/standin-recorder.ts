@@ -6,7 +6,7 @@ import { writeCassette, type CassetteMeta, type RecordedExchange } from '../../r
 import type { CaseResult, Exchange } from '../../reports/model.ts';
 import { redactHeaders } from '../../reports/redact.ts';
 import { TargetClient, codeOf, type SentExchange } from '../../target/client.ts';
-import type { TargetConfig } from '../../target/config.ts';
+import { targetSpec } from '../../target/config.ts';
 
 export interface StandinCreds { accessKeyId: string; accessKeySecret: string }
 
@@ -25,19 +25,16 @@ export async function recordStandin(emu: RunningEmulator, runId: string, dir: st
     format: 'ovc-cassette/1', seed: 7, runs: 1, strict: false, target: `emulator ${emu.url}`, prefix, bucket: 'ovc-conformance',
     otherBucket: null, absentBucket: `ovc-absent-${runId}`, accountId: '1234567890', region: 'cn-hangzhou', createdAt: new Date().toISOString(),
   };
-  const config: TargetConfig = {
-    endpoint: emu.url, region: meta.region, bucket: meta.bucket, accountId: meta.accountId, addressing: 'path', stateHook: null,
-    runId, prefix, seed: 7, runs: 1, strict: false, outDir: dir, workDir: dir, absentBucket: meta.absentBucket, embedded: false, targetName: meta.target, timeoutMs: 10_000,
-  };
-  const client = new TargetClient(config, creds);
+  const target = targetSpec({ endpoint: emu.url, region: meta.region, bucket: meta.bucket, accountId: meta.accountId, addressing: 'path', name: meta.target, timeoutMs: 10_000 });
+  const client = new TargetClient(target, { main: creds, denied: null });
   const secrets = [creds.accessKeySecret];
   const exchanges: RecordedExchange[] = [];
   const results: CaseResult[] = [];
   let seq = 0;
   const step = async (caseId: string, role: RecordedExchange['role'], op: 'PutVectorIndex' | 'DeleteVectorIndex' | 'GetVectorIndex', body: unknown, bucket?: string) => {
-    const res = await client.op(op, body, bucket ? { bucket } : {});
-    exchanges.push({ caseId, seq: seq++, role, op, exchange: toExchange(client.last!, secrets) });
-    return res;
+    const x = await client.opExchange(op, body, bucket ? { bucket } : {});
+    exchanges.push({ caseId, seq: seq++, role, op, exchange: toExchange(x, secrets) });
+    return x.response;
   };
   const put = (id: string, name: string) => step(id, 'given', 'PutVectorIndex', { indexName: name, dataType: 'float32', dimension: 4, distanceMetric: 'euclidean' });
   const record = (id: string, response: string, expected: CaseResult['expected'], answer: { status: number; code: string | null }, over: Partial<CaseResult> = {}) => {
