@@ -31,7 +31,7 @@ export interface CassetteMeta {
   tags?: string | null;
 }
 
-export type ExchangeRole = 'given' | 'when' | 'then';
+export type ExchangeRole = 'given' | 'when' | 'then' | 'cleanup';
 
 export interface RecordedExchange {
   caseId: string;
@@ -50,7 +50,7 @@ export interface Cassette {
   results: CaseResult[];
 }
 
-const ROLES: readonly ExchangeRole[] = ['given', 'when', 'then'];
+const ROLES: readonly ExchangeRole[] = ['given', 'when', 'then', 'cleanup'];
 
 export function isCassetteDir(dir: string): boolean {
   return existsSync(join(dir, CASSETTE_FILES.meta));

@@ -102,7 +102,9 @@ export function classifyCase(left: CaseResult, right: CaseResult, lc: Cassette, 
     if (both && expectedAnswers(left).length > 1 && !d.question) d.question = left.id.includes('/multi-fault/') || left.labels.length > 1 ? 'U2' : caseQuestions[0] ?? null;
     // A case without a single expectation (the lifecycle model) decides by itself: its outcome.
     const ownModel = left.expected === null || right.expected === null;
-    const allowed = both || ownModel || left.unknown === true || right.unknown === true || (d.question !== null && caseQuestions.includes(d.question));
+    // A side that only observed (a race, a transitional state seen or not) allows either answer.
+    const observed = left.observation === true || right.observation === true;
+    const allowed = both || ownModel || observed || left.unknown === true || right.unknown === true || (d.question !== null && caseQuestions.includes(d.question));
     if (!allowed) d.documented = true;
   }
   const kind: Kind = differences.length === 0 ? 'same'

@@ -63,7 +63,7 @@ export const QUESTION_RULES: readonly QuestionRule[] = [
   { q: 'U5', idPrefix: `${DEL}404-no-such-vector-index/second-delete` },
   { q: 'U5', idPrefix: `${DEL}index-states/deleted` },
   { q: 'U5', idPrefix: `${DEL}races/concurrent-deletes` },
-  { q: 'U6', idPrefix: `${DEL}409-vector-index-operation-conflict/race-create-delete` },
+  { q: 'U6', idPrefix: `${DEL}409-vector-index-operation-conflict/observed-creating` },
   { q: 'U6', idPrefix: `${DEL}index-states/creating` },
   { q: 'U6', idPrefix: `${DEL}index-states/deleting` },
   { q: 'U6', idPrefix: `${DEL}lifecycle/` },
