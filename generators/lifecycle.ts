@@ -16,7 +16,7 @@ export interface LifecycleDriver {
   deleteIndex(name: string): Promise<Answer>;
   getIndex(name: string): Promise<Answer & { status?: string }>;
   /** Only names with the run prefix. */
-  listIndexNames(): Promise<Answer & { names?: string[] }>;
+  listIndexNames(bucket?: 1 | 2): Promise<Answer & { names?: string[] }>;
   listVectorKeys(name: string): Promise<Answer & { keys?: string[] }>;
 }
 
@@ -115,17 +115,26 @@ class GetIndex implements LifecycleCommand {
   toString(): string { return `get(${this.name})`; }
 }
 
+/**
+ * Index keys name the bucket too: `name` is in the run's bucket, `name@2` in the other one. The
+ * driver splits them (`splitKey`); the model only ever compares keys.
+ */
+export function splitKey(key: string): { name: string; bucket: 1 | 2 } {
+  return key.endsWith('@2') ? { name: key.slice(0, -2), bucket: 2 } : { name: key, bucket: 1 };
+}
+
 class ListIndexes implements LifecycleCommand {
+  constructor(readonly bucket: 1 | 2 = 1) {}
   check(): boolean { return true; }
   async run(m: Model, r: LifecycleDriver): Promise<void> {
-    const answer = await r.listIndexNames();
+    const answer = await r.listIndexNames(this.bucket);
     expectAnswer(this.toString(), OK_200, answer);
-    const expected = [...m.indexes.keys()];
+    const expected = [...m.indexes.keys()].map(splitKey).filter((k) => k.bucket === this.bucket).map((k) => k.name);
     if (!answer.names || !sameSet(answer.names, expected)) {
       throw new Error(`${this.toString()}: expected names ${list(expected)}, got ${answer.names ? list(answer.names) : 'none'}`);
     }
   }
-  toString(): string { return 'list()'; }
+  toString(): string { return this.bucket === 1 ? 'list()' : 'list(@2)'; }
 }
 
 class ListVectorKeys implements LifecycleCommand {
@@ -166,6 +175,14 @@ export interface LifecycleOptions {
   maxCommands?: number;
   /** How many distinct names the commands draw from (default 3, so sequences hit existing names often). */
   poolSize?: number;
+  /** Draw from both buckets (keys `name@2` address the other bucket). */
+  twoBuckets?: boolean;
+  /**
+   * Add a name that differs from a pool name only in case (spec §12 U10: distinct names is the
+   * emulator's decision, so only under --strict). A name that extends another (`…n0` and `…n0x`)
+   * is always in the pool: deleting one must leave the other.
+   */
+  caseVariants?: boolean;
 }
 
 const VECTOR_KEYS = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'] as const;
@@ -173,8 +190,11 @@ const VECTOR_KEYS = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'] as const;
 /** Command sequences over a small pool of prefixed names, for fc.asyncModelRun with newModel(). */
 export function lifecycleCommands(o: LifecycleOptions): fc.Arbitrary<Iterable<fc.AsyncCommand<Model, LifecycleDriver>>> {
   if (!/^[A-Za-z][A-Za-z0-9]*$/.test(o.prefix)) throw new Error(`lifecycleCommands: prefix '${o.prefix}' must be letters and digits starting with a letter`);
-  const pool = Array.from({ length: o.poolSize ?? 3 }, (_, i) => `${o.prefix}n${i}`);
-  if (pool.some((n) => n.length > 63)) throw new Error(`lifecycleCommands: prefix '${o.prefix}' is too long for index names`);
+  const names = Array.from({ length: o.poolSize ?? 3 }, (_, i) => `${o.prefix}n${i}`);
+  names.push(`${o.prefix}n0x`);
+  if (o.caseVariants) names.push(`${o.prefix}N0`);
+  if (names.some((n) => n.length > 63)) throw new Error(`lifecycleCommands: prefix '${o.prefix}' is too long for index names`);
+  const pool = o.twoBuckets ? [...names, ...names.map((n) => `${n}@2`)] : names;
   const name = fc.constantFrom(...pool);
   const dimension = fc.integer({ min: 1, max: 4 });
   const keys = fc.uniqueArray(fc.constantFrom(...VECTOR_KEYS), { minLength: 1, maxLength: 3 });
@@ -183,7 +203,7 @@ export function lifecycleCommands(o: LifecycleOptions): fc.Arbitrary<Iterable<fc
     fc.tuple(name, keys, dimension).map(([n, k, d]) => new PutVectors(n, k, d)),
     name.map((n) => new DeleteIndex(n)),
     name.map((n) => new GetIndex(n)),
-    fc.constant(null).map(() => new ListIndexes()), // a fresh command per sequence, none shared
+    (o.twoBuckets ? fc.constantFrom(1 as const, 2 as const) : fc.constant(1 as const)).map((b) => new ListIndexes(b)), // a fresh command per sequence, none shared
     name.map((n) => new ListVectorKeys(n)),
     fc.tuple(name, dimension).map(([n, d]) => new Recreate(n, d)),
   ], { maxCommands: o.maxCommands ?? 12 });

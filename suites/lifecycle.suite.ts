@@ -2,7 +2,7 @@
 // run against the target; every answer must equal the model's (D-DelIdx, D-PutIdx, D-GetIdx, D-ListIdx).
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { lifecycleCommands, newModel, type Answer, type LifecycleDriver } from '../generators/lifecycle.ts';
+import { lifecycleCommands, newModel, splitKey, type Answer, type LifecycleDriver } from '../generators/lifecycle.ts';
 import type { OperationName } from '../contracts/operations.ts';
 import { codeOf, type TargetClient, type WireResponse } from '../target/client.ts';
 import { responseSchemaProblems } from '../target/schemas.ts';
@@ -30,35 +30,47 @@ function conforming(op: OperationName, res: WireResponse): WireResponse {
  */
 function targetDriver(prefix: string, client: TargetClient): LifecycleDriver {
   const { target, run } = context();
+  // Keys name the bucket too (`name@2`: the other bucket).
+  const at = (key: string): { name: string; bucket: string } => {
+    const k = splitKey(key);
+    return { name: k.name, bucket: k.bucket === 2 ? target.otherBucket! : target.bucket };
+  };
   return {
-    async createIndex(name, dimension) {
-      const res = await createIndex(name, dimension, target.bucket, client);
+    async createIndex(key, dimension) {
+      const { name, bucket } = at(key);
+      const res = await createIndex(name, dimension, bucket, client);
       if (res.status === 200) {
-        const p = settleProblem('enable', await awaitEnable(client, target.bucket, name, run.settleMs), run.settleMs);
-        if (p) throw new Error(`create(${name}): ${p}`);
+        const p = settleProblem('enable', await awaitEnable(client, bucket, name, run.settleMs), run.settleMs);
+        if (p) throw new Error(`create(${key}): ${p}`);
       }
       return answer(res);
     },
-    async putVectors(name, keys, dimension) { return answer(await client.op('PutVectors', { indexName: name, vectors: vectorsFor(keys, dimension) })); },
-    async deleteIndex(name) {
-      const res = await deleteIndex(name, target.bucket, client);
+    async putVectors(key, keys, dimension) {
+      const { name, bucket } = at(key);
+      return answer(await client.op('PutVectors', { indexName: name, vectors: vectorsFor(keys, dimension) }, { bucket }));
+    },
+    async deleteIndex(key) {
+      const { name, bucket } = at(key);
+      const res = await deleteIndex(name, bucket, client);
       if (res.status === 204) {
-        const gone = await awaitGone(client, target.bucket, name, run.settleMs);
+        const gone = await awaitGone(client, bucket, name, run.settleMs);
         const p = settleProblem('gone', gone, run.settleMs) ?? (run.strict && gone.seen.length > 1 ? `--strict: the index must be gone at once, read ${gone.seen.join(' → ')}` : null);
-        if (p) throw new Error(`delete(${name}): ${p}`);
+        if (p) throw new Error(`delete(${key}): ${p}`);
       }
       return answer(res);
     },
-    async getIndex(name) {
-      const res = conforming('GetVectorIndex', await client.op('GetVectorIndex', { indexName: name }));
+    async getIndex(key) {
+      const { name, bucket } = at(key);
+      const res = conforming('GetVectorIndex', await client.op('GetVectorIndex', { indexName: name }, { bucket }));
       return { ...answer(res), status: (res.json as { index?: { status?: string } } | undefined)?.index?.status };
     },
-    async listIndexNames() {
+    async listIndexNames(which = 1) {
+      const bucket = which === 2 ? target.otherBucket! : target.bucket;
       const names: string[] = [];
       let nextToken: string | undefined;
       let res: WireResponse;
       do {
-        res = conforming('ListVectorIndexes', await client.op('ListVectorIndexes', { prefix, maxResults: 100, ...(nextToken ? { nextToken } : {}) }));
+        res = conforming('ListVectorIndexes', await client.op('ListVectorIndexes', { prefix, maxResults: 100, ...(nextToken ? { nextToken } : {}) }, { bucket }));
         if (res.status !== 200) return answer(res);
         const page = res.json as { indexes?: Array<{ indexName: string }>; nextToken?: string };
         names.push(...(page.indexes ?? []).map((i) => i.indexName));
@@ -66,8 +78,9 @@ function targetDriver(prefix: string, client: TargetClient): LifecycleDriver {
       } while (nextToken);
       return { ...answer(res), names };
     },
-    async listVectorKeys(name) {
-      const res = conforming('ListVectors', await client.op('ListVectors', { indexName: name, maxResults: 1000 }));
+    async listVectorKeys(key) {
+      const { name, bucket } = at(key);
+      const res = conforming('ListVectors', await client.op('ListVectors', { indexName: name, maxResults: 1000 }, { bucket }));
       return { ...answer(res), keys: (res.json as { vectors?: Array<{ key: string }> } | undefined)?.vectors?.map((v) => v.key) };
     },
   };
@@ -88,13 +101,17 @@ describe(ROW, () => {
       }, async (check, s) => {
         const driver = targetDriver(prefix, s.client('when'));
         const out = await fc.check(
-          fc.asyncProperty(lifecycleCommands({ prefix, maxCommands: 12 }), async (cmds) => {
+          // Names that extend each other always; names that differ only in case under --strict (U10);
+          // both buckets when the run has a second one.
+          fc.asyncProperty(lifecycleCommands({ prefix, maxCommands: 12, twoBuckets: c.target.otherBucket !== null, caseVariants: c.run.strict }), async (cmds) => {
             try {
               await fc.asyncModelRun(() => ({ model: newModel(), real: driver }), cmds);
             } finally {
               // Leave nothing behind between runs of the property: shrinking replays sequences on a clean slate.
-              const left = await driver.listIndexNames();
-              for (const name of left.names ?? []) if (name.startsWith(prefix)) await driver.deleteIndex(name).catch(() => undefined);
+              for (const which of c.target.otherBucket ? [1, 2] as const : [1] as const) {
+                const left = await driver.listIndexNames(which);
+                for (const name of left.names ?? []) if (name.startsWith(prefix)) await driver.deleteIndex(which === 2 ? `${name}@2` : name).catch(() => undefined);
+              }
             }
           }),
           { seed, numRuns: 1, endOnFailure: false },

@@ -47,7 +47,7 @@ function fakeDriver(bug: 'none' | 'vectors-survive-delete' | 'delete-absent-204'
 async function runWith(bug: Parameters<typeof fakeDriver>[0], seed: number): Promise<fc.RunDetails<[Iterable<fc.AsyncCommand<ReturnType<typeof newModel>, LifecycleDriver>>]>> {
   return fc.check(fc.asyncProperty(lifecycleCommands({ prefix: 'ovcT', maxCommands: 15 }), async (cmds) => {
     await fc.asyncModelRun(() => ({ model: newModel(), real: fakeDriver(bug) }), cmds);
-  }), { seed, numRuns: 150 });
+  }), { seed, numRuns: 3000 });
 }
 
 /** The commands of a sequence (a sequence's own toString lists only the commands that ran). */
@@ -62,8 +62,8 @@ describe('lifecycleCommands', () => {
   });
 
   it.each([
-    ['vectors-survive-delete', /recreate\(ovcTn\d, dimension=\d\): expected the new index to hold no vectors|listVectors\(ovcTn\d\): expected keys \[\]/],
-    ['delete-absent-204', /delete\(ovcTn\d\): expected 404 NoSuchVectorIndex, got 204/],
+    ['vectors-survive-delete', /recreate\(ovcTn\dx?, dimension=\d\): expected the new index to hold no vectors|listVectors\(ovcTn\dx?\): expected keys \[\]/],
+    ['delete-absent-204', /delete\(ovcTn\dx?\): expected 404 NoSuchVectorIndex, got 204/],
     ['list-misses-one', /list\(\): expected names \[ovcTn\d/],
   ] as const)('finds a counterexample when %s', async (bug, message) => {
     const out = await runWith(bug, 2);
@@ -76,7 +76,12 @@ describe('lifecycleCommands', () => {
   it('draws names from a small prefixed pool and refuses bad prefixes', () => {
     const sequences = fc.sample(lifecycleCommands({ prefix: 'ovcX', maxCommands: 20 }), { seed: 3, numRuns: 30 });
     const names = new Set(sequences.flatMap((cmds) => [...show(cmds).matchAll(/\((ovc\w+)/g)].map((m) => m[1])));
-    expect([...names].sort()).toEqual(['ovcXn0', 'ovcXn1', 'ovcXn2']);
+    // A name that extends another is always in the pool (deleting one must leave the other).
+    expect([...names].sort()).toEqual(['ovcXn0', 'ovcXn0x', 'ovcXn1', 'ovcXn2']);
+    const both = fc.sample(lifecycleCommands({ prefix: 'ovcX', maxCommands: 20, twoBuckets: true, caseVariants: true }), { seed: 3, numRuns: 30 });
+    const keys = new Set(both.flatMap((cmds) => [...show(cmds).matchAll(/\((ovc[\w@]+)/g)].map((m) => m[1])));
+    expect(keys).toContain('ovcXN0');
+    expect([...keys].some((k) => k!.endsWith('@2'))).toBe(true);
     expect(() => lifecycleCommands({ prefix: 'ovc-x' })).toThrow(/prefix/);
     expect(() => lifecycleCommands({ prefix: 'a'.repeat(62) })).toThrow(/too long/);
   });
