@@ -1,4 +1,4 @@
-// Provider-state names and params of spec/provider-states.md (protocol v1).
+// Provider-state names and params of spec/provider-states.md (protocol v2).
 import type { IndexState } from './limits.ts';
 
 export const PROVIDER_STATE_PATH = '/_ovc/provider-states';
@@ -8,6 +8,10 @@ export const STATES = {
   noBucket: 'no vector bucket exists',
   indexExists: 'a vector index exists',
   noIndex: 'no vector index exists',
+  /** v2: as `a vector index exists` with status `creating` (a stub can select it by name alone). */
+  indexCreating: 'a vector index in creating exists',
+  /** v2: as `a vector index exists` with status `deleting`. */
+  indexDeleting: 'a vector index in deleting exists',
 } as const;
 
 export type StateName = (typeof STATES)[keyof typeof STATES];

@@ -25,6 +25,17 @@ import { needsStateHook } from './interactions.ts';
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 export const NEEDS_HOOK = 'needs a provider-state hook';
+
+/**
+ * Provider-state protocol v2 names as v1 + `status` (spec/provider-states.md: the v2 names mean
+ * exactly that), for state hooks that know only v1. The one place the mapping lives: drop it when
+ * every hook speaks v2.
+ */
+export function toV1State(state: StateName, params: StateParams): { state: StateName; params: StateParams } {
+  if (state === STATES.indexCreating) return { state: STATES.indexExists, params: { ...params, status: 'creating' } };
+  if (state === STATES.indexDeleting) return { state: STATES.indexExists, params: { ...params, status: 'deleting' } };
+  return { state, params };
+}
 /** Marker of answers the filter made up itself (setup failed, target unreachable): never a pass. */
 const OVC_ERROR_STATUS = 599;
 
@@ -187,10 +198,13 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   let setupProblems: string[] = [];
   let lastAction: 'setup' | 'teardown' = 'teardown';
   let unreachable: string | null = null;
+  // The pact bucket of the interaction under way: a virtual-hosted pact path (`/`) names no bucket.
+  let currentPactBucket: string | undefined;
 
   const mapParams = (state: StateName, params: Record<string, unknown> | undefined): StateParams => {
     const p = { ...(params ?? {}) } as StateParams & Record<string, unknown>;
     const pactBucket = typeof p.bucket === 'string' ? p.bucket : undefined;
+    if (pactBucket !== undefined) currentPactBucket = pactBucket;
     if (state === STATES.noBucket) {
       // Never the target's bucket: a run-unique name that does not exist.
       if (pactBucket !== undefined) names.buckets.set(pactBucket, config.absentBucket);
@@ -255,12 +269,13 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
 
   const handlerFor = (state: StateName) => {
     const run = async (action: 'setup' | 'teardown', params: unknown): Promise<Record<string, unknown>> => {
-      if (action === 'setup' && lastAction === 'teardown') setupProblems = [];
+      if (action === 'setup' && lastAction === 'teardown') { setupProblems = []; currentPactBucket = undefined; }
       lastAction = action;
       const p = mapParams(state, params as Record<string, unknown> | undefined);
       try {
-        if (hook) await hook.call(action, state, p);
-        else await viaApi(action, state, p);
+        const v1 = toV1State(state, p);
+        if (hook) await hook.call(action, v1.state, v1.params);
+        else await viaApi(action, v1.state, v1.params);
       } catch (e) {
         const msg = `${action} of '${state}' ${JSON.stringify(p)} failed: ${(e as Error).message}`;
         if (e instanceof TransportError) unreachable ??= (e as Error).message;
@@ -293,7 +308,7 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
     }
     const u = new URL(url, 'http://pact.invalid');
     const seg = /^\/([^/]+)\/?/.exec(u.pathname);
-    const pactBucket = seg ? decodeURIComponent(seg[1]!) : undefined;
+    const pactBucket = seg ? decodeURIComponent(seg[1]!) : currentPactBucket;
     const bucket = pactBucket ? names.bucket(pactBucket) : null;
     const body = substituteBody(bodyBytes(req), names);
     const headers: Record<string, string> = {};
