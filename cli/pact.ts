@@ -125,13 +125,21 @@ export async function pactPublish(flags: PublishFlags, log: (s: string) => void 
 }
 
 export function pactCommand(setExit: (code: number) => void): Command {
-  const pact = new Command('pact').description('Pact V4 contracts: generate the consumer pact, verify it against a target, publish verified pacts');
+  const pact = new Command('pact').description('Pact V4 contracts: generate the consumer pact and the OpenAPI document, verify the pact against a target, publish verified pacts and the provider contract');
   pact.addCommand(new Command('generate')
     .description(`regenerate the consumer pact of the reference client into ${PACT_DIR}`)
     .option('--out <dir>', 'folder to write the pact file to', PACT_DIR)
     .action(async (flags: { out: string }) => {
       const { generatePact } = await import('../pact/generate.ts');
       process.stdout.write(`wrote ${await generatePact(flags.out)}\n`);
+      setExit(0);
+    }));
+  pact.addCommand(new Command('openapi')
+    .description('regenerate the OpenAPI 3.1 document derived from contracts/ into contracts/openapi (validated before it is written)')
+    .option('--out <dir>', 'folder to write the document to', 'contracts/openapi')
+    .action(async (flags: { out: string }) => {
+      const { generateOpenApi } = await import('../pact/openapi.ts');
+      process.stdout.write(`wrote ${await generateOpenApi(flags.out)}\n`);
       setExit(0);
     }));
   pact.addCommand(targetOptions(new Command('verify')

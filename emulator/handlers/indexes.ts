@@ -1,7 +1,7 @@
 // PutVectorIndex, GetVectorIndex, ListVectorIndexes, DeleteVectorIndex (spec §3.5–3.8).
 import { LIMITS, METADATA_KEY_PATTERN, type DistanceMetric } from '../../contracts/limits.ts';
 import { ApiError, invalidParam } from '../errors.ts';
-import { isObject, optionalInteger, optionalString, parseJsonBody, requireIndexName, requireObject, type JsonObject } from '../params.ts';
+import { checkRequest, isObject, optionalInteger, optionalString, parseJsonBody, requireIndexName, requireObject, type JsonObject } from '../params.ts';
 import type { Bucket, IndexSpec, VectorIndex } from '../store.ts';
 import { requireBucket, type OpContext, type OpResult } from './context.ts';
 
@@ -24,7 +24,8 @@ export function indexView(bucket: Bucket, index: VectorIndex, fault: OpContext['
 }
 
 function indexSpec(body: JsonObject): IndexSpec {
-  const name = requireIndexName(body);
+  const name = requireIndexName(body, { op: 'PutVectorIndex' });
+  checkRequest('PutVectorIndex', body);
   if (body.dataType !== 'float32') throw invalidParam("dataType is required and must be 'float32'");
   const dimension = body.dimension;
   if (typeof dimension !== 'number' || !Number.isInteger(dimension) || dimension < LIMITS.dimensionMin || dimension > LIMITS.dimensionMax) {
@@ -60,7 +61,9 @@ export function putVectorIndex(ctx: OpContext): OpResult {
 
 export function getVectorIndex(ctx: OpContext): OpResult {
   const bucket = requireBucket(ctx);
-  const name = requireIndexName(requireObject(parseJsonBody(ctx.body, ctx.fault)));
+  const body = requireObject(parseJsonBody(ctx.body, ctx.fault));
+  const name = requireIndexName(body, { op: 'GetVectorIndex' });
+  checkRequest('GetVectorIndex', body);
   const index = bucket.indexes.get(name) ?? bucket.ghosts.get(name);
   if (!index) throw new ApiError('NoSuchVectorIndex', `index '${name}' does not exist`);
   return { status: 200, json: { index: indexView(bucket, index, ctx.fault) } };
@@ -69,6 +72,7 @@ export function getVectorIndex(ctx: OpContext): OpResult {
 export function listVectorIndexes(ctx: OpContext): OpResult {
   const bucket = requireBucket(ctx);
   const body = requireObject(parseJsonBody(ctx.body, ctx.fault, { emptyMeansNoParameters: true }));
+  checkRequest('ListVectorIndexes', body);
   const maxResults = optionalInteger(body, 'maxResults', 0, LIMITS.listIndexesMax) || LIMITS.listIndexesDefault;
   const nextToken = optionalString(body, 'nextToken', 1, 512);
   const prefix = body.prefix === undefined ? '' : body.prefix;
@@ -90,7 +94,8 @@ export function listVectorIndexes(ctx: OpContext): OpResult {
 export function deleteVectorIndex(ctx: OpContext): OpResult | Promise<OpResult> {
   const bucket = requireBucket(ctx);
   const body = requireObject(parseJsonBody(ctx.body, ctx.fault));
-  const name = requireIndexName(body, { checkFormat: ctx.fault !== 'accept-invalid-names' });
+  const name = requireIndexName(body, { op: 'DeleteVectorIndex', checkFormat: ctx.fault !== 'accept-invalid-names' });
+  if (ctx.fault !== 'accept-invalid-names') checkRequest('DeleteVectorIndex', body);
   const index = bucket.indexes.get(name);
   if (!index) {
     if (ctx.fault === 'second-delete-204') return { status: 204 };
