@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { defaultAddressing, type Addressing } from '../protocol/addressing.ts';
 import type { Credentials } from '../protocol/signer.ts';
 import { PACT_DIR, PACT_FILE_NAME } from '../pact/interactions.ts';
-import { PublishError } from '../pact/publish.ts';
-import type { VerifyOptions, VerifyReport } from '../pact/verify.ts';
+import { gitBranch, gitConsumerVersion, PublishError } from '../pact/publish.ts';
+import type { PublishResults, VerifyOptions, VerifyReport } from '../pact/verify.ts';
 import { credentialsFromEnv, newRunId, prefixFor, type TargetConfig } from '../target/config.ts';
 import { TargetClient } from '../target/client.ts';
 import { closeTransport, TransportError } from '../target/http.ts';
@@ -16,6 +16,11 @@ import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFla
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 export const DEFAULT_PACT_FILE = join(PACT_DIR, PACT_FILE_NAME);
+
+/** `--pact`: an http(s) URL as it is, else an existing file. */
+function pactSource(value: string): string {
+  return /^https?:\/\//i.test(value) ? value : existingFile('pact')(value);
+}
 
 export interface TargetFlags {
   endpoint?: string;
@@ -28,7 +33,30 @@ export interface TargetFlags {
   timeoutMs: number;
 }
 
-export interface VerifyFlags extends TargetFlags { pact: string }
+export interface VerifyFlags extends TargetFlags {
+  pact: string;
+  publishResults?: boolean;
+  providerVersion?: string;
+  providerBranch?: string;
+  buildUrl?: string;
+}
+
+/** The build URL of the CI run: $PACT_BUILD_URL, else GitHub Actions' run URL when its variables are set. */
+export function ciBuildUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.PACT_BUILD_URL) return env.PACT_BUILD_URL;
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID) return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+  return undefined;
+}
+
+/** Provider version, branch and build URL for publishing results: flags, else env, else git. */
+export function publishResultsOptions(flags: VerifyFlags, env: NodeJS.ProcessEnv = process.env): PublishResults | undefined {
+  if (!flags.publishResults) return undefined;
+  const providerVersion = flags.providerVersion ?? env.PACT_PROVIDER_VERSION ?? gitConsumerVersion() ?? undefined;
+  if (!providerVersion) throw new UsageError('--publish-results needs a provider version: pass --provider-version or set PACT_PROVIDER_VERSION.');
+  const providerVersionBranch = flags.providerBranch ?? env.PACT_PROVIDER_BRANCH ?? gitBranch() ?? undefined;
+  const buildUrl = flags.buildUrl ?? ciBuildUrl(env);
+  return { providerVersion, ...(providerVersionBranch ? { providerVersionBranch } : {}), ...(buildUrl ? { buildUrl } : {}) };
+}
 
 export interface PublishFlags extends TargetFlags {
   pactDir: string;
@@ -100,9 +128,18 @@ async function reachable(o: Omit<VerifyOptions, 'pactFile'>): Promise<void> {
 
 /** `ovc pact verify`: prints the verifier's report and a summary; returns the exit code. */
 export async function pactVerify(flags: VerifyFlags, out: (s: string) => void = (s) => { process.stdout.write(s); }): Promise<number> {
-  const { verifyPact, readPact } = await import('../pact/verify.ts');
-  try { readPact(flags.pact); } catch (e) { throw new UsageError((e as Error).message); }
-  const report = await withTarget(flags, (o) => verifyPact({ ...o, pactFile: flags.pact }));
+  const { verifyPact, readPact, isUrl } = await import('../pact/verify.ts');
+  if (!isUrl(flags.pact)) { try { readPact(flags.pact); } catch (e) { throw new UsageError((e as Error).message); } }
+  const publishResults = publishResultsOptions(flags);
+  if (publishResults && !isUrl(flags.pact)) throw new UsageError('--publish-results needs --pact to be the URL of the pact in a Pact Broker (results go to its pb:publish-verification-results link).');
+  let report: VerifyReport;
+  try {
+    report = await withTarget(flags, (o) => verifyPact({ ...o, pactFile: flags.pact, ...(publishResults ? { publishResults } : {}) }));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if (/^(publishing verification results|cannot fetch the pact)/.test((e as Error).message)) throw new UsageError((e as Error).message);
+    throw e;
+  }
   out(report.summary);
   return report.exitCode;
 }
@@ -144,7 +181,11 @@ export function pactCommand(setExit: (code: number) => void): Command {
     }));
   pact.addCommand(targetOptions(new Command('verify')
     .description('verify a pact file against a target (default: the embedded emulator); exit 0 verified, 1 mismatch, 2 could not run'))
-    .option('--pact <file>', 'pact file to verify', existingFile('pact'), DEFAULT_PACT_FILE)
+    .option('--pact <file-or-url>', 'pact file to verify, or the URL of a pact in a Pact Broker (token from $PACT_BROKER_TOKEN)', pactSource, DEFAULT_PACT_FILE)
+    .option('--publish-results', 'publish the verification result to the broker the --pact URL points into (every interaction must be verifiable: a state hook is needed)')
+    .option('--provider-version <v>', 'provider version of the published result (default: $PACT_PROVIDER_VERSION, else git rev-parse --short HEAD)')
+    .option('--provider-branch <b>', 'provider branch of the published result (default: $PACT_PROVIDER_BRANCH, else git branch --show-current)')
+    .option('--build-url <url>', 'CI build URL of the published result (default: $PACT_BUILD_URL, else the GitHub Actions run URL)', urlFlag('build-url'))
     .action(async (flags: VerifyFlags) => { setExit(await pactVerify(flags)); }));
   pact.addCommand(targetOptions(new Command('publish')
     .description('verify the pact files against the target, then publish them to a Pact Broker; exit 0 published, 1 refused (verification failed), 2 could not run'))

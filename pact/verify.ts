@@ -39,8 +39,18 @@ export function toV1State(state: StateName, params: StateParams): { state: State
 /** Marker of answers the filter made up itself (setup failed, target unreachable): never a pass. */
 const OVC_ERROR_STATUS = 599;
 
+/** Publishing the verification result to the Pact Broker the pact came from (pact-js Verifier options). */
+export interface PublishResults {
+  providerVersion: string;
+  providerVersionBranch?: string;
+  buildUrl?: string;
+}
+
 export interface VerifyOptions {
+  /** A pact file, or the http(s) URL of a pact in a Pact Broker (token from $PACT_BROKER_TOKEN). */
   pactFile: string;
+  /** Publish the verification result (needs a broker pact URL, and every interaction verifiable). */
+  publishResults?: PublishResults;
   endpoint: string;
   /** Provider-state hook of the target; null: set states up through the public API. */
   stateHook: string | null;
@@ -88,6 +98,25 @@ interface PactJson {
   provider?: { name?: string };
   interactions?: Array<{ description: string; providerStates?: Array<{ name: string; params?: Record<string, unknown> }> }>;
   metadata?: { pactSpecification?: { version?: string } };
+}
+
+export function isUrl(s: string): boolean {
+  return /^https?:\/\//i.test(s);
+}
+
+/** Fetches a pact from a broker URL (bearer token from $PACT_BROKER_TOKEN) into a local file. */
+export async function fetchPact(url: string, file: string): Promise<string> {
+  const token = process.env.PACT_BROKER_TOKEN || undefined;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { accept: 'application/hal+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, signal: AbortSignal.timeout(15_000) });
+  } catch (e) {
+    throw new Error(`cannot fetch the pact at ${url}: ${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`);
+  }
+  const text = await res.text();
+  if (!res.ok) throw new Error(`cannot fetch the pact at ${url}: HTTP ${res.status}`);
+  writeFileSync(file, text);
+  return file;
 }
 
 export function sha256File(file: string): string {
@@ -170,11 +199,13 @@ function mismatchLines(e: NonNullable<VerifierResultJson['errors']>[number]): st
 export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   const log = o.log ?? ((s: string) => { process.stderr.write(`${s}\n`); });
   const target = o.targetName ?? o.endpoint;
-  const pactSha256 = sha256File(o.pactFile);
-  const { pact, needsHook } = readPact(o.pactFile);
   const runId = newRunId();
   const prefix = prefixFor(runId);
   const work = mkdtempSync(join(tmpdir(), 'ovc-pact-verify-'));
+  const fromBroker = isUrl(o.pactFile);
+  const localPact = fromBroker ? await fetchPact(o.pactFile, join(work, 'broker-pact.json')) : o.pactFile;
+  const pactSha256 = sha256File(localPact);
+  const { pact, needsHook } = readPact(localPact);
   const config: TargetConfig = {
     endpoint: o.endpoint, region: o.region, bucket: o.bucket, accountId: o.accountId, addressing: o.addressing,
     stateHook: o.stateHook, runId, prefix, seed: 0, runs: 1, strict: false, outDir: work, workDir: work,
@@ -187,10 +218,16 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
 
   // Interactions the public API cannot set up are left out of the replay and reported as skipped.
   const skipped = hook ? [] : needsHook;
+  if (o.publishResults && (!fromBroker || skipped.length)) {
+    rmSync(work, { recursive: true, force: true });
+    throw new Error(!fromBroker
+      ? 'publishing verification results needs the pact from a Pact Broker: pass its URL (--pact https://broker/pacts/provider/…/consumer/…/version/…), not a file'
+      : `publishing verification results needs every interaction verified; ${skipped.length} need a provider-state hook (--state-hook)`);
+  }
   let pactToRun = o.pactFile;
   if (skipped.length) {
     const copy = { ...pact, interactions: pact.interactions!.filter((i) => !skipped.includes(i.description)) };
-    pactToRun = join(work, basename(o.pactFile));
+    pactToRun = join(work, basename(localPact));
     writeFileSync(pactToRun, JSON.stringify(copy));
   }
 
@@ -349,6 +386,14 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
       stateHandlers: stateHandlers as never,
       requestFilter: requestFilter as never,
       logLevel: o.pactLogLevel ?? 'error',
+      // The result goes to the pact's `pb:publish-verification-results` link; the token, if any,
+      // reaches the verifier through $PACT_BROKER_TOKEN only.
+      ...(o.publishResults ? {
+        publishVerificationResult: true,
+        providerVersion: o.publishResults.providerVersion,
+        ...(o.publishResults.providerVersionBranch ? { providerVersionBranch: o.publishResults.providerVersionBranch } : {}),
+        ...(o.publishResults.buildUrl ? { buildUrl: o.publishResults.buildUrl } : {}),
+      } : {}),
     });
     try {
       raw = parseVerifierJson(await verifier.verifyProvider());
