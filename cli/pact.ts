@@ -161,6 +161,32 @@ export async function pactPublish(flags: PublishFlags, log: (s: string) => void 
   }
 }
 
+export interface ProviderContractFlags {
+  openapi: string;
+  results: string;
+  brokerUrl?: string;
+  providerVersion?: string;
+  branch?: string;
+  buildUrl?: string;
+}
+
+/** `ovc pact publish-provider-contract`: 0 published with a passing self-verification, 1 published as failed, 2 not published. */
+export async function pactPublishProviderContract(flags: ProviderContractFlags, log: (s: string) => void = (s) => { process.stderr.write(`${s}\n`); }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { publishProviderContract } = await import('../pact/provider-contract.ts');
+  const providerVersion = flags.providerVersion ?? env.PACT_PROVIDER_VERSION ?? gitConsumerVersion();
+  if (!providerVersion) throw new UsageError('no provider version: pass --provider-version or set PACT_PROVIDER_VERSION.');
+  try {
+    const r = await publishProviderContract({
+      openapiFile: flags.openapi, resultsFile: flags.results, brokerUrl: flags.brokerUrl, providerVersion,
+      branch: flags.branch ?? env.PACT_PROVIDER_BRANCH ?? gitBranch(), buildUrl: flags.buildUrl ?? ciBuildUrl(env), env, log,
+    });
+    return r.success ? 0 : 1;
+  } catch (e) {
+    if (e instanceof PublishError) { log(`ovc pact publish-provider-contract: ${e.message}`); return e.exitCode; }
+    throw e;
+  }
+}
+
 export function pactCommand(setExit: (code: number) => void): Command {
   const pact = new Command('pact').description('Pact V4 contracts: generate the consumer pact and the OpenAPI document, verify the pact against a target, publish verified pacts and the provider contract');
   pact.addCommand(new Command('generate')
@@ -194,5 +220,14 @@ export function pactCommand(setExit: (code: number) => void): Command {
     .option('--consumer-version <v>', 'consumer version (default: git rev-parse --short HEAD, plus -dirty for uncommitted changes)')
     .option('--branch <b>', 'consumer branch (default: git branch --show-current)')
     .action(async (flags: PublishFlags) => { setExit(await pactPublish(flags)); }));
+  pact.addCommand(new Command('publish-provider-contract')
+    .description('publish the OpenAPI document (contracts/openapi) as the provider contract, with an `ovc run` results.jsonl as its self-verification (pact pactflow publish-provider-contract --verifier ovc); exit 0 published and verified, 1 published as failed, 2 not published')
+    .option('--openapi <file>', 'OpenAPI document to publish', existingFile('openapi'), 'contracts/openapi/oss-vectors.openapi.json')
+    .requiredOption('--results <file>', 'results.jsonl of `ovc run` against the provider (the self-verification)', existingFile('results'))
+    .option('--broker-url <url>', 'Pact Broker / PactFlow base URL (default: $PACT_BROKER_BASE_URL); token from $PACT_BROKER_TOKEN', urlFlag('broker-url'))
+    .option('--provider-version <v>', 'provider version (default: $PACT_PROVIDER_VERSION, else git rev-parse --short HEAD)')
+    .option('--branch <b>', 'provider branch (default: $PACT_PROVIDER_BRANCH, else git branch --show-current)')
+    .option('--build-url <url>', 'CI build URL (default: $PACT_BUILD_URL, else the GitHub Actions run URL)', urlFlag('build-url'))
+    .action(async (flags: ProviderContractFlags) => { setExit(await pactPublishProviderContract(flags)); }));
   return pact;
 }
