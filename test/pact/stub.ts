@@ -24,7 +24,9 @@ export interface RunningStub { port: number; child: ChildProcess; output: () => 
 export async function startStub(pactFile: string, stateRegex?: string): Promise<RunningStub> {
   const port = await freePort();
   const args = [pactBin(), 'stub', '-f', pactFile, '-p', String(port), ...(stateRegex !== undefined ? ['-s', stateRegex] : [])];
-  const child = spawn(process.execPath, args, { env: { ...process.env, PACT_DO_NOT_TRACK: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: `pact` is a launcher that starts the stub binary as a child, and both
+  // must go when the stub is closed.
+  const child = spawn(process.execPath, args, { env: { ...process.env, PACT_DO_NOT_TRACK: 'true' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
@@ -36,13 +38,28 @@ export async function startStub(pactFile: string, stateRegex?: string): Promise<
       s.on('error', () => r(false));
     });
     if (ok) break;
-    if (Date.now() > deadline) { child.kill(); throw new Error(`pact stub did not start: ${out}`); }
+    if (Date.now() > deadline) { killGroup(child); throw new Error(`pact stub did not start: ${out}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     port, child, output: () => out,
-    close: () => new Promise<void>((r) => { if (child.exitCode !== null) { r(); return; } child.once('exit', () => r()); child.kill('SIGTERM'); }),
+    close: async () => {
+      const exited = child.exitCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
+      killGroup(child);
+      await exited;
+      // The group's other members (the stub binary) are gone once the port refuses connections.
+      for (let i = 0; i < 50; i++) {
+        const open = await new Promise<boolean>((r) => { const s = connect(port, '127.0.0.1', () => { s.destroy(); r(true); }); s.on('error', () => r(false)); });
+        if (!open) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`pact stub on port ${port} is still listening after it was stopped`);
+    },
   };
+}
+
+function killGroup(child: ChildProcess): void {
+  try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ }
 }
 
 export interface RawResponse { status: number; headers: Record<string, string>; body: string }
