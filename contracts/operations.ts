@@ -1,7 +1,7 @@
 // The operations the suite and the emulator use (spec §2, §3): method, query key, request and
 // response JSON Schemas (draft 2020-12 subset), success status.
 
-import { INDEX_NAME_PATTERN } from './limits.ts';
+import { INDEX_NAME_PATTERN, METADATA_KEY_PATTERN } from './limits.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -53,7 +53,7 @@ export const OPERATIONS = {
   PutVectorIndex: { name: 'PutVectorIndex', method: 'POST', queryKey: 'putVectorIndex', scope: 'bucket', successStatus: 200,
     request: { type: 'object', required: ['indexName', 'dataType', 'dimension', 'distanceMetric'], properties: {
       indexName, dataType: { const: 'float32' }, dimension: { type: 'integer', minimum: 1, maximum: 4096 }, distanceMetric: { enum: ['euclidean', 'cosine'] },
-      metadata: { type: 'object', properties: { nonFilterableMetadataKeys: { type: 'array', minItems: 1, maxItems: 10, items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$' } } } } } },
+      metadata: { type: 'object', properties: { nonFilterableMetadataKeys: { type: 'array', minItems: 1, maxItems: 10, items: { type: 'string', pattern: METADATA_KEY_PATTERN.source } } } } } },
     response: null, action: 'oss:PutVectorIndex' },
   GetVectorIndex: { name: 'GetVectorIndex', method: 'POST', queryKey: 'getVectorIndex', scope: 'bucket', successStatus: 200,
     request: { type: 'object', required: ['indexName'], properties: { indexName } },

@@ -377,6 +377,11 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   let raw: VerifierResultJson | null = null;
   let crash: string | null = null;
   let cleanupFailures: string[] = [];
+  // pact-core adds "every pact of this provider in the broker" as a source whenever
+  // $PACT_BROKER_BASE_URL is set; the pact to verify is exactly the one given, so the variable is
+  // kept from the verifier for the run (the token stays: it authenticates a broker pact URL).
+  const brokerBase = process.env.PACT_BROKER_BASE_URL;
+  delete process.env.PACT_BROKER_BASE_URL;
   try {
     const { Verifier } = await import('@pact-foundation/pact');
     const verifier = new Verifier({
@@ -402,6 +407,7 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
       if (!raw) crash = (e as Error).message;
     }
   } finally {
+    if (brokerBase !== undefined) process.env.PACT_BROKER_BASE_URL = brokerBase;
     const report = await cleanup(client, ledger).catch((e: unknown) => ({ deleted: 0, failures: [(e as Error).message] }));
     await closeTransport();
     rmSync(work, { recursive: true, force: true });

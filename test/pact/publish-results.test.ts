@@ -98,6 +98,17 @@ describe('ovc pact verify --publish-results', () => {
     expect((JSON.parse(posted[0]!.body) as { success: boolean }).success).toBe(false);
   });
 
+  it('verifies only the pact given: a PACT_BROKER_BASE_URL in the environment adds no broker pacts', async () => {
+    process.env.PACT_BROKER_BASE_URL = base;
+    try {
+      const { code, out } = await verify({});
+      expect(code, out).toBe(0);
+      expect(out).toContain(`${INTERACTIONS.length} passed, 0 failed, 0 skipped, 0 errors`);
+      expect(seen, JSON.stringify(seen.map((s) => `${s.method} ${s.url}`))).toEqual([]);
+      expect(process.env.PACT_BROKER_BASE_URL).toBe(base);
+    } finally { delete process.env.PACT_BROKER_BASE_URL; }
+  });
+
   it('refuses to publish for a local pact file (no broker link to publish to)', async () => {
     await expect(verify({ publishResults: true, providerVersion: '1' })).rejects.toBeInstanceOf(UsageError);
     expect(seen).toEqual([]);
