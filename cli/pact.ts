@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { defaultAddressing, type Addressing } from '../protocol/addressing.ts';
 import type { Credentials } from '../protocol/signer.ts';
 import { PACT_DIR, PACT_FILE_NAME } from '../pact/interactions.ts';
-import { PublishError } from '../pact/publish.ts';
-import type { VerifyOptions, VerifyReport } from '../pact/verify.ts';
+import { gitBranch, gitConsumerVersion, PublishError } from '../pact/publish.ts';
+import type { PublishResults, VerifyOptions, VerifyReport } from '../pact/verify.ts';
 import { credentialsFromEnv, targetSpec } from '../target/config.ts';
 import { TargetClient } from '../target/client.ts';
 import { closeTransport, TransportError } from '../target/http.ts';
@@ -16,6 +16,11 @@ import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFla
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 export const DEFAULT_PACT_FILE = join(PACT_DIR, PACT_FILE_NAME);
+
+/** `--pact`: an http(s) URL as it is, else an existing file. */
+function pactSource(value: string): string {
+  return /^https?:\/\//i.test(value) ? value : existingFile('pact')(value);
+}
 
 export interface TargetFlags {
   endpoint?: string;
@@ -28,7 +33,30 @@ export interface TargetFlags {
   timeoutMs: number;
 }
 
-export interface VerifyFlags extends TargetFlags { pact: string }
+export interface VerifyFlags extends TargetFlags {
+  pact: string;
+  publishResults?: boolean;
+  providerVersion?: string;
+  providerBranch?: string;
+  buildUrl?: string;
+}
+
+/** The build URL of the CI run: $PACT_BUILD_URL, else GitHub Actions' run URL when its variables are set. */
+export function ciBuildUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.PACT_BUILD_URL) return env.PACT_BUILD_URL;
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID) return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+  return undefined;
+}
+
+/** Provider version, branch and build URL for publishing results: flags, else env, else git. */
+export function publishResultsOptions(flags: VerifyFlags, env: NodeJS.ProcessEnv = process.env): PublishResults | undefined {
+  if (!flags.publishResults) return undefined;
+  const providerVersion = flags.providerVersion ?? env.PACT_PROVIDER_VERSION ?? gitConsumerVersion() ?? undefined;
+  if (!providerVersion) throw new UsageError('--publish-results needs a provider version: pass --provider-version or set PACT_PROVIDER_VERSION.');
+  const providerVersionBranch = flags.providerBranch ?? env.PACT_PROVIDER_BRANCH ?? gitBranch() ?? undefined;
+  const buildUrl = flags.buildUrl ?? ciBuildUrl(env);
+  return { providerVersion, ...(providerVersionBranch ? { providerVersionBranch } : {}), ...(buildUrl ? { buildUrl } : {}) };
+}
 
 export interface PublishFlags extends TargetFlags {
   pactDir: string;
@@ -95,9 +123,18 @@ async function reachable(o: Omit<VerifyOptions, 'pactFile'>): Promise<void> {
 
 /** `ovc pact verify`: prints the verifier's report and a summary; returns the exit code. */
 export async function pactVerify(flags: VerifyFlags, out: (s: string) => void = (s) => { process.stdout.write(s); }): Promise<number> {
-  const { verifyPact, readPact } = await import('../pact/verify.ts');
-  try { readPact(flags.pact); } catch (e) { throw new UsageError((e as Error).message); }
-  const report = await withTarget(flags, (o) => verifyPact({ ...o, pactFile: flags.pact }));
+  const { verifyPact, readPact, isUrl } = await import('../pact/verify.ts');
+  if (!isUrl(flags.pact)) { try { readPact(flags.pact); } catch (e) { throw new UsageError((e as Error).message); } }
+  const publishResults = publishResultsOptions(flags);
+  if (publishResults && !isUrl(flags.pact)) throw new UsageError('--publish-results needs --pact to be the URL of the pact in a Pact Broker (results go to its pb:publish-verification-results link).');
+  let report: VerifyReport;
+  try {
+    report = await withTarget(flags, (o) => verifyPact({ ...o, pactFile: flags.pact, ...(publishResults ? { publishResults } : {}) }));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if (/^(publishing verification results|cannot fetch the pact)/.test((e as Error).message)) throw new UsageError((e as Error).message);
+    throw e;
+  }
   out(report.summary);
   return report.exitCode;
 }
@@ -119,8 +156,34 @@ export async function pactPublish(flags: PublishFlags, log: (s: string) => void 
   }
 }
 
+export interface ProviderContractFlags {
+  openapi: string;
+  results: string;
+  brokerUrl?: string;
+  providerVersion?: string;
+  branch?: string;
+  buildUrl?: string;
+}
+
+/** `ovc pact publish-provider-contract`: 0 published with a passing self-verification, 1 published as failed, 2 not published. */
+export async function pactPublishProviderContract(flags: ProviderContractFlags, log: (s: string) => void = (s) => { process.stderr.write(`${s}\n`); }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { publishProviderContract } = await import('../pact/provider-contract.ts');
+  const providerVersion = flags.providerVersion ?? env.PACT_PROVIDER_VERSION ?? gitConsumerVersion();
+  if (!providerVersion) throw new UsageError('no provider version: pass --provider-version or set PACT_PROVIDER_VERSION.');
+  try {
+    const r = await publishProviderContract({
+      openapiFile: flags.openapi, resultsFile: flags.results, brokerUrl: flags.brokerUrl, providerVersion,
+      branch: flags.branch ?? env.PACT_PROVIDER_BRANCH ?? gitBranch(), buildUrl: flags.buildUrl ?? ciBuildUrl(env), env, log,
+    });
+    return r.success ? 0 : 1;
+  } catch (e) {
+    if (e instanceof PublishError) { log(`ovc pact publish-provider-contract: ${e.message}`); return e.exitCode; }
+    throw e;
+  }
+}
+
 export function pactCommand(setExit: (code: number) => void): Command {
-  const pact = new Command('pact').description('Pact V4 contracts: generate the consumer pact, verify it against a target, publish verified pacts');
+  const pact = new Command('pact').description('Pact V4 contracts: generate the consumer pact and the OpenAPI document, verify the pact against a target, publish verified pacts and the provider contract');
   pact.addCommand(new Command('generate')
     .description(`regenerate the consumer pact of the reference client into ${PACT_DIR}`)
     .option('--out <dir>', 'folder to write the pact file to', PACT_DIR)
@@ -129,9 +192,21 @@ export function pactCommand(setExit: (code: number) => void): Command {
       process.stdout.write(`wrote ${await generatePact(flags.out)}\n`);
       setExit(0);
     }));
+  pact.addCommand(new Command('openapi')
+    .description('regenerate the OpenAPI 3.1 document derived from contracts/ into contracts/openapi (validated before it is written)')
+    .option('--out <dir>', 'folder to write the document to', 'contracts/openapi')
+    .action(async (flags: { out: string }) => {
+      const { generateOpenApi } = await import('../pact/openapi.ts');
+      process.stdout.write(`wrote ${await generateOpenApi(flags.out)}\n`);
+      setExit(0);
+    }));
   pact.addCommand(targetOptions(new Command('verify')
     .description('verify a pact file against a target (default: the embedded emulator); exit 0 verified, 1 mismatch, 2 could not run'))
-    .option('--pact <file>', 'pact file to verify', existingFile('pact'), DEFAULT_PACT_FILE)
+    .option('--pact <file-or-url>', 'pact file to verify, or the URL of a pact in a Pact Broker (token from $PACT_BROKER_TOKEN)', pactSource, DEFAULT_PACT_FILE)
+    .option('--publish-results', 'publish the verification result to the broker the --pact URL points into (every interaction must be verifiable: a state hook is needed)')
+    .option('--provider-version <v>', 'provider version of the published result (default: $PACT_PROVIDER_VERSION, else git rev-parse --short HEAD)')
+    .option('--provider-branch <b>', 'provider branch of the published result (default: $PACT_PROVIDER_BRANCH, else git branch --show-current)')
+    .option('--build-url <url>', 'CI build URL of the published result (default: $PACT_BUILD_URL, else the GitHub Actions run URL)', urlFlag('build-url'))
     .action(async (flags: VerifyFlags) => { setExit(await pactVerify(flags)); }));
   pact.addCommand(targetOptions(new Command('publish')
     .description('verify the pact files against the target, then publish them to a Pact Broker; exit 0 published, 1 refused (verification failed), 2 could not run'))
@@ -140,5 +215,14 @@ export function pactCommand(setExit: (code: number) => void): Command {
     .option('--consumer-version <v>', 'consumer version (default: git rev-parse --short HEAD, plus -dirty for uncommitted changes)')
     .option('--branch <b>', 'consumer branch (default: git branch --show-current)')
     .action(async (flags: PublishFlags) => { setExit(await pactPublish(flags)); }));
+  pact.addCommand(new Command('publish-provider-contract')
+    .description('publish the OpenAPI document (contracts/openapi) as the provider contract, with an `ovc run` results.jsonl as its self-verification (pact pactflow publish-provider-contract --verifier ovc); exit 0 published and verified, 1 published as failed, 2 not published')
+    .option('--openapi <file>', 'OpenAPI document to publish', existingFile('openapi'), 'contracts/openapi/oss-vectors.openapi.json')
+    .requiredOption('--results <file>', 'results.jsonl of `ovc run` against the provider (the self-verification)', existingFile('results'))
+    .option('--broker-url <url>', 'Pact Broker / PactFlow base URL (default: $PACT_BROKER_BASE_URL); token from $PACT_BROKER_TOKEN', urlFlag('broker-url'))
+    .option('--provider-version <v>', 'provider version (default: $PACT_PROVIDER_VERSION, else git rev-parse --short HEAD)')
+    .option('--branch <b>', 'provider branch (default: $PACT_PROVIDER_BRANCH, else git branch --show-current)')
+    .option('--build-url <url>', 'CI build URL (default: $PACT_BUILD_URL, else the GitHub Actions run URL)', urlFlag('build-url'))
+    .action(async (flags: ProviderContractFlags) => { setExit(await pactPublishProviderContract(flags)); }));
   return pact;
 }

@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './responses.ts';
 export * from './provider-states.ts';
 export * from './operations.ts';
+export * from './envelope.ts';

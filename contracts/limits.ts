@@ -1,8 +1,15 @@
 // Name rules and numeric limits of OSS Vectors (spec §3, §4). Every other module reads them here.
 
 /** Index names: 1–63 characters, letters and digits, starting with a letter (D-PutIdx). */
-export const INDEX_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
 export const INDEX_NAME_MAX = 63;
+export const INDEX_NAME_PATTERN = new RegExp(`^[A-Za-z][A-Za-z0-9]{0,${INDEX_NAME_MAX - 1}}$`);
+/**
+ * The complement of INDEX_NAME_PATTERN, written without look-ahead so that Rust (Pact) and
+ * ECMAScript engines read it alike: empty, not starting with a letter, holding a character other
+ * than a letter or digit, or longer than INDEX_NAME_MAX. test/pact/consumer.test.ts checks that
+ * exactly one of the two patterns accepts any string.
+ */
+export const INVALID_INDEX_NAME_PATTERN = new RegExp(`^(|[^A-Za-z][\\s\\S]*|[\\s\\S]*[^A-Za-z0-9][\\s\\S]*|[A-Za-z0-9]{${INDEX_NAME_MAX + 1},})$`);
 
 /** Vector bucket names: 3–32 characters of [a-z0-9-], not starting or ending with '-' (D-PutBkt). */
 export const BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/;

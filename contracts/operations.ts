@@ -1,6 +1,8 @@
 // The operations the suite and the emulator use (spec §2, §3): method, query key, request and
 // response JSON Schemas (draft 2020-12 subset), success status.
 
+import { INDEX_NAME_PATTERN, METADATA_KEY_PATTERN } from './limits.ts';
+
 export type JsonSchema = Record<string, unknown>;
 
 export interface Operation {
@@ -16,7 +18,7 @@ export interface Operation {
   action: string;
 }
 
-const indexName: JsonSchema = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]{0,62}$' };
+const indexName: JsonSchema = { type: 'string', pattern: INDEX_NAME_PATTERN.source };
 const float32: JsonSchema = { type: 'array', items: { type: 'number' } };
 const vectorOut: JsonSchema = {
   type: 'object', required: ['key'],
@@ -38,15 +40,8 @@ const bucketInfo: JsonSchema = {
   },
 };
 
-export const ERROR_ENVELOPE_SCHEMA: JsonSchema = {
-  type: 'object', required: ['Error'], additionalProperties: false,
-  properties: {
-    Error: {
-      type: 'object', required: ['Code', 'Message', 'RequestId'],
-      properties: { Code: { type: 'string' }, Message: { type: 'string' }, RequestId: { type: 'string', minLength: 24, maxLength: 24 }, HostId: { type: 'string' }, EC: { type: 'string' }, BucketName: { type: 'string' } },
-    },
-  },
-};
+// The error envelope schema lives in envelope.ts (with its Ajv check); re-exported here.
+export { ERROR_ENVELOPE_SCHEMA } from './envelope.ts';
 
 export const OPERATIONS = {
   PutVectorBucket: { name: 'PutVectorBucket', method: 'PUT', queryKey: null, scope: 'bucket', successStatus: 200, request: null, response: null, action: 'oss:PutVectorBucket' },
@@ -58,7 +53,7 @@ export const OPERATIONS = {
   PutVectorIndex: { name: 'PutVectorIndex', method: 'POST', queryKey: 'putVectorIndex', scope: 'bucket', successStatus: 200,
     request: { type: 'object', required: ['indexName', 'dataType', 'dimension', 'distanceMetric'], properties: {
       indexName, dataType: { const: 'float32' }, dimension: { type: 'integer', minimum: 1, maximum: 4096 }, distanceMetric: { enum: ['euclidean', 'cosine'] },
-      metadata: { type: 'object', properties: { nonFilterableMetadataKeys: { type: 'array', minItems: 1, maxItems: 10, items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$' } } } } } },
+      metadata: { type: 'object', properties: { nonFilterableMetadataKeys: { type: 'array', minItems: 1, maxItems: 10, items: { type: 'string', pattern: METADATA_KEY_PATTERN.source } } } } } },
     response: null, action: 'oss:PutVectorIndex' },
   GetVectorIndex: { name: 'GetVectorIndex', method: 'POST', queryKey: 'getVectorIndex', scope: 'bucket', successStatus: 200,
     request: { type: 'object', required: ['indexName'], properties: { indexName } },

@@ -1,6 +1,8 @@
 // Request-body parsing and parameter checks shared by the index and vector handlers.
 import { isUtf8 } from 'node:buffer';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { INDEX_NAME_MAX, isValidIndexName, LIMITS } from '../contracts/limits.ts';
+import { OPERATIONS, type JsonSchema, type OperationName } from '../contracts/operations.ts';
 import { ApiError, invalidParam } from './errors.ts';
 import type { FaultName } from './faults.ts';
 
@@ -39,12 +41,63 @@ export function indexNameOk(name: string, fault: FaultName | null): boolean {
   return isValidIndexName(name);
 }
 
-/** `indexName`: present, a string, 1–63 letters and digits starting with a letter. */
-export function requireIndexName(body: JsonObject, opts: { checkFormat?: boolean; fault?: FaultName | null } = {}): string {
-  const name = body.indexName;
-  if (name === undefined) throw invalidParam('indexName is required');
-  if (typeof name !== 'string') throw invalidParam('indexName must be a string');
-  if ((opts.checkFormat ?? true) && !indexNameOk(name, opts.fault ?? null)) throw invalidParam('indexName must be 1-63 letters and digits, starting with a letter');
+// Request bodies are checked against the request schemas of contracts/operations.ts (the one source
+// of the shapes) with Ajv. Every schema violation is the documented 400 VectorIndexParameterInvalid
+// (spec §12 U3, U9); checks a schema cannot say (the index's dimension, zero vectors, metadata sizes)
+// stay in the handlers, after the schema check.
+const ajv = new Ajv({ allErrors: false, strict: false });
+const compiled = new Map<string, ValidateFunction>();
+
+function compile(key: string, schema: JsonSchema): ValidateFunction {
+  let v = compiled.get(key);
+  if (!v) { v = ajv.compile(schema); compiled.set(key, v); }
+  return v;
+}
+
+function schemaOf(op: OperationName): JsonSchema {
+  const schema = OPERATIONS[op].request as JsonSchema | null;
+  if (!schema) throw new Error(`${op} has no request schema in contracts/operations.ts`);
+  return schema;
+}
+
+function fail(validate: ValidateFunction): never {
+  const e = validate.errors?.[0];
+  const where = e?.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'the request body';
+  const missing = e?.keyword === 'required' ? ` (${String((e.params as { missingProperty?: string }).missingProperty)})` : '';
+  throw invalidParam(`${where} ${e?.message ?? 'is invalid'}${missing}`);
+}
+
+/** The whole body against the operation's request schema; extra fields are allowed (U3). */
+export function checkRequest(op: OperationName, body: JsonObject, fault: FaultName | null = null): void {
+  // Under the length faults the name rule is indexNameOk's (requireIndexName), not the schema's pattern.
+  if (fault === 'reject-63-char-name' || fault === 'accept-64-char-name') {
+    const full = schemaOf(op) as { properties?: Record<string, JsonSchema> };
+    const name = full.properties?.indexName;
+    if (name) {
+      const { pattern: _p, ...loose } = name;
+      const validate = compile(`${op}.loose-name`, { ...full, properties: { ...full.properties, indexName: loose } });
+      if (!validate(body)) fail(validate);
+      return;
+    }
+  }
+  const validate = compile(op, schemaOf(op));
+  if (!validate(body)) fail(validate);
+}
+
+/** The `indexName` of the body against the operation's schema for it (required, string, pattern). */
+export function requireIndexName(body: JsonObject, opts: { op?: OperationName; checkFormat?: boolean; fault?: FaultName | null } = {}): string {
+  const op = opts.op ?? 'DeleteVectorIndex';
+  const fault = opts.fault ?? null;
+  // The length faults bend the name rule: the schema checks presence and type, indexNameOk the rest.
+  const bent = fault === 'reject-63-char-name' || fault === 'accept-64-char-name';
+  const checkFormat = (opts.checkFormat ?? true) && !bent;
+  const full = schemaOf(op) as { properties: { indexName: JsonSchema } };
+  const { pattern: _pattern, ...withoutPattern } = full.properties.indexName;
+  const nameSchema = { type: 'object', required: ['indexName'], properties: { indexName: checkFormat ? full.properties.indexName : withoutPattern } };
+  const validate = compile(`${op}.indexName${checkFormat ? '' : '.any'}`, nameSchema);
+  if (!validate(body)) fail(validate);
+  const name = body.indexName as string;
+  if (bent && (opts.checkFormat ?? true) && !indexNameOk(name, fault)) throw invalidParam('indexName must be 1-63 letters and digits, starting with a letter');
   return name;
 }
 

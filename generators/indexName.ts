@@ -1,4 +1,4 @@
-// Index names: the valid space of D-PutIdx (`^[A-Za-z][A-Za-z0-9]{0,62}$`, aimed at 204 and
+// Index names: the valid space of D-PutIdx (INDEX_NAME_PATTERN of contracts/limits.ts, aimed at 204 and
 // 404 NoSuchVectorIndex) and each invalid kind (aimed at 400 VectorIndexParameterInvalid). The
 // labels of an invalid name are re-derived from the value, so they stay true after shrinking.
 import fc from 'fast-check';

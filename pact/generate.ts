@@ -19,24 +19,25 @@ type RequestBuilder = Parameters<NonNullable<Parameters<Unconfigured['withReques
 type WithResponse = ReturnType<ReturnType<Unconfigured['withRequest']>['willRespondWith']>;
 interface MockServer { url: string }
 
-/** The reference client pointed at a mock server: path-style, the example bucket and account. */
-export function referenceClient(endpoint: string): TargetClient {
-  const target = targetSpec({ endpoint, region: EXAMPLE.region, bucket: EXAMPLE.bucket, accountId: EXAMPLE.accountId, addressing: 'path', name: 'pact mock server', timeoutMs: 10_000 });
+/** The reference client pointed at a mock server: the example bucket and account, either addressing style. */
+export function referenceClient(endpoint: string, addressing: 'virtual' | 'path' = 'virtual'): TargetClient {
+  const target = targetSpec({ endpoint, region: EXAMPLE.region, bucket: EXAMPLE.bucket, accountId: EXAMPLE.accountId, addressing, name: 'pact mock server', timeoutMs: 10_000 });
   return new TargetClient(target, { main: { ...EXAMPLE.credentials }, denied: null });
 }
 
 function requestBody(def: InteractionDef): unknown {
   switch (def.body.kind) {
     case 'empty': return undefined;
-    case 'json': return def.body.value;
+    case 'invalidIndexName': return { indexName: def.body.example };
+    case 'validIndexName':
     case 'stateIndexName': return { indexName: EXAMPLE.indexName };
   }
 }
 
 function addRequest(p: PactModule, def: InteractionDef, rb: RequestBuilder): void {
   const { regex, fromProviderState } = p.MatchersV3;
-  const query: Record<string, string> = { [opQueryKey(def)]: '' };
-  rb.query(query);
+  // The key must be there; its value is whatever the SDK writes (none: `?op` and `?op=` alike).
+  rb.query({ [opQueryKey(def)]: regex(PATTERNS.queryValue, '') } as never);
   const headers: Record<string, unknown> = { 'Content-MD5': regex(PATTERNS.contentMd5, EXAMPLES.contentMd5) };
   if (def.body.kind !== 'empty') headers['Content-Type'] = 'application/json';
   if (def.signed) {
@@ -48,7 +49,12 @@ function addRequest(p: PactModule, def: InteractionDef, rb: RequestBuilder): voi
     headers.Date = regex(PATTERNS.httpDate, EXAMPLES.httpDate);
   }
   rb.headers(headers as never);
-  if (def.body.kind === 'json') rb.jsonBody(def.body.value);
+  // Bodies are matched as JSON values with rules (never as text): compact (Go) and spaced (Python)
+  // encodings of the same object both match.
+  if (def.body.kind === 'invalidIndexName') {
+    rb.jsonBody({ indexName: regex(PATTERNS.invalidIndexName, def.body.example) });
+  }
+  if (def.body.kind === 'validIndexName') rb.jsonBody({ indexName: regex(PATTERNS.indexName, EXAMPLE.indexName) });
   if (def.body.kind === 'stateIndexName') {
     // The verifier substitutes the index name its provider state answered with (run-prefixed on
     // real targets); whatever it is, it must be a valid index name.
@@ -66,7 +72,8 @@ function define(p: PactModule, pact: InstanceType<PactModule['PactV4']>, def: In
   let i = pact.addInteraction();
   for (const s of def.states) i = i.given(s.name, { ...s.params } as Record<string, string | number>);
   return i.uponReceiving(def.description)
-    .withRequest('POST', `/${EXAMPLE.bucket}/`, (rb) => addRequest(p, def, rb))
+    // Example `/` (virtual-hosted, what every official SDK sends); the rule also accepts `/{bucket}/`.
+    .withRequest('POST', regex(PATTERNS.requestPath, '/'), (rb) => addRequest(p, def, rb))
     .willRespondWith(def.status, (rb) => {
       const headers: Record<string, unknown> = {
         'x-oss-request-id': regex(PATTERNS.requestId, EXAMPLES.requestId),
@@ -98,10 +105,19 @@ function checkAnswer(def: InteractionDef, res: WireResponse): void {
   if (def.code === null && res.body.length !== 0) throw new Error(`${def.description}: a success must have an empty body`);
 }
 
+/** Both addressing styles and both query forms the SDKs use must be accepted by the same interaction. */
+const VARIANTS = [
+  { addressing: 'virtual', queryForm: 'bare' },
+  { addressing: 'virtual', queryForm: 'eq' },
+  { addressing: 'path', queryForm: 'bare' },
+] as const;
+
 async function exercise(def: InteractionDef, server: MockServer): Promise<void> {
-  const client = referenceClient(server.url);
-  const res = await client.op(def.op, requestBody(def), { identity: def.signed ? 'main' : 'none' });
-  checkAnswer(def, res);
+  for (const v of VARIANTS) {
+    const client = referenceClient(server.url, v.addressing);
+    const res = await client.op(def.op, requestBody(def), { identity: def.signed ? 'main' : 'none', queryForm: v.queryForm });
+    checkAnswer(def, res);
+  }
 }
 
 /** Keys of the pact file that change with the installed pact version, not with the contract. */

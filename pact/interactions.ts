@@ -5,6 +5,10 @@
 import { DELETE_VECTOR_INDEX_RESPONSES, type ResponseKey } from '../contracts/responses.ts';
 import { STATES, type StateName, type StateParams } from '../contracts/provider-states.ts';
 import type { OperationName } from '../contracts/operations.ts';
+import { BUCKET_NAME_PATTERN, INDEX_NAME_PATTERN, INVALID_INDEX_NAME_PATTERN } from '../contracts/limits.ts';
+
+/** A contracts/ pattern without its anchors, to embed in a larger one. */
+const inner = (r: RegExp): string => r.source.replace(/^\^/, '').replace(/\$$/, '');
 
 export const CONSUMER = 'ovc-reference-client';
 export const PROVIDER = 'oss-vectors';
@@ -24,9 +28,17 @@ export const EXAMPLE = {
 
 // Patterns of the values that vary per request or per target. They are matched, never recorded.
 export const PATTERNS = {
+  /**
+   * The request path: `/` as the official SDKs send it virtual-hosted (`Host: {bucket}-{accountId}.{endpoint}`,
+   * spec §1), or `/{bucket}/` path-style (the Go SDK towards an IP endpoint). The pact's example is `/`.
+   */
+  requestPath: `^/(${inner(BUCKET_NAME_PATTERN)}/)?$`,
+  /** The sub-resource query key carries no value: `?deleteVectorIndex` (Go) and `?deleteVectorIndex=` (Python) alike. */
+  queryValue: '^.*$',
   requestId: '^[0-9A-Za-z]{24}$',
   httpDate: '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT$',
-  indexName: '^[A-Za-z][A-Za-z0-9]{0,62}$',
+  indexName: INDEX_NAME_PATTERN.source,
+  invalidIndexName: INVALID_INDEX_NAME_PATTERN.source,
   /** OSS4-HMAC-SHA256 header authentication (spec §9.1 step 8), optional whitespace after commas. */
   authorization: '^OSS4-HMAC-SHA256 Credential=[^/,\\s]+/\\d{8}/[a-z0-9-]+/oss/aliyun_v4_request(,\\s*AdditionalHeaders=[a-z0-9;-]+)?,\\s*Signature=[0-9a-f]{64}$',
   ossDate: '^\\d{8}T\\d{6}Z$',
@@ -56,8 +68,10 @@ export interface StateRef {
 export type BodySpec =
   /** `{"indexName": <the index of the provider state>}` (fromProviderState in the pact). */
   | { kind: 'stateIndexName' }
-  /** A fixed JSON value, recorded exactly. */
-  | { kind: 'json'; value: unknown }
+  /** `{"indexName": <a valid index name>}` not tied to a provider state (matched by pattern). */
+  | { kind: 'validIndexName' }
+  /** `{"indexName": <anything that is not a valid index name>}` (matched by the complement pattern). */
+  | { kind: 'invalidIndexName'; example: string }
   /** No body at all (the Python SDK sends none when no field is set). */
   | { kind: 'empty' };
 
@@ -78,8 +92,12 @@ export interface InteractionDef {
 const b = EXAMPLE.bucket;
 const idx = EXAMPLE.indexName;
 const bucketExists: StateRef = { name: STATES.bucketExists, params: { bucket: b } };
-const indexIn = (status: 'enable' | 'creating' | 'deleting', vectorCount = 0): StateRef =>
+const indexIn = (status: 'enable', vectorCount = 0): StateRef =>
   ({ name: STATES.indexExists, params: { bucket: b, indexName: idx, status, vectorCount } });
+// Provider-state protocol v2: the 409s have state names of their own, so a stateless stub that
+// selects by name (`pact stub -s REGEX`, or its state header) can serve each on its own.
+const indexCreating: StateRef = { name: STATES.indexCreating, params: { bucket: b, indexName: idx } };
+const indexDeleting: StateRef = { name: STATES.indexDeleting, params: { bucket: b, indexName: idx } };
 const noIndex: StateRef = { name: STATES.noIndex, params: { bucket: b, indexName: idx } };
 
 export const INTERACTIONS: readonly InteractionDef[] = [
@@ -101,7 +119,7 @@ export const INTERACTIONS: readonly InteractionDef[] = [
   {
     description: 'a delete naming an invalid index name is answered 400 VectorIndexParameterInvalid',
     response: '400-vector-index-parameter-invalid', op: 'DeleteVectorIndex', states: [bucketExists],
-    body: { kind: 'json', value: { indexName: 'invalid-name' } }, signed: true, status: 400, code: 'VectorIndexParameterInvalid',
+    body: { kind: 'invalidIndexName', example: 'invalid-name' }, signed: true, status: 400, code: 'VectorIndexParameterInvalid',
   },
   {
     description: 'an unsigned delete is answered 403 AccessDenied',
@@ -116,16 +134,16 @@ export const INTERACTIONS: readonly InteractionDef[] = [
   {
     description: 'a delete in a bucket that does not exist is answered 404 NoSuchBucket',
     response: '404-no-such-bucket', op: 'DeleteVectorIndex', states: [{ name: STATES.noBucket, params: { bucket: b } }],
-    body: { kind: 'json', value: { indexName: idx } }, signed: true, status: 404, code: 'NoSuchBucket',
+    body: { kind: 'validIndexName' }, signed: true, status: 404, code: 'NoSuchBucket',
   },
   {
     description: 'a delete of an index still creating is answered 409 VectorIndexOperationConflict',
-    response: '409-vector-index-operation-conflict', op: 'DeleteVectorIndex', states: [indexIn('creating')],
+    response: '409-vector-index-operation-conflict', op: 'DeleteVectorIndex', states: [indexCreating],
     body: { kind: 'stateIndexName' }, signed: true, status: 409, code: 'VectorIndexOperationConflict',
   },
   {
     description: 'a delete of an index already deleting is answered 409 VectorIndexOperationConflict',
-    response: '409-vector-index-operation-conflict', op: 'DeleteVectorIndex', states: [indexIn('deleting')],
+    response: '409-vector-index-operation-conflict', op: 'DeleteVectorIndex', states: [indexDeleting],
     body: { kind: 'stateIndexName' }, signed: true, status: 409, code: 'VectorIndexOperationConflict',
   },
   {
@@ -150,7 +168,8 @@ export function uncoveredResponses(): string[] {
   return DELETE_VECTOR_INDEX_RESPONSES.filter((r) => !covered.has(r.key)).map((r) => r.key);
 }
 
-/** States the public API cannot reach: an index held in `creating` or `deleting`. */
+/** States the public API cannot reach: an index held in `creating` or `deleting` (v1 `status` param or v2 name). */
 export function needsStateHook(states: readonly { name: string; params?: Record<string, unknown> }[]): boolean {
-  return states.some((s) => s.name === STATES.indexExists && s.params?.status !== undefined && s.params.status !== 'enable');
+  return states.some((s) => s.name === STATES.indexCreating || s.name === STATES.indexDeleting
+    || (s.name === STATES.indexExists && s.params?.status !== undefined && s.params.status !== 'enable'));
 }

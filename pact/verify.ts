@@ -27,11 +27,22 @@ import { needsStateHook } from './interactions.ts';
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 export const NEEDS_HOOK = 'needs a provider-state hook';
+
 /** Marker of answers the filter made up itself (setup failed, target unreachable): never a pass. */
 const OVC_ERROR_STATUS = 599;
 
+/** Publishing the verification result to the Pact Broker the pact came from (pact-js Verifier options). */
+export interface PublishResults {
+  providerVersion: string;
+  providerVersionBranch?: string;
+  buildUrl?: string;
+}
+
 export interface VerifyOptions {
+  /** A pact file, or the http(s) URL of a pact in a Pact Broker (token from $PACT_BROKER_TOKEN). */
   pactFile: string;
+  /** Publish the verification result (needs a broker pact URL, and every interaction verifiable). */
+  publishResults?: PublishResults;
   endpoint: string;
   /** Provider-state hook of the target; null: set states up through the public API. */
   stateHook: string | null;
@@ -83,6 +94,25 @@ interface PactJson {
   provider?: { name?: string };
   interactions?: Array<{ description: string; providerStates?: Array<{ name: string; params?: Record<string, unknown> }> }>;
   metadata?: { pactSpecification?: { version?: string } };
+}
+
+export function isUrl(s: string): boolean {
+  return /^https?:\/\//i.test(s);
+}
+
+/** Fetches a pact from a broker URL (bearer token from $PACT_BROKER_TOKEN) into a local file. */
+export async function fetchPact(url: string, file: string): Promise<string> {
+  const token = process.env.PACT_BROKER_TOKEN || undefined;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { accept: 'application/hal+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, signal: AbortSignal.timeout(15_000) });
+  } catch (e) {
+    throw new Error(`cannot fetch the pact at ${url}: ${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`);
+  }
+  const text = await res.text();
+  if (!res.ok) throw new Error(`cannot fetch the pact at ${url}: HTTP ${res.status}`);
+  writeFileSync(file, text);
+  return file;
 }
 
 export function sha256File(file: string): string {
@@ -165,9 +195,11 @@ function mismatchLines(e: NonNullable<VerifierResultJson['errors']>[number]): st
 export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   const log = o.log ?? ((s: string) => { process.stderr.write(`${s}\n`); });
   const targetName = o.targetName ?? o.endpoint;
-  const pactSha256 = sha256File(o.pactFile);
-  const { pact, needsHook } = readPact(o.pactFile);
   const work = mkdtempSync(join(tmpdir(), 'ovc-pact-verify-'));
+  const fromBroker = isUrl(o.pactFile);
+  const localPact = fromBroker ? await fetchPact(o.pactFile, join(work, 'broker-pact.json')) : o.pactFile;
+  const pactSha256 = sha256File(localPact);
+  const { pact, needsHook } = readPact(localPact);
   const target = targetSpec({
     endpoint: o.endpoint, region: o.region, bucket: o.bucket, accountId: o.accountId, addressing: o.addressing,
     stateHook: o.stateHook, embedded: o.embedded ?? false, name: targetName, timeoutMs: o.timeoutMs,
@@ -186,10 +218,16 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
 
   // Interactions the public API cannot set up are left out of the replay and reported as skipped.
   const skipped = hook ? [] : needsHook;
+  if (o.publishResults && (!fromBroker || skipped.length)) {
+    rmSync(work, { recursive: true, force: true });
+    throw new Error(!fromBroker
+      ? 'publishing verification results needs the pact from a Pact Broker: pass its URL (--pact https://broker/pacts/provider/…/consumer/…/version/…), not a file'
+      : `publishing verification results needs every interaction verified; ${skipped.length} need a provider-state hook (--state-hook)`);
+  }
   let pactToRun = o.pactFile;
   if (skipped.length) {
     const copy = { ...pact, interactions: pact.interactions!.filter((i) => !skipped.includes(i.description)) };
-    pactToRun = join(work, basename(o.pactFile));
+    pactToRun = join(work, basename(localPact));
     writeFileSync(pactToRun, JSON.stringify(copy));
   }
 
@@ -197,10 +235,13 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   let setupProblems: string[] = [];
   let lastAction: 'setup' | 'teardown' = 'teardown';
   let unreachable: string | null = null;
+  // The pact bucket of the interaction under way: a virtual-hosted pact path (`/`) names no bucket.
+  let currentPactBucket: string | undefined;
 
   const mapParams = (state: StateName, params: Record<string, unknown> | undefined): StateParams => {
     const p = { ...(params ?? {}) } as StateParams & Record<string, unknown>;
     const pactBucket = typeof p.bucket === 'string' ? p.bucket : undefined;
+    if (pactBucket !== undefined) currentPactBucket = pactBucket;
     if (state === STATES.noBucket) {
       // Never the target's bucket: a run-unique name that does not exist.
       if (pactBucket !== undefined) names.buckets.set(pactBucket, config.absentBucket);
@@ -229,7 +270,7 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
 
   const handlerFor = (state: StateName) => {
     const run = async (action: 'setup' | 'teardown', params: unknown): Promise<Record<string, unknown>> => {
-      if (action === 'setup' && lastAction === 'teardown') setupProblems = [];
+      if (action === 'setup' && lastAction === 'teardown') { setupProblems = []; currentPactBucket = undefined; }
       lastAction = action;
       const p = mapParams(state, params as Record<string, unknown> | undefined);
       try {
@@ -266,7 +307,7 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
     }
     const u = new URL(url, 'http://pact.invalid');
     const seg = /^\/([^/]+)\/?/.exec(u.pathname);
-    const pactBucket = seg ? decodeURIComponent(seg[1]!) : undefined;
+    const pactBucket = seg ? decodeURIComponent(seg[1]!) : currentPactBucket;
     const bucket = pactBucket ? names.bucket(pactBucket) : null;
     const body = substituteBody(bodyBytes(req), names);
     const headers: Record<string, string> = {};
@@ -298,6 +339,11 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   let raw: VerifierResultJson | null = null;
   let crash: string | null = null;
   let cleanupFailures: string[] = [];
+  // pact-core adds "every pact of this provider in the broker" as a source whenever
+  // $PACT_BROKER_BASE_URL is set; the pact to verify is exactly the one given, so the variable is
+  // kept from the verifier for the run (the token stays: it authenticates a broker pact URL).
+  const brokerBase = process.env.PACT_BROKER_BASE_URL;
+  delete process.env.PACT_BROKER_BASE_URL;
   try {
     const { Verifier } = await import('@pact-foundation/pact');
     const verifier = new Verifier({
@@ -307,6 +353,14 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
       stateHandlers: stateHandlers as never,
       requestFilter: requestFilter as never,
       logLevel: o.pactLogLevel ?? 'error',
+      // The result goes to the pact's `pb:publish-verification-results` link; the token, if any,
+      // reaches the verifier through $PACT_BROKER_TOKEN only.
+      ...(o.publishResults ? {
+        publishVerificationResult: true,
+        providerVersion: o.publishResults.providerVersion,
+        ...(o.publishResults.providerVersionBranch ? { providerVersionBranch: o.publishResults.providerVersionBranch } : {}),
+        ...(o.publishResults.buildUrl ? { buildUrl: o.publishResults.buildUrl } : {}),
+      } : {}),
     });
     try {
       raw = parseVerifierJson(await verifier.verifyProvider());
@@ -315,6 +369,7 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
       if (!raw) crash = (e as Error).message;
     }
   } finally {
+    if (brokerBase !== undefined) process.env.PACT_BROKER_BASE_URL = brokerBase;
     const report = await cleanup(client, ledger, run.settleMs, hook).catch((e: unknown) => ({ deleted: 0, failures: [(e as Error).message] }));
     await closeTransport();
     rmSync(work, { recursive: true, force: true });

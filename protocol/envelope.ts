@@ -26,10 +26,21 @@ export interface EnvelopeCheck {
   body?: ErrorBody;
 }
 
-/** Parses and checks an error body: JSON object with root `Error` holding string Code, Message, RequestId. */
-export function decodeError(text: string): EnvelopeCheck {
+/**
+ * Parses and checks an error body. Without `schemaProblems`: what the SDKs need to decode it (spec
+ * §6.2: a JSON object with root `Error` holding string Code, Message, RequestId). With it (pass
+ * `errorEnvelopeProblems` of contracts/envelope.ts, the envelope's JSON Schema): the contract's
+ * shape, decided by that schema alone. protocol/ imports nothing of ours, hence the parameter.
+ */
+export function decodeError(text: string, schemaProblems?: (value: unknown) => string[]): EnvelopeCheck {
   let parsed: unknown;
   try { parsed = JSON.parse(text); } catch { return { ok: false, problems: ['error body is not JSON'] }; }
+  if (schemaProblems) {
+    const problems = schemaProblems(parsed);
+    const err = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>).Error : undefined;
+    const body = typeof err === 'object' && err !== null && !Array.isArray(err) ? err as unknown as ErrorBody : undefined;
+    return { ok: problems.length === 0, problems, ...(body ? { body } : {}) };
+  }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, problems: ['error body is not a JSON object'] };
   const err = (parsed as Record<string, unknown>).Error;
   if (typeof err !== 'object' || err === null || Array.isArray(err)) return { ok: false, problems: ["error body has no 'Error' object"] };

@@ -1,7 +1,7 @@
 // PutVectorIndex, GetVectorIndex, ListVectorIndexes, DeleteVectorIndex (spec §3.5–3.8).
 import { LIMITS, METADATA_KEY_PATTERN, type DistanceMetric } from '../../contracts/limits.ts';
 import { ApiError, invalidParam } from '../errors.ts';
-import { isObject, optionalInteger, optionalString, requireIndexName, type JsonObject } from '../params.ts';
+import { checkRequest, isObject, optionalInteger, optionalString, requireIndexName, type JsonObject } from '../params.ts';
 import type { Bucket, IndexSpec, VectorIndex } from '../store.ts';
 import { bucketAndBody, type OpContext, type OpResult } from './context.ts';
 import { applyWideDeleteFaults, findForDelete } from './deleteFaults.ts';
@@ -33,7 +33,8 @@ function shownStatus(index: VectorIndex, fault: OpContext['fault']): string {
 }
 
 function indexSpec(body: JsonObject, fault: OpContext['fault']): IndexSpec {
-  const name = requireIndexName(body, { fault });
+  const name = requireIndexName(body, { op: 'PutVectorIndex', fault });
+  checkRequest('PutVectorIndex', body, fault);
   if (body.dataType !== 'float32') throw invalidParam("dataType is required and must be 'float32'");
   const dimension = body.dimension;
   if (typeof dimension !== 'number' || !Number.isInteger(dimension) || dimension < LIMITS.dimensionMin || dimension > LIMITS.dimensionMax) {
@@ -71,7 +72,8 @@ export function putVectorIndex(ctx: OpContext): OpResult {
 
 export function getVectorIndex(ctx: OpContext): OpResult {
   const { bucket, body } = bucketAndBody(ctx);
-  const name = requireIndexName(body, { fault: ctx.fault });
+  const name = requireIndexName(body, { op: 'GetVectorIndex', fault: ctx.fault });
+  checkRequest('GetVectorIndex', body, ctx.fault);
   const index = bucket.indexes.get(name) ?? bucket.ghosts.get(name);
   if (!index) throw new ApiError('NoSuchVectorIndex', `index '${name}' does not exist`);
   return { status: 200, json: { index: indexView(bucket, index, ctx.fault) } };
@@ -79,6 +81,7 @@ export function getVectorIndex(ctx: OpContext): OpResult {
 
 export function listVectorIndexes(ctx: OpContext): OpResult {
   const { bucket, body } = bucketAndBody(ctx, { emptyMeansNoParameters: true });
+  checkRequest('ListVectorIndexes', body, ctx.fault);
   const maxResults = optionalInteger(body, 'maxResults', 0, LIMITS.listIndexesMax) || LIMITS.listIndexesDefault;
   const nextToken = optionalString(body, 'nextToken', 1, 512);
   const prefix = body.prefix === undefined ? '' : body.prefix;
@@ -99,7 +102,8 @@ export function listVectorIndexes(ctx: OpContext): OpResult {
  */
 export function deleteVectorIndex(ctx: OpContext): OpResult | Promise<OpResult> {
   const { bucket, body } = bucketAndBody(ctx);
-  const name = requireIndexName(body, { checkFormat: ctx.fault !== 'accept-invalid-names', fault: ctx.fault });
+  const name = requireIndexName(body, { op: 'DeleteVectorIndex', checkFormat: ctx.fault !== 'accept-invalid-names', fault: ctx.fault });
+  if (ctx.fault !== 'accept-invalid-names') checkRequest('DeleteVectorIndex', body, ctx.fault);
   const index = findForDelete(ctx, bucket, name);
   if (!index) {
     if (ctx.fault === 'second-delete-204') return { status: 204 };

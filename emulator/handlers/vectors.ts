@@ -2,7 +2,7 @@
 import { LIMITS } from '../../contracts/limits.ts';
 import { ApiError, invalidParam } from '../errors.ts';
 import { compileFilter } from '../filter.ts';
-import { isObject, optionalBoolean, optionalInteger, optionalString, requireFloat32, requireIndexName, requireKeys, type JsonObject } from '../params.ts';
+import { checkRequest, isObject, optionalBoolean, optionalInteger, optionalString, requireFloat32, requireIndexName, requireKeys, type JsonObject } from '../params.ts';
 import type { Bucket, VectorIndex } from '../store.ts';
 import type { Metadata } from '../vectorData.ts';
 import { bucketAndBody, type OpContext, type OpResult } from './context.ts';
@@ -10,13 +10,17 @@ import { bucketAndBody, type OpContext, type OpResult } from './context.ts';
 const FILTERABLE_MAX_KEYS = 10;
 const FILTERABLE_MAX_BYTES = 2 * 1024;
 
+type VectorOp = 'PutVectors' | 'GetVectors' | 'ListVectors' | 'DeleteVectors' | 'QueryVectors';
+
 /** Bucket → body → indexName → index exists → index is 'enable' (data-plane calls on other states: 409, spec §12 U6). */
-function openIndex(ctx: OpContext): { bucket: Bucket; body: JsonObject; index: VectorIndex } {
+function openIndex(ctx: OpContext, op: VectorOp): { bucket: Bucket; body: JsonObject; index: VectorIndex } {
   const { bucket, body } = bucketAndBody(ctx);
-  const name = requireIndexName(body, { fault: ctx.fault });
+  const name = requireIndexName(body, { op, fault: ctx.fault });
   const index = bucket.indexes.get(name);
   if (!index) throw new ApiError('NoSuchVectorIndex', `index '${name}' does not exist`);
   if (index.status !== 'enable') throw new ApiError('VectorIndexOperationConflict', `index '${name}' is ${index.status}`);
+  // The rest of the body against the contract's schema, after the lookup (check order of U2/U6).
+  checkRequest(op, body, ctx.fault);
   return { bucket, body, index };
 }
 
@@ -37,7 +41,7 @@ function checkMetadata(v: unknown, nonFilterable: readonly string[] = []): Metad
 }
 
 export function putVectors(ctx: OpContext): OpResult {
-  const { body, index } = openIndex(ctx);
+  const { body, index } = openIndex(ctx, 'PutVectors');
   const list = body.vectors;
   if (!Array.isArray(list) || list.length < 1 || list.length > LIMITS.vectorsPerPut) throw invalidParam(`vectors must hold 1..${LIMITS.vectorsPerPut} entries`);
   // Everything is checked before anything is written: a bad entry fails the whole request.
@@ -65,7 +69,7 @@ function vectorView(index: VectorIndex, key: string, withData: boolean, withMeta
 }
 
 export function getVectors(ctx: OpContext): OpResult {
-  const { body, index } = openIndex(ctx);
+  const { body, index } = openIndex(ctx, 'GetVectors');
   const keys = requireKeys(body, LIMITS.getVectorsKeysMax);
   const withData = optionalBoolean(body, 'returnData');
   const withMetadata = optionalBoolean(body, 'returnMetadata');
@@ -82,7 +86,7 @@ function segmentOf(key: string, count: number): number {
 }
 
 export function listVectors(ctx: OpContext): OpResult {
-  const { body, index } = openIndex(ctx);
+  const { body, index } = openIndex(ctx, 'ListVectors');
   const maxResults = optionalInteger(body, 'maxResults', 1, LIMITS.listVectorsMax) ?? LIMITS.listVectorsDefault;
   const token = optionalString(body, 'nextToken', 1, 2048);
   const withData = optionalBoolean(body, 'returnData');
@@ -110,13 +114,13 @@ export function listVectors(ctx: OpContext): OpResult {
 }
 
 export function deleteVectors(ctx: OpContext): OpResult {
-  const { body, index } = openIndex(ctx);
+  const { body, index } = openIndex(ctx, 'DeleteVectors');
   for (const k of requireKeys(body, LIMITS.deleteVectorsKeysMax)) index.vectors.delete(k);
   return { status: 204 };
 }
 
 export function queryVectors(ctx: OpContext): OpResult {
-  const { body, index } = openIndex(ctx);
+  const { body, index } = openIndex(ctx, 'QueryVectors');
   const q = requireFloat32(body.queryVector, index.dimension, 'queryVector');
   const topK = body.topK;
   if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < LIMITS.topKMin || topK > LIMITS.topKMax) throw invalidParam(`topK is required and must be an integer in ${LIMITS.topKMin}..${LIMITS.topKMax}`);

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { INDEX_NAME_PATTERN, INVALID_INDEX_NAME_PATTERN } from '../../contracts/limits.ts';
 import { STATES } from '../../contracts/provider-states.ts';
 import { generatePact } from '../../pact/generate.ts';
 import { EXAMPLES, INTERACTIONS, NOT_IN_PACT, PACT_FILE_NAME, uncoveredResponses } from '../../pact/interactions.ts';
@@ -58,17 +60,31 @@ describe('consumer pact of the reference client', () => {
     }
     const withVectors = pact.interactions.find((i) => i.description === 'a delete of an index holding vectors is answered 204')!;
     expect(withVectors.providerStates).toEqual([{ name: STATES.indexExists, params: { bucket: 'examplebucket', indexName: 'exampleIndex', status: 'enable', vectorCount: 3 } }]);
+    // Protocol v2: one state name per documented response, so a stub selecting by name serves the 409s alone.
     const creating = pact.interactions.find((i) => i.description.includes('still creating'))!;
-    expect(creating.providerStates?.[0]?.params?.status).toBe('creating');
+    expect(creating.providerStates).toEqual([{ name: 'a vector index in creating exists', params: { bucket: 'examplebucket', indexName: 'exampleIndex' } }]);
     const deleting = pact.interactions.find((i) => i.description.includes('already deleting'))!;
-    expect(deleting.providerStates?.[0]?.params?.status).toBe('deleting');
+    expect(deleting.providerStates).toEqual([{ name: 'a vector index in deleting exists', params: { bucket: 'examplebucket', indexName: 'exampleIndex' } }]);
+    const byStatus = new Map<string, Set<string>>();
+    for (const i of pact.interactions) {
+      const key = JSON.stringify((i.providerStates ?? []).map((s) => s.name).sort());
+      byStatus.set(key, (byStatus.get(key) ?? new Set()).add(`${i.response.status}`));
+    }
+    // a state set answers one status per request kind; no two interactions with the same request share it
+    expect(byStatus.get(JSON.stringify(['a vector index in creating exists']))).toEqual(new Set(['409']));
   });
 
-  it('addresses /examplebucket/ with the empty sub-resource query and exact statuses and codes', () => {
+  it('addresses / (virtual-hosted) with a rule that also takes /{bucket}/, matches the query on its key, exact statuses and codes', () => {
     for (const i of pact.interactions) {
       expect(i.request.method).toBe('POST');
-      expect(i.request.path).toBe('/examplebucket/');
+      expect(i.request.path).toBe('/');
+      const rules = i.request.matchingRules as { path?: { matchers: Array<{ regex: string }> }; query?: Record<string, { matchers: Array<{ regex: string }> }> };
+      const path = new RegExp(rules.path!.matchers[0]!.regex);
+      for (const ok of ['/', '/examplebucket/', '/ovc-conformance/']) expect(path.test(ok), ok).toBe(true);
+      for (const bad of ['/examplebucket', '/examplebucket/key', '//', '/Upper/']) expect(path.test(bad), bad).toBe(false);
       expect(Object.values(i.request.query ?? {})).toEqual([['']]);
+      const [key] = Object.keys(i.request.query ?? {});
+      expect(rules.query?.[key!]?.matchers[0]?.regex).toBe('^.*$');
       if (i.response.status !== 204) {
         expect(i.response.headers?.['Content-Type']).toEqual(['application/json']);
         expect(JSON.stringify(i.response.matchingRules)).toContain('^application/json$');
@@ -95,7 +111,16 @@ describe('consumer pact of the reference client', () => {
   it('takes index names in request bodies from the provider state, matched as valid index names', () => {
     const del = pact.interactions.find((i) => i.description === 'a delete of an enable index is answered 204')!;
     expect(JSON.stringify(del.request.generators)).toContain('${indexName}');
-    expect(JSON.stringify(del.request.matchingRules)).toContain('^[A-Za-z][A-Za-z0-9]{0,62}$');
+    expect(JSON.stringify(del.request.matchingRules)).toContain(JSON.stringify(INDEX_NAME_PATTERN.source));
+  });
+
+  it('matches the invalid name of the 400 by the exact complement of the index-name pattern', () => {
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.stringMatching(INDEX_NAME_PATTERN), fc.string({ unit: 'binary', maxLength: 70 })), (name) => {
+      expect(INDEX_NAME_PATTERN.test(name) !== INVALID_INDEX_NAME_PATTERN.test(name), JSON.stringify(name)).toBe(true);
+    }), { numRuns: 2000 });
+    for (const name of ['', '1abc', 'a-b', 'a'.repeat(64), 'a\nb', 'invalid-name']) expect(INVALID_INDEX_NAME_PATTERN.test(name), name).toBe(true);
+    const inv = pact.interactions.find((i) => i.response.status === 400 && i.request.body !== undefined)!;
+    expect(JSON.stringify(inv.request.matchingRules)).toContain(JSON.stringify(INVALID_INDEX_NAME_PATTERN.source));
   });
 
   it('is deterministic: a second generation gives the same bytes', async () => {
