@@ -132,3 +132,37 @@ describe.skipIf(!HAS_RECORDER)('ovc diff end to end (skipped: `ovc run --help` h
     expect(r.code).toBe(2);
   });
 });
+
+// One fault profile per family: the diff of the faithful emulator against it differs exactly on
+// the behaviour the profile breaks (an unrelated response's cases run too, and stay same/open);
+// and a cassette recorded from the faithful emulator, replayed against the profile, says the same.
+const FAMILIES: Array<{ fault: string; tags: string; breaks: string[] }> = [
+  { fault: 'status-200-on-delete', tags: '204-deleted || 404-no-such-bucket', breaks: ['delete-vector-index/204-deleted/'] },
+  { fault: 'wrong-error-code', tags: '404-no-such-vector-index || 403-access-denied', breaks: ['delete-vector-index/404-no-such-vector-index/'] },
+  { fault: 'accept-unsigned', tags: '403-access-denied || 404-no-such-bucket', breaks: ['delete-vector-index/403-access-denied/unsigned'] },
+  { fault: 'delete-creating-succeeds', tags: '409-vector-index-operation-conflict || 404-no-such-bucket', breaks: ['delete-vector-index/409-vector-index-operation-conflict/index-'] },
+  { fault: 'delete-by-prefix', tags: 'names || 404-no-such-bucket', breaks: ['delete-vector-index/names/prefix-sibling'] },
+  { fault: 'accept-64-char-name', tags: 'coverage || 404-no-such-bucket', breaks: ['delete-vector-index/coverage/name-length-64', 'delete-vector-index/coverage/name-too-long/64'] },
+];
+
+describe('ovc diff against each fault profile family', () => {
+  for (const f of FAMILIES) {
+    it.concurrent(`${f.fault}: exit 1, and only ${f.breaks.join(', ')} differ`, async () => {
+      const faithful = await emulator(null);
+      const faulty = await emulator(f.fault);
+      const dir = out(`family-${f.fault}`);
+      const r = await runOvc(['diff', '--endpoint', faithful.url, '--state-hook', faithful.stateHookUrl!, '--against', faulty.url, '--against-state-hook', faulty.stateHookUrl!, '--seed', '5', '--runs', '3', '--tags', f.tags, '--out', dir], CREDS, 240_000);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      const differing = jsonl(dir).filter((l) => l.kind === 'differs').map((l) => l.id);
+      expect(differing.length).toBeGreaterThan(0);
+      expect(differing.filter((id) => !f.breaks.some((b) => id.startsWith(b)))).toEqual([]);
+      // The recorded faithful side, replayed against the profile: the same cases differ.
+      const replay = out(`family-${f.fault}-cassette`);
+      const again = await runOvc(['diff', '--endpoint', faulty.url, '--state-hook', faulty.stateHookUrl!, '--against', join(dir, 'sides', 'target', 'cassette'), '--tags', f.tags, '--out', replay], CREDS, 240_000);
+      expect(again.code, again.stdout + again.stderr).toBe(1);
+      const differingAgain = jsonl(replay).filter((l) => l.kind === 'differs').map((l) => l.id);
+      expect(differingAgain.length).toBeGreaterThan(0);
+      expect(differingAgain.filter((id) => !f.breaks.some((b) => id.startsWith(b)))).toEqual([]);
+    });
+  }
+});
