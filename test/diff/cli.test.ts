@@ -166,3 +166,16 @@ describe('ovc diff against each fault profile family', () => {
     });
   }
 });
+
+describe('ovc diff with a slow target', () => {
+  it('a realistic emulator (latency, 200–1500 ms transitions) against the embedded one: nothing differs, exit 0', async () => {
+    const slow = await startEmulator({ identities: IDENTITIES, stateHook: true, realistic: true });
+    running.push(slow);
+    const dir = out('slow');
+    const r = await runOvc(['diff', '--endpoint', slow.url, '--state-hook', slow.stateHookUrl!, '--against', 'embedded', '--seed', '9', '--runs', '3', '--tags', '204-deleted || 404-no-such-vector-index || 409-vector-index-operation-conflict || races', '--out', dir], CREDS, 300_000);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const lines = jsonl(dir);
+    expect(lines.filter((l) => l.kind === 'differs').map((l) => l.id)).toEqual([]);
+    expect(lines.length).toBeGreaterThan(5);
+  });
+});
