@@ -12,7 +12,8 @@ import { checkArbitrary, deepMutate, fingerprint, type Recipe } from './arbitrar
 import { checkBodyLabels, checkIndexState, checkNameLabels, serverVerdict, SIGNATURE_LABEL_CODES, SIGNING_CONTEXT } from './oracles.ts';
 
 const REQUEST = { method: 'POST', query: 'deleteVectorIndex', headers: {}, body: Buffer.from('{"indexName":"vectorindex1"}'), bucket: 'examplebucket' } as const;
-const COMMAND = /^(create\(ovcRn[0-2], dimension=[1-4]\)|putVectors\(ovcRn[0-2], \[k[0-5](, k[0-5]){0,2}\]\)|delete\(ovcRn[0-2]\)|get\(ovcRn[0-2]\)|list\(\)|listVectors\(ovcRn[0-2]\)|recreate\(ovcRn[0-2], dimension=[1-4]\))$/;
+// The pool: ovcRn0…n2, and ovcRn0x (a name that extends another).
+const COMMAND = /^(create\(ovcRn(?:[0-2]|0x), dimension=[1-4]\)|putVectors\(ovcRn(?:[0-2]|0x), \[k[0-5](, k[0-5]){0,2}\]\)|delete\(ovcRn(?:[0-2]|0x)\)|get\(ovcRn(?:[0-2]|0x)\)|list\(\)|listVectors\(ovcRn(?:[0-2]|0x)\)|recreate\(ovcRn(?:[0-2]|0x), dimension=[1-4]\))$/;
 
 const validName = (name: string): void => {
   if (!INDEX_NAME_PATTERN.test(name)) throw new Error(`${JSON.stringify(name)} does not match INDEX_NAME_PATTERN`);

@@ -59,7 +59,7 @@ export const MUST_FAIL: Record<string, Expectation> = {
   // history never proves the fault, so it is recorded (observed 'creating', then 204), not failed.
   'creating-deleted-204': { ids: ['delete-vector-index/409-vector-index-operation-conflict/observed-creating'], realistic: true, observed: /observed 'creating', then the delete answered 204/ },
   // Over the throttle a 500 is a finding (never retried), where a 503 would be retried.
-  'throttle-500': { ids: ['delete-vector-index/400-malformed-json/'], realistic: true, throttleRps: 20, outcomes: ['fail', 'error'] },
+  'throttle-500': { ids: ['delete-vector-index/400-malformed-json/'], realistic: true, throttleRps: 10, args: ['--runs', '200', '--concurrency', '16'], outcomes: ['fail', 'error'] },
   // Verdicts: the coverage phase, U2 precedence under --strict, the bucket lifecycle, names.
   'empty-body-parameter-invalid': { ids: ['delete-vector-index/coverage/body-empty'], args: ['--runs', '1', '--strict'] },
   'json-before-bucket': { ids: ['delete-vector-index/coverage/multi/bucket-absent+json-truncated'], args: ['--strict'] },
