@@ -15,6 +15,7 @@ import { Ledger } from '../target/ledger.ts';
 import { StateHook } from '../target/stateHook.ts';
 import { preflight, PreflightError } from '../target/preflight.ts';
 import { loadBaseline, type Baseline } from '../reports/baseline.ts';
+import { timingText } from '../reports/timing.ts';
 import { readWorkerStats, runSuites } from '../suites/runner.ts';
 import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, shardFlag, urlFlag } from './options.ts';
@@ -205,6 +206,5 @@ function summaryTable(matrix: Matrix): string {
 
 /** One line on time: settle times seen, throttling, budget. */
 export function timingLine(t: RunTiming): string {
-  const f = (x: SettleFigures): string => (x.count ? `median ${x.medianMs} ms, max ${x.maxMs} ms over ${x.count}` : 'none seen');
-  return `timing: enable after create ${f(t.enable)}; gone after delete ${f(t.gone)} (bound ${t.settleBoundMs} ms); ${t.requests} requests, ${t.throttled} throttled, ${t.retries} retried, ${t.gaveUp} given up; at most ${t.peakIndexes} live index(es) per worker`;
+  return `timing: ${timingText(t)}`;
 }

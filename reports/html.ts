@@ -3,6 +3,7 @@
 // redacted exchange, expected vs actual, seed, replay and curl lines, known deviations apart,
 // observed precedence, unknown-behaviour findings, and client-side filters by row and outcome.
 // Every interpolated value goes through the `html` tag, which escapes it.
+import { timingText } from './timing.ts';
 import type { BaselineEntry, GateResult } from './baseline.ts';
 import { actualText, byId, expectedText, isBad } from './cases.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';
@@ -139,6 +140,7 @@ function runSection(run: HtmlRun, tid: string, multi: boolean): Raw {
 <p class="verdict ${v.ok ? 'good' : 'bad'}"><strong>${v.title}</strong> — ${v.detail}</p>
 ${matrix.coverage.responses.reached < matrix.coverage.responses.total ? html`<p class="verdict partial">${matrix.coverage.responses.reached} of ${matrix.coverage.responses.total} documented responses reached: the verdict covers only what was reached (see Coverage).</p>` : ''}
 <p class="meta">target <code>${summary.target}</code> · seed <code>${summary.seed}</code>${summary.strict ? ' · strict' : ''} · ${summary.startedAt} → ${summary.finishedAt} · exit status ${gate.exitCode}${run.dir ? html` · reports in <code>${run.dir}</code>` : ''}</p>
+${summary.timing ? html`<p class="meta">timing: ${timingText(summary.timing)}</p>` : ''}
 <h3>Matrix</h3>
 ${matrixTable(matrix, tid)}
 <h3>Coverage</h3>

@@ -1,5 +1,6 @@
 // summary.md: the verdict, the matrix, coverage, the regressions with their replay lines, and the
 // known deviations apart. Also appended to $GITHUB_STEP_SUMMARY (the job's summary page).
+import { timingText } from './timing.ts';
 import type { BaselineEntry, GateResult } from './baseline.ts';
 import { actualText, byId, expectedText } from './cases.ts';
 import { observedText, type Matrix, type MatrixRow, type MergedMatrix } from './matrix.ts';
@@ -44,6 +45,7 @@ export function toMarkdown(matrix: Matrix, summary: RunSummary, gate: GateResult
   const cov = matrix.coverage.responses;
   if (cov.reached < cov.total) out.push(`⚠️ ${cov.reached} of ${cov.total} documented responses reached: a verdict covers only what was reached (see Coverage).`, '');
   out.push(`Seed \`${summary.seed}\`${summary.strict ? ', strict' : ''} · ${mdText(summary.startedAt)} → ${mdText(summary.finishedAt)} · exit status ${gate.exitCode}`, '');
+  if (summary.timing) out.push(`Timing: ${mdText(timingText(summary.timing))}.`, '');
   out.push(...matrixSection(matrix), '');
   out.push(...coverageSection(matrix), '');
   out.push(...regressionSection(gate.regressions), '');

@@ -110,7 +110,7 @@ describe('self-test: the suites catch every fault profile', () => {
   it('the faithful emulator, realistic and throttling at 20 requests/s: throttled answers are retried, nothing fails (exit 0)', async () => {
     const r = await runAgainst(null, ['--tags', '400-malformed-json || 204-deleted'], '127.0.0.1', { realistic: true, throttleRps: 20 });
     expect(r.results.filter((x) => x.outcome === 'fail' || x.outcome === 'error').map((x) => `${x.id}: ${x.reason}`)).toEqual([]);
-    expect(r.stdout).toMatch(/timing: .* [1-9]\d* throttled, [1-9]\d* retried, 0 given up/);
+    expect(r.stdout).toMatch(/timing: .* [1-9]\d* throttled \(503\/429\), [1-9]\d* retried, 0 given up/);
     expect(r.code).toBe(0);
   });
 
