@@ -205,6 +205,8 @@ export class Checks {
     else {
       this.that(codes.includes(code ?? ''), `expected Error.Code ${codes.join(' or ')}, got ${code ?? 'none'}`);
       this.that(typeof res.error.RequestId === 'string' && res.error.RequestId.length > 0, 'Error.RequestId must be present');
+      // The rest of the envelope's shape, as the contract's schema states it (contracts/envelope.ts).
+      for (const p of res.envelopeProblems) this.problems.push(p);
       if (this.strict) this.that(res.error.RequestId === res.headers['x-oss-request-id'], `--strict: Error.RequestId (${JSON.stringify(res.error.RequestId)}) must equal the x-oss-request-id header (${JSON.stringify(res.headers['x-oss-request-id'] ?? null)})`);
     }
     this.that(typeof res.headers['x-oss-ec'] === 'string' && res.headers['x-oss-ec'].length > 0, 'error answers must carry an x-oss-ec header');

@@ -2,6 +2,7 @@
 // with V4 at send time, paces them, retries throttled answers, and reads answers. Every send
 // returns its own exchange (request, response, timing); there is no shared "last exchange": a
 // case's evidence is what its own recorder saw (see `recording`).
+import { errorEnvelopeProblems } from '../contracts/envelope.ts';
 import { OPERATIONS, type OperationName } from '../contracts/operations.ts';
 import { buildTarget } from '../protocol/addressing.ts';
 import { decodeError, type ErrorBody } from '../protocol/envelope.ts';
@@ -18,6 +19,8 @@ export interface WireResponse extends HttpResponse {
   text: string;
   /** The decoded error envelope, when the body is one. */
   error: ErrorBody | null;
+  /** What the body breaks of the contract's envelope schema (contracts/envelope.ts); empty for non-errors. */
+  envelopeProblems: string[];
   /** Parsed JSON body when it parses. */
   json: unknown;
 }
@@ -156,8 +159,8 @@ export class TargetClient {
     const text = res.body.toString('utf8');
     let json: unknown;
     try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
-    const env = res.status >= 300 && text ? decodeError(text) : null;
-    const response: WireResponse = { ...res, text, json, error: env?.body && typeof env.body.Code === 'string' ? env.body : null };
+    const env = res.status >= 300 && text ? decodeError(text, errorEnvelopeProblems) : null;
+    const response: WireResponse = { ...res, text, json, error: env?.body && typeof env.body.Code === 'string' ? env.body : null, envelopeProblems: env?.problems ?? [] };
     const x: SentExchange = { request: { ...req, url: a.url, sentHeaders: headers }, response, op, role: this.role, startedAt, durationMs: res.durationMs };
     this.observer?.(x);
     this.listener?.(x);
