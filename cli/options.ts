@@ -29,8 +29,14 @@ export function choiceFlag<T extends string>(name: string, choices: readonly T[]
 }
 
 export function bucketFlag(v: string): string {
-  if (!isValidBucketName(v)) throw new UsageError(`--bucket must be 3–32 characters of a-z, 0-9 and '-', not starting or ending with '-', got '${v}'.`);
-  return v;
+  return namedBucketFlag('bucket')(v);
+}
+
+export function namedBucketFlag(name: string) {
+  return (v: string): string => {
+    if (!isValidBucketName(v)) throw new UsageError(`--${name} must be 3–32 characters of a-z, 0-9 and '-', not starting or ending with '-', got '${v}'.`);
+    return v;
+  };
 }
 
 export function accountIdFlag(v: string): string {

@@ -18,7 +18,7 @@ import { loadBaseline, type Baseline } from '../reports/baseline.ts';
 import { timingText } from '../reports/timing.ts';
 import { readWorkerStats, runSuites } from '../suites/runner.ts';
 import { UsageError } from './errors.ts';
-import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, shardFlag, urlFlag } from './options.ts';
+import { accountIdFlag, bucketFlag, choiceFlag, namedBucketFlag, existingFile, intFlag, regionFlag, shardFlag, urlFlag } from './options.ts';
 
 export interface RunFlags {
   endpoint?: string; region: string; bucket: string; otherBucket?: string; accountId: string; addressing?: Addressing;
@@ -36,7 +36,7 @@ export function runCommand(setExit: (code: number) => void): Command {
     .option('--endpoint <url>', 'OSS Vectors endpoint, e.g. https://cn-hangzhou.oss-vectors.aliyuncs.com (default: start the embedded emulator)', urlFlag('endpoint'))
     .option('--region <region>', 'signing region', regionFlag, 'cn-hangzhou')
     .option('--bucket <bucket>', 'vector bucket to run in (must exist)', bucketFlag, 'ovc-conformance')
-    .option('--other-bucket <bucket>', 'a second vector bucket of the same target, for the cross-bucket cases (they skip without it; the embedded emulator serves one)', bucketFlag)
+    .option('--other-bucket <bucket>', 'a second vector bucket of the same target, for the cross-bucket cases (they skip without it; the embedded emulator serves one)', namedBucketFlag('other-bucket'))
     .option('--account-id <id>', 'account id (part of the host and of the signed ARN)', accountIdFlag, '1234567890')
     .addOption(new Option('--addressing <style>', 'virtual-hosted or path-style (default: path for IP endpoints, virtual otherwise)').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
     .option('--state-hook <url>', 'provider-state hook of the target (the embedded emulator has one)', urlFlag('state-hook'))

@@ -17,6 +17,12 @@ describe('ovc run exit status 2 on bad input', () => {
     [['--endpoint', 'ftp://x'], /--endpoint must be an http\(s\) URL/],
     [['--shard', '3/2'], /--shard must be i\/n/],
     [['--baseline', '/nonexistent/baseline.yaml'], /no such file/],
+    [['--max-indexes', '0'], /--max-indexes must be between 1 and 100/],
+    [['--settle-ms', '-5'], /--settle-ms must be between 0 and 3600000/],
+    [['--max-rps', 'fast'], /--max-rps must be a whole number/],
+    [['--concurrency', '0'], /--concurrency must be between 1 and 256/],
+    [['--ca-file', '/nonexistent/ca.pem'], /--ca-file: no such file/],
+    [['--other-bucket', 'X'], /--other-bucket must be 3–32 characters/],
   ])('%j', async (args, message) => {
     const r = await runOvc(['run', ...args], creds);
     expect(r.stderr).toMatch(message);
