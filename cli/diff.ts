@@ -15,7 +15,7 @@ import {
 import { redactText } from '../reports/redact.ts';
 import { differenceText, problems } from '../reports/diff/views.ts';
 import { UsageError } from './errors.ts';
-import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, urlFlag } from './options.ts';
+import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, namedBucketFlag, regionFlag, urlFlag } from './options.ts';
 import { DEFAULT_RUNS } from './run.ts';
 
 export const OVC_BIN = fileURLToPath(new URL('./bin/ovc.mjs', import.meta.url));
@@ -25,12 +25,13 @@ interface DiffFlags {
   region: string; bucket: string; accountId: string; addressing?: string; stateHook?: string;
   againstRegion?: string; againstBucket?: string; againstAccountId?: string; againstAddressing?: string; againstStateHook?: string;
   out: string; seed?: number; runs?: number; strict: boolean; tags?: string; baseline?: string; timeoutMs?: number;
+  otherBucket?: string; againstOtherBucket?: string; settleMs?: number; maxIndexes?: number; putIndexRps?: number; maxRps?: number; caFile?: string; insecure?: boolean;
 }
 
 /** One side of the diff: a target to run (endpoint null = embedded) or a cassette to read. */
 export type SideSpec =
   | { kind: 'cassette'; dir: string }
-  | { kind: 'run'; endpoint: string | null; region: string; bucket: string; accountId: string; addressing?: string; stateHook?: string };
+  | { kind: 'run'; endpoint: string | null; region: string; bucket: string; accountId: string; addressing?: string; stateHook?: string; otherBucket?: string };
 
 /** `--against`: a URL, `embedded`, or a cassette folder. */
 export function parseAgainst(value: string): { kind: 'url'; url: string } | { kind: 'embedded' } | { kind: 'cassette'; dir: string } {
@@ -63,6 +64,14 @@ export function diffCommand(setExit: (code: number) => void): Command {
     .option('--tags <expr>', 'only cases with these tags (as ovc run)')
     .option('--baseline <file>', 'accepted differences: a JSON or YAML list of {id, kind, reason}', existingFile('baseline'))
     .option('--timeout-ms <n>', 'per-request timeout of each run', intFlag('timeout-ms', 100, 600_000))
+    .option('--other-bucket <bucket>', 'a second bucket of the target (as ovc run)', namedBucketFlag('other-bucket'))
+    .option('--against-other-bucket <bucket>', 'a second bucket of the other side', namedBucketFlag('against-other-bucket'))
+    .option('--settle-ms <n>', 'settle bound of both runs (as ovc run)', intFlag('settle-ms', 0, 3_600_000))
+    .option('--max-indexes <n>', 'live-index budget of both runs (as ovc run)', intFlag('max-indexes', 1, 100))
+    .option('--put-index-rps <n>', 'PutVectorIndex pacing of both runs (as ovc run)', intFlag('put-index-rps', 0, 100_000))
+    .option('--max-rps <n>', 'request pacing of both runs (as ovc run)', intFlag('max-rps', 0, 1_000_000))
+    .option('--ca-file <file>', 'private CA for TLS endpoints (both sides)', existingFile('ca-file'))
+    .option('--insecure', 'do not verify TLS certificates (both sides; test deployments only)')
     .action(async (flags: DiffFlags) => { setExit(await diff(flags)); });
 }
 
@@ -93,16 +102,24 @@ async function diff(flags: DiffFlags): Promise<number> {
 
   const left: SideSpec = flags.cassette ? { kind: 'cassette', dir: flags.cassette } : {
     kind: 'run', endpoint: flags.endpoint ?? null, region: flags.region, bucket: flags.bucket, accountId: flags.accountId,
-    addressing: flags.addressing, stateHook: flags.stateHook,
+    addressing: flags.addressing, stateHook: flags.stateHook, otherBucket: flags.otherBucket,
   };
   const right: SideSpec = against.kind === 'cassette' ? { kind: 'cassette', dir: against.dir } : {
     kind: 'run', endpoint: against.kind === 'url' ? against.url : null,
     region: flags.againstRegion ?? flags.region, bucket: flags.againstBucket ?? flags.bucket, accountId: flags.againstAccountId ?? flags.accountId,
-    addressing: flags.againstAddressing, stateHook: flags.againstStateHook,
+    addressing: flags.againstAddressing, stateHook: flags.againstStateHook, otherBucket: flags.againstOtherBucket ?? flags.otherBucket,
   };
   // A cassette recorded with --tags holds those cases only: run the other side with the same tags.
   const tags = flags.tags ?? meta?.tags ?? undefined;
-  const common = { seed, runs, strict, tags, timeoutMs: flags.timeoutMs };
+  // Time and pacing shape both runs alike (each side waits through its own transitions).
+  const extra: string[] = [];
+  if (flags.settleMs !== undefined) extra.push('--settle-ms', String(flags.settleMs));
+  if (flags.maxIndexes !== undefined) extra.push('--max-indexes', String(flags.maxIndexes));
+  if (flags.putIndexRps !== undefined) extra.push('--put-index-rps', String(flags.putIndexRps));
+  if (flags.maxRps !== undefined) extra.push('--max-rps', String(flags.maxRps));
+  if (flags.caFile) extra.push('--ca-file', resolve(flags.caFile));
+  if (flags.insecure) extra.push('--insecure');
+  const common = { seed, runs, strict, tags, timeoutMs: flags.timeoutMs, extra };
   const [lc, rc] = await Promise.all([
     obtain('target', left, common, process.env, join(outDir, 'sides', 'target'), recorded),
     obtain('against', right, common, againstEnv(process.env), join(outDir, 'sides', 'against'), recorded),
@@ -147,13 +164,15 @@ export function againstEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** The `ovc run` arguments of one side. */
-export function runArgs(spec: Extract<SideSpec, { kind: 'run' }>, common: { seed: number; runs: number; strict: boolean; tags?: string; timeoutMs?: number }, cassetteDir: string, outDir: string): string[] {
+export function runArgs(spec: Extract<SideSpec, { kind: 'run' }>, common: { seed: number; runs: number; strict: boolean; tags?: string; timeoutMs?: number; extra?: string[] }, cassetteDir: string, outDir: string): string[] {
   const args = ['run'];
   if (spec.endpoint) args.push('--endpoint', spec.endpoint);
   args.push('--region', spec.region, '--bucket', spec.bucket, '--account-id', spec.accountId);
   if (spec.addressing) args.push('--addressing', spec.addressing);
   if (spec.stateHook) args.push('--state-hook', spec.stateHook);
+  if (spec.otherBucket && spec.endpoint) args.push('--other-bucket', spec.otherBucket);
   args.push('--seed', String(common.seed), '--runs', String(common.runs));
+  args.push(...(common.extra ?? []));
   if (common.strict) args.push('--strict');
   if (common.tags) args.push('--tags', common.tags);
   if (common.timeoutMs) args.push('--timeout-ms', String(common.timeoutMs));
