@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
 import { loadConfigFromEnv } from '../target/config.ts';
-import { OPTIONS_ENV, STATUS_FILE, type SuiteStatus } from './runner.ts';
+import { OPTIONS_ENV, OWN_EXT, STATUS_FILE, type SuiteStatus } from './runner.ts';
 
 interface TestCaseLike { fullName: string; result(): { state: string }; diagnostic(): { duration: number } | undefined }
 
@@ -24,7 +24,7 @@ const reporter = {
 const status: SuiteStatus = { broken: null };
 try {
   const vitest = await startVitest('test', [], {
-    config: join(root, 'suites', 'vitest.config.ts'),
+    config: join(root, 'suites', `vitest.config${OWN_EXT}`),
     root,
     watch: false,
     reporters: [reporter as never],
