@@ -40,7 +40,8 @@ export function normalizeHeaders(headers: HeaderInput): Map<string, string> {
     out.set(key, prev === undefined ? v : `${prev},${v}`);
   };
   if (Array.isArray(headers)) {
-    for (const [k, v] of headers as ReadonlyArray<readonly [string, string]>) put(k, v);
+    const pairs = headers as ReadonlyArray<readonly [string, string]>;
+    for (let i = 0; i < pairs.length; i++) put(pairs[i]![0], pairs[i]![1]);
   } else {
     for (const [k, v] of Object.entries(headers as Record<string, HeaderValue>)) {
       if (v === undefined) continue;
@@ -140,18 +141,15 @@ export function canonicalRequest(input: CanonicalInput, queryOmit: readonly stri
 
 /** The canonical request from headers already normalised (the verifier normalises once). */
 function canonicalFromMap(input: Omit<CanonicalInput, 'headers'>, headers: Map<string, string>, queryOmit: readonly string[]): CanonicalParts {
-  const additional = effectiveAdditionalHeaders(headers, input.additionalHeaders);
-  const signed = [...headers.keys()].filter((n) => isDefaultSigned(n) || additional.includes(n)).sort();
-  const headerLines = signed.map((n) => `${n}:${headers.get(n)}\n`).join('');
+  const additional = input.additionalHeaders && input.additionalHeaders.length > 0 ? effectiveAdditionalHeaders(headers, input.additionalHeaders) : [];
+  // One pass over the headers, one sort, one string: this runs once per request the emulator verifies.
+  const signed: string[] = [];
+  for (const n of headers.keys()) if (isDefaultSigned(n) || (additional.length > 0 && additional.includes(n))) signed.push(n);
+  signed.sort();
+  let headerLines = '';
+  for (const n of signed) headerLines += `${n}:${headers.get(n)}\n`;
   const hashed = headers.get('x-oss-content-sha256') || UNSIGNED_PAYLOAD;
-  const text = [
-    input.method.toUpperCase(),
-    canonicalUri(input.region, input.accountId, input.bucket),
-    canonicalQuery(input.query, queryOmit),
-    headerLines,
-    additional.join(';'),
-    hashed,
-  ].join('\n');
+  const text = `${input.method.toUpperCase()}\n${canonicalUri(input.region, input.accountId, input.bucket)}\n${canonicalQuery(input.query, queryOmit)}\n${headerLines}\n${additional.join(';')}\n${hashed}`;
   return { canonicalRequest: text, additionalHeaders: additional };
 }
 
@@ -312,16 +310,25 @@ export interface ParsedAuthorization {
 export function parseAuthorization(header: string): ParsedAuthorization | null {
   const h = header.trim();
   if (!h.startsWith(`${ALGORITHM} `)) return null;
-  const fields = new Map<string, string>();
-  for (const part of h.slice(ALGORITHM.length + 1).split(',')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) return null;
-    fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  let cred: string | undefined;
+  let signature: string | undefined;
+  let additional: string | undefined;
+  // `name=value` fields separated by ','; a later field of the same name wins.
+  let at = ALGORITHM.length + 1;
+  while (at <= h.length) {
+    let end = h.indexOf(',', at);
+    if (end < 0) end = h.length;
+    const eq = h.indexOf('=', at);
+    if (eq < 0 || eq > end) return null;
+    const name = h.slice(at, eq).trim();
+    const value = h.slice(eq + 1, end).trim();
+    if (name === 'Credential') cred = value;
+    else if (name === 'Signature') signature = value;
+    else if (name === 'AdditionalHeaders') additional = value;
+    at = end + 1;
   }
-  const cred = fields.get('Credential');
-  const signature = fields.get('Signature');
   if (!cred || !signature) return null;
-  return parseCredential(cred, signature, fields.get('AdditionalHeaders'));
+  return parseCredential(cred, signature, additional);
 }
 
 function parseCredential(cred: string, signature: string, additional: string | undefined): ParsedAuthorization | null {

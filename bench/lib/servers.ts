@@ -185,3 +185,18 @@ export function cpuMs(pid: number): number {
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / 100;
 }
+
+/** CPU time of a process in ms split into user and system (kernel) time, from /proc/<pid>/stat. */
+export function cpuSplitMs(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: (Number(fields[11]) * 1000) / 100, system: (Number(fields[12]) * 1000) / 100 };
+}
+
+/** bench/lib/layer-server.ts with one handler variant (node:http plus some of the emulator's layers), through tsx. */
+export async function startLayerServer(variant: string): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', join(ROOT, 'bench', 'lib', 'layer-server.ts'), variant], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const err = collect(child);
+  const port = Number(await waitForLine(child, /listening (\d+)/, `layer server ${variant}`, err));
+  return wrap(variant, child, port, err);
+}
