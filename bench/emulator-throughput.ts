@@ -16,10 +16,11 @@
 //   paced      the same connections at a fixed --rate (default 1000 req/s, below every server's
 //              capacity but the stub's): server CPU per request when neither side is the bottleneck.
 // Rounds rotate the order of the servers.
-//   npx tsx bench/emulator-throughput.ts [--seconds 4] [--rounds 5] [--connections 16] [--rate 1000] [--no-build]
+//   npx tsx bench/emulator-throughput.ts [--seconds 4] [--rounds 5] [--connections 16] [--rate 1000] [--entry dist|tsx] [--no-build] [--name emulator-throughput]
 import { join } from 'node:path';
 import { request } from 'undici';
-import { flag, numArg } from './lib/cli.ts';
+import { call, closeClient } from './lib/client.ts';
+import { flag, numArg, strArg } from './lib/cli.ts';
 import { driveCycles, driveEach, presignAbsentDeletes, presignCycles, type Measured, type Prepared } from './lib/load.ts';
 import { ROOT, table, writeResult } from './lib/report.ts';
 import { build, cpuMs, startBare, startOvcServe, startStub, type ChildServer } from './lib/servers.ts';
@@ -33,6 +34,8 @@ const RATE = numArg('rate', 1000);
 const BUCKET = 'examplebucket';
 const PACT = join(ROOT, 'contracts', 'pacts', 'ovc-reference-client-oss-vectors.json');
 const MATCHED_STATE = 'no vector index exists';
+/** dist (default): the compiled package; tsx: the sources through tsx (how `ovc` ran before it was compiled). */
+const ENTRY = strArg('entry', 'dist') === 'tsx' ? 'tsx' : 'dist';
 
 type ServerName = 'emulator' | 'bare' | 'stub' | 'stub-404';
 type Mix = 'cycles' | 'absent';
@@ -72,17 +75,38 @@ async function preflight(servers: Record<ServerName, ChildServer>): Promise<Reco
   return seen;
 }
 
-async function measure(server: ChildServer, mix: Mix, shape: Shape, load: { cycles: ReturnType<typeof presignCycles>; absent: Prepared[] }): Promise<Cell> {
+interface Load { cycles: ReturnType<typeof presignCycles>; pacedCycles: ReturnType<typeof presignCycles>; absent: Prepared[] }
+
+async function measure(server: ChildServer, mix: Mix, shape: Shape, load: Load): Promise<Cell> {
   const o = { connections: CONNECTIONS, seconds: SECONDS, rate: shape === 'paced' ? RATE : undefined };
   const cpu0 = cpuMs(server.pid);
-  const m = mix === 'cycles' ? await driveCycles(server.port, load.cycles, o) : await driveEach(server.port, load.absent, o);
-  return { ...m, serverCpuUsPerReq: ((cpuMs(server.pid) - cpu0) * 1000) / Math.max(1, m.total) };
+  // Cycles get index names never used before on the emulator (a deleted name may still be taken
+  // for a moment, spec §12 U7): one list per load shape, long enough not to wrap around.
+  const m = mix === 'cycles' ? await driveCycles(server.port, shape === 'paced' ? load.pacedCycles : load.cycles, o) : await driveEach(server.port, load.absent, o);
+  const cell = { ...m, serverCpuUsPerReq: ((cpuMs(server.pid) - cpu0) * 1000) / Math.max(1, m.total) };
+  if (server.kind === 'emulator' && mix === 'cycles') await sweepIndexes(server.port);
+  return cell;
+}
+
+/**
+ * Deletes the indexes a cycles run left behind (autocannon stops mid-cycle on up to one Put per
+ * connection), so they never pile up to the 100-indexes-per-bucket limit. Not timed.
+ */
+async function sweepIndexes(port: number): Promise<void> {
+  for (let pass = 0; pass < 20; pass++) {
+    const list = await call(port, BUCKET, 'listVectorIndexes', { maxResults: 100 });
+    const names = ((list.json as { indexes?: Array<{ indexName: string }> }).indexes ?? []).map((i) => i.indexName);
+    if (names.length === 0) return;
+    for (const indexName of names) await call(port, BUCKET, 'deleteVectorIndex', { indexName });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('indexes left by the cycles runs could not be deleted');
 }
 
 async function main(): Promise<void> {
-  if (!flag('no-build')) build();
+  if (!flag('no-build') && ENTRY === 'dist') build();
   const servers: Record<ServerName, ChildServer> = {
-    emulator: await startOvcServe({ bucket: BUCKET }),
+    emulator: await startOvcServe({ bucket: BUCKET, entry: ENTRY }),
     bare: await startBare(),
     stub: await startStub(PACT),
     'stub-404': await startStub(PACT, MATCHED_STATE),
@@ -91,13 +115,17 @@ async function main(): Promise<void> {
     const answers = await preflight(servers);
     console.log(`preflight answers: ${JSON.stringify(answers)}\n`);
     // Warm-up: JIT every server (and autocannon) before anything is measured.
-    const warm = { cycles: presignCycles(BUCKET, 5000, 'warm'), absent: presignAbsentDeletes(BUCKET, 5000, 'warmAbsent') };
+    const warm: Load = { cycles: presignCycles(BUCKET, 5000, 'warm'), pacedCycles: [], absent: presignAbsentDeletes(BUCKET, 5000, 'warmAbsent') };
     for (const g of GROUPS.slice(0, 2)) for (const s of g.servers) await measure(servers[s], g.mix, 'saturated', warm);
 
     const rounds: Array<Record<string, Cell>> = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Signed per round so x-oss-date stays well inside the 15-minute window.
-      const load = { cycles: presignCycles(BUCKET, 40_000, `r${round}x`), absent: presignAbsentDeletes(BUCKET, 20_000, `r${round}a`) };
+      const load: Load = {
+        cycles: presignCycles(BUCKET, Math.max(10_000, SECONDS * 15_000), `r${round}s`),
+        pacedCycles: presignCycles(BUCKET, Math.ceil((RATE * SECONDS) / 2) + 1000, `r${round}p`),
+        absent: presignAbsentDeletes(BUCKET, 20_000, `r${round}a`),
+      };
       const got: Record<string, Cell> = {};
       for (const g of GROUPS) {
         const order = g.servers.map((_, i) => g.servers[(i + round) % g.servers.length]!);
@@ -129,7 +157,7 @@ async function main(): Promise<void> {
           Object.entries(summary.answers).filter(([, n]) => n > 0).map(([c, n]) => `${c} ${n}`).join(', ')]);
       }
     }
-    console.log(`\nmedian of ${ROUNDS} rounds × ${SECONDS} s, ${CONNECTIONS} connections (paced: ${RATE} req/s), one child process per server, emulator compiled (dist/):\n`);
+    console.log(`\nmedian of ${ROUNDS} rounds × ${SECONDS} s, ${CONNECTIONS} connections (paced: ${RATE} req/s), one child process per server, emulator ${ENTRY === 'dist' ? 'compiled (dist/)' : 'through tsx'}:\n`);
     console.log(table(['mix', 'load', 'server', 'req/s median (min–max, spread)', 'server CPU µs/req (min–max, spread)', 'p50 ms', 'p99 ms', 'answers (all rounds)'], rows));
 
     const cpu = (c: Cell): number => c.serverCpuUsPerReq;
@@ -159,13 +187,14 @@ async function main(): Promise<void> {
     check('absentThroughputEmulatorOverMatchingStub', '>=', 1);
     console.log('\nratios per round, median (min–max, spread):\n');
     console.log(table(['ratio', 'median (min–max, spread)', 'target', ''], Object.entries(ratios).map(([n, s]) => [n, fmtSummary(s, 2), targets[n]?.target ?? '', targets[n] ? (targets[n]!.met ? 'met' : 'NOT met') : ''])));
-    const file = writeResult('emulator-throughput', {
-      settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, pacedRate: RATE, bucket: BUCKET, pactFile: 'contracts/pacts/ovc-reference-client-oss-vectors.json', stubMatchedState: MATCHED_STATE, emulator: 'node dist/cli/bin.js serve (compiled)' },
-      note: 'Same pre-signed requests to every server of a mix. CPU per request is the server process\'s user+system time (/proc/<pid>/stat, all threads) over the requests it answered. The bare server answers 204 after reading the body. The full-pact stub answers the cycle\'s Put 404 unmatched; stub-404 matches the absent delete (checked in preflight).',
+    const file = writeResult(strArg('name', 'emulator-throughput'), {
+      settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, pacedRate: RATE, bucket: BUCKET, pactFile: 'contracts/pacts/ovc-reference-client-oss-vectors.json', stubMatchedState: MATCHED_STATE, emulator: ENTRY === 'dist' ? 'node dist/cli/bin.js serve (compiled)' : 'node cli/bin/ovc.mjs serve (tsx)' },
+      note: 'Same pre-signed requests to every server of a mix; every Put+Delete cycle on the emulator uses an index name not used before. CPU per request is the server process\'s user+system time (/proc/<pid>/stat, all threads) over the requests it answered. The bare server answers 204 after reading the body. The full-pact stub answers the cycle\'s Put 404 unmatched; stub-404 matches the absent delete (checked in preflight).',
       preflight: answers, cells, ratios, targets, rounds,
     });
     console.log(`\nwritten ${file}`);
   } finally {
+    await closeClient();
     for (const s of Object.values(servers)) await s.stop();
   }
 }
