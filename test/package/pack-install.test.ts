@@ -3,7 +3,7 @@
 // (start, one signed request, stop) from there — with no tsx and no TypeScript sources installed.
 // Installs with --prefer-offline: the dependencies come from npm's cache when it holds them.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,8 @@ describe('the packed package', () => {
     expect(paths.filter((p) => p.endsWith('.suite.js')).length).toBeGreaterThan(5);
     for (const p of paths) expect(p, p).toMatch(/^(dist\/.+\.js|package\.json|README\.md)$/);
     expect(existsSync(join(app, 'node_modules', PKG.name, 'dist', 'cli', 'bin.js'))).toBe(true);
+    // The build leaves the bin executable, so `npx ovc` also runs it from a checkout (no bin link there).
+    expect(statSync(join(ROOT, 'dist', 'cli', 'bin.js')).mode & 0o111).not.toBe(0);
     // No TypeScript runtime: the compiled package runs (and runs its suites) without tsx.
     expect(existsSync(join(app, 'node_modules', 'tsx'))).toBe(false);
   });
