@@ -7,10 +7,17 @@ export type ApiCode = ErrorCode;
 /** Codes that concern a bucket: their envelope carries BucketName (spec §12 U23). */
 const BUCKET_CODES: ReadonlySet<ApiCode> = new Set<ApiCode>(['NoSuchBucket', 'BucketAlreadyExists', 'VectorBucketNotEmpty', 'InvalidVectorBucketName', 'TooManyBuckets']);
 
+/**
+ * An answer, not a bug: thrown on every refused request, so it carries no stack trace (capturing
+ * one cost about 6 % of the server's CPU under a load of 404s).
+ */
 export class ApiError extends Error {
   /** Extra response headers (e.g. Retry-After on a throttled answer). */
   constructor(readonly code: ApiCode, readonly detail?: string, readonly bucketName?: string, readonly headers?: Record<string, string>) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(detail ? `${code}: ${detail}` : code);
+    Error.stackTraceLimit = limit;
   }
 
   get status(): number {

@@ -16,6 +16,8 @@ export interface RequestTarget {
 }
 
 function safeDecode(s: string): string {
+  // Most keys and values hold nothing to decode: skip the replace and the decoder for them.
+  if (s.indexOf('%') < 0 && s.indexOf('+') < 0) return s;
   try { return decodeURIComponent(s.replace(/\+/g, '%20')); } catch { return s; }
 }
 
@@ -34,7 +36,8 @@ export function parseQuery(raw: string): QueryParam[] {
 /** Splits a request target (origin-form or absolute-form) into path and query. */
 export function parseTarget(url: string | undefined): RequestTarget {
   let u = url ?? '/';
-  const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(u);
+  // Origin-form (`/…`), what every client sends, cannot be absolute-form: no need for the pattern.
+  const absolute = u.charCodeAt(0) === 47 ? null : /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(u);
   if (absolute) u = u.slice(absolute[0].length) || '/';
   const hash = u.indexOf('#');
   if (hash >= 0) u = u.slice(0, hash);

@@ -60,11 +60,8 @@ const VIRTUAL_LABEL = /^([a-z0-9][a-z0-9-]*)-(\d+)$/;
  * last '-' (account ids are digits). Path-style: first path segment. Otherwise service level.
  */
 export function parseAddress(hostHeader: string | undefined, pathname: string): ParsedAddress {
-  const host = (hostHeader ?? '').toLowerCase();
-  const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
-  const firstLabel = hostname.split('.')[0] ?? '';
-  const m = hostname.includes('.') && !isIP(hostname) ? VIRTUAL_LABEL.exec(firstLabel) : null;
-  if (m) return { style: 'virtual', bucket: m[1], accountId: m[2], rest: pathname };
+  const virtual = virtualHost(hostHeader ?? '');
+  if (virtual) return { style: 'virtual', bucket: virtual[0], accountId: virtual[1], rest: pathname };
   const seg = /^\/([^/?]+)(\/.*)?$/.exec(pathname);
   if (seg) {
     let bucket: string;
@@ -72,4 +69,20 @@ export function parseAddress(hostHeader: string | undefined, pathname: string): 
     return { style: 'path', bucket, rest: seg[2] ?? '/' };
   }
   return { style: 'service', rest: pathname };
+}
+
+/** Host header → [bucket, accountId] of a virtual-hosted name, or null; cached (a server sees few hosts). */
+const hostCache = new Map<string, readonly [string, string] | null>();
+
+function virtualHost(hostHeader: string): readonly [string, string] | null {
+  const cached = hostCache.get(hostHeader);
+  if (cached !== undefined) return cached;
+  const host = hostHeader.toLowerCase();
+  const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+  const firstLabel = hostname.split('.')[0] ?? '';
+  const m = hostname.includes('.') && !isIP(hostname) ? VIRTUAL_LABEL.exec(firstLabel) : null;
+  const found = m ? [m[1]!, m[2]!] as const : null;
+  if (hostCache.size >= 1024) hostCache.delete(hostCache.keys().next().value!);
+  hostCache.set(hostHeader, found);
+  return found;
 }

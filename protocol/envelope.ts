@@ -52,12 +52,22 @@ export function decodeError(text: string, schemaProblems?: (value: unknown) => s
 
 let counter = randomBytes(4).readUInt32BE(0);
 const processTag = randomBytes(4).toString('hex').toUpperCase();
+/** The time part changes once a second: format it (with the process tag) once per second. */
+let prefixSecond = -1;
+let prefix = '';
+const HEX = '0123456789ABCDEF';
 
 /** 24 upper-case hex characters: time (8) + process tag (8) + counter (8), unique within a process. */
 export function newRequestId(): string {
   counter = (counter + 1) >>> 0;
-  const time = (Math.floor(Date.now() / 1000) >>> 0).toString(16).toUpperCase().padStart(8, '0');
-  return time + processTag + counter.toString(16).toUpperCase().padStart(8, '0');
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== prefixSecond) {
+    prefixSecond = second;
+    prefix = (second >>> 0).toString(16).toUpperCase().padStart(8, '0') + processTag;
+  }
+  const c = counter;
+  return prefix + HEX[c >>> 28]! + HEX[(c >>> 24) & 15]! + HEX[(c >>> 20) & 15]! + HEX[(c >>> 16) & 15]!
+    + HEX[(c >>> 12) & 15]! + HEX[(c >>> 8) & 15]! + HEX[(c >>> 4) & 15]! + HEX[c & 15]!;
 }
 
 /** Stable pseudo-EC per code (spec §6.4: EC values are unstable and never asserted). */

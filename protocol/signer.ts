@@ -40,7 +40,8 @@ export function normalizeHeaders(headers: HeaderInput): Map<string, string> {
     out.set(key, prev === undefined ? v : `${prev},${v}`);
   };
   if (Array.isArray(headers)) {
-    for (const [k, v] of headers as ReadonlyArray<readonly [string, string]>) put(k, v);
+    const pairs = headers as ReadonlyArray<readonly [string, string]>;
+    for (let i = 0; i < pairs.length; i++) put(pairs[i]![0], pairs[i]![1]);
   } else {
     for (const [k, v] of Object.entries(headers as Record<string, HeaderValue>)) {
       if (v === undefined) continue;
@@ -75,9 +76,31 @@ export function canonicalUri(region: string, accountId: string, bucket?: string)
   return uri;
 }
 
-/** Sorted `key=value` pairs, bare `key` for empty values; `+` read as `%20` (spec §9.1, U14). */
+const queryCache = new Map<string, string>();
+
+/**
+ * Sorted `key=value` pairs, bare `key` for empty values; `+` read as `%20` (spec §9.1, U14).
+ * Cached per (query, omitted keys): a server sees the same few queries (`deleteVectorIndex`, …)
+ * over and over, so it splits and sorts each one once.
+ */
 export function canonicalQuery(rawQuery: string, omit: readonly string[] = []): string {
   if (!rawQuery) return '';
+  const key = omit.length === 0 ? rawQuery : `${rawQuery}\u0000${omit.join('\u0000')}`;
+  let text = queryCache.get(key);
+  if (text === undefined) {
+    text = computeCanonicalQuery(rawQuery, omit);
+    boundedSet(queryCache, key, text, 1024);
+  }
+  return text;
+}
+
+/** Sets `key` in a cache of at most `max` entries, evicting the oldest entry first. */
+function boundedSet<V>(cache: Map<string, V>, key: string, value: V, max: number): void {
+  if (cache.size >= max) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+}
+
+function computeCanonicalQuery(rawQuery: string, omit: readonly string[]): string {
   const pairs: Array<[string, string]> = [];
   for (const item of rawQuery.replace(/\+/g, '%20').split('&')) {
     if (item === '') continue;
@@ -118,18 +141,15 @@ export function canonicalRequest(input: CanonicalInput, queryOmit: readonly stri
 
 /** The canonical request from headers already normalised (the verifier normalises once). */
 function canonicalFromMap(input: Omit<CanonicalInput, 'headers'>, headers: Map<string, string>, queryOmit: readonly string[]): CanonicalParts {
-  const additional = effectiveAdditionalHeaders(headers, input.additionalHeaders);
-  const signed = [...headers.keys()].filter((n) => isDefaultSigned(n) || additional.includes(n)).sort();
-  const headerLines = signed.map((n) => `${n}:${headers.get(n)}\n`).join('');
+  const additional = input.additionalHeaders && input.additionalHeaders.length > 0 ? effectiveAdditionalHeaders(headers, input.additionalHeaders) : [];
+  // One pass over the headers, one sort, one string: this runs once per request the emulator verifies.
+  const signed: string[] = [];
+  for (const n of headers.keys()) if (isDefaultSigned(n) || (additional.length > 0 && additional.includes(n))) signed.push(n);
+  signed.sort();
+  let headerLines = '';
+  for (const n of signed) headerLines += `${n}:${headers.get(n)}\n`;
   const hashed = headers.get('x-oss-content-sha256') || UNSIGNED_PAYLOAD;
-  const text = [
-    input.method.toUpperCase(),
-    canonicalUri(input.region, input.accountId, input.bucket),
-    canonicalQuery(input.query, queryOmit),
-    headerLines,
-    additional.join(';'),
-    hashed,
-  ].join('\n');
+  const text = `${input.method.toUpperCase()}\n${canonicalUri(input.region, input.accountId, input.bucket)}\n${canonicalQuery(input.query, queryOmit)}\n${headerLines}\n${additional.join(';')}\n${hashed}`;
   return { canonicalRequest: text, additionalHeaders: additional };
 }
 
@@ -147,6 +167,11 @@ export function stringToSign(datetime: string, scope: string, canonical: string)
 }
 
 const keyCache = new Map<string, Buffer>();
+/** Signing keys kept: one per (secret, date, region, product) in use; the oldest goes first. */
+export const SIGNING_KEY_CACHE_MAX = 256;
+
+/** Derivations done so far (not cache hits): lets a test see the cache work. */
+export let signingKeyDerivations = 0;
 
 /** The derived signing key; cached per (secret, date, region, product) since it changes daily. */
 export function signingKey(secret: string, date: string, region: string, product = DEFAULT_PRODUCT): Buffer {
@@ -157,8 +182,8 @@ export function signingKey(secret: string, date: string, region: string, product
   const k2 = createHmac('sha256', k1).update(region).digest();
   const k3 = createHmac('sha256', k2).update(product).digest();
   const k4 = createHmac('sha256', k3).update('aliyun_v4_request').digest();
-  if (keyCache.size > 256) keyCache.clear();
-  keyCache.set(cacheKey, k4);
+  signingKeyDerivations++;
+  boundedSet(keyCache, cacheKey, k4, SIGNING_KEY_CACHE_MAX);
   return k4;
 }
 
@@ -172,10 +197,22 @@ export function formatDateTime(t: Date): string {
 }
 
 export function parseDateTime(s: string): Date | null {
+  const ms = parseDateTimeMs(s);
+  return ms === null ? null : new Date(ms);
+}
+
+/** The last x-oss-date parsed: requests signed in the same second repeat it. */
+let lastDateTime = { text: '', ms: NaN };
+
+/** parseDateTime as epoch milliseconds (no Date object), or null. */
+function parseDateTimeMs(s: string): number | null {
+  if (s === lastDateTime.text) return lastDateTime.ms;
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
   if (!m) return null;
-  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
-  return Number.isNaN(d.getTime()) ? null : d;
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  if (Number.isNaN(ms)) return null;
+  lastDateTime = { text: s, ms };
+  return ms;
 }
 
 export interface SignOptions {
@@ -273,16 +310,25 @@ export interface ParsedAuthorization {
 export function parseAuthorization(header: string): ParsedAuthorization | null {
   const h = header.trim();
   if (!h.startsWith(`${ALGORITHM} `)) return null;
-  const fields = new Map<string, string>();
-  for (const part of h.slice(ALGORITHM.length + 1).split(',')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) return null;
-    fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  let cred: string | undefined;
+  let signature: string | undefined;
+  let additional: string | undefined;
+  // `name=value` fields separated by ','; a later field of the same name wins.
+  let at = ALGORITHM.length + 1;
+  while (at <= h.length) {
+    let end = h.indexOf(',', at);
+    if (end < 0) end = h.length;
+    const eq = h.indexOf('=', at);
+    if (eq < 0 || eq > end) return null;
+    const name = h.slice(at, eq).trim();
+    const value = h.slice(eq + 1, end).trim();
+    if (name === 'Credential') cred = value;
+    else if (name === 'Signature') signature = value;
+    else if (name === 'AdditionalHeaders') additional = value;
+    at = end + 1;
   }
-  const cred = fields.get('Credential');
-  const signature = fields.get('Signature');
   if (!cred || !signature) return null;
-  return parseCredential(cred, signature, fields.get('AdditionalHeaders'));
+  return parseCredential(cred, signature, additional);
 }
 
 function parseCredential(cred: string, signature: string, additional: string | undefined): ParsedAuthorization | null {
@@ -316,20 +362,19 @@ export interface VerifyInput {
   skewMs?: number;
 }
 
-function safeEqualHex(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-}
-
 /** Verifies header or query authentication. Order: presence → form → key → time → scope → signature. */
 export function verifyRequest(v: VerifyInput): VerifyResult {
   const headers = normalizeHeaders(v.headers);
   const now = v.now ?? new Date();
   const skewMs = v.skewMs ?? 15 * 60 * 1000;
   const auth = headers.get('authorization');
+  // The query's parameters only matter without an Authorization header (query authentication).
   const queryMap = new Map<string, string>();
-  for (const item of v.query.split('&')) {
-    const eq = item.indexOf('=');
-    if (eq > 0) queryMap.set(item.slice(0, eq), item.slice(eq + 1));
+  if (!auth) {
+    for (const item of v.query.split('&')) {
+      const eq = item.indexOf('=');
+      if (eq > 0) queryMap.set(item.slice(0, eq), item.slice(eq + 1));
+    }
   }
   const isQuery = !auth && queryMap.has('x-oss-signature');
   if (!auth && !isQuery) return { ok: false, code: 'AccessDenied', detail: 'no Authorization header and no query signature' };
@@ -349,14 +394,14 @@ export function verifyRequest(v: VerifyInput): VerifyResult {
   if (!parsed) return { ok: false, code: 'AccessDenied', detail: 'the Authorization value is not a well-formed OSS4-HMAC-SHA256 credential' };
   const secret = v.lookupSecret(parsed.accessKeyId);
   if (secret === undefined) return { ok: false, code: 'InvalidAccessKeyId', detail: 'unknown AccessKeyId', accessKeyId: parsed.accessKeyId };
-  const signedAt = datetime ? parseDateTime(datetime) : null;
-  if (!signedAt) return { ok: false, code: 'AccessDenied', detail: 'x-oss-date is missing or not in YYYYMMDDTHHMMSSZ form', accessKeyId: parsed.accessKeyId };
+  const signedAtMs = datetime ? parseDateTimeMs(datetime) : null;
+  if (signedAtMs === null) return { ok: false, code: 'AccessDenied', detail: 'x-oss-date is missing or not in YYYYMMDDTHHMMSSZ form', accessKeyId: parsed.accessKeyId };
   if (isQuery) {
     const expires = Number(queryMap.get('x-oss-expires'));
     if (!Number.isInteger(expires) || expires < 1 || expires > 604800) return { ok: false, code: 'AccessDenied', detail: 'x-oss-expires must be 1..604800', accessKeyId: parsed.accessKeyId };
-    if (now.getTime() > signedAt.getTime() + expires * 1000) return { ok: false, code: 'AccessDenied', detail: 'the presigned URL has expired', accessKeyId: parsed.accessKeyId };
-    if (signedAt.getTime() - now.getTime() > skewMs) return { ok: false, code: 'RequestTimeTooSkewed', detail: 'x-oss-date is in the future', accessKeyId: parsed.accessKeyId };
-  } else if (Math.abs(now.getTime() - signedAt.getTime()) > skewMs) {
+    if (now.getTime() > signedAtMs + expires * 1000) return { ok: false, code: 'AccessDenied', detail: 'the presigned URL has expired', accessKeyId: parsed.accessKeyId };
+    if (signedAtMs - now.getTime() > skewMs) return { ok: false, code: 'RequestTimeTooSkewed', detail: 'x-oss-date is in the future', accessKeyId: parsed.accessKeyId };
+  } else if (Math.abs(now.getTime() - signedAtMs) > skewMs) {
     return { ok: false, code: 'RequestTimeTooSkewed', detail: 'x-oss-date is more than 15 minutes from server time', accessKeyId: parsed.accessKeyId };
   }
   if (parsed.date !== datetime!.slice(0, 8)) return { ok: false, code: 'SignatureDoesNotMatch', detail: 'credential scope date differs from x-oss-date', accessKeyId: parsed.accessKeyId };
@@ -368,8 +413,9 @@ export function verifyRequest(v: VerifyInput): VerifyResult {
     additionalHeaders: parsed.additionalHeaders.filter((h) => h !== 'authorization'), product: parsed.product,
   }, headers, isQuery ? ['x-oss-signature'] : []);
   const sts = stringToSign(datetime!, scopeOf(parsed.date, parsed.region, parsed.product), canonical);
-  const expected = hmacHex(signingKey(secret, parsed.date, parsed.region, parsed.product), sts);
-  if (!safeEqualHex(expected, parsed.signature)) return { ok: false, code: 'SignatureDoesNotMatch', detail: 'the signature does not match', accessKeyId: parsed.accessKeyId };
+  // Compared as 32 raw bytes (the presented signature is 64 lower-case hex, checked by parseCredential).
+  const expected = createHmac('sha256', signingKey(secret, parsed.date, parsed.region, parsed.product)).update(sts).digest();
+  if (!timingSafeEqual(expected, Buffer.from(parsed.signature, 'hex'))) return { ok: false, code: 'SignatureDoesNotMatch', detail: 'the signature does not match', accessKeyId: parsed.accessKeyId };
   const token = isQuery ? safeDecode(queryMap.get('x-oss-security-token') ?? '') || undefined : headers.get('x-oss-security-token');
   return { ok: true, accessKeyId: parsed.accessKeyId, securityToken: token, mode: isQuery ? 'query' : 'header' };
 }

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
-import { STATUS_FILE, type ChildMessage, type SuiteStatus } from './runner.ts';
+import { OWN_EXT, STATUS_FILE, type ChildMessage, type SuiteStatus } from './runner.ts';
 
 interface TestCaseLike { fullName: string; result(): { state: string }; diagnostic(): { duration: number } | undefined }
 
@@ -25,7 +25,7 @@ const reporter = {
 const status: SuiteStatus = { broken: null };
 try {
   const vitest = await startVitest('test', [], {
-    config: join(root, 'suites', 'vitest.config.ts'),
+    config: join(root, 'suites', `vitest.config${OWN_EXT}`),
     root,
     watch: false,
     reporters: [reporter as never],

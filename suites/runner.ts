@@ -29,6 +29,14 @@ export interface SuiteStatus { broken: string | null }
 
 export const STATUS_FILE = 'suite-status.json';
 
+/** `.js` when this runs compiled (dist/, the published package), `.ts` from the sources. */
+export const OWN_EXT = import.meta.url.endsWith('.js') ? '.js' : '.ts';
+
+/** Node flags the child needs: tsx's loader for the TypeScript sources, none for the compiled package. */
+function childLoader(): string[] {
+  return OWN_EXT === '.js' ? [] : ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href];
+}
+
 export function readCaseRecords(workDir: string): CaseResult[] {
   if (!existsSync(workDir)) return [];
   const out: CaseResult[] = [];
@@ -48,8 +56,7 @@ export async function runSuites(channel: RunChannel, o: SuiteRunOptions = {}): P
   const { workDir } = channel.run;
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
-  const child = spawn(process.execPath, ['--import', tsx, fileURLToPath(new URL('./child.ts', import.meta.url))], {
+  const child = spawn(process.execPath, [...childLoader(), fileURLToPath(new URL(`./child${OWN_EXT}`, import.meta.url))], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // Its own process group: a terminal's Ctrl-C reaches the parent, which decides what to stop.
     detached: true,

@@ -6,7 +6,8 @@ import { TAGS } from './tags.ts';
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
-    include: ['suites/**/*.suite.ts'],
+    // Compiled (dist/suites/vitest.config.js) it runs the compiled suites, from the sources the .ts ones.
+    include: [`suites/**/*.suite.${import.meta.url.endsWith('.js') ? 'js' : 'ts'}`],
     tags: TAGS,
     pool: 'threads',
     fileParallelism: true,

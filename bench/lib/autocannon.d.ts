@@ -25,6 +25,8 @@ declare module 'autocannon' {
     pipelining?: number;
     duration?: number;
     amount?: number;
+    /** Requests per second over all connections (paced load instead of as fast as possible). */
+    overallRate?: number;
     timeout?: number;
     requests?: AutocannonRequest[];
     method?: string;

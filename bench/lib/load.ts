@@ -52,14 +52,22 @@ export function measured(r: AutocannonResult): Measured {
   };
 }
 
+export interface DriveOptions {
+  connections: number;
+  seconds: number;
+  /** Paced load: this many requests per second over all connections (default: as fast as the server answers). */
+  rate?: number;
+}
+
 /** Drives `port` with the cycles for `seconds` (bounded: autocannon stops by itself). */
-export async function driveCycles(port: number, cycles: Cycle[], o: { connections: number; seconds: number }): Promise<Measured> {
+export async function driveCycles(port: number, cycles: Cycle[], o: DriveOptions): Promise<Measured> {
   let next = 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: o.connections,
     duration: o.seconds,
     timeout: 10,
+    ...(o.rate ? { overallRate: o.rate } : {}),
     requests: [
       { setupRequest: (req, context) => {
         const i = next++ % cycles.length;
@@ -68,6 +76,28 @@ export async function driveCycles(port: number, cycles: Cycle[], o: { connection
       } },
       { setupRequest: (req, context) => ({ ...req, ...cycles[context.cycle as number]![1] }) },
     ],
+  });
+  return measured(result);
+}
+
+/** `count` signed DeleteVectorIndex requests of indexes that do not exist (`${prefix}${i}`). */
+export function presignAbsentDeletes(bucket: string, count: number, prefix = 'absent'): Prepared[] {
+  const time = new Date();
+  const out: Prepared[] = [];
+  for (let i = 0; i < count; i++) out.push(presign(bucket, 'deleteVectorIndex', JSON.stringify({ indexName: `${prefix}${i}` }), BENCH_KEY, time));
+  return out;
+}
+
+/** Drives `port` with single requests taken round-robin from `list`. */
+export async function driveEach(port: number, list: Prepared[], o: DriveOptions): Promise<Measured> {
+  let next = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: o.connections,
+    duration: o.seconds,
+    timeout: 10,
+    ...(o.rate ? { overallRate: o.rate } : {}),
+    requests: [{ setupRequest: (req) => ({ ...req, ...list[next++ % list.length]! }) }],
   });
   return measured(result);
 }

@@ -1,7 +1,7 @@
 // The servers the benchmarks drive, each in its own child process so the load generator never
 // shares an event loop (or a V8 heap) with the server it measures. Loopback only.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -74,12 +74,27 @@ export interface ServeOptions {
   root?: string;
   /** Environment overrides (e.g. other credentials); the default identity is BENCH_KEY. */
   env?: Record<string, string>;
+  /** 'dist' (default): the compiled package, as a user runs `ovc`; 'tsx': the TypeScript sources through tsx (cli/bin/ovc.mjs). */
+  entry?: 'dist' | 'tsx';
 }
 
-/** `ovc serve` as a user runs it: `node cli/bin/ovc.mjs serve --host 127.0.0.1 --port 0 …`. */
+/** The `ovc` entry of a checkout: dist/cli/bin.js (the published bin) or the tsx development entry. */
+export function ovcEntry(root: string, entry: 'dist' | 'tsx'): string {
+  if (entry === 'tsx') return join(root, 'cli', 'bin', 'ovc.mjs');
+  const file = join(root, 'dist', 'cli', 'bin.js');
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` in ${root}`);
+  return file;
+}
+
+/** Compiles a checkout to dist/ (`npm run build`), so a bench never measures a stale build. */
+export function build(root: string = ROOT): void {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+}
+
+/** `ovc serve` as a user runs it: `node dist/cli/bin.js serve --host 127.0.0.1 --port 0 …` (or through tsx). */
 export async function startOvcServe(o: ServeOptions = {}): Promise<ChildServer> {
   const root = o.root ?? ROOT;
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), join(root, 'cli', 'bin', 'ovc.mjs'), 'serve', '--host', '127.0.0.1', '--port', '0', '--bucket', o.bucket ?? 'examplebucket', ...(o.args ?? [])], {
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), ovcEntry(root, o.entry ?? 'dist'), 'serve', '--host', '127.0.0.1', '--port', '0', '--bucket', o.bucket ?? 'examplebucket', ...(o.args ?? [])], {
     cwd: root,
     env: { ...process.env, OSS_ACCESS_KEY_ID: BENCH_KEY.accessKeyId, OSS_ACCESS_KEY_SECRET: BENCH_KEY.accessKeySecret, OSS_SESSION_TOKEN: '', OVC_DENIED_ACCESS_KEY_ID: '', OVC_DENIED_ACCESS_KEY_SECRET: '', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -142,10 +157,14 @@ export function stubServerBinary(): string {
   return standalone.standalone().pactFullPath;
 }
 
-/** pact's stub server serving a pact file (`pact stub -f FILE -p PORT`, what `pact-stub-server` runs). */
-export async function startStub(pactFile: string): Promise<ChildServer> {
+/**
+ * pact's stub server serving a pact file (`pact stub -f FILE -p PORT`, what `pact-stub-server`
+ * runs); with `providerState`, only the interactions whose provider state matches that regular
+ * expression (`-s`).
+ */
+export async function startStub(pactFile: string, providerState?: string): Promise<ChildServer> {
   const port = await freePort();
-  const child = spawn(stubServerBinary(), ['stub', '-f', pactFile, '-p', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(stubServerBinary(), ['stub', '-f', pactFile, '-p', String(port), ...(providerState ? ['-s', providerState] : [])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const err = collect(child);
   child.stdout?.resume();
   await waitForPort(port, child, 'pact stub server', err);
@@ -165,4 +184,19 @@ export function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / 100;
+}
+
+/** CPU time of a process in ms split into user and system (kernel) time, from /proc/<pid>/stat. */
+export function cpuSplitMs(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: (Number(fields[11]) * 1000) / 100, system: (Number(fields[12]) * 1000) / 100 };
+}
+
+/** bench/lib/layer-server.ts with one handler variant (node:http plus some of the emulator's layers), through tsx. */
+export async function startLayerServer(variant: string): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', join(ROOT, 'bench', 'lib', 'layer-server.ts'), variant], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const err = collect(child);
+  const port = Number(await waitForLine(child, /listening (\d+)/, `layer server ${variant}`, err));
+  return wrap(variant, child, port, err);
 }

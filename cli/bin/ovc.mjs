@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Entry point of the `ovc` command: loads the TypeScript sources through tsx (no build step).
+// Development entry of `ovc` (`npm run ovc -- …`, the tests): runs the TypeScript sources through
+// tsx, no build step. The published bin is dist/cli/bin.js, compiled from cli/bin.ts.
 import { register } from 'tsx/esm/api';
 
 process.env.PACT_DO_NOT_TRACK ??= 'true';
