@@ -22,7 +22,7 @@ export const SUBCOMMANDS: Record<string, { description: string; load: (setExit: 
     load: async (setExit) => (await import('./run.ts')).runCommand(setExit),
   },
   diff: {
-    description: 'run the same cases against two targets (or a recorded cassette) and show where they disagree',
+    description: 'run the same cases against two targets and compare their answers (default target: the embedded emulator)',
     load: async (setExit) => (await import('./diff.ts')).diffCommand(setExit),
   },
   serve: {
@@ -30,7 +30,7 @@ export const SUBCOMMANDS: Record<string, { description: string; load: (setExit: 
     load: async (setExit) => (await import('./serve.ts')).serveCommand(setExit),
   },
   pact: {
-    description: 'Pact V4 contracts: generate the consumer pact, verify it against a target, publish verified pacts',
+    description: 'Pact V4 contracts: generate the consumer pact and the OpenAPI document, verify the pact against a target, publish verified pacts and the provider contract',
     load: async (setExit) => (await import('./pact.ts')).pactCommand(setExit),
   },
   report: {
