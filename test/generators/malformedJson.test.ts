@@ -49,7 +49,7 @@ describe('malformedJsonBody', () => {
       'json-bare-word', 'json-bom', 'json-invalid-utf8', 'body-empty']) {
       expect(seen.has(l), l).toBe(true);
     }
-    expect(cases.some((c) => c.bytes.length >= 1024 * 1024)).toBe(true);
+    expect(cases.some((c) => c.bytes.length >= 256 * 1024)).toBe(true);
   });
 
   it('shrinks a huge body to a small one, still malformed and truly labelled', () => {
@@ -70,5 +70,22 @@ describe('malformedJsonBody', () => {
       checkBodyLabels('shrunk malformedJsonBody', shrunk);
       expect(shrunk.labels).toContain('json-truncated');
     }
+  });
+});
+
+describe('the labeller on long bodies of `[`', () => {
+  it('labels them as the full decode-and-scan path would: the text is truncated JSON, JSON.parse refuses it', async () => {
+    const { labelsOfBody } = await import('../../generators/body.ts');
+    for (const n of [64 * 1024, 64 * 1024 + 1, 300_000]) {
+      const text = '['.repeat(n);
+      // The oracle: the scan the slow path runs, and JSON.parse itself.
+      expect(scanMalformedJson(text)).toEqual(['json-truncated']);
+      expect(() => JSON.parse(text)).toThrow();
+      expect(labelsOfBody(Buffer.from(text))).toEqual(['json-truncated']);
+    }
+    // One other byte anywhere and the fast path does not apply.
+    const mixed = Buffer.alloc(100_000, '[');
+    mixed[50_000] = 0x22;
+    expect(labelsOfBody(mixed)).toEqual(scanMalformedJson(mixed.toString('utf8')).length ? scanMalformedJson(mixed.toString('utf8')) : ['json-malformed']);
   });
 });

@@ -53,7 +53,7 @@ export const RECIPES: Record<string, Recipe<any>> = {
   malformedJsonBody: {
     arbitrary: () => generators.malformedJsonBody(),
     check: body('malformedJsonBody', false),
-    // Huge bodies (up to 3 MB) come up about once in a hundred; fewer candidates keep their shrinking cheap.
+    // Huge bodies (up to 1 MB) come up about once in a hundred; fewer candidates keep their shrinking cheap.
     candidatesPerStep: 6,
   } satisfies Recipe<BodyCase>,
   signatureFault: {
