@@ -72,7 +72,9 @@ async function withServe<T>(fn: (s: ChildServer, log: string) => Promise<T>): Pr
   }
 }
 
-const endpointArgs = (s: ChildServer, port = s.port) => ['--endpoint', `http://127.0.0.1:${port}`, '--state-hook', `http://127.0.0.1:${s.port}/_ovc/provider-states`];
+// Unpaced: `ovc serve` here has no rate limit, and the bare loop it is compared with is not paced
+// either (against any other target `ovc run` paces PutVectorIndex at the documented 5/s).
+const endpointArgs = (s: ChildServer, port = s.port) => ['--endpoint', `http://127.0.0.1:${port}`, '--state-hook', `http://127.0.0.1:${s.port}/_ovc/provider-states`, '--put-index-rps', '0'];
 
 interface Recorded { method: string; path: string; headers: Record<string, string>; body: Buffer }
 

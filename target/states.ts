@@ -186,7 +186,10 @@ export function tracker(env: { ledger: Ledger; budget: IndexBudget; run: Pick<Ru
       else if (x.request.method === 'DELETE' && x.response.status === 204) env.ledger.bucketDeleted(bucket);
       return;
     }
-    if (x.op !== 'PutVectorIndex' && x.op !== 'DeleteVectorIndex' && x.op !== 'GetVectorIndex') return;
+    // Only the answers that change the ledger or the budget are looked at (the body is parsed then only).
+    const s0 = x.response.status;
+    const relevant = (x.op === 'PutVectorIndex' && s0 === 200) || (x.op === 'DeleteVectorIndex' && s0 === 204) || (x.op === 'GetVectorIndex' && s0 === 404);
+    if (!relevant) return;
     let name: unknown;
     try { name = (JSON.parse(x.request.body.toString('utf8')) as { indexName?: unknown }).indexName; } catch { return; }
     if (typeof name !== 'string') return;
