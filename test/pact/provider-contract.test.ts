@@ -2,47 +2,38 @@
 // OpenAPI document with an `ovc run` results file as self-verification through the official
 // `pact pactflow publish-provider-contract`, against a loopback broker stand-in.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pactPublishProviderContract, type ProviderContractFlags } from '../../cli/pact.ts';
 import { OPENAPI_FILE } from '../../pact/openapi.ts';
 import { runOvc } from '../selftest/run-cli.ts';
+import { startBrokerStandin, type BrokerStandin, type Seen } from './broker-standin.ts';
 
 const TOKEN = 'tok-91b2d7e04c6a4f35-secret';
 const OSS_SECRET = 'oss-secret-5e8d2c71a9f0';
 
-interface Seen { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: string }
-let broker: Server;
+let broker: BrokerStandin;
 let brokerUrl: string;
 let seen: Seen[] = [];
 const work = mkdtempSync(join(tmpdir(), 'ovc-provider-contract-test-'));
 let results: string;
 
 beforeAll(async () => {
-  broker = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
-    req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      const here = `http://${req.headers.host}`;
-      res.setHeader('content-type', 'application/hal+json');
-      if (req.method === 'GET' && req.url === '/') {
-        res.end(JSON.stringify({ _links: { self: { href: here }, 'pf:publish-provider-contract': { href: `${here}/provider-contracts/provider/{provider}/publish`, templated: true } } }));
-      } else if (req.method === 'POST' && req.url === '/provider-contracts/provider/oss-vectors/publish') {
-        const b = JSON.parse(body) as { pacticipantVersionNumber?: string };
-        res.end(JSON.stringify({
-          notices: [{ type: 'success', text: `Published provider contract for oss-vectors version ${b.pacticipantVersionNumber ?? '?'}` }],
-          _embedded: { version: { number: b.pacticipantVersionNumber } },
-          _links: { 'pb:pacticipant-version-tags': [], 'pf:provider-contract': { href: `${here}/pc` } },
-        }));
-      } else { res.statusCode = 404; res.end('{}'); }
-    });
+  broker = await startBrokerStandin(({ method, url, body, here }) => {
+    if (method === 'GET' && url === '/') return { json: { _links: { self: { href: here }, 'pf:publish-provider-contract': { href: `${here}/provider-contracts/provider/{provider}/publish`, templated: true } } } };
+    if (method === 'POST' && url === '/provider-contracts/provider/oss-vectors/publish') {
+      const b = JSON.parse(body) as { pacticipantVersionNumber?: string };
+      return { json: {
+        notices: [{ type: 'success', text: `Published provider contract for oss-vectors version ${b.pacticipantVersionNumber ?? '?'}` }],
+        _embedded: { version: { number: b.pacticipantVersionNumber } },
+        _links: { 'pb:pacticipant-version-tags': [], 'pf:provider-contract': { href: `${here}/pc` } },
+      } };
+    }
+    return null;
   });
-  await new Promise<void>((r) => broker.listen(0, '127.0.0.1', r));
-  brokerUrl = `http://127.0.0.1:${(broker.address() as AddressInfo).port}`;
+  brokerUrl = broker.url;
+  seen = broker.seen;
   // A real self-verification: `ovc run` against the embedded emulator.
   const out = join(work, 'run');
   const run = await runOvc(['run', '--out', out, '--runs', '5']);
@@ -50,10 +41,10 @@ beforeAll(async () => {
   results = join(out, 'results.jsonl');
 }, 180_000);
 afterAll(async () => {
-  await new Promise<void>((r) => broker.close(() => r()));
+  await broker.close();
   rmSync(work, { recursive: true, force: true });
 });
-beforeEach(() => { seen = []; });
+beforeEach(() => { broker.reset(); });
 
 const env = (): NodeJS.ProcessEnv => ({ ...process.env, PACT_BROKER_TOKEN: TOKEN, OSS_ACCESS_KEY_SECRET: OSS_SECRET, PACT_DO_NOT_TRACK: 'true' });
 

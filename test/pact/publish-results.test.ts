@@ -3,60 +3,48 @@
 // pb:publish-verification-results link with the provider version, branch and build URL; the token
 // travels in Authorization only.
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pactVerify, type VerifyFlags, DEFAULT_PACT_FILE } from '../../cli/pact.ts';
 import { UsageError } from '../../cli/errors.ts';
 import { INTERACTIONS } from '../../pact/interactions.ts';
+import { startBrokerStandin, type BrokerStandin, type Seen } from './broker-standin.ts';
 
 const TOKEN = 'tok-7c1e5a90d3b84f21-secret';
 const PACT_PATH = '/pacts/provider/oss-vectors/consumer/ovc-reference-client/version/1.0.0';
 
-interface Seen { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: string }
-let broker: Server;
+let broker: BrokerStandin;
 let base: string;
 let seen: Seen[] = [];
 
 beforeAll(async () => {
   const pact = JSON.parse(readFileSync(DEFAULT_PACT_FILE, 'utf8')) as Record<string, unknown>;
-  broker = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
-    req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      const here = `http://${req.headers.host}`;
-      res.setHeader('content-type', 'application/hal+json');
-      if (req.method === 'GET' && req.url === PACT_PATH) {
-        res.end(JSON.stringify({ ...pact, _links: {
-          self: { href: `${here}${PACT_PATH}` },
-          'pb:provider': { title: 'Provider', name: 'oss-vectors', href: `${here}/pacticipants/oss-vectors` },
-          'pb:publish-verification-results': { title: 'Publish verification results', href: `${here}/pacts/provider/oss-vectors/consumer/ovc-reference-client/pact-version/abc123/verification-results` },
-        } }));
-      } else if (req.method === 'GET' && req.url === '/') {
-        res.end(JSON.stringify({ _links: { self: { href: here }, 'pb:provider': { href: `${here}/pacticipants/{provider}`, templated: true } } }));
-      } else if (req.method === 'GET' && req.url === '/pacticipants/oss-vectors') {
-        res.end(JSON.stringify({ name: 'oss-vectors', _links: { self: { href: `${here}/pacticipants/oss-vectors` },
-          'pb:branch-version': { href: `${here}/pacticipants/oss-vectors/branches/{branch}/versions/{version}`, templated: true },
-          'pb:version-tag': { href: `${here}/pacticipants/oss-vectors/versions/{version}/tags/{tag}`, templated: true } } }));
-      } else if (req.method === 'PUT' && req.url?.startsWith('/pacticipants/oss-vectors/')) {
-        res.statusCode = 201;
-        res.end(JSON.stringify({ _links: { self: { href: `${here}${req.url}` } } }));
-      } else if (req.method === 'POST' && req.url?.endsWith('/verification-results')) {
-        res.statusCode = 201;
-        res.end(JSON.stringify({ success: true, _links: { self: { href: `${here}/verification-results/1` } } }));
-      } else { res.statusCode = 404; res.end('{}'); }
-    });
+  broker = await startBrokerStandin(({ method, url, here }) => {
+    if (method === 'GET' && url === PACT_PATH) {
+      return { json: { ...pact, _links: {
+        self: { href: `${here}${PACT_PATH}` },
+        'pb:provider': { title: 'Provider', name: 'oss-vectors', href: `${here}/pacticipants/oss-vectors` },
+        'pb:publish-verification-results': { title: 'Publish verification results', href: `${here}/pacts/provider/oss-vectors/consumer/ovc-reference-client/pact-version/abc123/verification-results` },
+      } } };
+    }
+    if (method === 'GET' && url === '/') return { json: { _links: { self: { href: here }, 'pb:provider': { href: `${here}/pacticipants/{provider}`, templated: true } } } };
+    if (method === 'GET' && url === '/pacticipants/oss-vectors') {
+      return { json: { name: 'oss-vectors', _links: { self: { href: `${here}/pacticipants/oss-vectors` },
+        'pb:branch-version': { href: `${here}/pacticipants/oss-vectors/branches/{branch}/versions/{version}`, templated: true },
+        'pb:version-tag': { href: `${here}/pacticipants/oss-vectors/versions/{version}/tags/{tag}`, templated: true } } } };
+    }
+    if (method === 'PUT' && url.startsWith('/pacticipants/oss-vectors/')) return { status: 201, json: { _links: { self: { href: `${here}${url}` } } } };
+    if (method === 'POST' && url.endsWith('/verification-results')) return { status: 201, json: { success: true, _links: { self: { href: `${here}/verification-results/1` } } } };
+    return null;
   });
-  await new Promise<void>((r) => broker.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(broker.address() as AddressInfo).port}`;
+  base = broker.url;
+  seen = broker.seen;
   process.env.PACT_BROKER_TOKEN = TOKEN;
 });
 afterAll(async () => {
   delete process.env.PACT_BROKER_TOKEN;
-  await new Promise<void>((r) => broker.close(() => r()));
+  await broker.close();
 });
-beforeEach(() => { seen = []; });
+beforeEach(() => { broker.reset(); });
 
 const flags: VerifyFlags = { pact: DEFAULT_PACT_FILE, bucket: 'ovc-conformance', region: 'cn-hangzhou', accountId: '1234567890', timeoutMs: 10_000 };
 

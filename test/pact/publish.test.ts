@@ -1,5 +1,5 @@
 // Publishing end to end: the real pact-broker binary against a broker stand-in on loopback.
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pactPublish, type PublishFlags } from '../../cli/pact.ts';
@@ -7,44 +7,36 @@ import { startEmulator, defaultIdentities } from '../../emulator/index.ts';
 import { separateEmulator } from './emulator-fixture.ts';
 import { gitBranch, gitConsumerVersion } from '../../pact/publish.ts';
 import { PACT_DIR } from '../../pact/interactions.ts';
+import { startBrokerStandin, type BrokerStandin, type Seen } from './broker-standin.ts';
 
 const TOKEN = 'tok-3f9a1c77e2b94d0f-secret';
 
-interface Seen { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: string }
-
-let broker: Server;
+let broker: BrokerStandin;
 let brokerUrl: string;
 let seen: Seen[] = [];
 
 beforeAll(async () => {
-  broker = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
-    req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      const base = `http://${req.headers.host}`;
-      res.setHeader('content-type', 'application/hal+json');
-      if (req.method === 'GET' && req.url === '/') {
-        res.end(JSON.stringify({ _links: { self: { href: base }, 'pb:publish-contracts': { href: `${base}/contracts/publish`, title: 'Publish contracts' } } }));
-      } else if (req.method === 'POST' && req.url === '/contracts/publish') {
-        const b = JSON.parse(body) as { pacticipantName: string; pacticipantVersionNumber: string };
-        res.end(JSON.stringify({
-          notices: [{ type: 'success', text: `Created ${b.pacticipantName} version ${b.pacticipantVersionNumber}` }],
-          _embedded: { pacticipant: { name: b.pacticipantName, _links: {} }, version: { number: b.pacticipantVersionNumber, _links: {} } },
-          _links: { 'pb:pacticipant': { href: base }, 'pb:pacticipant-version': { href: base }, 'pb:contracts': [] },
-        }));
-      } else { res.statusCode = 404; res.end('{}'); }
-    });
+  broker = await startBrokerStandin(({ method, url, body, here }) => {
+    if (method === 'GET' && url === '/') return { json: { _links: { self: { href: here }, 'pb:publish-contracts': { href: `${here}/contracts/publish`, title: 'Publish contracts' } } } };
+    if (method === 'POST' && url === '/contracts/publish') {
+      const b = JSON.parse(body) as { pacticipantName: string; pacticipantVersionNumber: string };
+      return { json: {
+        notices: [{ type: 'success', text: `Created ${b.pacticipantName} version ${b.pacticipantVersionNumber}` }],
+        _embedded: { pacticipant: { name: b.pacticipantName, _links: {} }, version: { number: b.pacticipantVersionNumber, _links: {} } },
+        _links: { 'pb:pacticipant': { href: here }, 'pb:pacticipant-version': { href: here }, 'pb:contracts': [] },
+      } };
+    }
+    return null;
   });
-  await new Promise<void>((r) => broker.listen(0, '127.0.0.1', r));
-  brokerUrl = `http://127.0.0.1:${(broker.address() as AddressInfo).port}`;
+  brokerUrl = broker.url;
+  seen = broker.seen;
   process.env.PACT_BROKER_TOKEN = TOKEN;
 });
 afterAll(async () => {
   delete process.env.PACT_BROKER_TOKEN;
-  await new Promise<void>((r) => broker.close(() => r()));
+  await broker.close();
 });
-beforeEach(() => { seen = []; });
+beforeEach(() => { broker.reset(); });
 
 const base: PublishFlags = { pactDir: PACT_DIR, bucket: 'ovc-conformance', region: 'cn-hangzhou', accountId: '1234567890', timeoutMs: 10_000 };
 
