@@ -173,14 +173,14 @@ async function finish(results: CaseResult[], target: TargetSpec, run: RunSpec, s
   const counts: Record<Outcome, number> = { pass: 0, fail: 0, skip: 0, error: 0 };
   for (const r of results) counts[r.outcome]++;
   const timing = runTiming(results, run);
+  const { isObservation } = await import('../reports/matrix.ts');
   const summary: RunSummary = {
     target: target.name, startedAt: started.toISOString(), finishedAt: new Date().toISOString(),
-    seed: run.seed, strict: run.strict, counts, cleanup: cleanupReport, timing,
+    seed: run.seed, strict: run.strict, counts, observedPasses: results.filter((r) => r.outcome === 'pass' && isObservation(r, run.strict)).length, cleanup: cleanupReport, timing,
   };
-  const config = { outDir: run.outDir };
   const { writeReports } = await import('../reports/index.ts');
   const { causeOf } = await import('../generators/labels.ts');
-  const { files, gate, matrix } = await writeReports(config.outDir, results, summary, { baseline, causeOf, githubStepSummary: process.env.GITHUB_STEP_SUMMARY ?? null });
+  const { files, gate, matrix } = await writeReports(run.outDir, results, summary, { baseline, causeOf, githubStepSummary: process.env.GITHUB_STEP_SUMMARY ?? null });
   if (process.env.GITHUB_ACTIONS === 'true') {
     const { githubAnnotations } = await import('../reports/github.ts');
     for (const line of githubAnnotations(results)) process.stdout.write(`${line}\n`);
@@ -189,7 +189,7 @@ async function finish(results: CaseResult[], target: TargetSpec, run: RunSpec, s
   process.stdout.write((await import('../reports/problems.ts')).problemsText(results));
   const secs = ((Date.now() - started.getTime()) / 1000).toFixed(1);
   process.stdout.write(`\n${timingLine(timing)}\n`);
-  process.stdout.write(`\n${matrix.totals.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors${matrix.observed ? `, ${matrix.observed} observed` : ''} in ${secs} s — reports in ${config.outDir} (${files.length} files)\n`);
+  process.stdout.write(`\n${matrix.totals.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors${matrix.observed ? `, ${matrix.observed} observed` : ''} in ${secs} s — reports in ${run.outDir} (${files.length} files)\n`);
   if (results.length > 0 && counts.error === results.length) return 2;
   return gate.exitCode;
 }

@@ -63,7 +63,10 @@ export interface RunSummary {
   finishedAt: string;
   seed: number;
   strict: boolean;
+  /** Cases by outcome (an observation that held counts under `pass` here: see `observedPasses`). */
   counts: Record<Outcome, number>;
+  /** Of `counts.pass`, the observation cases: they asserted no documented response. */
+  observedPasses?: number;
   cleanup: { deleted: number; failures: string[] };
   /** Time-awareness figures of the run (rule 5). */
   timing?: RunTiming;
