@@ -114,6 +114,17 @@ describe('self-test: the suites catch every fault profile', () => {
     expect(r.code).toBe(0);
   });
 
+  // The profiles that do not need a slow target, run against one too (`--realistic`: latency,
+  // 200–1500 ms transitions, 5 PutVectorIndex/s): a time-aware suite must still catch them.
+  for (const [fault, e] of Object.entries(MUST_FAIL).filter(([, x]) => !x.realistic && !x.observed)) {
+    it.concurrent(`fault profile '${fault}' against a realistic target makes the run fail (exit 1) on ${e.ids.join(', ')}`, async () => {
+      const r = await runAgainst(fault, ['--tags', tagsOf(e.ids), ...(e.args ?? [])], '127.0.0.1', { buckets: e.buckets, realistic: true, hook: !e.noHook, throttleRps: e.throttleRps });
+      const failing = r.results.filter((x) => ((e.outcomes ?? ['fail']) as string[]).includes(x.outcome)).map((x) => x.id);
+      for (const id of e.ids) expect(failing.some((f) => f.startsWith(id)), `${id} must fail under ${fault} (realistic); failing: ${failing.slice(0, 8).join(', ')}\n${r.stderr.slice(-600)}`).toBe(true);
+      expect(r.code).toBe(1);
+    });
+  }
+
   for (const [fault, e] of Object.entries(MUST_FAIL)) {
     it.concurrent(`fault profile '${fault}'${e.realistic ? ' (realistic target)' : ''} makes the run fail (exit 1) on ${e.ids.join(', ')}`, async () => {
       const r = await runAgainst(fault, ['--tags', tagsOf(e.ids), ...(e.args ?? [])], '127.0.0.1', { buckets: e.buckets, realistic: e.realistic, hook: !e.noHook, throttleRps: e.throttleRps });
