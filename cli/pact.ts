@@ -1,7 +1,9 @@
 // `ovc pact generate | verify | publish`: the consumer pact of the reference client, its
 // verification against a target (default: the embedded emulator), and publishing verified pacts.
 import { Command, Option } from 'commander';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultAddressing, type Addressing } from '../protocol/addressing.ts';
 import type { Credentials } from '../protocol/signer.ts';
 import { PACT_DIR, PACT_FILE_NAME } from '../pact/interactions.ts';
@@ -15,7 +17,20 @@ import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFla
 
 process.env.PACT_DO_NOT_TRACK = 'true';
 
-export const DEFAULT_PACT_FILE = join(PACT_DIR, PACT_FILE_NAME);
+/**
+ * The published pact: `contracts/pacts/…` of the checkout when run from one (as it always was), else
+ * the copy the package ships (`files` in package.json), found from this module (cli/ in the sources,
+ * dist/cli/ compiled).
+ */
+export const DEFAULT_PACT_FILE = ((): string => {
+  const here = join(PACT_DIR, PACT_FILE_NAME);
+  if (existsSync(here)) return here;
+  for (const up of ['..', '../..']) {
+    const shipped = fileURLToPath(new URL(`${up}/${PACT_DIR}/${PACT_FILE_NAME}`, import.meta.url));
+    if (existsSync(shipped)) return shipped;
+  }
+  return here;
+})();
 
 /** `--pact`: an http(s) URL as it is, else an existing file. */
 function pactSource(value: string): string {

@@ -42,13 +42,14 @@ afterAll(() => {
 });
 
 describe('the packed package', () => {
-  it('holds the compiled code and package.json/README only, under 5 MiB', () => {
+  it('holds the compiled code, the published pact and OpenAPI document, package.json and README only, under 5 MiB', () => {
     expect(packed.size).toBeLessThan(MAX_TARBALL_BYTES);
     const paths = packed.files.map((f) => f.path);
     expect(paths).toContain('dist/cli/bin.js');
     expect(paths).toContain('dist/suites/vitest.config.js');
     expect(paths.filter((p) => p.endsWith('.suite.js')).length).toBeGreaterThan(5);
-    for (const p of paths) expect(p, p).toMatch(/^(dist\/.+\.js|package\.json|README\.md)$/);
+    for (const p of paths) expect(p, p).toMatch(/^(dist\/.+\.js|contracts\/pacts\/[^/]+\.json|contracts\/openapi\/[^/]+\.json|package\.json|README\.md)$/);
+    expect(paths).toContain('contracts/pacts/ovc-reference-client-oss-vectors.json');
     expect(existsSync(join(app, 'node_modules', PKG.name, 'dist', 'cli', 'bin.js'))).toBe(true);
     // The build leaves the bin executable, so `npx ovc` also runs it from a checkout (no bin link there).
     expect(statSync(join(ROOT, 'dist', 'cli', 'bin.js')).mode & 0o111).not.toBe(0);
@@ -70,6 +71,12 @@ describe('the packed package', () => {
     expect(counts.pass).toBeGreaterThan(0);
     expect(counts.fail + counts.error).toBe(0);
     for (const f of ['results.jsonl', 'junit.xml', 'report.html']) expect(existsSync(join(app, 'out', f)), f).toBe(true);
+  }, 150_000);
+
+  it('ovc pact verify finds the shipped pact by default and verifies it against the embedded emulator', () => {
+    const r = spawnSync(ovc, ['pact', 'verify'], { cwd: app, env: ENV, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/\d+ passed, 0 failed, 0 skipped, 0 errors/);
   }, 150_000);
 
   it('ovc serve starts, answers a signed request, and stops on SIGINT', async () => {
