@@ -18,7 +18,7 @@ import { Ledger } from '../target/ledger.ts';
 import { ThrottledError } from '../target/pacing.ts';
 import { CaseRecord, Scenario, type ScenarioEnv } from '../target/scenario.ts';
 import { responseSchemaProblems } from '../target/schemas.ts';
-import { SetupError, Skip, tracker } from '../target/states.ts';
+import { createWithinBudget, SetupError, Skip, tracker } from '../target/states.ts';
 import { StateHook, StateHookError } from '../target/stateHook.ts';
 import { curlLine, replayCommand } from './replay.ts';
 
@@ -88,18 +88,8 @@ export function freshName(tag: string): string {
 }
 
 /** Creates an index (PutVectorIndex) within the run's index budget; the tracker writes it into the ledger. */
-export async function createIndex(name: string, dimension = 4, bucket = context().target.bucket, client = context().client): Promise<WireResponse> {
-  const c = context();
-  await c.budget.acquire(1);
-  let res: WireResponse;
-  try {
-    res = await client.op('PutVectorIndex', { indexName: name, dataType: 'float32', dimension, distanceMetric: 'cosine' }, { bucket });
-  } catch (e) {
-    c.budget.release(1);
-    throw e;
-  }
-  if (res.status !== 200) c.budget.release(1);
-  return res;
+export function createIndex(name: string, dimension = 4, bucket = context().target.bucket, client = context().client): Promise<WireResponse> {
+  return createWithinBudget(context().budget, client, bucket, { indexName: name, dimension, distanceMetric: 'cosine' });
 }
 
 export async function deleteIndex(name: string, bucket = context().target.bucket, client = context().client): Promise<WireResponse> {

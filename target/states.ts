@@ -5,7 +5,7 @@
 // a state that does not hold within the settle bound is a SetupError (the case is an `error`).
 import { STATE_DEFAULTS, STATES, type StateName, type StateParams } from '../contracts/provider-states.ts';
 import type { IndexBudget, Slots } from './budget.ts';
-import { codeOf, type SentExchange, type TargetClient } from './client.ts';
+import { codeOf, type SentExchange, type TargetClient, type WireResponse } from './client.ts';
 import type { RunSpec, TargetSpec } from './config.ts';
 import type { Ledger } from './ledger.ts';
 import { awaitEnable, awaitGone, settleProblem } from './settle.ts';
@@ -123,18 +123,31 @@ async function setUpIndex(env: StateEnv, s: Extract<State, { state: 'index' }>):
     };
   }
   if (status !== 'enable') throw new Skip(`an index in '${status}' ${NEEDS_HOOK}`);
-  await env.budget.acquire(1);
-  const created = await env.client.op('PutVectorIndex', { indexName: s.indexName, dataType: 'float32', dimension, distanceMetric }, { bucket });
-  if (created.status !== 200) {
-    env.budget.release(1);
-    throw new SetupError(`could not create ${s.indexName}: PutVectorIndex answered ${created.status} ${codeOf(created) ?? ''}`.trim());
-  }
+  const created = await createWithinBudget(env.budget, env.client, bucket, { indexName: s.indexName, dimension, distanceMetric });
+  if (created.status !== 200) throw new SetupError(`could not create ${s.indexName}: PutVectorIndex answered ${created.status} ${codeOf(created) ?? ''}`.trim());
   const enabled = await awaitEnable(env.client, bucket, s.indexName, env.run.settleMs);
   const problem = settleProblem('enable', enabled, env.run.settleMs);
   if (problem) throw new SetupError(`set-up: ${problem}`);
   env.onSettle?.('enable', enabled.elapsedMs);
   if (vectorCount > 0) await putVectors(env.client, bucket, s.indexName, vectorCount, dimension);
   return { teardown: () => deleteIfPresent(env, bucket, s.indexName) };
+}
+
+/**
+ * PutVectorIndex within the index budget: a slot is taken first and given back when the index was
+ * not created (an error answer, or no answer at all); a 200 turns it into a live index (tracker).
+ */
+export async function createWithinBudget(slots: Slots, client: TargetClient, bucket: string,
+  index: { indexName: string; dimension: number; distanceMetric: 'cosine' | 'euclidean' }): Promise<WireResponse> {
+  await slots.acquire(1);
+  try {
+    const res = await client.op('PutVectorIndex', { indexName: index.indexName, dataType: 'float32', dimension: index.dimension, distanceMetric: index.distanceMetric }, { bucket });
+    if (res.status !== 200) slots.release(1);
+    return res;
+  } catch (e) {
+    slots.release(1);
+    throw e;
+  }
 }
 
 /** Vectors `k0`…`k{N-1}` with deterministic values, in requests of at most 500 (spec §4). */
