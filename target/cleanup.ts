@@ -3,8 +3,7 @@
 // `deleting` is left to finish; deletes are paced like set-up (the client's pacer, role cleanup).
 import { codeOf, type TargetClient } from './client.ts';
 import type { Ledger } from './ledger.ts';
-import { ThrottledError } from './pacing.ts';
-import { awaitEnable } from './settle.ts';
+import { deleteSettled } from './settle.ts';
 import { STATES } from '../contracts/provider-states.ts';
 import type { StateHook } from './stateHook.ts';
 
@@ -17,22 +16,26 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
   for (const { bucket, name } of ledger.outstanding()) {
     if (!name.startsWith(ledger.prefix)) continue; // never touch what the run did not create
     try {
-      let res = await c.op('DeleteVectorIndex', { indexName: name }, { bucket });
-      if (res.status === 409 && codeOf(res) === 'VectorIndexOperationConflict' && hook) {
-        // Held in a transitional state by the hook (a run stopped before its teardown).
-        await hook.teardown(STATES.indexExists, { bucket, indexName: name });
-        report.deleted++;
-        ledger.deleted(bucket, name);
-        continue;
-      }
-      if (res.status === 409 && codeOf(res) === 'VectorIndexOperationConflict') {
-        const enabled = await awaitEnable(c, bucket, name, settleMs);
-        if (!enabled.reached && enabled.last.status === 200 && (enabled.last.json as { index?: { status?: string } })?.index?.status === 'deleting') {
-          ledger.deleted(bucket, name); // already on its way out
+      let settled: Awaited<ReturnType<typeof deleteSettled>>;
+      if (hook) {
+        const res = await c.op('DeleteVectorIndex', { indexName: name }, { bucket });
+        if (res.status === 409 && codeOf(res) === 'VectorIndexOperationConflict') {
+          // Held in a transitional state by the hook (a run stopped before its teardown).
+          await hook.teardown(STATES.indexExists, { bucket, indexName: name });
+          report.deleted++;
+          ledger.deleted(bucket, name);
           continue;
         }
-        res = await c.op('DeleteVectorIndex', { indexName: name }, { bucket });
+        settled = { res };
+      } else {
+        settled = await deleteSettled(c, bucket, name, settleMs);
       }
+      if ('still' in settled) {
+        if (settled.still === 'deleting') ledger.deleted(bucket, name); // already on its way out
+        else report.failures.push(`${bucket}/${name}: still ${settled.still} after the settle bound (${settleMs} ms)`);
+        continue;
+      }
+      const res = settled.res;
       if (res.status === 204 || codeOf(res) === 'NoSuchVectorIndex' || codeOf(res) === 'NoSuchBucket') {
         report.deleted += res.status === 204 ? 1 : 0;
         ledger.deleted(bucket, name);
@@ -40,7 +43,7 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
         report.failures.push(`${bucket}/${name}: ${res.status} ${codeOf(res) ?? ''}`.trim());
       }
     } catch (e) {
-      report.failures.push(`${bucket}/${name}: ${e instanceof ThrottledError ? e.message : (e as Error).message}`);
+      report.failures.push(`${bucket}/${name}: ${(e as Error).message}`);
     }
   }
   // Then the buckets the run created (after their indexes).

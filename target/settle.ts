@@ -89,3 +89,16 @@ function summarise(seen: string[]): string {
   }
   return out.join(' → ');
 }
+
+/**
+ * DeleteVectorIndex of an index the run made, time-aware: a 409 VectorIndexOperationConflict means
+ * it is `creating` (wait for `enable` within the bound, then delete again) or already `deleting`.
+ * Returns the last delete answer, or what the index still read when it never became `enable`.
+ */
+export async function deleteSettled(client: TargetClient, bucket: string, name: string, boundMs: number): Promise<{ res: WireResponse } | { still: string }> {
+  const res = await client.op('DeleteVectorIndex', { indexName: name }, { bucket });
+  if (!(res.status === 409 && codeOf(res) === 'VectorIndexOperationConflict')) return { res };
+  const enabled = await awaitEnable(client, bucket, name, boundMs);
+  if (!enabled.reached) return { still: enabled.seen.at(-1) ?? 'unknown' };
+  return { res: await client.op('DeleteVectorIndex', { indexName: name }, { bucket }) };
+}

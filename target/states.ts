@@ -8,7 +8,7 @@ import type { IndexBudget, Slots } from './budget.ts';
 import { codeOf, type SentExchange, type TargetClient, type WireResponse } from './client.ts';
 import type { RunSpec, TargetSpec } from './config.ts';
 import type { Ledger } from './ledger.ts';
-import { awaitEnable, awaitGone, settleProblem } from './settle.ts';
+import { awaitEnable, awaitGone, deleteSettled, settleProblem } from './settle.ts';
 import type { StateHook } from './stateHook.ts';
 
 /** The case cannot be meaningful on this target (reason required): `skip`. */
@@ -170,13 +170,10 @@ export async function deleteIfPresent(env: StateEnv, bucket: string, name: strin
   if (!name.startsWith(env.run.prefix) && !env.target.embedded) return `refusing to delete '${name}': not created by this run`;
   const client = env.client.as('cleanup');
   try {
-    let res = await client.op('DeleteVectorIndex', { indexName: name }, { bucket });
-    if (res.status === 409 && codeOf(res) === 'VectorIndexOperationConflict') {
-      // `creating` (wait for enable, then delete) or already `deleting` (nothing to do).
-      const enabled = await awaitEnable(client, bucket, name, env.run.settleMs);
-      if (!enabled.reached) return null;
-      res = await client.op('DeleteVectorIndex', { indexName: name }, { bucket });
-    }
+    const settled = await deleteSettled(client, bucket, name, env.run.settleMs);
+    // Never `enable` within the bound: still creating, or already deleting — nothing more to do here.
+    if ('still' in settled) return null;
+    const { res } = settled;
     if (res.status === 204 || codeOf(res) === 'NoSuchVectorIndex') return null;
     return `${bucket}/${name}: DeleteVectorIndex answered ${res.status} ${codeOf(res) ?? ''}`.trim();
   } catch (e) {
