@@ -7,8 +7,8 @@ import { describe, it } from 'vitest';
 import { responseByKey } from '../contracts/responses.ts';
 import { codeOf, type TargetClient } from '../target/client.ts';
 import { request, type Then } from '../target/scenario.ts';
-import { settleProblem } from '../target/settle.ts';
 import { context, createIndex, deleteIndex, freshName, runCase, verdict, type Checks } from './harness.ts';
+import { settledEnable, settledGone } from './common.ts';
 
 const R = responseByKey('204-deleted');
 const id = (behaviour: string): string => `delete-vector-index/${R.key}/${behaviour}`;
@@ -24,10 +24,8 @@ export async function checkGone(check: Checks, then: Then, name: string, bucket 
     const get = await then.client.op('GetVectorIndex', { indexName: name }, { bucket });
     check.that(get.status === 404 && codeOf(get) === 'NoSuchVectorIndex', `--strict: GetVectorIndex right after the delete must be 404 NoSuchVectorIndex, got ${get.status} ${codeOf(get) ?? (get.json as { index?: { status?: string } })?.index?.status ?? ''}`.trim());
     if (get.status !== 404) return false;
-  } else {
-    const gone = await then.awaitGone(name, bucket);
-    const problem = settleProblem('gone', gone, run.settleMs);
-    if (problem) { check.that(false, problem); return false; }
+  } else if (!(await settledGone(check, then, name, bucket))) {
+    return false;
   }
   const list = await then.client.op('ListVectorIndexes', { prefix: name }, { bucket });
   check.schema('ListVectorIndexes', list);
@@ -42,10 +40,7 @@ async function checkReusable(check: Checks, then: Then, name: string): Promise<b
   const again = await createIndex(name, 4, undefined, then.client);
   check.that(again.status === 200, `re-creating a deleted name must succeed (200), got ${again.status} ${codeOf(again) ?? ''}`.trim());
   if (again.status !== 200) return false;
-  const enabled = await then.awaitEnable(name);
-  const problem = settleProblem('enable', enabled, context().run.settleMs);
-  if (problem) { check.that(false, `the re-created index: ${problem}`); return false; }
-  return true;
+  return settledEnable(check, then, name, 'the re-created index: ');
 }
 
 async function vectorKeys(check: Checks, client: TargetClient, name: string): Promise<string[] | null> {

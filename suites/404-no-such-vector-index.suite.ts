@@ -9,9 +9,8 @@ import { expectedFor } from '../generators/oracle.ts';
 import { responseByKey } from '../contracts/responses.ts';
 import { codeOf } from '../target/client.ts';
 import { request } from '../target/scenario.ts';
-import { settleProblem } from '../target/settle.ts';
 import { context, freshName, runCase, SetupError, verdict } from './harness.ts';
-import { caseSpec, expectOracle, oracleSpec } from './common.ts';
+import { caseSpec, expectOracle, oracleSpec, settledGone } from './common.ts';
 import { propertyCases } from './property.ts';
 
 const R = responseByKey('404-no-such-vector-index');
@@ -51,9 +50,7 @@ describe(R.label, () => {
         if (context().run.strict || codeOf(second) !== 'VectorIndexOperationConflict') { check.error(second, 404, ['NoSuchVectorIndex']); return; }
         check.error(second, 409, ['VectorIndexOperationConflict']);
         check.precedence = 'VectorIndexOperationConflict (U5: still deleting)';
-        const gone = await then.awaitGone(name);
-        const problem = settleProblem('gone', gone, context().run.settleMs);
-        if (problem) { check.that(false, problem); return; }
+        if (!(await settledGone(check, then, name))) return;
         check.error(await when.op('DeleteVectorIndex', { indexName: name }), 404, ['NoSuchVectorIndex']);
       })
       .run());

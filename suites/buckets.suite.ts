@@ -5,8 +5,8 @@
 import { describe, it } from 'vitest';
 import { codeOf } from '../target/client.ts';
 import { request } from '../target/scenario.ts';
-import { settleProblem } from '../target/settle.ts';
 import { context, runCase, Skip, verdict } from './harness.ts';
+import { settledGone } from './common.ts';
 
 const ROW = 'bucket lifecycle';
 
@@ -32,10 +32,7 @@ describe(ROW, () => {
           const del = await when.op('DeleteVectorIndex', { indexName: name }, { bucket });
           check.noContent(del);
           if (del.status !== 204) return;
-          if (!run.strict) {
-            const problem = settleProblem('gone', await then.awaitGone(name, bucket), run.settleMs);
-            if (problem) { check.that(false, problem); return; }
-          }
+          if (!run.strict && !(await settledGone(check, then, name, bucket))) return;
           const gone = await when.op('DeleteVectorBucket', undefined, { bucket });
           check.that(gone.status === 204, `DeleteVectorBucket after its only index was deleted${run.strict ? '' : ' and gone'} must answer 204, got ${gone.status} ${codeOf(gone) ?? ''}`.trim());
           if (gone.status === 204) check.noContent(gone);

@@ -3,6 +3,8 @@ import { responseByKey, type DocumentedResponse } from '../contracts/responses.t
 import type { Expectation } from '../generators/oracle.ts';
 import { codeOf, type TargetClient, type WireResponse } from '../target/client.ts';
 import type { IndexStateCase } from '../generators/indexState.ts';
+import type { Then } from '../target/scenario.ts';
+import { settleProblem } from '../target/settle.ts';
 import type { State } from '../target/states.ts';
 import { context, createIndex, SetupError, type CaseSpec, type Checks } from './harness.ts';
 
@@ -63,4 +65,21 @@ export function statesFor(c: IndexStateCase, name: string): State[] {
     case 'deleting': return [{ state: 'index', indexName: name, status: c.kind, dimension: c.dimension, distanceMetric: c.distanceMetric, vectorCount: c.kind === 'deleting' ? c.vectorCount : 0 }];
     case 'enable': return [{ state: 'index', indexName: name, dimension: c.dimension, distanceMetric: c.distanceMetric, vectorCount: c.vectorCount }];
   }
+}
+
+/**
+ * Waits until a deleted index is gone (`deleting` allowed on the way, within --settle-ms); anything
+ * else is a problem of the case. True when it is gone.
+ */
+export async function settledGone(check: Checks, then: Then, name: string, bucket?: string): Promise<boolean> {
+  const problem = settleProblem('gone', await then.awaitGone(name, bucket), context().run.settleMs);
+  if (problem) check.that(false, problem);
+  return problem === null;
+}
+
+/** Waits until a created index is `enable` (`creating` allowed on the way); `what` names it in the problem. */
+export async function settledEnable(check: Checks, then: Then, name: string, what = ''): Promise<boolean> {
+  const problem = settleProblem('enable', await then.awaitEnable(name), context().run.settleMs);
+  if (problem) check.that(false, `${what}${problem}`);
+  return problem === null;
 }

@@ -10,10 +10,9 @@ import { applySignature } from '../generators/signatureFault.ts';
 import type { IndexStateCase } from '../generators/indexState.ts';
 import { codeOf } from '../target/client.ts';
 import { request } from '../target/scenario.ts';
-import { settleProblem } from '../target/settle.ts';
 import { setUp } from '../target/states.ts';
 import { context, createIndex, freshName, runCase, verdict } from './harness.ts';
-import { expectOracle, oracleSpec, statesFor } from './common.ts';
+import { expectOracle, oracleSpec, settledGone, statesFor } from './common.ts';
 
 const coverage = { phase: 'coverage' as const, tags: 'coverage' };
 const id = (s: string): string => `delete-vector-index/coverage/${s}`;
@@ -102,9 +101,7 @@ describe('coverage phase', () => {
         .when(request.op('DeleteVectorIndex', { indexName: name }, { bucket: e.kind === 'bucket-absent' ? run.absentBucket : undefined }))
         .expect(async (res, then) => {
           expectOracle(check, res, exp, run.strict);
-          if (e.kind !== 'enable' || res.status !== 204) return;
-          const problem = settleProblem('gone', await then.awaitGone(name), run.settleMs);
-          if (problem) check.that(false, problem);
+          if (e.kind === 'enable' && res.status === 204) await settledGone(check, then, name);
         })
         .run()));
     }

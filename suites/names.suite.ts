@@ -4,9 +4,9 @@
 // otherwise); deleting a name in one bucket leaves the same name in another bucket with its vectors.
 import { describe, it } from 'vitest';
 import { codeOf, indexStatusOf, type TargetClient } from '../target/client.ts';
-import { request, type Then } from '../target/scenario.ts';
-import { settleProblem } from '../target/settle.ts';
+import { request } from '../target/scenario.ts';
 import { context, freshName, runCase, Skip, verdict, type Checks } from './harness.ts';
+import { settledEnable, settledGone } from './common.ts';
 
 const ROW = 'name isolation';
 const spec = (behaviour: string, extra: { unknown?: boolean } = {}) => ({
@@ -21,12 +21,6 @@ async function stillThere(check: Checks, client: TargetClient, name: string, buc
   else if (!ok) check.recordOnly(`${why}: ${get.status} ${codeOf(get) ?? indexStatusOf(get) ?? ''}`.trim());
 }
 
-async function afterDelete(check: Checks, then: Then, name: string, bucket?: string): Promise<boolean> {
-  const problem = settleProblem('gone', await then.awaitGone(name, bucket), context().run.settleMs);
-  if (problem) check.that(false, problem);
-  return problem === null;
-}
-
 describe(ROW, () => {
   it('deleting `abc` leaves `abcd` (a name that starts with it)', { tags: ['names'] }, async (t) => {
     const short = freshName('pfx');
@@ -36,7 +30,7 @@ describe(ROW, () => {
       .when(request.op('DeleteVectorIndex', { indexName: short }))
       .expect(async (res, then) => {
         check.noContent(res);
-        if (res.status !== 204 || !(await afterDelete(check, then, short))) return;
+        if (res.status !== 204 || !(await settledGone(check, then, short))) return;
         await stillThere(check, then.client, long, context().target.bucket, `deleting ${short} must leave ${long}`, true);
       })
       .run());
@@ -56,11 +50,10 @@ describe(ROW, () => {
             else check.recordOnly(`PutVectorIndex ${upper} beside ${lower}: ${created.status} ${codeOf(created) ?? ''}`.trim());
             return;
           }
-          const enabled = settleProblem('enable', await then.awaitEnable(upper), run.settleMs);
-          if (enabled) { check.that(false, enabled); return; }
+          if (!(await settledEnable(check, then, upper))) return;
           const del = await then.client.as('when').op('DeleteVectorIndex', { indexName: upper });
           check.noContent(del);
-          if (del.status !== 204 || !(await afterDelete(check, then, upper))) return;
+          if (del.status !== 204 || !(await settledGone(check, then, upper))) return;
           await stillThere(check, then.client, lower, target.bucket, `deleting ${upper} must leave ${lower}`, run.strict);
         })
         .run());
@@ -76,7 +69,7 @@ describe(ROW, () => {
         .when(request.op('DeleteVectorIndex', { indexName: name }))
         .expect(async (res, then) => {
           check.noContent(res);
-          if (res.status !== 204 || !(await afterDelete(check, then, name))) return;
+          if (res.status !== 204 || !(await settledGone(check, then, name))) return;
           await stillThere(check, then.client, name, target.otherBucket!, `deleting ${name} in ${target.bucket} must leave ${name} in ${target.otherBucket}`, true);
           const list = await then.client.op('ListVectors', { indexName: name, maxResults: 100 }, { bucket: target.otherBucket! });
           const keys = ((list.json as { vectors?: Array<{ key: string }> } | undefined)?.vectors ?? []).map((v) => v.key).sort();

@@ -5,8 +5,8 @@
 import { describe, it } from 'vitest';
 import { codeOf, type WireResponse } from '../target/client.ts';
 import { request } from '../target/scenario.ts';
-import { settleProblem } from '../target/settle.ts';
 import { context, createIndex, deleteIndex, freshName, runCase, verdict, vectorsFor } from './harness.ts';
+import { settledEnable, settledGone } from './common.ts';
 
 const ROW = 'races';
 const spec = (behaviour: string, labels: string[], expected: { status: number; code: string | null; codes?: string[] }) => ({
@@ -37,11 +37,7 @@ describe(ROW, () => {
           check.that(wrong.length === 0, `the losing deletes must answer ${allowed.join(' or ')}, got ${[...new Set(wrong.map((a) => `${a.status} ${codeOf(a) ?? ''}`))].join(', ')}`);
           const seen = [...new Set(others.map((a) => codeOf(a)))].join('+');
           if (seen) check.precedence = seen;
-          if (ok.length === 1) {
-            const gone = await then.awaitGone(name);
-            const p = settleProblem('gone', gone, context().run.settleMs);
-            if (p) check.that(false, p);
-          }
+          if (ok.length === 1) await settledGone(check, then, name);
         })
         .run());
       verdict([r], t.skip);
@@ -63,15 +59,11 @@ describe(ROW, () => {
         await racing;
         check.that(del.status === 204, `the delete must succeed, got ${del.status} ${codeOf(del) ?? ''}`);
         if (del.status !== 204) return;
-        const gone = await then.awaitGone(name);
-        const p = settleProblem('gone', gone, context().run.settleMs);
-        if (p) { check.that(false, p); return; }
+        if (!(await settledGone(check, then, name))) return;
         const again = await createIndex(name, 4, undefined, client);
         check.that(again.status === 200, `re-creating the name must succeed, got ${again.status} ${codeOf(again) ?? ''}`);
         if (again.status !== 200) return;
-        const enabled = await then.awaitEnable(name);
-        const pe = settleProblem('enable', enabled, context().run.settleMs);
-        if (pe) { check.that(false, pe); return; }
+        if (!(await settledEnable(check, then, name))) return;
         const list = await client.op('ListVectors', { indexName: name, maxResults: 1000 });
         const keys = ((list.json as { vectors?: Array<{ key: string }> } | undefined)?.vectors ?? []).map((v) => v.key);
         check.that(list.status === 200 && keys.length === 0, `no vector may survive the delete, found ${JSON.stringify(keys)}`);
