@@ -11,7 +11,7 @@ import { Agent, request } from 'undici';
 import { validBody } from '../generators/body.ts';
 import { absentIndexName } from '../generators/indexName.ts';
 import { expectedFor } from '../generators/oracle.ts';
-import { runSpec, targetSpec } from '../target/config.ts';
+import { runSpec, targetSpec } from '../client/config.ts';
 import { numArg } from './lib/cli.ts';
 import { machine, table, writeResult } from './lib/report.ts';
 import { BENCH_ACCOUNT, BENCH_KEY, BENCH_REGION, startOvcServe } from './lib/servers.ts';

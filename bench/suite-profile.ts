@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { numArg } from './lib/cli.ts';
 import { summarizeProfile, type ProfileSummary } from './lib/cpuprofile.ts';
 import { Writable } from 'node:stream';
-import { runSpec, targetSpec } from '../target/config.ts';
+import { runSpec, targetSpec } from '../client/config.ts';
 import { BENCH_DIR, ROOT, table, writeResult } from './lib/report.ts';
 import { BENCH_ACCOUNT, BENCH_KEY, BENCH_REGION, startOvcServe } from './lib/servers.ts';
 

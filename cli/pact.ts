@@ -9,9 +9,9 @@ import type { Credentials } from '../protocol/signer.ts';
 import { PACT_DIR, PACT_FILE_NAME } from '../pact/interactions.ts';
 import { gitBranch, gitConsumerVersion, PublishError } from '../pact/publish.ts';
 import type { PublishResults, VerifyOptions, VerifyReport } from '../pact/verify.ts';
-import { credentialsFromEnv, targetSpec } from '../target/config.ts';
-import { TargetClient } from '../target/client.ts';
-import { closeTransport, TransportError } from '../target/http.ts';
+import { credentialsFromEnv, targetSpec } from '../client/config.ts';
+import { TargetClient } from '../client/client.ts';
+import { closeTransport, TransportError } from '../client/http.ts';
 import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, urlFlag } from './options.ts';
 

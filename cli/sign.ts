@@ -2,7 +2,7 @@
 // The secret comes from the environment at run time and is never printed.
 import { Command } from 'commander';
 import { signRequest } from '../protocol/signer.ts';
-import { credentialsFromEnv } from '../target/config.ts';
+import { credentialsFromEnv } from '../client/config.ts';
 import { UsageError } from './errors.ts';
 
 export function signCommand(): Command {

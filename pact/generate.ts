@@ -1,4 +1,4 @@
-// Consumer pact generation: runs the project's signed client (target/client.ts, the reference SDK)
+// Consumer pact generation: runs the project's signed client (client/client.ts, the reference SDK)
 // against Pact's mock server once per interaction of pact/interactions.ts and writes the V4 pact
 // file. `npx tsx pact/generate.ts [DIR]` (or `ovc pact generate`) rewrites contracts/pacts/.
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ERROR_CODES, type ErrorCode } from '../contracts/errors.ts';
-import { TargetClient, codeOf, type WireResponse } from '../target/client.ts';
-import { targetSpec } from '../target/config.ts';
-import { closeTransport } from '../target/http.ts';
+import { TargetClient, codeOf, type WireResponse } from '../client/client.ts';
+import { targetSpec } from '../client/config.ts';
+import { closeTransport } from '../client/http.ts';
 import { CONSUMER, EXAMPLE, EXAMPLES, INTERACTIONS, PACT_DIR, PACT_FILE_NAME, PATTERNS, PROVIDER, type InteractionDef } from './interactions.ts';
 
 process.env.PACT_DO_NOT_TRACK = 'true';

@@ -14,14 +14,14 @@ import { STATES, type StateName, type StateParams } from '../contracts/provider-
 import type { Addressing } from '../protocol/addressing.ts';
 import { contentMd5 } from '../protocol/md5.ts';
 import type { Credentials } from '../protocol/signer.ts';
-import { IndexBudget } from '../target/budget.ts';
-import { Pacer, TargetClient, type WireRequest } from '../target/client.ts';
-import { cleanup } from '../target/cleanup.ts';
-import { runSpec, targetSpec } from '../target/config.ts';
-import { closeTransport, TransportError } from '../target/http.ts';
-import { Ledger } from '../target/ledger.ts';
-import { fromProviderState, setUp, tracker, type Provisioned } from '../target/states.ts';
-import { StateHook } from '../target/stateHook.ts';
+import { IndexBudget } from '../scenario/budget.ts';
+import { Pacer, TargetClient, type WireRequest } from '../client/client.ts';
+import { cleanup } from '../scenario/cleanup.ts';
+import { runSpec, targetSpec } from '../client/config.ts';
+import { closeTransport, TransportError } from '../client/http.ts';
+import { Ledger } from '../scenario/ledger.ts';
+import { fromProviderState, setUp, tracker, type Provisioned } from '../scenario/states.ts';
+import { StateHook } from '../scenario/stateHook.ts';
 import { needsStateHook } from './interactions.ts';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
@@ -254,7 +254,7 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
     return p;
   };
 
-  /** One implementation of provider states for every caller: target/states.ts (hook, or public API and waiting). */
+  /** One implementation of provider states for every caller: scenario/states.ts (hook, or public API and waiting). */
   const viaScenario = async (action: 'setup' | 'teardown', state: StateName, p: StateParams): Promise<void> => {
     if (action === 'teardown') {
       for (const m of provisioned.splice(0).reverse()) {

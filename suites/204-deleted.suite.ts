@@ -5,8 +5,8 @@
 // asserts instant disappearance (the emulator's decision, docs/emulator.md U5/U6).
 import { describe, it } from 'vitest';
 import { responseByKey } from '../contracts/responses.ts';
-import { codeOf, type TargetClient } from '../target/client.ts';
-import { request, type Then } from '../target/scenario.ts';
+import { codeOf, type TargetClient } from '../client/client.ts';
+import { request, type Then } from '../scenario/scenario.ts';
 import { context, createIndex, deleteIndex, freshName, runCase, verdict, type Checks } from './harness.ts';
 import { settledEnable, settledGone } from './common.ts';
 

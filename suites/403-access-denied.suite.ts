@@ -2,7 +2,7 @@
 // (D-DelIdx error table). The index must survive the refused delete.
 import { describe, it } from 'vitest';
 import { responseByKey } from '../contracts/responses.ts';
-import { request } from '../target/scenario.ts';
+import { request } from '../scenario/scenario.ts';
 import { context, freshName, runCase, Skip, verdict } from './harness.ts';
 import { caseSpec } from './common.ts';
 

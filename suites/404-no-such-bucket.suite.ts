@@ -2,7 +2,7 @@
 // (observed on the real service, GO-IT TestIndex).
 import { describe, it } from 'vitest';
 import { responseByKey } from '../contracts/responses.ts';
-import { request } from '../target/scenario.ts';
+import { request } from '../scenario/scenario.ts';
 import { context, freshName, runCase, verdict } from './harness.ts';
 import { caseSpec } from './common.ts';
 

@@ -6,10 +6,10 @@
 // nothing.
 import { describe, it } from 'vitest';
 import { responseByKey } from '../contracts/responses.ts';
-import { codeOf, indexStatusOf } from '../target/client.ts';
-import { request } from '../target/scenario.ts';
+import { codeOf, indexStatusOf } from '../client/client.ts';
+import { request } from '../scenario/scenario.ts';
 import { caseSpec, mustCreate } from './common.ts';
-import { deleteIfPresent } from '../target/states.ts';
+import { deleteIfPresent } from '../scenario/states.ts';
 import { context, freshName, runCase, SetupError, verdict } from './harness.ts';
 
 const R = responseByKey('409-vector-index-operation-conflict');

@@ -5,7 +5,7 @@ import { responseByKey } from '../contracts/responses.ts';
 import type { BodyCase } from '../generators/body.ts';
 import { expectedFor } from '../generators/oracle.ts';
 import type { CaseResult } from '../reports/model.ts';
-import { request } from '../target/scenario.ts';
+import { request } from '../scenario/scenario.ts';
 import { context } from './harness.ts';
 import { expectOracle, oracleSpec } from './common.ts';
 import { propertyCases } from './property.ts';

@@ -3,8 +3,8 @@
 // an index, and 204 once every index is deleted — once the deleted index is gone (time-aware,
 // rule 5: a `deleting` index may still count until then; --strict: at once).
 import { describe, it } from 'vitest';
-import { codeOf } from '../target/client.ts';
-import { request } from '../target/scenario.ts';
+import { codeOf } from '../client/client.ts';
+import { request } from '../scenario/scenario.ts';
 import { context, runCase, Skip, verdict } from './harness.ts';
 import { settledGone } from './common.ts';
 

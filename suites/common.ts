@@ -1,11 +1,11 @@
 // Small helpers shared by the per-response suites.
 import { responseByKey, type DocumentedResponse } from '../contracts/responses.ts';
 import type { Expectation } from '../generators/oracle.ts';
-import { codeOf, type TargetClient, type WireResponse } from '../target/client.ts';
+import { codeOf, type TargetClient, type WireResponse } from '../client/client.ts';
 import type { IndexStateCase } from '../generators/indexState.ts';
-import type { Then } from '../target/scenario.ts';
-import { settleProblem } from '../target/settle.ts';
-import type { State } from '../target/states.ts';
+import type { Then } from '../scenario/scenario.ts';
+import { settleProblem } from '../scenario/settle.ts';
+import type { State } from '../scenario/states.ts';
 import { context, createIndex, SetupError, type CaseSpec, type Checks } from './harness.ts';
 
 export function caseSpec(responseKey: string, behaviour: string, labels: readonly string[], extra: Partial<CaseSpec> = {}): CaseSpec {

@@ -8,9 +8,9 @@ import { BODY_ENTRIES, MULTI_ENTRIES, NAME_BOUNDARIES, SIGNATURE_ENTRIES, STATE_
 import { expectedFor } from '../generators/oracle.ts';
 import { applySignature } from '../generators/signatureFault.ts';
 import type { IndexStateCase } from '../generators/indexState.ts';
-import { codeOf } from '../target/client.ts';
-import { request } from '../target/scenario.ts';
-import { setUp } from '../target/states.ts';
+import { codeOf } from '../client/client.ts';
+import { request } from '../scenario/scenario.ts';
+import { setUp } from '../scenario/states.ts';
 import { context, createIndex, freshName, runCase, verdict } from './harness.ts';
 import { expectOracle, oracleSpec, settledGone, statesFor } from './common.ts';
 

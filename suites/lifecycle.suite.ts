@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { lifecycleCommands, newModel, splitKey, type Answer, type LifecycleDriver } from '../generators/lifecycle.ts';
 import type { OperationName } from '../contracts/operations.ts';
-import { codeOf, type TargetClient, type WireResponse } from '../target/client.ts';
-import { responseSchemaProblems } from '../target/schemas.ts';
-import { awaitEnable, awaitGone, settleProblem } from '../target/settle.ts';
+import { codeOf, type TargetClient, type WireResponse } from '../client/client.ts';
+import { responseSchemaProblems } from '../client/schemas.ts';
+import { awaitEnable, awaitGone, settleProblem } from '../scenario/settle.ts';
 import { context, createIndex, deleteIndex, runCase, verdict, vectorsFor } from './harness.ts';
 
 const ROW = 'lifecycle model';

@@ -8,7 +8,7 @@ import { absentIndexName } from '../generators/indexName.ts';
 import { malformedJsonBody } from '../generators/malformedJson.ts';
 import { expectedFor } from '../generators/oracle.ts';
 import { applySignature, signatureFault } from '../generators/signatureFault.ts';
-import { request } from '../target/scenario.ts';
+import { request } from '../scenario/scenario.ts';
 import { context, verdict } from './harness.ts';
 import { expectOracle, oracleSpec } from './common.ts';
 import { propertyCases } from './property.ts';

@@ -3,8 +3,8 @@
 // case-sensitive: the emulator's decision on spec §12 U10, asserted under --strict, recorded
 // otherwise); deleting a name in one bucket leaves the same name in another bucket with its vectors.
 import { describe, it } from 'vitest';
-import { codeOf, indexStatusOf, type TargetClient } from '../target/client.ts';
-import { request } from '../target/scenario.ts';
+import { codeOf, indexStatusOf, type TargetClient } from '../client/client.ts';
+import { request } from '../scenario/scenario.ts';
 import { context, freshName, runCase, Skip, verdict, type Checks } from './harness.ts';
 import { settledEnable, settledGone } from './common.ts';
 

@@ -3,7 +3,7 @@
 // with the labels of the shrunk value (re-derived by the generators, never carried over).
 import fc from 'fast-check';
 import type { CaseResult } from '../reports/model.ts';
-import { CaseRecord, Scenario } from '../target/scenario.ts';
+import { CaseRecord, Scenario } from '../scenario/scenario.ts';
 import { Checks, context, runCase, type CaseSpec } from './harness.ts';
 
 export interface PropertyOptions<T> {

@@ -3,8 +3,8 @@
 // no vectors behind (D-DelIdx: the index and all vectors in it are deleted). Time-aware: the
 // index is waited for until gone before its name is used again.
 import { describe, it } from 'vitest';
-import { codeOf, type WireResponse } from '../target/client.ts';
-import { request } from '../target/scenario.ts';
+import { codeOf, type WireResponse } from '../client/client.ts';
+import { request } from '../scenario/scenario.ts';
 import { context, createIndex, deleteIndex, freshName, runCase, verdict, vectorsFor } from './harness.ts';
 import { settledEnable, settledGone } from './common.ts';
 

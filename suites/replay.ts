@@ -1,7 +1,7 @@
 // Reproduction lines for failing cases: the `ovc run` command that replays the case, and a curl
 // line whose signature is computed when it is run (`ovc sign`), so no secret is ever printed.
-import type { RunSpec, TargetSpec } from '../target/config.ts';
-import type { WireRequest } from '../target/client.ts';
+import type { RunSpec, TargetSpec } from '../client/config.ts';
+import type { WireRequest } from '../client/client.ts';
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CaseResult } from '../reports/model.ts';
-import type { RunChannel } from '../target/config.ts';
+import type { RunChannel } from '../client/config.ts';
 
 export interface SuiteRunOptions {
   tags?: string;

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
-import { TargetClient } from '../../target/client.ts';
-import { targetSpec } from '../../target/config.ts';
-import { closeTransport } from '../../target/http.ts';
+import { TargetClient } from '../../client/client.ts';
+import { targetSpec } from '../../client/config.ts';
+import { closeTransport } from '../../client/http.ts';
 import { runOvc } from '../selftest/run-cli.ts';
 
 const CREDS = { OSS_ACCESS_KEY_ID: 'opt-key', OSS_ACCESS_KEY_SECRET: 'opt-secret-value' };

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
 import { readCassette } from '../../reports/diff/cassette.ts';
 import { diffCassettes, type CaseDiff } from '../../reports/diff/classify.ts';
-import { closeTransport } from '../../target/http.ts';
+import { closeTransport } from '../../client/http.ts';
 import { recordStandin } from './standin-recorder.ts';
 
 const CREDS = { accessKeyId: 'standin-key', accessKeySecret: 'standin-secret-value' };

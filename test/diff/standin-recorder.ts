@@ -5,8 +5,8 @@ import type { RunningEmulator } from '../../emulator/index.ts';
 import { writeCassette, type CassetteMeta, type RecordedExchange } from '../../reports/diff/cassette.ts';
 import type { CaseResult, Exchange } from '../../reports/model.ts';
 import { redactHeaders } from '../../reports/redact.ts';
-import { TargetClient, codeOf, type SentExchange } from '../../target/client.ts';
-import { targetSpec } from '../../target/config.ts';
+import { TargetClient, codeOf, type SentExchange } from '../../client/client.ts';
+import { targetSpec } from '../../client/config.ts';
 
 export interface StandinCreds { accessKeyId: string; accessKeySecret: string }
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationName } from '../../contracts/operations.ts';
 import type { RunningEmulator } from '../../emulator/index.ts';
-import { responseSchemaProblems } from '../../target/schemas.ts';
+import { responseSchemaProblems } from '../../client/schemas.ts';
 import { call, createIndex, start } from './helpers.ts';
 
 describe('response bodies conform to the contract schemas', () => {

@@ -6,9 +6,9 @@ import { UsageError } from '../../cli/errors.ts';
 import { defaultIdentities } from '../../emulator/index.ts';
 import { separateEmulator } from './emulator-fixture.ts';
 import { INTERACTIONS } from '../../pact/interactions.ts';
-import { TargetClient } from '../../target/client.ts';
-import { targetSpec } from '../../target/config.ts';
-import { closeTransport } from '../../target/http.ts';
+import { TargetClient } from '../../client/client.ts';
+import { targetSpec } from '../../client/config.ts';
+import { closeTransport } from '../../client/http.ts';
 
 const clientConfig = targetSpec({ endpoint: '', bucket: '', addressing: 'path', name: 't', timeoutMs: 5000 });
 

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSpec, targetSpec } from '../../target/config.ts';
-import { closeTransport } from '../../target/http.ts';
+import { runSpec, targetSpec } from '../../client/config.ts';
+import { closeTransport } from '../../client/http.ts';
 import { runOvc } from '../selftest/run-cli.ts';
 import { startFaultyServer, type FaultMode, type FaultyServer } from './faulty-server.ts';
 

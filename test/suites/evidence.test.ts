@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
-import { runSpec, targetSpec } from '../../target/config.ts';
-import { closeTransport } from '../../target/http.ts';
-import { request } from '../../target/scenario.ts';
+import { runSpec, targetSpec } from '../../client/config.ts';
+import { closeTransport } from '../../client/http.ts';
+import { request } from '../../scenario/scenario.ts';
 
 const KEY = { accessKeyId: 'evidence-key', accessKeySecret: 'evidence-secret-value' };
 let emu: RunningEmulator;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signRequest } from '../../protocol/signer.ts';
 import { curlLine, replayCommand } from '../../suites/replay.ts';
-import { runSpec, targetSpec } from '../../target/config.ts';
+import { runSpec, targetSpec } from '../../client/config.ts';
 
 const config = targetSpec({
   endpoint: 'https://cn-hangzhou.oss-vectors.aliyuncs.com', region: 'cn-hangzhou', bucket: 'my-bucket', accountId: '42', addressing: 'virtual',

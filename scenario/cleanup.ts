@@ -1,7 +1,7 @@
 // Deletes what the run created (and only that), reporting failures on their own. Time-aware: an
 // index still `creating` is waited for before its delete (a delete would be a 409), one already
 // `deleting` is left to finish; deletes are paced like set-up (the client's pacer, role cleanup).
-import { codeOf, type TargetClient } from './client.ts';
+import { codeOf, type TargetClient } from '../client/client.ts';
 import type { Ledger } from './ledger.ts';
 import { deleteSettled } from './settle.ts';
 import { STATES } from '../contracts/provider-states.ts';

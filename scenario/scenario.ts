@@ -5,8 +5,8 @@
 // goes to that case's own record: there is no shared "last exchange".
 import type { OperationName } from '../contracts/operations.ts';
 import { Reservation, type IndexBudget } from './budget.ts';
-import type { OpOptions, SentExchange, TargetClient, WireRequest, WireResponse } from './client.ts';
-import type { RunSpec, TargetSpec } from './config.ts';
+import type { OpOptions, SentExchange, TargetClient, WireRequest, WireResponse } from '../client/client.ts';
+import type { RunSpec, TargetSpec } from '../client/config.ts';
 import type { Ledger } from './ledger.ts';
 import { awaitEnable, awaitGone, type SettleOutcome } from './settle.ts';
 import { setUp, slotsOf, type Provisioned, type State } from './states.ts';

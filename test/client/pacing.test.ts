@@ -4,10 +4,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pacer, TargetClient } from '../../target/client.ts';
-import { targetSpec } from '../../target/config.ts';
-import { closeTransport } from '../../target/http.ts';
-import { backoffDelay, emptyStats, retryAfterMs, ThrottledError, TokenBucket, withThrottleRetry } from '../../target/pacing.ts';
+import { Pacer, TargetClient } from '../../client/client.ts';
+import { targetSpec } from '../../client/config.ts';
+import { closeTransport } from '../../client/http.ts';
+import { backoffDelay, emptyStats, retryAfterMs, ThrottledError, TokenBucket, withThrottleRetry } from '../../client/pacing.ts';
 
 describe('token bucket', () => {
   it('holds its rate after the burst: 11 takes at 20/s with burst 1 take ≥ 500 ms', async () => {

@@ -5,8 +5,8 @@
 // a state that does not hold within the settle bound is a SetupError (the case is an `error`).
 import { STATE_DEFAULTS, STATES, type StateName, type StateParams } from '../contracts/provider-states.ts';
 import type { IndexBudget, Slots } from './budget.ts';
-import { codeOf, type SentExchange, type TargetClient, type WireResponse } from './client.ts';
-import type { RunSpec, TargetSpec } from './config.ts';
+import { codeOf, type SentExchange, type TargetClient, type WireResponse } from '../client/client.ts';
+import type { RunSpec, TargetSpec } from '../client/config.ts';
 import type { Ledger } from './ledger.ts';
 import { awaitEnable, awaitGone, deleteSettled, settleProblem } from './settle.ts';
 import type { StateHook } from './stateHook.ts';

@@ -1,10 +1,10 @@
 // Before any case: the endpoint answers, the credentials sign correctly, the bucket exists, and
 // the bucket the run treats as absent really is. Each failure is one clear sentence.
-import type { TargetClient } from './client.ts';
-import { codeOf } from './client.ts';
-import { DOCUMENTED_INDEX_QUOTA, type RunSpec } from './config.ts';
-import { TransportError } from './http.ts';
-import { ThrottledError } from './pacing.ts';
+import type { TargetClient } from '../client/client.ts';
+import { codeOf } from '../client/client.ts';
+import { DOCUMENTED_INDEX_QUOTA, type RunSpec } from '../client/config.ts';
+import { TransportError } from '../client/http.ts';
+import { ThrottledError } from '../client/pacing.ts';
 
 export class PreflightError extends Error {}
 

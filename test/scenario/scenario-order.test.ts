@@ -3,12 +3,12 @@
 // the scenario sets states up before the request and tears them down after it.
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/index.ts';
-import { IndexBudget } from '../../target/budget.ts';
-import { TargetClient } from '../../target/client.ts';
-import { runSpec, targetSpec } from '../../target/config.ts';
-import { closeTransport } from '../../target/http.ts';
-import { Ledger } from '../../target/ledger.ts';
-import { CaseRecord, request, Scenario, type ScenarioEnv } from '../../target/scenario.ts';
+import { IndexBudget } from '../../scenario/budget.ts';
+import { TargetClient } from '../../client/client.ts';
+import { runSpec, targetSpec } from '../../client/config.ts';
+import { closeTransport } from '../../client/http.ts';
+import { Ledger } from '../../scenario/ledger.ts';
+import { CaseRecord, request, Scenario, type ScenarioEnv } from '../../scenario/scenario.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

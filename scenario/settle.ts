@@ -5,9 +5,9 @@
 // (never `enable` or `creating`: a deleted index does not come back). The bound is the run's
 // settle bound; 0 means "the transition must already be over at the first look" (the embedded
 // emulator, and --strict).
-import type { TargetClient, WireResponse } from './client.ts';
-import { codeOf, indexStatusOf } from './client.ts';
-import { sleep } from './pacing.ts';
+import type { TargetClient, WireResponse } from '../client/client.ts';
+import { codeOf, indexStatusOf } from '../client/client.ts';
+import { sleep } from '../client/pacing.ts';
 
 export interface SettleOutcome {
   /** True when the awaited state was reached within the bound. */

@@ -1,6 +1,6 @@
 // Client of the provider-state hook (spec/provider-states.md).
 import type { StateName, StateParams } from '../contracts/provider-states.ts';
-import { send } from './http.ts';
+import { send } from '../client/http.ts';
 
 export class StateHookError extends Error {}
 

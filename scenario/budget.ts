@@ -2,9 +2,9 @@
 // (shared out between its workers); an index counts from its creation until it is seen gone, so a
 // deleted index still `deleting` keeps its slot. When the budget is full, `acquire` looks at the
 // indexes waiting to go (GetVectorIndex → 404 frees the slot) with backoff, up to the settle bound.
-import type { TargetClient } from './client.ts';
-import { codeOf } from './client.ts';
-import { sleep } from './pacing.ts';
+import type { TargetClient } from '../client/client.ts';
+import { codeOf } from '../client/client.ts';
+import { sleep } from '../client/pacing.ts';
 
 export class BudgetError extends Error {}
 
