@@ -2,30 +2,33 @@
 // emulator when no --endpoint is given), writes the reports, and exits 0 / 1 / 2.
 import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Addressing } from '../protocol/addressing.ts';
 import { observedText, type Matrix } from '../reports/matrix.ts';
 import type { CaseResult, Outcome, RunSummary, RunTiming, SettleFigures } from '../reports/model.ts';
-import { credentialsFromEnv, deniedCredentialsFromEnv, runSpec, targetSpec, type Identities, type RunChannel, type RunSpec, type TargetSpec } from '../client/config.ts';
+import { credentialsFromEnv, DEFAULT_MAX_RESPONSE_BYTES, deniedCredentialsFromEnv, runSpec, targetSpec, type Identities, type RunChannel, type RunSpec, type TargetSpec } from '../client/config.ts';
 import { Pacer, TargetClient } from '../client/client.ts';
 import { cleanup, type CleanupReport } from '../scenario/cleanup.ts';
 import { closeTransport, configureTls } from '../client/http.ts';
 import { Ledger } from '../scenario/ledger.ts';
+import { closeRunLedger, defaultStateDir, openRunLedger, removeLeftovers, runLedgerDir, type LeftoverReport } from '../scenario/leftovers.ts';
 import { StateHook } from '../scenario/stateHook.ts';
-import { preflight, PreflightError } from '../scenario/preflight.ts';
+import { preflight, preflightQuota, PreflightError } from '../scenario/preflight.ts';
 import { loadBaseline, type Baseline } from '../reports/baseline.ts';
 import { timingText } from '../reports/timing.ts';
-import { readWorkerStats, runSuites } from '../suites/runner.ts';
+import { runSuites } from '../suites/runner.ts';
+import { createWorkFolder, readExchangeLines, readWorkerStats, removeWorkFolder, sweepStaleWorkFolders } from '../suites/workfolder.ts';
 import { UsageError } from './errors.ts';
-import { accountIdFlag, bucketFlag, choiceFlag, namedBucketFlag, existingFile, intFlag, regionFlag, shardFlag, urlFlag } from './options.ts';
+import { accountIdFlag, bucketFlag, choiceFlag, namedBucketFlag, intFlag, regionFlag, shardFlag, urlFlag } from './options.ts';
+import { claimOutputDir, inputFile, OUTPUT_MARK } from './paths.ts';
 
 export interface RunFlags {
   endpoint?: string; region: string; bucket: string; otherBucket?: string; accountId: string; addressing?: Addressing;
   stateHook?: string; out: string; seed?: number; runs: number; strict: boolean; tags?: string;
   baseline?: string; shard?: string; timeoutMs: number; quiet: boolean;
   settleMs?: number; concurrency: number; maxRps: number; putIndexRps?: number; maxIndexes: number;
-  workers?: number; caFile?: string; insecure: boolean; record?: string;
+  workers?: number; caFile?: string; insecure: boolean; record?: string; stateDir?: string; maxResponseBytes: number;
 }
 
 export const DEFAULT_RUNS = 500;
@@ -45,7 +48,7 @@ export function runCommand(setExit: (code: number) => void): Command {
     .option('--runs <n>', 'generated cases per property', intFlag('runs', 1, 10_000_000), DEFAULT_RUNS)
     .option('--strict', 'also assert behaviour the spec leaves open (§12)', false)
     .option('--tags <expr>', 'only cases with these tags (vitest tag expression, e.g. "404-no-such-vector-index || races")')
-    .option('--baseline <file>', 'known deviations of this target (JSON or YAML)', existingFile('baseline'))
+    .option('--baseline <file>', 'known deviations of this target (JSON or YAML)', inputFile('baseline'))
     .option('--shard <i/n>', 'run shard i of n (merge the outputs with ovc report merge)', shardFlag)
     .option('--timeout-ms <n>', 'per-request timeout', intFlag('timeout-ms', 100, 600_000), 15_000)
     .option('--quiet', 'no per-test progress lines', false)
@@ -55,9 +58,11 @@ export function runCommand(setExit: (code: number) => void): Command {
     .option('--put-index-rps <n>', 'PutVectorIndex (and set-up/cleanup deletes) per second over the whole run (default: the documented 5, unlimited for the embedded emulator; 0 = unlimited)', intFlag('put-index-rps', 0, 100_000))
     .option('--max-indexes <n>', 'live indexes the run may hold at once, counting deleting ones until gone (checked against the bucket quota before the run)', intFlag('max-indexes', 1, 100), 20)
     .option('--workers <n>', 'suite worker threads (default: one per core less one)', intFlag('workers', 1, 64))
-    .option('--ca-file <file>', 'PEM file of a private CA the endpoint\'s certificate is signed by', existingFile('ca-file'))
+    .option('--ca-file <file>', 'PEM file of a private CA the endpoint\'s certificate is signed by', inputFile('ca-file'))
     .option('--insecure', 'do not verify the endpoint\'s TLS certificate (test deployments only)', false)
-    .option('--record <dir>', 'keep every exchange of the run, redacted, as a cassette in DIR (for ovc diff)')
+    .option('--record <dir>', 'keep every exchange of the run, redacted, as a cassette in DIR (for ovc diff); DIR must be new, empty or an earlier cassette')
+    .option('--state-dir <dir>', 'where the ledgers of runs against remote targets are kept, so a later run removes what a stopped one left (default: $OVC_STATE_DIR, else $XDG_STATE_HOME/ovc, else ~/.local/state/ovc)')
+    .option('--max-response-bytes <n>', 'largest answer body read; a larger one makes its case an error ("answer too large")', intFlag('max-response-bytes', 1024, 1 << 30), DEFAULT_MAX_RESPONSE_BYTES)
     .action(async (flags: RunFlags) => { setExit(await run(flags)); });
 }
 
@@ -67,6 +72,7 @@ export function specsFromFlags(flags: RunFlags, endpoint: string, embedded: bool
     endpoint, region: flags.region, bucket: flags.bucket, otherBucket: flags.otherBucket ?? (embedded ? EMBEDDED_OTHER_BUCKET : null),
     accountId: flags.accountId, addressing: flags.addressing, stateHook, embedded, timeoutMs: flags.timeoutMs,
     tls: { caFile: flags.caFile ? resolve(flags.caFile) : null, insecure: flags.insecure },
+    maxResponseBytes: flags.maxResponseBytes,
   });
   const run = runSpec(target, {
     seed: flags.seed, runs: flags.runs, strict: flags.strict, outDir, workDir: join(outDir, '.work'),
@@ -81,77 +87,146 @@ export function specsFromFlags(flags: RunFlags, endpoint: string, embedded: bool
 /** The second bucket the embedded emulator serves, for the cross-bucket cases. */
 export const EMBEDDED_OTHER_BUCKET = 'ovc-conformance-b2';
 
+/** Signals that stop a run: the first stops the suites and cleans up, a second cuts the cleanup short, a third exits at once. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 async function run(flags: RunFlags): Promise<number> {
   const started = new Date();
-  // A bad baseline is bad input: refuse it before any request is sent.
-  const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
-  const outDir = resolve(flags.out);
-  mkdirSync(outDir, { recursive: true });
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+  // Bad input is refused before any request is sent, and before anything is written.
+  const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
+  const outDir = claimOutputDir('--out', flags.out);
+  if (flags.record) claimCassetteDir(flags.record);
+  const remote = Boolean(flags.endpoint);
+  const stateDir = remote ? claimStateDir(flags.stateDir ?? defaultStateDir()) : null;
   if (flags.insecure) log('ovc: WARNING: --insecure: the endpoint\'s TLS certificate is NOT verified; anyone on the path can read and change this run\'s traffic. Use --ca-file for a private CA instead.');
-  let emulator: { url: string; stateHookUrl: string | null; close(): Promise<void> } | null = null;
-  let identities: Identities;
-  if (!flags.endpoint) {
-    const { startEmulator, defaultIdentities } = await import('../emulator/index.ts');
-    const ids = defaultIdentities(process.env);
-    const denied = ids.find((i: { deniedActions?: string[] }) => i.deniedActions?.length);
-    // The suite workers sign with the same identities the emulator trusts (handed over in the run channel).
-    identities = { main: { accessKeyId: ids[0]!.accessKeyId, accessKeySecret: ids[0]!.accessKeySecret, securityToken: ids[0]!.securityToken }, denied: denied ? { accessKeyId: denied.accessKeyId, accessKeySecret: denied.accessKeySecret } : null };
-    emulator = await startEmulator({ region: flags.region, accountId: flags.accountId, buckets: [...new Set([flags.bucket, flags.otherBucket ?? EMBEDDED_OTHER_BUCKET])], identities: ids, stateHook: true });
-  } else {
-    const main = credentialsFromEnv();
-    if (!main) throw new UsageError('OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET must be set to run against --endpoint.');
-    identities = { main, denied: deniedCredentialsFromEnv() };
-  }
-  const endpoint = flags.endpoint ?? emulator!.url;
-  const { target, run } = specsFromFlags(flags, endpoint, !flags.endpoint, flags.stateHook ?? emulator?.stateHookUrl ?? null, outDir);
-  configureTls(target.tls);
-  const client = new TargetClient(target, identities, new Pacer(run.pacing));
+
+  // Stopping: the first signal stops the suites (then the run cleans up and reports), a second one
+  // cuts the cleanup short (what is left stays in the ledger for the next run), a third exits.
   const controller = new AbortController();
-  const onSignal = (): void => { log('ovc: interrupted; cleaning up what the run created…'); controller.abort(); };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  let signals = 0;
+  let cleanupDeadline = Infinity;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) { log(`ovc: ${sig}: stopping the suites, then removing what the run created…`); controller.abort(); }
+    else if (signals === 2) { log(`ovc: ${sig} again: cleanup cut short; what is left stays in the ledger for the next run.`); cleanupDeadline = Date.now(); }
+    else process.exit(2);
+  };
+  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
+
+  sweepStaleWorkFolders();
+  let emulator: { url: string; stateHookUrl: string | null; close(): Promise<void> } | null = null;
+  let workDir: string | null = null;
   try {
+    let identities: Identities;
+    if (!remote) {
+      const { startEmulator, defaultIdentities } = await import('../emulator/index.ts');
+      const ids = defaultIdentities(process.env);
+      const denied = ids.find((i: { deniedActions?: string[] }) => i.deniedActions?.length);
+      // The suite workers sign with the same identities the emulator trusts (handed over in the run channel).
+      identities = { main: { accessKeyId: ids[0]!.accessKeyId, accessKeySecret: ids[0]!.accessKeySecret, securityToken: ids[0]!.securityToken }, denied: denied ? { accessKeyId: denied.accessKeyId, accessKeySecret: denied.accessKeySecret } : null };
+      emulator = await startEmulator({ region: flags.region, accountId: flags.accountId, buckets: [...new Set([flags.bucket, flags.otherBucket ?? EMBEDDED_OTHER_BUCKET])], identities: ids, stateHook: true });
+    } else {
+      const main = credentialsFromEnv();
+      if (!main) throw new UsageError('OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET must be set to run against --endpoint.');
+      identities = { main, denied: deniedCredentialsFromEnv() };
+    }
+    const endpoint = flags.endpoint ?? emulator!.url;
+    const specs = specsFromFlags(flags, endpoint, !remote, flags.stateHook ?? emulator?.stateHookUrl ?? null, outDir);
+    const { target } = specs;
+    workDir = createWorkFolder(specs.run.runId);
+    // Against a remote target the ledger outlives the run, in the state folder; the embedded
+    // emulator's indexes end with it, so its ledger stays in the work folder.
+    const run: RunSpec = { ...specs.run, workDir, ledgerDir: stateDir ? runLedgerDir(stateDir, target, specs.run.runId) : workDir };
+    configureTls(target.tls);
+    const client = new TargetClient(target, identities, new Pacer(run.pacing));
+    const hook = target.stateHook ? new StateHook(target.stateHook) : null;
     log(`ovc run ${run.runId}: ${target.name} — ${target.addressing}-style, region ${target.region}, bucket ${target.bucket}${target.otherBucket ? ` (+ ${target.otherBucket})` : ''}, seed ${run.seed}, runs ${run.runs}${run.strict ? ', strict' : ''}, settle ${run.settleMs} ms, ${run.workers} worker(s)${run.pacing.putIndexRps ? `, ${run.pacing.putIndexRps} PutVectorIndex/s` : ''}${run.pacing.maxRps ? `, ${run.pacing.maxRps} req/s` : ''}`);
     try {
-      await preflight(client, run);
+      await preflight(client, run, hook);
+      if (stateDir) {
+        const left = await removeLeftovers(client, stateDir, target, run.settleMs, hook, run.runId);
+        if (left.runs.length > 0) log(`ovc: ${leftoverLine(left)}`);
+      }
+      await preflightQuota(client, run);
     } catch (e) {
       if (e instanceof PreflightError) { log(`ovc: cannot run: ${e.message}`); return 2; }
       throw e;
     }
+    if (controller.signal.aborted) return stoppedEarly(log);
+    const ledger = stateDir ? openRunLedger(target, run) : new Ledger(run.ledgerDir, run.prefix);
     const channel: RunChannel = { target, run, identities };
     const { results, broken, interrupted } = await runSuites(channel, { tags: flags.tags, shard: flags.shard, progress: !flags.quiet, signal: controller.signal });
-    const cleanupReport = await cleanup(client, new Ledger(run.workDir, run.prefix), run.settleMs, target.stateHook ? new StateHook(target.stateHook) : null);
-    if (cleanupReport.failures.length) log(`ovc: cleanup could not delete ${cleanupReport.failures.length} index(es) the run created:\n  ${cleanupReport.failures.join('\n  ')}`);
+    // A second signal during the cleanup sets its deadline (read before each delete).
+    const cleanupReport = await cleanup(client, ledger, run.settleMs, hook, () => cleanupDeadline);
+    if (stateDir) closeRunLedger(ledger);
+    if (cleanupReport.failures.length) log(`ovc: cleanup could not remove ${cleanupReport.failures.length} of what the run created${stateDir ? ` (kept in ${run.ledgerDir} for the next run)` : ''}:\n  ${cleanupReport.failures.join('\n  ')}`);
     if (broken) { log(`ovc: cannot run: ${broken}`); return 2; }
     const code = await finish(results, target, run, started, cleanupReport, baseline);
     if (run.recordDir) writeCassette(run.recordDir, target, run, results);
-    if (interrupted) { log(`ovc: the run was interrupted after ${results.length} case(s); the reports cover those only.`); return 2; }
+    if (interrupted) {
+      const stats = readWorkerStats(run.workDir);
+      log(`ovc: the run was stopped after ${results.length} finished case(s) and ${stats.requests + client.pacer.stats.requests} request(s) (${stats.requests} by the suites); cleanup removed ${cleanupReport.removed?.length ?? 0} index(es)${cleanupReport.removed?.length ? `: ${cleanupReport.removed.join(', ')}` : ''}${cleanupReport.failures.length ? `; ${cleanupReport.failures.length} could not be removed (listed above)` : '; nothing the run created is left'}. The reports cover the finished cases only.`);
+      return 2;
+    }
     return code;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
     await closeTransport();
     await emulator?.close();
+    if (workDir) removeWorkFolder(workDir);
   }
 }
 
-/** The cassette of `--record` (docs/diff.md): meta.json, exchanges.jsonl (redacted), results.jsonl. */
+/** A stop during the preflight: nothing was created yet. */
+function stoppedEarly(log: (s: string) => void): number {
+  log('ovc: stopped before any case ran; the run created nothing.');
+  return 2;
+}
+
+function leftoverLine(r: LeftoverReport): string {
+  const gone = r.removed.length;
+  return `removed ${gone} index(es) left by ${r.runs.length} earlier stopped run(s) on this target (${r.runs.join(', ')})${gone ? `: ${r.removed.join(', ')}` : ''}${r.failures.length ? `; could not remove ${r.failures.length}: ${r.failures.join('; ')} (kept for the next run)` : ''}.`;
+}
+
+/** A cassette folder is ours when it is new, empty, marked, or an earlier cassette (meta.json of format ovc-cassette). */
+function claimCassetteDir(dir: string): string {
+  const meta = join(resolve(dir), 'meta.json');
+  if (existsSync(meta) && !existsSync(join(resolve(dir), OUTPUT_MARK))) {
+    let format: unknown;
+    try { format = (JSON.parse(readFileSync(meta, 'utf8')) as { format?: unknown }).format; } catch { format = null; }
+    if (typeof format !== 'string' || !format.startsWith('ovc-cassette/')) throw new UsageError(`--record: the folder '${dir}' holds a meta.json that is not an ovc cassette's; give a new or empty folder.`);
+  }
+  return claimOutputDir('--record', dir);
+}
+
+/** The state folder: created when missing; refused when it is a file, unwritable or on a kernel file system. */
+function claimStateDir(dir: string): string {
+  return claimOutputDir('--state-dir', dir);
+}
+
+/**
+ * The cassette of `--record` (docs/diff.md): meta.json, exchanges.jsonl (redacted), results.jsonl,
+ * written into a staging folder inside the claimed one and renamed over the old files at the end.
+ */
 function writeCassette(dir: string, target: TargetSpec, run: RunSpec, results: CaseResult[]): void {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const meta = {
-    format: 'ovc-cassette/1', seed: run.seed, runs: run.runs, strict: run.strict, target: target.name, prefix: run.prefix,
-    bucket: target.bucket, otherBucket: target.otherBucket, absentBucket: run.absentBucket, accountId: target.accountId,
-    region: target.region, addressing: target.addressing, settleMs: run.settleMs, createdAt: new Date().toISOString(),
-  };
-  writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
-  const lines: string[] = [];
-  for (const f of readdirSync(run.workDir).filter((n) => n.startsWith('exchanges-')).sort()) lines.push(readFileSync(join(run.workDir, f), 'utf8'));
-  writeFileSync(join(dir, 'exchanges.jsonl'), lines.join(''));
-  const resultsFile = join(run.outDir, 'results.jsonl');
-  if (existsSync(resultsFile)) copyFileSync(resultsFile, join(dir, 'results.jsonl'));
-  else writeFileSync(join(dir, 'results.jsonl'), results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  const staging = join(dir, `.ovc-staging-${run.runId}`);
+  mkdirSync(staging, { recursive: true });
+  try {
+    const meta = {
+      format: 'ovc-cassette/1', seed: run.seed, runs: run.runs, strict: run.strict, target: target.name, prefix: run.prefix,
+      bucket: target.bucket, otherBucket: target.otherBucket, absentBucket: run.absentBucket, accountId: target.accountId,
+      region: target.region, addressing: target.addressing, settleMs: run.settleMs, createdAt: new Date().toISOString(),
+    };
+    writeFileSync(join(staging, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    writeFileSync(join(staging, 'exchanges.jsonl'), readExchangeLines(run.workDir).map((l) => `${l}\n`).join(''));
+    const resultsFile = join(run.outDir, 'results.jsonl');
+    if (existsSync(resultsFile)) copyFileSync(resultsFile, join(staging, 'results.jsonl'));
+    else writeFileSync(join(staging, 'results.jsonl'), results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    for (const f of ['meta.json', 'exchanges.jsonl', 'results.jsonl']) renameSync(join(staging, f), join(dir, f));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 function settleFigures(ms: number[]): SettleFigures {

@@ -54,6 +54,12 @@ export interface SentExchange {
 
 export type ExchangeListener = (x: SentExchange) => void;
 
+/** Sees every exchange of every view; `before` sees each request before it is sent (the ledger writes intents there). */
+export interface ExchangeWatcher {
+  before?(req: WireRequest, op: OperationName | null): void;
+  after(x: SentExchange): void;
+}
+
 const OP_BY_KEY = new Map<string, OperationName>(Object.values(OPERATIONS).filter((o) => o.queryKey).map((o) => [o.queryKey as string, o.name as OperationName]));
 
 /** The operation a raw query names (first key, `=` and value ignored). */
@@ -90,14 +96,14 @@ export class TargetClient {
     readonly identities: Identities,
     readonly pacer: Pacer = Pacer.unpaced(),
     /** Sees every exchange of every view (the worker's ledger and budget tracker). */
-    private readonly observer: ExchangeListener | null = null,
+    private readonly observer: ExchangeWatcher | null = null,
     /** Sees this view's exchanges (a case's record). */
     private readonly listener: ExchangeListener | null = null,
     readonly role: Role = 'when',
   ) {}
 
   /** The same client with a worker-level observer of every exchange. */
-  observed(observer: ExchangeListener): TargetClient {
+  observed(observer: ExchangeWatcher): TargetClient {
     return new TargetClient(this.target, this.identities, this.pacer, observer, this.listener, this.role);
   }
 
@@ -151,10 +157,11 @@ export class TargetClient {
     const op = opOfQuery(req.query);
     let startedAt = Date.now();
     const policy = { attempts: this.pacer.pacing.throttleAttempts, budgetMs: this.pacer.pacing.throttleBudgetMs };
+    this.observer?.before?.(req, op);
     const res = await withThrottleRetry(async () => {
       await this.pacer.before(op, this.role);
       startedAt = Date.now();
-      return send({ origin: a.origin, method: req.method, path: a.path, headers, body: req.body }, { timeoutMs: this.target.timeoutMs });
+      return send({ origin: a.origin, method: req.method, path: a.path, headers, body: req.body }, { timeoutMs: this.target.timeoutMs, maxBytes: this.target.maxResponseBytes });
     }, policy, this.pacer.stats);
     const text = res.body.toString('utf8');
     let json: unknown;
@@ -162,7 +169,7 @@ export class TargetClient {
     const env = res.status >= 300 && text ? decodeError(text, errorEnvelopeProblems) : null;
     const response: WireResponse = { ...res, text, json, error: env?.body && typeof env.body.Code === 'string' ? env.body : null, envelopeProblems: env?.problems ?? [] };
     const x: SentExchange = { request: { ...req, url: a.url, sentHeaders: headers }, response, op, role: this.role, startedAt, durationMs: res.durationMs };
-    this.observer?.(x);
+    this.observer?.after(x);
     this.listener?.(x);
     return x;
   }

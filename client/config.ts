@@ -13,6 +13,8 @@ export const DOCUMENTED_PUT_INDEX_RPS = 5;
 export const DOCUMENTED_INDEX_QUOTA = 100;
 /** Default bound for `creating`/`deleting` to end on a target that is not the embedded emulator. */
 export const DEFAULT_SETTLE_MS = 60_000;
+/** Largest answer body a run reads (`--max-response-bytes`): the service's answers are a few KiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
 
 export interface TlsOptions {
   /** PEM file of a private CA to trust (in addition to the system's). */
@@ -35,8 +37,10 @@ export interface TargetSpec {
   embedded: boolean;
   /** Description for reports, e.g. `embedded emulator` or the endpoint and bucket. */
   name: string;
-  /** Per-request timeout. */
+  /** Per-request timeout: bounds the whole exchange, the answer's body included. */
   timeoutMs: number;
+  /** Largest answer body read; a larger one is an error of its case ("answer too large"). */
+  maxResponseBytes: number;
   tls: TlsOptions;
 }
 
@@ -63,8 +67,10 @@ export interface RunSpec {
   runs: number;
   strict: boolean;
   outDir: string;
-  /** Folder the workers append case records, stats and the ledger to. */
+  /** Folder the workers append case records and stats to (suites/workfolder.ts). */
   workDir: string;
+  /** Folder of the run's ledger: outlives the run and its --out (scenario/leftovers.ts). */
+  ledgerDir: string;
   /** A bucket name the run assumes absent (for NoSuchBucket); checked in preflight. */
   absentBucket: string;
   /** Bound on how long `creating`/`deleting` may last before the case fails (or errors in set-up). */
@@ -91,10 +97,27 @@ export interface RunChannel {
   identities: Identities;
 }
 
-export function newRunId(): string {
-  // Letters and digits only: index names allow nothing else.
+/**
+ * A run id says when its run started, so a name the run created can be dated without its ledger
+ * (`ovc cleanup`): five base-36 digits of the start minute since the Unix epoch (good until 2084),
+ * then four random ones. Lower-case letters and digits only: index names allow nothing else, and
+ * the user's own names rarely take this exact shape (docs/safety.md).
+ */
+export function newRunId(now = Date.now()): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  return [...randomBytes(6)].map((b) => alphabet[b % alphabet.length]).join('');
+  const minute = Math.floor(now / 60_000).toString(36).padStart(RUN_ID_TIME_DIGITS, '0').slice(-RUN_ID_TIME_DIGITS);
+  return minute + [...randomBytes(4)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+const RUN_ID_TIME_DIGITS = 5;
+
+/** The shape of every name a run creates: `ovc`, the run id (start minute + 4 random), then the case's own part. */
+export const RUN_NAME = /^ovc([0-9a-z]{5})([0-9a-z]{4})/;
+
+/** When the run that created `name` started (epoch ms), or null when the name does not have the run shape. */
+export function runStartOf(name: string): number | null {
+  const m = RUN_NAME.exec(name);
+  return m ? parseInt(m[1]!, 36) * 60_000 : null;
 }
 
 export function prefixFor(runId: string): string {
@@ -125,6 +148,7 @@ export interface TargetInput {
   embedded?: boolean;
   name?: string;
   timeoutMs?: number;
+  maxResponseBytes?: number;
   tls?: Partial<TlsOptions>;
 }
 
@@ -141,6 +165,7 @@ export function targetSpec(i: TargetInput): TargetSpec {
     embedded: i.embedded ?? false,
     name: i.name ?? (i.embedded ? 'embedded emulator' : `${i.endpoint} (${i.bucket})`),
     timeoutMs: i.timeoutMs ?? 15_000,
+    maxResponseBytes: i.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     tls: { caFile: i.tls?.caFile ?? null, insecure: i.tls?.insecure ?? false },
   };
 }
@@ -152,6 +177,7 @@ export interface RunInput {
   strict?: boolean;
   outDir: string;
   workDir?: string;
+  ledgerDir?: string;
   settleMs?: number;
   maxIndexes?: number;
   workers?: number;
@@ -170,6 +196,7 @@ export function runSpec(target: TargetSpec, i: RunInput): RunSpec {
     strict: i.strict ?? false,
     outDir: i.outDir,
     workDir: i.workDir ?? `${i.outDir}/.work`,
+    ledgerDir: i.ledgerDir ?? i.workDir ?? `${i.outDir}/.work`,
     absentBucket: `ovc-absent-${runId}`,
     settleMs: i.settleMs ?? (target.embedded ? 0 : DEFAULT_SETTLE_MS),
     maxIndexes: i.maxIndexes ?? 20,

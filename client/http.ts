@@ -5,7 +5,7 @@
 // one changed — a DeleteVectorIndex re-sent after a slow 204 would read 404 and decide the case.
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 
 export interface HttpRequest {
   origin: string;
@@ -29,6 +29,12 @@ export class TransportError extends Error {
     super(message);
   }
 }
+
+/** The answer's body was larger than the run reads (`--max-response-bytes`): read no further. */
+export class AnswerTooLargeError extends TransportError {}
+
+/** Default bound of an answer's body (the service's answers are a few KiB). */
+export const DEFAULT_MAX_BYTES = 1 << 20;
 
 /** Failures before any answer: the connection could not be made, or it broke without a byte back. */
 const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CLOSED']);
@@ -61,17 +67,47 @@ export async function closeTransport(): Promise<void> {
   if (d) await d.close();
 }
 
-export interface SendOptions { timeoutMs?: number; retries?: number }
+export interface SendOptions {
+  /** Bounds the whole exchange — connect, headers and the whole body (a trickling body cannot hold a run). */
+  timeoutMs?: number;
+  retries?: number;
+  /** Largest body read; past it the connection is dropped and AnswerTooLargeError thrown. */
+  maxBytes?: number;
+}
+
+/** Reads a body up to `max` bytes; a body that says or turns out larger is dropped unread. */
+async function readBounded(res: Dispatcher.ResponseData, max: number, where: string): Promise<Buffer> {
+  const declared = Number(res.headers['content-length'] ?? NaN);
+  if (declared > max) {
+    res.body.destroy();
+    throw new AnswerTooLargeError(`answer too large: ${where} declared ${declared} bytes, more than the ${max} the run reads (--max-response-bytes)`, 1, 'ANSWER_TOO_LARGE');
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of res.body) {
+    total += (chunk as Buffer).length;
+    if (total > max) {
+      res.body.destroy();
+      throw new AnswerTooLargeError(`answer too large: ${where} sent more than the ${max} bytes the run reads (--max-response-bytes)`, 1, 'ANSWER_TOO_LARGE');
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
 
 export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpResponse> {
   const retries = o.retries ?? 2;
   const timeoutMs = o.timeoutMs ?? 15_000;
+  const maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
   let lastErr: unknown;
   let attempts = 0;
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
     attempts = attempt;
     const started = performance.now();
     let answered = false;
+    // One deadline for the whole exchange: undici's own timeouts are per phase and per chunk.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new TransportError(`no complete answer within ${timeoutMs} ms (--timeout-ms)`, attempt, 'TIMEOUT')), timeoutMs);
     try {
       const res = await request(`${req.origin}${req.path}`, {
         method: req.method as 'POST',
@@ -80,6 +116,7 @@ export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpR
         dispatcher: agent(),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
+        signal: deadline.signal,
       });
       answered = true;
       const headers: Record<string, string> = {};
@@ -88,8 +125,9 @@ export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpR
       }
       let body: Buffer;
       try {
-        body = Buffer.from(await res.body.arrayBuffer());
+        body = await readBounded(res, maxBytes, `${req.method} ${req.path}`);
       } catch (e) {
+        if (e instanceof AnswerTooLargeError) throw e;
         // A 204/304 may not carry a body (RFC 9110 §15.3.5); one that declares one is an answer
         // to judge (the suites check Content-Length), not a transport failure.
         if ((res.statusCode === 204 || res.statusCode === 304) && (e as { code?: string }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') body = Buffer.alloc(0);
@@ -97,11 +135,14 @@ export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpR
       }
       return { status: res.statusCode, headers, body, durationMs: performance.now() - started };
     } catch (e) {
-      lastErr = e;
+      lastErr = deadline.signal.aborted && deadline.signal.reason instanceof TransportError ? deadline.signal.reason : e;
+      if (e instanceof AnswerTooLargeError) throw e;
       const code = (e as { code?: string }).code ?? '';
-      if (answered) break; // the status line and headers arrived: the target acted on this request
+      if (answered || deadline.signal.aborted) break; // the status line and headers arrived: the target acted on this request
       if (!RETRYABLE.has(code) && !(e instanceof Error && /other side closed|socket hang up|ECONNRESET/i.test(e.message))) break;
       if (attempt <= retries) await new Promise((r) => setTimeout(r, 50 * attempt));
+    } finally {
+      clearTimeout(timer);
     }
   }
   const code = (lastErr as { code?: string }).code;

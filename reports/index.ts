@@ -3,10 +3,11 @@
 //   junit.xml      one testsuite per matrix row             matrix.json   rows × outcomes, coverage
 //   summary.md     verdict, matrix, failing cases           report.html   the self-contained report
 //   failures.har   the exchanges of the failing cases
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { applyBaseline, type Baseline, type GateResult } from './baseline.ts';
 import { byId } from './cases.ts';
+import { writeFileAtomic } from './atomic.ts';
 import { toHarText } from './har.ts';
 import { toHtml } from './html.ts';
 import { toJUnit } from './junit.ts';
@@ -75,7 +76,7 @@ export async function writeReports(outDir: string, results: CaseResult[], summar
   const written: string[] = [];
   for (const [name, text] of files) {
     const path = join(dir, name);
-    writeFileSync(path, redactText(text, secrets));
+    writeFileAtomic(path, redactText(text, secrets));
     written.push(path);
   }
   if (opts.githubStepSummary) appendStepSummary(opts.githubStepSummary, markdown, secrets);

@@ -7,14 +7,31 @@ import { deleteSettled } from './settle.ts';
 import { STATES } from '../contracts/provider-states.ts';
 import type { StateHook } from './stateHook.ts';
 
-export interface CleanupReport { deleted: number; failures: string[] }
+export interface CleanupReport {
+  deleted: number;
+  /** `bucket/name: why` for each index or bucket that could not be removed (it stays in the ledger). */
+  failures: string[];
+  /** `bucket/name` of each index deleted (204) by this cleanup. */
+  removed?: string[];
+}
 
-/** `hook`: the target's provider-state hook, which removes indexes a stopped run left held in `creating`/`deleting`. */
-export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0, hook: StateHook | null = null): Promise<CleanupReport> {
-  const report: CleanupReport = { deleted: 0, failures: [] };
+/**
+ * `hook`: the target's provider-state hook, which removes indexes a stopped run left held in
+ * `creating`/`deleting`. `deadline` (epoch ms, read before each delete): nothing new is started after it; what is left stays
+ * in the ledger for the next run (a run whose parent died has only a moment).
+ */
+export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0, hook: StateHook | null = null, deadline: () => number = () => Infinity): Promise<CleanupReport> {
+  const report: CleanupReport = { deleted: 0, failures: [], removed: [] };
   const c = client.as('cleanup');
+  const removed = (bucket: string, name: string): void => { report.deleted++; report.removed!.push(`${bucket}/${name}`); };
+  const late = (what: string): boolean => {
+    if (Date.now() <= deadline()) return false;
+    report.failures.push(`${what}: not attempted, out of time (kept in the ledger for the next run)`);
+    return true;
+  };
   for (const { bucket, name } of ledger.outstanding()) {
     if (!name.startsWith(ledger.prefix)) continue; // never touch what the run did not create
+    if (late(`${bucket}/${name}`)) continue;
     try {
       let settled: Awaited<ReturnType<typeof deleteSettled>>;
       if (hook) {
@@ -22,7 +39,7 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
         if (res.status === 409 && codeOf(res) === 'VectorIndexOperationConflict') {
           // Held in a transitional state by the hook (a run stopped before its teardown).
           await hook.teardown(STATES.indexExists, { bucket, indexName: name });
-          report.deleted++;
+          removed(bucket, name);
           ledger.deleted(bucket, name);
           continue;
         }
@@ -37,7 +54,7 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
       }
       const res = settled.res;
       if (res.status === 204 || codeOf(res) === 'NoSuchVectorIndex' || codeOf(res) === 'NoSuchBucket') {
-        report.deleted += res.status === 204 ? 1 : 0;
+        if (res.status === 204) removed(bucket, name);
         ledger.deleted(bucket, name);
       } else {
         report.failures.push(`${bucket}/${name}: ${res.status} ${codeOf(res) ?? ''}`.trim());
@@ -49,9 +66,10 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
   // Then the buckets the run created (after their indexes).
   for (const { name } of ledger.outstanding('bucket')) {
     if (!name.startsWith(ledger.prefix)) continue;
+    if (late(`bucket ${name}`)) continue;
     try {
       const res = await c.op('DeleteVectorBucket', undefined, { bucket: name });
-      if (res.status === 204 || codeOf(res) === 'NoSuchBucket') { ledger.bucketDeleted(name); report.deleted += res.status === 204 ? 1 : 0; }
+      if (res.status === 204 || codeOf(res) === 'NoSuchBucket') { ledger.bucketDeleted(name); if (res.status === 204) removed(name, '(bucket)'); }
       else report.failures.push(`bucket ${name}: ${res.status} ${codeOf(res) ?? ''}`.trim());
     } catch (e) {
       report.failures.push(`bucket ${name}: ${(e as Error).message}`);

@@ -1,10 +1,15 @@
-// Before any case: the endpoint answers, the credentials sign correctly, the bucket exists, and
-// the bucket the run treats as absent really is. Each failure is one clear sentence.
+// Before any case: the endpoint answers, the credentials sign correctly, the bucket exists, the
+// bucket the run treats as absent really is, and what the run was given besides — the other bucket,
+// the state hook, the denied identity — works (DESIGN rule 6: a run that cannot run says so before
+// any case, exit 2). Then, after earlier runs' leftovers are removed, the quota. Each failure is one
+// clear sentence.
 import type { TargetClient } from '../client/client.ts';
 import { codeOf } from '../client/client.ts';
 import { DOCUMENTED_INDEX_QUOTA, type RunSpec } from '../client/config.ts';
 import { TransportError } from '../client/http.ts';
 import { ThrottledError } from '../client/pacing.ts';
+import { STATES } from '../contracts/provider-states.ts';
+import { StateHookError, type StateHook } from './stateHook.ts';
 
 export class PreflightError extends Error {}
 
@@ -15,13 +20,65 @@ export interface PreflightFacts {
   existingOtherIndexes: number | null;
 }
 
-export async function preflight(client: TargetClient, run: Pick<RunSpec, 'absentBucket' | 'maxIndexes'>, quota = DOCUMENTED_INDEX_QUOTA): Promise<PreflightFacts> {
+type PreflightRun = Pick<RunSpec, 'absentBucket' | 'maxIndexes' | 'prefix'>;
+
+/** The endpoint, the credentials, the buckets, the hook and the denied identity; no quota yet (see `preflightQuota`). */
+export async function preflight(client: TargetClient, run: PreflightRun, hook: StateHook | null = null): Promise<void> {
+  await throttleSentence(client, () => checks(client, run));
+  if (hook) await checkHook(hook, client.target.bucket, run.prefix);
+  if (client.denied) await throttleSentence(client, () => checkDenied(client));
+}
+
+/** Quotas (spec §4): the run must fit beside what is already there, in each bucket it uses. */
+export async function preflightQuota(client: TargetClient, run: Pick<RunSpec, 'maxIndexes'>, quota = DOCUMENTED_INDEX_QUOTA): Promise<PreflightFacts> {
+  return throttleSentence(client, async () => {
+    const { bucket, otherBucket } = client.target;
+    const existingIndexes = await countIndexes(client, bucket);
+    const existingOtherIndexes = otherBucket ? await countIndexes(client, otherBucket) : null;
+    for (const [b, n] of [[bucket, existingIndexes], [otherBucket, existingOtherIndexes]] as const) {
+      if (b === null || n === null) continue;
+      const free = quota - n;
+      if (free < run.maxIndexes) throw new PreflightError(`bucket '${b}' holds ${n} of its ${quota} indexes, so ${free} slot(s) are free but the run may hold up to ${run.maxIndexes} at once; delete some indexes or lower --max-indexes.`);
+    }
+    return { existingIndexes, existingOtherIndexes };
+  });
+}
+
+async function throttleSentence<T>(client: TargetClient, fn: () => Promise<T>): Promise<T> {
   try {
-    return await checks(client, run, quota);
+    return await fn();
   } catch (e) {
     if (e instanceof ThrottledError) throw new PreflightError(`the endpoint ${client.target.endpoint} throttles every attempt (${e.message}); lower --max-rps or try later.`);
+    if (e instanceof TransportError) throw new PreflightError(`the endpoint ${client.target.endpoint} did not answer (${e.causeCode ?? e.message}).`);
     throw e;
   }
+}
+
+/** The hook must answer a harmless set-up: "no vector index exists" for a fresh run-prefixed name. */
+async function checkHook(hook: StateHook, bucket: string, prefix: string): Promise<void> {
+  const params = { bucket, indexName: `${prefix}hookprobe` };
+  try {
+    await hook.setup(STATES.noIndex, params);
+    await hook.teardown(STATES.noIndex, params);
+  } catch (e) {
+    if (e instanceof StateHookError) throw new PreflightError(`the state hook ${hook.url} (--state-hook) refused a harmless set-up: ${e.message.replace(/^state hook /, '')}; check the URL.`);
+    if (e instanceof TransportError) throw new PreflightError(`the state hook ${hook.url} (--state-hook) did not answer (${e.causeCode ?? e.message}); check the URL or leave the flag out.`);
+    throw e;
+  }
+}
+
+/** The identity without DeleteVectorIndex must still be one the target knows (else the permission case says nothing). */
+async function checkDenied(client: TargetClient): Promise<void> {
+  const res = await client.op('GetVectorBucket', undefined, { identity: 'denied' });
+  const code = codeOf(res);
+  if (res.status === 200 || code === 'AccessDenied') return;
+  throw new PreflightError(`the denied identity (OVC_DENIED_ACCESS_KEY_ID) gets ${answerText(res)} on GetVectorBucket; it must be a valid identity that lacks oss:DeleteVectorIndex.`);
+}
+
+/** "403 SignatureDoesNotMatch", or the status alone when the body names no code. */
+function answerText(res: { status: number; text: string }): string {
+  const code = codeOf(res as never);
+  return code ? `${res.status} ${code}` : String(res.status);
 }
 
 /** Lists a bucket's indexes (every page); null when the listing is refused. */
@@ -30,7 +87,7 @@ async function countIndexes(client: TargetClient, bucket: string): Promise<numbe
   let nextToken: string | undefined;
   for (let page = 0; page < 100; page++) {
     const res = await client.op('ListVectorIndexes', { maxResults: 100, ...(nextToken ? { nextToken } : {}) }, { bucket });
-    if (res.status !== 200) throw new PreflightError(`ListVectorIndexes on bucket '${bucket}' answered ${res.status} ${codeOf(res) ?? ''}; the run must see the bucket's indexes to stay inside its quota.`.replace(' ;', ';'));
+    if (res.status !== 200) throw new PreflightError(`ListVectorIndexes on bucket '${bucket}' answered ${answerText(res)}; the run must see the bucket's indexes to stay inside its quota.`);
     const body = res.json as { indexes?: unknown[]; nextToken?: string } | undefined;
     n += body?.indexes?.length ?? 0;
     nextToken = body?.nextToken || undefined;
@@ -39,34 +96,19 @@ async function countIndexes(client: TargetClient, bucket: string): Promise<numbe
   return n;
 }
 
-async function checks(client: TargetClient, run: Pick<RunSpec, 'absentBucket' | 'maxIndexes'>, quota: number): Promise<PreflightFacts> {
+async function checks(client: TargetClient, run: PreflightRun): Promise<void> {
   const config = { ...client.target, absentBucket: run.absentBucket };
-  let res;
-  try {
-    res = await client.op('GetVectorBucket');
-  } catch (e) {
-    if (e instanceof TransportError) throw new PreflightError(`the endpoint ${config.endpoint} cannot be reached (${e.causeCode ?? e.message}).`);
-    throw e;
-  }
+  const res = await client.op('GetVectorBucket');
   const code = codeOf(res);
   if (res.status === 200) {
     const absent = await client.op('GetVectorBucket', undefined, { bucket: config.absentBucket });
     // Any 404 will do here: whether the code and envelope are right is what the suites check.
-    if (absent.status !== 404) throw new PreflightError(`the bucket '${config.absentBucket}' that the run uses as absent answers ${absent.status} ${codeOf(absent) ?? ''}; it must not exist.`);
-    let existingOtherIndexes: number | null = null;
+    if (absent.status !== 404) throw new PreflightError(`the bucket '${config.absentBucket}' that the run uses as absent answers GetVectorBucket with ${answerText(absent)}; it must not exist.`);
     if (config.otherBucket) {
       const other = await client.op('GetVectorBucket', undefined, { bucket: config.otherBucket });
-      if (other.status !== 200) throw new PreflightError(`the other bucket '${config.otherBucket}' (--other-bucket) answers GetVectorBucket with ${other.status} ${codeOf(other) ?? ''}; create it or leave the flag out.`);
-      existingOtherIndexes = await countIndexes(client, config.otherBucket);
+      if (other.status !== 200) throw new PreflightError(`the other bucket '${config.otherBucket}' (--other-bucket) answers GetVectorBucket with ${answerText(other)}; create it or leave the flag out.`);
     }
-    const existingIndexes = await countIndexes(client, config.bucket);
-    // Quotas (spec §4): the run must fit beside what is already there, in each bucket it uses.
-    for (const [bucket, n] of [[config.bucket, existingIndexes], [config.otherBucket, existingOtherIndexes]] as const) {
-      if (bucket === null || n === null) continue;
-      const free = quota - n;
-      if (free < run.maxIndexes) throw new PreflightError(`bucket '${bucket}' holds ${n} of its ${quota} indexes, so ${free} slot(s) are free but the run may hold up to ${run.maxIndexes} at once; delete some indexes or lower --max-indexes.`);
-    }
-    return { existingIndexes, existingOtherIndexes };
+    return;
   }
   const sentences: Record<string, string> = {
     InvalidAccessKeyId: `the target does not know the access key id (OSS_ACCESS_KEY_ID); check the credentials.`,
@@ -75,5 +117,5 @@ async function checks(client: TargetClient, run: Pick<RunSpec, 'absentBucket' | 
     AccessDenied: `the credentials are not allowed to read bucket '${config.bucket}' (AccessDenied).`,
     NoSuchBucket: `the bucket '${config.bucket}' does not exist on ${config.endpoint}; create it or pass --bucket.`,
   };
-  throw new PreflightError(sentences[code ?? ''] ?? `the endpoint ${config.endpoint} answered GetVectorBucket with ${res.status} ${code ?? res.text.slice(0, 80)}; it does not look like an OSS Vectors endpoint.`);
+  throw new PreflightError(sentences[code ?? ''] ?? `the endpoint ${config.endpoint} answered GetVectorBucket with ${code ? `${res.status} ${code}` : `${res.status} ${JSON.stringify(res.text.slice(0, 80))}`}; it does not look like an OSS Vectors endpoint.`);
 }

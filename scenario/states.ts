@@ -5,7 +5,7 @@
 // a state that does not hold within the settle bound is a SetupError (the case is an `error`).
 import { STATE_DEFAULTS, STATES, type StateName, type StateParams } from '../contracts/provider-states.ts';
 import type { IndexBudget, Slots } from './budget.ts';
-import { codeOf, type SentExchange, type TargetClient, type WireResponse } from '../client/client.ts';
+import { codeOf, type ExchangeWatcher, type TargetClient, type WireResponse } from '../client/client.ts';
 import type { RunSpec, TargetSpec } from '../client/config.ts';
 import type { Ledger } from './ledger.ts';
 import { awaitEnable, awaitGone, deleteSettled, settleProblem } from './settle.ts';
@@ -110,7 +110,7 @@ async function setUpIndex(env: StateEnv, s: Extract<State, { state: 'index' }>):
     // the ledger: a run stopped before the teardown still deletes them in its cleanup.
     const params: StateParams = { bucket, indexName: s.indexName, status, dimension, distanceMetric, vectorCount };
     const ledgered = s.indexName.startsWith(env.run.prefix);
-    if (ledgered) env.ledger.created(bucket, s.indexName);
+    if (ledgered) env.ledger.creating(bucket, s.indexName);
     await env.hook.setup(STATES.indexExists, params);
     return {
       teardown: async () => {
@@ -182,32 +182,50 @@ export async function deleteIfPresent(env: StateEnv, bucket: string, name: strin
 }
 
 /**
- * Keeps the ledger and the budget true whoever sent the request: a PutVectorIndex 200 writes the
- * name down, a DeleteVectorIndex 204 strikes it out (its slot is held until it is seen gone), a
+ * Keeps the ledger and the budget true whoever sent the request: a PutVectorIndex (or
+ * PutVectorBucket) of a run name is written down as an intent before it is sent, its 200 as
+ * created; a DeleteVectorIndex 204 strikes it out (its slot is held until it is seen gone), a
  * GetVectorIndex 404 frees a leaving slot.
  */
-export function tracker(env: { ledger: Ledger; budget: IndexBudget; run: Pick<RunSpec, 'prefix' | 'settleMs'> }): (x: SentExchange) => void {
-  return (x) => {
-    const bucket = x.request.bucket;
-    if (!bucket) return;
-    if (x.op === null && x.request.query === '') {
-      // PutVectorBucket / DeleteVectorBucket (routed by method alone).
-      if (x.request.method === 'PUT' && x.response.status === 200 && bucket.startsWith(env.run.prefix)) env.ledger.bucketCreated(bucket);
-      else if (x.request.method === 'DELETE' && x.response.status === 204) env.ledger.bucketDeleted(bucket);
-      return;
-    }
-    // Only the answers that change the ledger or the budget are looked at (the body is parsed then only).
-    const s0 = x.response.status;
-    const relevant = (x.op === 'PutVectorIndex' && s0 === 200) || (x.op === 'DeleteVectorIndex' && s0 === 204) || (x.op === 'GetVectorIndex' && s0 === 404);
-    if (!relevant) return;
-    let name: unknown;
-    try { name = (JSON.parse(x.request.body.toString('utf8')) as { indexName?: unknown }).indexName; } catch { return; }
-    if (typeof name !== 'string') return;
-    const s = x.response.status;
-    if (x.op === 'PutVectorIndex' && s === 200) { if (name.startsWith(env.run.prefix)) env.ledger.created(bucket, name); env.budget.created(bucket, name); }
-    else if (x.op === 'DeleteVectorIndex' && s === 204) { env.ledger.deleted(bucket, name); env.budget.deleted(bucket, name, env.run.settleMs === 0); }
-    else if (x.op === 'GetVectorIndex' && s === 404 && codeOf(x.response) === 'NoSuchVectorIndex') env.budget.gone(bucket, name);
+export function tracker(env: { ledger: Ledger; budget: IndexBudget; run: Pick<RunSpec, 'prefix' | 'settleMs'> }): ExchangeWatcher {
+  const prefix = env.run.prefix;
+  return {
+    before(req, op) {
+      const bucket = req.bucket;
+      if (!bucket) return;
+      if (op === null && req.query === '' && req.method === 'PUT') { if (bucket.startsWith(prefix)) env.ledger.bucketCreating(bucket); return; }
+      if (op !== 'PutVectorIndex') return;
+      const name = indexNameOf(req.body);
+      if (name !== null && name.startsWith(prefix)) env.ledger.creating(bucket, name);
+    },
+    after(x) {
+      const bucket = x.request.bucket;
+      if (!bucket) return;
+      if (x.op === null && x.request.query === '') {
+        // PutVectorBucket / DeleteVectorBucket (routed by method alone).
+        if (x.request.method === 'PUT' && x.response.status === 200 && bucket.startsWith(prefix)) env.ledger.bucketCreated(bucket);
+        else if (x.request.method === 'DELETE' && x.response.status === 204) env.ledger.bucketDeleted(bucket);
+        return;
+      }
+      // Only the answers that change the ledger or the budget are looked at (the body is parsed then only).
+      const s = x.response.status;
+      const relevant = (x.op === 'PutVectorIndex' && s === 200) || (x.op === 'DeleteVectorIndex' && s === 204) || (x.op === 'GetVectorIndex' && s === 404);
+      if (!relevant) return;
+      const name = indexNameOf(x.request.body);
+      if (name === null) return;
+      if (x.op === 'PutVectorIndex') { if (name.startsWith(prefix)) env.ledger.created(bucket, name); env.budget.created(bucket, name); }
+      else if (x.op === 'DeleteVectorIndex') { env.ledger.deleted(bucket, name); env.budget.deleted(bucket, name, env.run.settleMs === 0); }
+      else if (codeOf(x.response) === 'NoSuchVectorIndex') env.budget.gone(bucket, name);
+    },
   };
+}
+
+function indexNameOf(body: Buffer): string | null {
+  if (body.length === 0 || body.length > 64 * 1024) return null;
+  try {
+    const name = (JSON.parse(body.toString('utf8')) as { indexName?: unknown }).indexName;
+    return typeof name === 'string' ? name : null;
+  } catch { return null; }
 }
 
 /** A provider state of the pact (v1 or v2 name) as a State; null for names this module does not know. */

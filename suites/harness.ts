@@ -1,7 +1,6 @@
 // What every suite shares: the target context of this worker, the case runner with its four
 // outcomes, the documented-response checks, and the evidence kept for failing cases.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import { inject } from 'vitest';
 import { JSON_CONTENT_TYPE } from '../protocol/envelope.ts';
@@ -21,6 +20,7 @@ import { responseSchemaProblems } from '../client/schemas.ts';
 import { createWithinBudget, SetupError, Skip, tracker } from '../scenario/states.ts';
 import { StateHook, StateHookError } from '../scenario/stateHook.ts';
 import { curlLine, replayCommand } from './replay.ts';
+import { WorkerChannel } from './workfolder.ts';
 
 export { SetupError, Skip };
 
@@ -63,7 +63,7 @@ export function initContext(channel: RunChannel): SuiteContext {
   const pacer = new Pacer(run.pacing, run.workers);
   const base = new TargetClient(target, identities, pacer);
   const budget = new IndexBudget(Math.max(1, Math.floor(run.maxIndexes / run.workers)), base, run.settleMs);
-  const ledger = new Ledger(run.workDir, run.prefix);
+  const ledger = new Ledger(run.ledgerDir, run.prefix);
   const client = base.observed(tracker({ ledger, budget, run }));
   const hook = target.stateHook ? new StateHook(target.stateHook) : null;
   ctx = {
@@ -205,46 +205,48 @@ export class Checks {
   }
 }
 
-function recorderFile(kind: 'cases' | 'exchanges'): string {
-  return join(context().run.workDir, `${kind}-${process.pid}-${threadId}.jsonl`);
-}
-
-// Case records are written in batches (one synchronous append per case cost ~5 % of the property
-// phase); every test's verdict flushes, so a stopped run loses at most one unfinished batch.
+// Case records reach `ovc run` through the work folder (suites/workfolder.ts), in batches (one
+// synchronous append per case cost ~5 % of the property phase): every test's verdict flushes, and
+// so does a timer twice a second, so a stopped run loses at most half a second of finished cases.
 const pending: string[] = [];
 const pendingExchanges: string[] = [];
 const FLUSH_EVERY = 256;
+let channel: WorkerChannel | null = null;
+let flushTimer: NodeJS.Timeout | null = null;
 
 export function flushCaseRecords(): void {
   const c = context();
-  if (pending.length > 0) {
-    appendFileSync(recorderFile('cases'), pending.join(''));
-    pending.length = 0;
-  }
-  if (pendingExchanges.length > 0) {
-    appendFileSync(recorderFile('exchanges'), pendingExchanges.join(''));
-    pendingExchanges.length = 0;
-  }
+  channel ??= new WorkerChannel(c.run.workDir, process.pid, threadId);
+  channel.appendCases(pending);
+  pending.length = 0;
+  channel.appendExchanges(pendingExchanges);
+  pendingExchanges.length = 0;
   // The worker's pacing counters and budget peak, summed by the run into its summary.
-  writeFileSync(join(c.run.workDir, `stats-${process.pid}-${threadId}.json`), JSON.stringify({ ...c.client.pacer.stats, peakIndexes: c.budget.peak }));
+  channel.writeStats({ ...c.client.pacer.stats, peakIndexes: c.budget.peak });
+}
+
+function flushSoon(): void {
+  flushTimer ??= setInterval(flushCaseRecords, 500);
+  flushTimer.unref();
 }
 
 const isText = (b: Buffer): boolean => Buffer.from(b.toString('utf8'), 'utf8').equals(b);
 
-/** One exchange as reports keep it: secrets redacted, bodies as text or base64. */
+/** Bodies kept as evidence are cut here: a hostile target's large answers must not fill the reports. */
+export const EVIDENCE_BODY_BYTES = 64 * 1024;
+
+function evidenceBody(b: Buffer): { body: string; bodyEncoding: 'utf8' | 'base64' } {
+  const cut = b.length > EVIDENCE_BODY_BYTES ? b.subarray(0, EVIDENCE_BODY_BYTES) : b;
+  const note = cut === b ? '' : `… [${b.length - cut.length} more bytes not kept]`;
+  return isText(cut) ? { body: `${cut.toString('utf8')}${note}`, bodyEncoding: 'utf8' } : { body: cut.toString('base64'), bodyEncoding: 'base64' };
+}
+
+/** One exchange as reports keep it: secrets redacted, bodies as text or base64 (cut past EVIDENCE_BODY_BYTES). */
 export function redactedExchange(x: SentExchange, secrets: readonly string[]): Exchange {
   const hdrs = (h: Record<string, string>): Record<string, string> => redactHeaders(h, secrets);
   return {
-    request: {
-      method: x.request.method, url: x.request.url, headers: hdrs(x.request.sentHeaders),
-      body: isText(x.request.body) ? x.request.body.toString('utf8') : x.request.body.toString('base64'),
-      bodyEncoding: isText(x.request.body) ? 'utf8' : 'base64',
-    },
-    response: {
-      status: x.response.status, headers: hdrs(x.response.headers),
-      body: isText(x.response.body) ? x.response.text : x.response.body.toString('base64'),
-      bodyEncoding: isText(x.response.body) ? 'utf8' : 'base64',
-    },
+    request: { method: x.request.method, url: x.request.url, headers: hdrs(x.request.sentHeaders), ...evidenceBody(x.request.body) },
+    response: { status: x.response.status, headers: hdrs(x.response.headers), ...evidenceBody(x.response.body) },
     startedAt: new Date(x.startedAt).toISOString(),
     durationMs: Math.round(x.durationMs * 100) / 100,
   };
@@ -301,6 +303,7 @@ export async function runCase(spec: CaseSpec, body: CaseBody): Promise<CaseResul
     });
   }
   if (pending.length >= FLUSH_EVERY || pendingExchanges.length >= FLUSH_EVERY * 4) flushCaseRecords();
+  else flushSoon();
   return result;
 }
 

@@ -1,0 +1,30 @@
+// The last process of a run whose parent died (kill -9, a CI runner's hard timeout): it gets the run
+// from the suite child over IPC, deletes what the run's ledger holds until its deadline, removes the
+// work folder, and exits — by the deadline, done or not. What it could not delete stays in the
+// ledger, in the state folder, for the next run against the target (scenario/leftovers.ts).
+import { TargetClient, Pacer } from '../client/client.ts';
+import type { RunChannel } from '../client/config.ts';
+import { configureTls } from '../client/http.ts';
+import { cleanup } from '../scenario/cleanup.ts';
+import { closeRunLedger } from '../scenario/leftovers.ts';
+import { Ledger } from '../scenario/ledger.ts';
+import { StateHook } from '../scenario/stateHook.ts';
+import { removeWorkFolder } from './workfolder.ts';
+
+export interface CleanerMessage { channel: RunChannel; deadline: number }
+
+const msg = await new Promise<CleanerMessage>((resolve) => process.once('message', (m) => resolve(m as CleanerMessage)));
+process.disconnect?.();
+// Gone by the deadline, whatever a slow target does.
+setTimeout(() => process.exit(0), Math.max(0, msg.deadline - Date.now()) + 300).unref();
+const { target, run, identities } = msg.channel;
+try {
+  configureTls(target.tls);
+  const client = new TargetClient({ ...target, timeoutMs: Math.min(target.timeoutMs, 1000) }, identities, Pacer.unpaced());
+  const ledger = new Ledger(run.ledgerDir, run.prefix);
+  await cleanup(client, ledger, 0, target.stateHook ? new StateHook(target.stateHook) : null, () => msg.deadline);
+  if (run.ledgerDir !== run.workDir) closeRunLedger(ledger);
+} finally {
+  removeWorkFolder(run.workDir);
+  process.exit(0);
+}
