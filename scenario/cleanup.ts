@@ -29,7 +29,7 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
     report.failures.push(`${what}: not attempted, out of time (kept in the ledger for the next run)`);
     return true;
   };
-  for (const { bucket, name } of ledger.outstanding()) {
+  for (const { bucket, name, confirmed } of ledger.outstanding()) {
     if (!name.startsWith(ledger.prefix)) continue; // never touch what the run did not create
     if (late(`${bucket}/${name}`)) continue;
     try {
@@ -53,7 +53,9 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
         continue;
       }
       const res = settled.res;
-      if (res.status === 204 || codeOf(res) === 'NoSuchVectorIndex' || codeOf(res) === 'NoSuchBucket') {
+      // A name the target rejects as invalid whose create was never answered 200 was never made.
+      const neverMade = !confirmed && res.status === 400 && codeOf(res) === 'VectorIndexParameterInvalid';
+      if (res.status === 204 || codeOf(res) === 'NoSuchVectorIndex' || codeOf(res) === 'NoSuchBucket' || neverMade) {
         if (res.status === 204) removed(bucket, name);
         ledger.deleted(bucket, name);
       } else {

@@ -34,10 +34,10 @@ export class Ledger {
   /** Names outside the prefix were never written down, so there is nothing to strike out. */
   deleted(bucket: string, name: string): void { if (name.startsWith(this.prefix)) this.write({ kind: 'index', bucket, name, event: 'deleted' }); }
 
-  /** Indexes (or buckets) created, or about to be, and not seen deleted, in order. */
-  outstanding(kind: 'index' | 'bucket' = 'index'): Array<{ bucket: string; name: string }> {
+  /** Indexes (or buckets) created, or about to be, and not seen deleted, in order; `confirmed`: a create was answered 200. */
+  outstanding(kind: 'index' | 'bucket' = 'index'): Array<{ bucket: string; name: string; confirmed: boolean }> {
     if (!existsSync(this.file)) return [];
-    const live = new Map<string, { bucket: string; name: string }>();
+    const live = new Map<string, { bucket: string; name: string; confirmed: boolean }>();
     for (const line of readFileSync(this.file, 'utf8').split('\n')) {
       if (!line) continue;
       let e: LedgerEntry;
@@ -45,7 +45,7 @@ export class Ledger {
       if ((e.kind ?? 'index') !== kind) continue;
       const key = `${e.bucket}/${e.name}`;
       if (e.event === 'deleted') live.delete(key);
-      else live.set(key, { bucket: e.bucket, name: e.name });
+      else live.set(key, { bucket: e.bucket, name: e.name, confirmed: e.event === 'created' || (live.get(key)?.confirmed ?? false) });
     }
     return [...live.values()];
   }

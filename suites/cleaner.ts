@@ -15,16 +15,22 @@ export interface CleanerMessage { channel: RunChannel; deadline: number }
 
 const msg = await new Promise<CleanerMessage>((resolve) => process.once('message', (m) => resolve(m as CleanerMessage)));
 process.disconnect?.();
-// Gone by the deadline, whatever a slow target does.
-setTimeout(() => process.exit(0), Math.max(0, msg.deadline - Date.now()) + 300).unref();
 const { target, run, identities } = msg.channel;
+const ledger = new Ledger(run.ledgerDir, run.prefix);
+
+/** Leaves nothing of the run but a ledger that still holds something (for the next run). */
+function finish(): never {
+  try { if (run.ledgerDir !== run.workDir) closeRunLedger(ledger); } catch { /* kept for the next run */ }
+  removeWorkFolder(run.workDir);
+  process.exit(0);
+}
+
+// Gone by the deadline, whatever a slow target does.
+setTimeout(finish, Math.max(0, msg.deadline - Date.now()) + 300).unref();
 try {
   configureTls(target.tls);
   const client = new TargetClient({ ...target, timeoutMs: Math.min(target.timeoutMs, 1000) }, identities, Pacer.unpaced());
-  const ledger = new Ledger(run.ledgerDir, run.prefix);
   await cleanup(client, ledger, 0, target.stateHook ? new StateHook(target.stateHook) : null, () => msg.deadline);
-  if (run.ledgerDir !== run.workDir) closeRunLedger(ledger);
 } finally {
-  removeWorkFolder(run.workDir);
-  process.exit(0);
+  finish();
 }
