@@ -37,6 +37,10 @@ export const SUBCOMMANDS: Record<string, { description: string; load: (setExit: 
     description: 're-render, merge (shards or targets) and baseline the reports of ovc runs',
     load: async (setExit) => (await import('./report.ts')).reportCommand(setExit),
   },
+  cleanup: {
+    description: 'list (and with --yes delete) the indexes stopped ovc runs left on a target',
+    load: async (setExit) => (await import('./cleanup.ts')).cleanupCommand(setExit),
+  },
   sign: {
     description: 'print V4 signing headers for a request (used by the curl lines of failing cases)',
     load: async () => (await import('./sign.ts')).signCommand(),
