@@ -214,7 +214,9 @@ function buildRow(t: RowTemplate, cases: readonly CaseResult[], strict: boolean)
   for (const c of cases) if (!observedOnly(c, strict)) counts[c.outcome]++;
   const reached = t.kind === 'response'
     ? asserting.some((c) => answeredAsExpected(c) && c.expected!.status === t.status && (t.code === null || c.expected!.code === t.code))
-    : asserting.some((c) => c.outcome === 'pass' || c.outcome === 'fail');
+    // A behaviour row is reached by a case that asserted it and held: a target that fails every case
+    // (a 500 to everything) reaches nothing (rule 6: no verdict from nothing).
+    : asserting.some((c) => c.outcome === 'pass');
   const observed = observedOf(observations);
   const state: RowState = reached ? 'reached' : observed.seen.length > 0 ? 'observed' : 'not-reached';
   let notReachedBecause: string | null = null;

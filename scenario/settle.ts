@@ -8,6 +8,7 @@
 import type { TargetClient, WireResponse } from '../client/client.ts';
 import { codeOf, indexStatusOf } from '../client/client.ts';
 import { sleep } from '../client/pacing.ts';
+import { responseSchemaProblems } from '../client/schemas.ts';
 
 export interface SettleOutcome {
   /** True when the awaited state was reached within the bound. */
@@ -37,7 +38,9 @@ async function poll(client: TargetClient, bucket: string, name: string, p: PollP
   for (;;) {
     const res = await client.op('GetVectorIndex', { indexName: name }, { bucket });
     seen.push(describe(res));
-    const v = judge(res);
+    // A 200 that is no index is not a state to wait through: it fails at once (rule 6).
+    const malformed = res.status === 200 ? responseSchemaProblems('GetVectorIndex', res.json) : [];
+    const v = malformed.length ? `GetVectorIndex answered 200 with a body that is not an index (${malformed[0]})` : judge(res);
     const elapsedMs = Math.round(performance.now() - started);
     if (v === 'done') return { reached: true, elapsedMs, seen, violation: null, last: res };
     if (v !== 'wait') return { reached: false, elapsedMs, seen, violation: v, last: res };

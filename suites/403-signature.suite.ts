@@ -42,6 +42,7 @@ describe(R.label, () => {
       .expect((get) => {
         check.observe(get);
         check.that(get.status === 200, `no faulty request may delete the index; GetVectorIndex gave ${get.status} ${get.error?.Code ?? ''}`);
+        check.schema('GetVectorIndex', get);
       })
       .run()));
     await made.teardown();

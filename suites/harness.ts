@@ -265,8 +265,11 @@ export async function runCase(spec: CaseSpec, body: CaseBody): Promise<CaseResul
   let reason: string | null = null;
   try {
     await body(check, new Scenario(c.env, record));
+    serverErrors(record, check);
     if (check.problems.length > 0) { outcome = 'fail'; reason = check.problems.join('; '); }
+    else if (!record.exchanges.some((x) => x.role === 'when')) { outcome = 'error'; reason = 'the case sent no request under test, so it shows nothing about the target'; }
   } catch (e) {
+    serverErrors(record, check);
     if (e instanceof Skip) { outcome = 'skip'; reason = e.message; }
     else if (e instanceof TransportError || e instanceof SetupError || e instanceof StateHookError || e instanceof ThrottledError || e instanceof BudgetError) {
       outcome = 'error'; reason = e.message;
@@ -305,6 +308,20 @@ export async function runCase(spec: CaseSpec, body: CaseBody): Promise<CaseResul
   if (pending.length >= FLUSH_EVERY || pendingExchanges.length >= FLUSH_EVERY * 4) flushCaseRecords();
   else flushSoon();
   return result;
+}
+
+/**
+ * No verdict from a server error (DESIGN rule 6): a 5xx answer to a request under test is a
+ * failure wherever it occurs — throttling (503/429) never reaches here, it is retried and then an
+ * `error` of its own. Set-up's and cleanup's answers are judged where they are made.
+ */
+function serverErrors(record: CaseRecord, check: Checks): void {
+  for (const x of record.exchanges) {
+    if ((x.role === 'when' || x.role === 'then') && x.response.status >= 500) {
+      check.problems.push(`the target answered ${x.response.status}${codeOf(x.response) ? ` ${codeOf(x.response)}` : ''} to ${x.op ?? x.request.method} (a request under test); a server error is never a documented answer`);
+      return;
+    }
+  }
 }
 
 /** Turns recorded outcomes into the vitest verdict of the enclosing test. */
