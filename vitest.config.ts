@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // The project's own tests. The conformance suites under suites/ are run by `ovc run`, not here.
@@ -10,6 +12,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    env: { PACT_DO_NOT_TRACK: 'true' },
+    // Runs against test servers keep their ledgers here, never in the user's state folder.
+    env: { PACT_DO_NOT_TRACK: 'true', OVC_STATE_DIR: join(tmpdir(), 'ovc-test-state') },
   },
 });

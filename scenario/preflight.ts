@@ -49,9 +49,15 @@ async function throttleSentence<T>(client: TargetClient, fn: () => Promise<T>): 
     return await fn();
   } catch (e) {
     if (e instanceof ThrottledError) throw new PreflightError(`the endpoint ${client.target.endpoint} throttles every attempt (${e.message}); lower --max-rps or try later.`);
-    if (e instanceof TransportError) throw new PreflightError(`the endpoint ${client.target.endpoint} did not answer (${e.causeCode ?? e.message}).`);
+    if (e instanceof TransportError) throw new PreflightError(`the endpoint ${client.target.endpoint} ${unreachedText(e)}.`);
     throw e;
   }
+}
+
+/** A transport failure in words: never "cannot be reached" for a server that did answer. */
+function unreachedText(e: TransportError): string {
+  const answered = e.causeCode === 'TIMEOUT' || e.causeCode === 'ANSWER_TOO_LARGE' || /UND_ERR_(RES|BODY|INFO|HEADERS_OVERFLOW)/.test(e.causeCode ?? '');
+  return answered ? `gave no complete answer (${e.message})` : `cannot be reached (${e.causeCode ?? e.message})`;
 }
 
 /** The hook must answer a harmless set-up: "no vector index exists" for a fresh run-prefixed name. */
@@ -62,7 +68,7 @@ async function checkHook(hook: StateHook, bucket: string, prefix: string): Promi
     await hook.teardown(STATES.noIndex, params);
   } catch (e) {
     if (e instanceof StateHookError) throw new PreflightError(`the state hook ${hook.url} (--state-hook) refused a harmless set-up: ${e.message.replace(/^state hook /, '')}; check the URL.`);
-    if (e instanceof TransportError) throw new PreflightError(`the state hook ${hook.url} (--state-hook) did not answer (${e.causeCode ?? e.message}); check the URL or leave the flag out.`);
+    if (e instanceof TransportError) throw new PreflightError(`the state hook ${hook.url} (--state-hook) ${unreachedText(e)}; check the URL or leave the flag out.`);
     throw e;
   }
 }
