@@ -61,3 +61,14 @@ export function existingFile(name: string) {
     return v;
   };
 }
+
+/** A vitest tag expression over the suites' own tags: an unknown tag is a usage error, not a run that cannot load. */
+export function tagsFlag(known: readonly string[]) {
+  return (v: string): string => {
+    const names = v.match(/[A-Za-z0-9][A-Za-z0-9_-]*/g) ?? [];
+    if (names.length === 0) throw new UsageError(`--tags must name at least one tag, got '${v}'.`);
+    const unknown = names.filter((n) => !known.includes(n) && !['and', 'or', 'not'].includes(n));
+    if (unknown.length) throw new UsageError(`--tags: unknown tag '${unknown[0]}' (known: ${known.join(', ')}).`);
+    return v;
+  };
+}

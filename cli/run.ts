@@ -20,7 +20,8 @@ import { timingText } from '../reports/timing.ts';
 import { runSuites } from '../suites/runner.ts';
 import { createWorkFolder, readExchangeLines, readWorkerStats, removeWorkFolder, sweepStaleWorkFolders } from '../suites/workfolder.ts';
 import { UsageError } from './errors.ts';
-import { accountIdFlag, bucketFlag, choiceFlag, namedBucketFlag, intFlag, regionFlag, shardFlag, urlFlag } from './options.ts';
+import { accountIdFlag, bucketFlag, choiceFlag, namedBucketFlag, intFlag, regionFlag, shardFlag, tagsFlag, urlFlag } from './options.ts';
+import { TAGS } from '../suites/tags.ts';
 import { claimOutputDir, inputFile, OUTPUT_MARK } from './paths.ts';
 
 export interface RunFlags {
@@ -47,7 +48,7 @@ export function runCommand(setExit: (code: number) => void): Command {
     .option('--seed <n>', 'seed of the generated cases', intFlag('seed', 0, 2 ** 31 - 1))
     .option('--runs <n>', 'generated cases per property', intFlag('runs', 1, 10_000_000), DEFAULT_RUNS)
     .option('--strict', 'also assert behaviour the spec leaves open (§12)', false)
-    .option('--tags <expr>', 'only cases with these tags (vitest tag expression, e.g. "404-no-such-vector-index || races")')
+    .option('--tags <expr>', 'only cases with these tags (vitest tag expression, e.g. "404-no-such-vector-index || races")', tagsFlag(TAGS.map((t) => t.name)))
     .option('--baseline <file>', 'known deviations of this target (JSON or YAML)', inputFile('baseline'))
     .option('--shard <i/n>', 'run shard i of n (merge the outputs with ovc report merge)', shardFlag)
     .option('--timeout-ms <n>', 'per-request timeout', intFlag('timeout-ms', 100, 600_000), 15_000)
@@ -89,6 +90,8 @@ export const EMBEDDED_OTHER_BUCKET = 'ovc-conformance-b2';
 
 /** Signals that stop a run: the first stops the suites and cleans up, a second cuts the cleanup short, a third exits at once. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** How long a stopped run waits before it looks again for a create that was in flight when it stopped. */
+const IN_FLIGHT_GRACE_MS = 2000;
 
 async function run(flags: RunFlags): Promise<number> {
   const started = new Date();
@@ -158,7 +161,8 @@ async function run(flags: RunFlags): Promise<number> {
     const channel: RunChannel = { target, run, identities };
     const { results, broken, interrupted } = await runSuites(channel, { tags: flags.tags, shard: flags.shard, progress: !flags.quiet, signal: controller.signal });
     // A second signal during the cleanup sets its deadline (read before each delete).
-    const cleanupReport = await cleanup(client, ledger, run.settleMs, hook, () => cleanupDeadline);
+    // After a stop, a create sent just before it may still land: unconfirmed names are looked at again.
+    const cleanupReport = await cleanup(client, ledger, run.settleMs, hook, () => cleanupDeadline, interrupted ? IN_FLIGHT_GRACE_MS : 0);
     if (stateDir) closeRunLedger(ledger);
     if (cleanupReport.failures.length) log(`ovc: cleanup could not remove ${cleanupReport.failures.length} of what the run created${stateDir ? ` (kept in ${run.ledgerDir} for the next run)` : ''}:\n  ${cleanupReport.failures.join('\n  ')}`);
     if (broken) { log(`ovc: cannot run: ${broken}`); return 2; }

@@ -4,6 +4,7 @@
 import { codeOf, type TargetClient } from '../client/client.ts';
 import type { Ledger } from './ledger.ts';
 import { deleteSettled } from './settle.ts';
+import { sleep } from '../client/pacing.ts';
 import { STATES } from '../contracts/provider-states.ts';
 import type { StateHook } from './stateHook.ts';
 
@@ -18,9 +19,12 @@ export interface CleanupReport {
 /**
  * `hook`: the target's provider-state hook, which removes indexes a stopped run left held in
  * `creating`/`deleting`. `deadline` (epoch ms, read before each delete): nothing new is started after it; what is left stays
- * in the ledger for the next run (a run whose parent died has only a moment).
+ * in the ledger for the next run (a run whose parent died has only a moment). `inFlightGraceMs`: a
+ * run that was stopped may have a PutVectorIndex on its way that lands after its name read absent;
+ * such names (intent written, no 200 seen, delete answered 404) are looked at again after this long
+ * and deleted if they appeared — and kept in the ledger when there is no time left to look.
  */
-export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0, hook: StateHook | null = null, deadline: () => number = () => Infinity): Promise<CleanupReport> {
+export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0, hook: StateHook | null = null, deadline: () => number = () => Infinity, inFlightGraceMs = 0): Promise<CleanupReport> {
   const report: CleanupReport = { deleted: 0, failures: [], removed: [] };
   const c = client.as('cleanup');
   const removed = (bucket: string, name: string): void => { report.deleted++; report.removed!.push(`${bucket}/${name}`); };
@@ -29,6 +33,7 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
     report.failures.push(`${what}: not attempted, out of time (kept in the ledger for the next run)`);
     return true;
   };
+  const recheck: Array<{ bucket: string; name: string }> = [];
   for (const { bucket, name, confirmed } of ledger.outstanding()) {
     if (!name.startsWith(ledger.prefix)) continue; // never touch what the run did not create
     if (late(`${bucket}/${name}`)) continue;
@@ -55,6 +60,7 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
       const res = settled.res;
       // A name the target rejects as invalid whose create was never answered 200 was never made.
       const neverMade = !confirmed && res.status === 400 && codeOf(res) === 'VectorIndexParameterInvalid';
+      if (!confirmed && inFlightGraceMs > 0 && codeOf(res) === 'NoSuchVectorIndex') { recheck.push({ bucket, name }); continue; }
       if (res.status === 204 || codeOf(res) === 'NoSuchVectorIndex' || codeOf(res) === 'NoSuchBucket' || neverMade) {
         if (res.status === 204) removed(bucket, name);
         ledger.deleted(bucket, name);
@@ -63,6 +69,24 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
       }
     } catch (e) {
       report.failures.push(`${bucket}/${name}: ${(e as Error).message}`);
+    }
+  }
+  if (recheck.length > 0) {
+    if (Date.now() + inFlightGraceMs > deadline()) {
+      for (const r of recheck) report.failures.push(`${r.bucket}/${r.name}: its create may still land; kept in the ledger for the next run to look again`);
+    } else {
+      await sleep(inFlightGraceMs);
+      for (const { bucket, name } of recheck) {
+        try {
+          const settled = await deleteSettled(c, bucket, name, settleMs);
+          if ('still' in settled) { report.failures.push(`${bucket}/${name}: still ${settled.still} after the settle bound (${settleMs} ms)`); continue; }
+          if (settled.res.status === 204) removed(bucket, name);
+          if (settled.res.status === 204 || codeOf(settled.res) === 'NoSuchVectorIndex') ledger.deleted(bucket, name);
+          else report.failures.push(`${bucket}/${name}: ${settled.res.status} ${codeOf(settled.res) ?? ''}`.trim());
+        } catch (e) {
+          report.failures.push(`${bucket}/${name}: ${(e as Error).message}`);
+        }
+      }
     }
   }
   // Then the buckets the run created (after their indexes).

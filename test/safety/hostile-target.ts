@@ -4,6 +4,8 @@
 // test can tell whether anything was sent after a moment (e.g. after the run was killed).
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TargetClient } from '../../client/client.ts';
+import { targetSpec } from '../../client/config.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index.ts';
 
 export type HostileMode =
@@ -23,6 +25,8 @@ export interface HostileTarget {
   mode: HostileMode;
   /** Epoch ms of every request the front received (the hook's included). */
   requestTimes: number[];
+  /** The index names the emulator behind holds in `bucket` (asked directly, not through the front). */
+  indexes(bucket?: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -40,7 +44,14 @@ export async function startHostileTarget(mode: HostileMode, emulatorOptions: Par
   });
   const upstream = new URL(emulator.url);
   const timers = new Set<NodeJS.Timeout>();
-  const state: HostileTarget = { url: '', hookUrl: '', emulator, mode, requestTimes: [], close: async () => undefined };
+  const direct = new TargetClient(targetSpec({ endpoint: emulator.url, bucket: 'ovc-conformance' }), { main: KEYS, denied: null });
+  const state: HostileTarget = {
+    url: '', hookUrl: '', emulator, mode, requestTimes: [], close: async () => undefined,
+    indexes: async (bucket = 'ovc-conformance') => {
+      const r = await direct.op('ListVectorIndexes', { maxResults: 100 }, { bucket });
+      return ((r.json as { indexes?: Array<{ indexName: string }> } | undefined)?.indexes ?? []).map((i) => i.indexName);
+    },
+  };
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (r) => {

@@ -1,0 +1,99 @@
+// DESIGN rule 6, "whatever happens to the run": `ovc run` against a slow target (150–250 ms a
+// request, transitions of 200–600 ms, with the state hook) is killed or signalled mid-run, the way
+// users, timeouts and CI runners do it. No process of the run may outlive it, nothing may be sent
+// after it is gone, and nothing it created may stay on the target — or, where it cannot be removed
+// at once, the next run removes it and says so.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOSTILE_ENV, startHostileTarget, type HostileTarget } from './hostile-target.ts';
+import { alive, descendants, startRun, until, type StartedRun } from './processes.ts';
+import { runOvc } from '../selftest/run-cli.ts';
+import { staleLedgers } from '../../scenario/leftovers.ts';
+
+const RUN_NAME = /^ovc[0-9a-z]{9}/;
+let target: HostileTarget;
+let stateDir: string;
+const tmp = (p: string): string => mkdtempSync(join(tmpdir(), `ovc-safety-${p}-`));
+
+beforeAll(async () => {
+  target = await startHostileTarget('faithful', { latencyMs: [150, 250], creatingMs: [200, 600], deletingMs: [200, 600] });
+  stateDir = tmp('state');
+});
+afterAll(async () => { await target.close(); });
+
+function args(out: string): string[] {
+  // The lifecycle model creates an index within its first seconds and keeps creating them.
+  return ['--endpoint', target.url, '--state-hook', target.hookUrl, '--state-dir', stateDir, '--out', out, '--quiet', '--tags', 'lifecycle || 404-no-such-vector-index', '--runs', '200'];
+}
+
+/** Starts a run and waits until it holds at least one index of its own (its prefix) on the target. */
+async function runHoldingAnIndex(out: string): Promise<{ run: StartedRun; tree: number[] }> {
+  const run = startRun(args(out), HOSTILE_ENV);
+  let tree: number[] = [];
+  await until('the run to hold an index', async () => {
+    if (run.child.exitCode !== null) throw new Error(`the run ended early:\n${run.err()}`);
+    tree = descendants(run.child.pid!);
+    const id = /ovc run ([0-9a-z]{9}):/.exec(run.err())?.[1];
+    return id !== undefined && tree.length > 0 && (await target.indexes()).some((n) => n.startsWith(`ovc${id}`));
+  });
+  return { run, tree };
+}
+
+/** Deleted indexes may read `deleting` for a while (up to 600 ms here): wait until none of a run is listed. */
+async function gone(context: string): Promise<void> {
+  let left: string[] = [];
+  await until(`run indexes to be gone (${context})`, async () => (left = (await target.indexes()).filter((n) => RUN_NAME.test(n))).length === 0, 5000)
+    .catch(() => { throw new Error(`still on the target: ${left.join(', ')}\n${context}`); });
+}
+
+describe('the run never outlives its parent', () => {
+  it('kill -9 of the parent: the suite child stops sending within 2 s, no process is left after 3 s, whatever is left is in the ledger', async () => {
+    const { run, tree } = await runHoldingAnIndex(tmp('kill9'));
+    expect(tree.length).toBeGreaterThan(0);
+    process.kill(run.child.pid!, 'SIGKILL');
+    const killedAt = Date.now();
+    await run.done;
+    // Every process of the run, and any the child starts on its way out (the cleaner), is gone within 3 s.
+    const seen = new Set(tree);
+    await until('every process of the run to end', () => {
+      for (const p of tree) for (const d of descendants(p)) seen.add(d);
+      return [...seen].every((p) => !alive(p));
+    }, 3000);
+    // Nothing was sent to the target more than 2 s after the kill.
+    await new Promise((r) => setTimeout(r, 500));
+    const late = target.requestTimes.filter((t) => t > killedAt + 2000);
+    expect(late).toEqual([]);
+    // What the cleaner had no time for is in the run's ledger, for the next run (tested below).
+    const ledgered = new Set(staleLedgers(stateDir, { endpoint: target.url, bucket: 'ovc-conformance' }).flatMap((s) => s.ledger.outstanding().map((e) => e.name)));
+    for (const n of (await target.indexes()).filter((x) => RUN_NAME.test(x))) expect(ledgered, `${n} is on the target but in no ledger`).toContain(n);
+  }, 60_000);
+
+  it('SIGTERM to the process group (a CI runner\'s stop): clean exit 2, truthful counts, nothing left', async () => {
+    const { run } = await runHoldingAnIndex(tmp('term'));
+    process.kill(-run.child.pid!, 'SIGTERM');
+    const code = await run.done;
+    expect(code).toBe(2);
+    expect(run.err()).toMatch(/SIGTERM: stopping the suites/);
+    const line = /the run was stopped after (\d+) finished case\(s\) and (\d+) request\(s\) \((\d+) by the suites\); cleanup removed (\d+) index\(es\)(.*); nothing the run created is left/.exec(run.err());
+    expect(line, run.err()).not.toBeNull();
+    expect(Number(line![2])).toBeGreaterThan(0);
+    expect(Number(line![4])).toBeGreaterThan(0);
+    await gone(run.err());
+    expect(descendants(run.child.pid!)).toEqual([]);
+  }, 60_000);
+
+  it('kill -9 of the whole group, then a new run with another --out: the leftovers are removed and reported', async () => {
+    const { run } = await runHoldingAnIndex(tmp('killgroup'));
+    process.kill(-run.child.pid!, 'SIGKILL');
+    await run.done;
+    const left = (await target.indexes()).filter((n) => RUN_NAME.test(n));
+    expect(left.length).toBeGreaterThan(0);
+    const next = await runOvc(['run', '--endpoint', target.url, '--state-hook', target.hookUrl, '--state-dir', stateDir, '--out', tmp('next'), '--quiet', '--tags', '404-no-such-vector-index', '--runs', '2'], HOSTILE_ENV, 120_000);
+    expect(next.code).toBe(0);
+    expect(next.stderr).toMatch(/removed \d+ index\(es\) left by 1 earlier stopped run\(s\) on this target/);
+    for (const n of left) expect(next.stderr).toContain(n);
+    await gone(next.stderr);
+  }, 120_000);
+});
