@@ -1,0 +1,91 @@
+// The suite worker's context: the run channel handed over by `ovc run` (vitest's provide/inject),
+// the worker's paced client watched by the ledger and budget tracker, and the fixtures cases share
+// (fresh run-prefixed names, creating and deleting indexes within the budget).
+import { mkdirSync } from 'node:fs';
+import { inject } from 'vitest';
+import { INDEX_NAME_MAX } from '../contracts/limits.ts';
+import type { RunChannel, RunSpec, TargetSpec } from '../client/config.ts';
+import { Pacer, TargetClient, type WireResponse } from '../client/client.ts';
+import { configureTls } from '../client/http.ts';
+import { IndexBudget } from '../scenario/budget.ts';
+import { Ledger } from '../scenario/ledger.ts';
+import type { ScenarioEnv } from '../scenario/scenario.ts';
+import { createWithinBudget, tracker } from '../scenario/states.ts';
+import { StateHook } from '../scenario/stateHook.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The run, the target and the identities, handed over by `ovc run` (suites/runner.ts). */
+    ovc: RunChannel;
+  }
+}
+
+export interface SuiteContext {
+  target: TargetSpec;
+  run: RunSpec;
+  /** The worker's client: paced, and watched by the ledger/budget tracker. Cases use their own recording views. */
+  client: TargetClient;
+  hook: StateHook | null;
+  ledger: Ledger;
+  budget: IndexBudget;
+  hasDenied: boolean;
+  /** What the scenario layer needs. */
+  env: ScenarioEnv;
+  /** Secret values to keep out of every record. */
+  secrets: string[];
+}
+
+let ctx: SuiteContext | null = null;
+
+export function context(): SuiteContext {
+  if (ctx) return ctx;
+  const channel = inject('ovc');
+  if (!channel) throw new Error("the suites are run by 'ovc run', not directly (no run channel was provided)");
+  return initContext(channel);
+}
+
+/** Builds the worker's context from a run channel (the project's tests call it directly). */
+export function initContext(channel: RunChannel): SuiteContext {
+  const { target, run, identities } = channel;
+  mkdirSync(run.workDir, { recursive: true });
+  configureTls(target.tls);
+  const pacer = new Pacer(run.pacing, run.workers);
+  const base = new TargetClient(target, identities, pacer);
+  const budget = new IndexBudget(Math.max(1, Math.floor(run.maxIndexes / run.workers)), base, run.settleMs);
+  const ledger = new Ledger(run.ledgerDir, run.prefix);
+  const client = base.observed(tracker({ ledger, budget, run }));
+  const hook = target.stateHook ? new StateHook(target.stateHook) : null;
+  ctx = {
+    target, run, client, hook, ledger, budget, hasDenied: identities.denied !== null,
+    env: { client, hook, target, run, ledger, budget },
+    secrets: [identities.main.accessKeySecret, identities.main.securityToken, identities.denied?.accessKeySecret].filter((v): v is string => typeof v === 'string' && v.length > 0),
+  };
+  return ctx;
+}
+
+const nameCounters = new Map<string, number>();
+/**
+ * A fresh index name under the run prefix: prefix + tag + a counter of that tag. Each suite file
+ * uses its own tags, so names are unique in the run and equal between runs up to the prefix
+ * (what `ovc diff` compares).
+ */
+export function freshName(tag: string): string {
+  const c = context();
+  const n = nameCounters.get(tag) ?? 0;
+  nameCounters.set(tag, n + 1);
+  return `${c.run.prefix}${tag}${n.toString(36)}`.slice(0, INDEX_NAME_MAX);
+}
+
+/** Creates an index (PutVectorIndex) within the run's index budget; the tracker writes it into the ledger. */
+export function createIndex(name: string, dimension = 4, bucket = context().target.bucket, client = context().client): Promise<WireResponse> {
+  return createWithinBudget(context().budget, client, bucket, { indexName: name, dimension, distanceMetric: 'cosine' });
+}
+
+export async function deleteIndex(name: string, bucket = context().target.bucket, client = context().client): Promise<WireResponse> {
+  return client.op('DeleteVectorIndex', { indexName: name }, { bucket });
+}
+
+export function vectorsFor(keys: string[], dimension = 4): Array<{ key: string; data: { float32: number[] } }> {
+  return keys.map((key, i) => ({ key, data: { float32: Array.from({ length: dimension }, (_, j) => ((i + 1) * (j + 2)) % 7 + 0.5) } }));
+}
+
