@@ -1,8 +1,7 @@
 // `ovc report`: re-render a run's reports, merge runs (shards of one target, or several targets)
 // and record a baseline. Exit status: 0 ok, 1 gate failed, 2 bad input (UsageError).
 import { Command } from 'commander';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { baselineFromResults, formatBaseline, loadBaseline, type Baseline, type GateResult } from '../reports/baseline.ts';
 import { ReportInputError } from '../reports/errors.ts';
 import { causeOf } from '../generators/labels.ts';
@@ -13,7 +12,9 @@ import { toMergedMarkdown } from '../reports/markdown.ts';
 import type { CaseResult, RunSummary } from '../reports/model.ts';
 import { collectSecrets, redactText } from '../reports/redact.ts';
 import { combineShards, readRun, type StoredRun } from '../reports/runs.ts';
+import { writeFileAtomic } from '../reports/atomic.ts';
 import { UsageError } from './errors.ts';
+import { checkInputDir, checkOutputFile, claimOutputDir, inputDir } from './paths.ts';
 
 export function reportCommand(setExit: (code: number) => void): Command {
   const report = new Command('report')
@@ -21,14 +22,14 @@ export function reportCommand(setExit: (code: number) => void): Command {
     .exitOverride();
   report.addCommand(new Command('render')
     .description('re-write every report of a run from its results.jsonl and summary.json')
-    .requiredOption('--from <dir>', 'the --out folder of an ovc run')
+    .requiredOption('--from <dir>', 'the --out folder of an ovc run', inputDir('from'))
     .option('--out <dir>', 'where to write (default: the --from folder)')
     .option('--baseline <file>', 'known deviations (JSON or YAML); default: the baseline the run used')
     .exitOverride()
     .action(guard(async (flags: { from: string; out?: string; baseline?: string }) => {
       const run = readRun(flags.from);
       const baseline = flags.baseline ? loadBaseline(flags.baseline) : run.baseline;
-      const out = flags.out ?? flags.from;
+      const out = claimOutputDir(flags.out ? '--out' : '--from', flags.out ?? flags.from);
       const { gate, files } = await writeReports(out, run.results, run.summary, { baseline, githubStepSummary: stepSummaryPath(), sources: run.sources, causeOf });
       process.stderr.write(`ovc report render: ${files.length} files in ${resolve(out)}\n`);
       setExit(exitStatus(run.results, gate));
@@ -36,16 +37,17 @@ export function reportCommand(setExit: (code: number) => void): Command {
   report.addCommand(new Command('merge')
     .description('merge the --out folders of several runs: shards of one target into one run, several targets into one response × target matrix')
     .argument('<dirs...>', 'the --out folders of the runs')
-    .requiredOption('--out <dir>', 'where to write the merged reports')
+    .requiredOption('--out <dir>', 'where to write the merged reports (new, empty, or written by ovc before)')
     .option('--baseline <file>', 'known deviations (JSON or YAML), applied to the target it names (to every target when it names none); default: each run\'s own')
     .exitOverride()
     .action(guard(async (dirs: string[], flags: { out: string; baseline?: string }) => {
-      setExit(await merge(dirs, flags.out, flags.baseline ? loadBaseline(flags.baseline) : null));
+      for (const d of dirs) checkInputDir('a run folder', d);
+      setExit(await merge(dirs, claimOutputDir('--out', flags.out), flags.baseline ? loadBaseline(flags.baseline) : null));
     })));
   report.addCommand(new Command('baseline')
     .description('write a baseline listing every fail and error case of a run (review each entry\'s reason before committing it)')
-    .requiredOption('--from <dir>', 'the --out folder of an ovc run')
-    .option('--out <file>', 'baseline file to write, .yaml/.yml or .json (default: print YAML)')
+    .requiredOption('--from <dir>', 'the --out folder of an ovc run', inputDir('from'))
+    .option('--out <file>', 'baseline file to write, .yaml/.yml or .json (default: print YAML); an existing file only if it is a baseline')
     .option('--reason <text>', 'the reason written into every entry')
     .exitOverride()
     .action(guard(async (flags: { from: string; out?: string; reason?: string }) => {
@@ -54,8 +56,8 @@ export function reportCommand(setExit: (code: number) => void): Command {
       const baseline = baselineFromResults(run.results, reason, run.summary.target);
       const text = redactText(formatBaseline(baseline, flags.out && /\.json$/i.test(flags.out) ? 'json' : 'yaml'), collectSecrets());
       if (flags.out) {
-        mkdirSync(dirname(resolve(flags.out)), { recursive: true });
-        writeFileSync(flags.out, text);
+        // Replaces only a baseline (a file with `deviations`), never another file of the user's.
+        writeFileAtomic(checkOutputFile('--out', flags.out, (t) => /(^|\n)\s*"?deviations"?\s*:/.test(t)), text);
         process.stderr.write(`ovc report baseline: ${baseline.deviations.length} deviations of ${run.summary.target} written to ${flags.out}\n`);
       } else {
         process.stdout.write(text);
@@ -84,7 +86,6 @@ export function exitStatus(results: readonly CaseResult[], gate: GateResult): nu
 }
 
 async function merge(dirs: readonly string[], outDir: string, override: Baseline | null): Promise<number> {
-  for (const d of dirs) if (!existsSync(d)) throw new UsageError(`no such folder '${d}'`);
   const runs = combineShards(dirs.map(readRun));
   const targets = runs.map((r) => r.summary.target);
   if (override?.target && runs.length > 1 && !targets.includes(override.target)) {
@@ -110,10 +111,9 @@ async function merge(dirs: readonly string[], outDir: string, override: Baseline
   const merged = mergeMatrices(written.map((w) => ({ target: w.summary.target, matrix: w.matrix })));
   const secrets = collectSecrets();
   const markdown = toMergedMarkdown(merged, written, secrets);
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'matrix.json'), redactText(`${JSON.stringify(merged, null, 2)}\n`, secrets));
-  writeFileSync(join(outDir, 'summary.md'), markdown);
-  writeFileSync(join(outDir, 'report.html'), toHtml({ runs: written, merged }, secrets));
+  writeFileAtomic(join(outDir, 'matrix.json'), redactText(`${JSON.stringify(merged, null, 2)}\n`, secrets));
+  writeFileAtomic(join(outDir, 'summary.md'), markdown);
+  writeFileAtomic(join(outDir, 'report.html'), toHtml({ runs: written, merged }, secrets));
   const step = stepSummaryPath();
   if (step) appendStepSummary(step, markdown, secrets);
   process.stderr.write(`ovc report merge: ${runs.length} targets → ${resolve(outDir)} (matrix.json, summary.md, report.html; one folder per target)\n`);

@@ -7,6 +7,7 @@ import { defaultIdentities, FAULT_NAMES, FAULT_PROFILES, isFaultName, startEmula
 import { DEFAULT_ACCESS_KEY_SECRET, resolveOptions } from '../emulator/options.ts';
 import { formatRange, MAX_DURATION_MS, parseRange, type Range } from '../emulator/realism.ts';
 import { UsageError } from './errors.ts';
+import { checkOutputFile } from './paths.ts';
 
 interface ServeFlags {
   host: string;
@@ -77,7 +78,9 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process
   return {
     host: flags.host, port, region: flags.region, accountId: flags.accountId, buckets, stateHook,
     fault: flags.fault ?? null, creatingMs, deletingMs, latencyMs, throttleRps, throttlePutIndexRps, indexQuota,
-    realistic: flags.realistic ?? false, clientLog: flags.clientLog ?? null,
+    realistic: flags.realistic ?? false,
+    // Appends only to a client log (JSON lines) or a new file, never to another file of the user's.
+    clientLog: flags.clientLog ? checkOutputFile('--client-log', flags.clientLog, (t) => t.trimStart().startsWith('{')) : null,
     identities: defaultIdentities(env),
   };
 }
