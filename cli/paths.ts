@@ -134,7 +134,7 @@ export function checkOutputFile(what: string, file: string, isOurs: (text: strin
     if (!st.isFile()) throw new UsageError(`${what}: '${file}' is not a regular file.`);
     let text = '';
     try { text = readFileSync(abs, 'utf8').slice(0, 4096); } catch (e) { throw new UsageError(`${what}: cannot read '${file}': ${describe(e)}.`); }
-    if (text.length > 0 && !isOurs(text)) throw new UsageError(`${what}: '${file}' exists and was not written by ovc; give a new file (ovc never replaces a file it did not write).`);
+    if (text.length > 0 && !isOurs(text)) throw new UsageError(`${what}: '${file}' exists and was not written by ovc; give a new file (ovc never writes into a file it did not write).`);
   } else {
     try { mkdirSync(dirname(abs), { recursive: true }); } catch (e) { throw new UsageError(`${what}: cannot create the folder of '${file}': ${describe(e)}.`); }
   }
