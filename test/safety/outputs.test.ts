@@ -54,6 +54,23 @@ describe('ovc run refuses output paths that are not its own', () => {
   });
 });
 
+describe('the other commands refuse them too', () => {
+  const before = snapshot(base);
+  it.each([
+    [['report', 'merge', base, '--out', foreign], /--out: the folder '.*foreign' holds files ovc did not write/],
+    [['report', 'render', '--from', join(base, 'nothing-here')], /--from: no such folder/],
+    [['report', 'baseline', '--from', userFile], /--from: '.*notes\.txt' is a file; give a folder/],
+    [['serve', '--port', '0', '--client-log', userFile], /--client-log: '.*notes\.txt' exists and was not written by ovc/],
+    [['cleanup', '--endpoint', 'http://127.0.0.1:9', '--ca-file', base], /--ca-file: '.*' is a folder; give a file/],
+  ])('%j: exit 2, one sentence, nothing touched', async (args, message) => {
+    const r = await runOvc(args, { OSS_ACCESS_KEY_ID: 'k', OSS_ACCESS_KEY_SECRET: 's' }, 20_000);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(snapshot(base)).toEqual(before);
+  });
+});
+
 describe('claimOutputDir', () => {
   it('claims a new folder, an empty one, and one it marked before; refuses one it did not write', () => {
     const d = mkdtempSync(join(tmpdir(), 'ovc-claim-'));
