@@ -2,7 +2,7 @@
 // (`new` passes --state-dir, which older builds lack). Runs it against the hostile loopback targets of
 // test/safety/ (10 MB bodies, a trickled body, 500 to everything) and kills -9 its parent mid-run
 // against a slow one; prints exit, wall, peak RSS of the process tree, rows reached, what was left.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
