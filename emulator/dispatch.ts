@@ -18,7 +18,7 @@ import type { Identity, ResolvedOptions } from './options.ts';
 import type { Realism } from './realism.ts';
 import { parseTarget, readBody, type RequestTarget } from './request.ts';
 import { resolveOperation } from './router.ts';
-import type { StateHook } from './stateHook.ts';
+import { HOOK_MAX_BODY_BYTES, type StateHook } from './stateHook.ts';
 import type { Store } from './store.ts';
 
 const HANDLERS: Record<OperationName, OpHandler> = {
@@ -53,10 +53,12 @@ export async function handleRequest(em: Emulator, req: IncomingMessage, res: Ser
   const target = parseTarget(req.url);
   const method = req.method ?? 'GET';
 
-  const read = await readBody(req, em.options.maxBodyBytes);
+  // The hook's bodies are a few hundred bytes: it reads at most HOOK_MAX_BODY_BYTES.
+  const isHook = em.hook !== null && target.pathname === PROVIDER_STATE_PATH;
+  const read = await readBody(req, isHook ? HOOK_MAX_BODY_BYTES : em.options.maxBodyBytes);
   if (read.kind === 'aborted') return;
-  if (em.hook && target.pathname === PROVIDER_STATE_PATH) {
-    answerHook(em.hook, method, read.kind === 'body' ? read.body : null, reply, res);
+  if (isHook) {
+    answerHook(em.hook!, method, req, read.kind === 'body' ? read.body : null, reply, res);
     return;
   }
   if (read.kind === 'too-large') {
@@ -130,13 +132,14 @@ function sendResult(res: ServerResponse, reply: ReplyContext, r: OpResult): void
   else sendJson(res, reply, r.status, r.json, r.headers);
 }
 
-function answerHook(hook: StateHook, method: string, body: Buffer | null, reply: ReplyContext, res: ServerResponse): void {
-  if (method !== 'POST') {
-    sendJson(res, reply, 405, { error: 'the provider-state hook takes POST' }, { Allow: 'POST' });
+function answerHook(hook: StateHook, method: string, req: IncomingMessage, body: Buffer | null, reply: ReplyContext, res: ServerResponse): void {
+  if (body === null) {
+    closeAfterAnswer(req, res);
+    sendJson(res, reply, 413, { error: `the provider-state hook takes bodies of at most ${HOOK_MAX_BODY_BYTES} bytes`, limit: HOOK_MAX_BODY_BYTES }, { Connection: 'close' });
     return;
   }
-  if (body === null) {
-    sendJson(res, reply, 400, { error: 'the body is too large' });
+  if (method !== 'POST') {
+    sendJson(res, reply, 405, { error: 'the provider-state hook takes POST' }, { Allow: 'POST' });
     return;
   }
   try {
@@ -153,12 +156,17 @@ function answerHook(hook: StateHook, method: string, body: Buffer | null, reply:
  * moment so the client reads the answer instead of a connection reset.
  */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, reply: ReplyContext): void {
+  closeAfterAnswer(req, res);
+  sendError(res, reply, new ApiError('EntityTooLarge', 'the request body exceeds the maximum size'), { Connection: 'close' });
+}
+
+/** Once the answer is written: drain and discard the unread body for a moment, then close. */
+function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
   res.on('finish', () => {
     req.resume();
     req.socket.end();
     setTimeout(() => req.socket.destroy(), 2000).unref();
   });
-  sendError(res, reply, new ApiError('EntityTooLarge', 'the request body exceeds the maximum size'), { Connection: 'close' });
 }
 
 function internalError(e: unknown): ApiError {

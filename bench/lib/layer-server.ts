@@ -24,9 +24,17 @@ const verify = (req: IncomingMessage): void => {
 };
 const reply = () => ({ requestId: 'AAAAAAAAAAAAAAAAAAAAAAAA', hostId: '127.0.0.1', fault: null, now: new Date() });
 
+const verifies = (req: IncomingMessage): boolean => verifyRequest({ method: req.method!, query: req.url!.slice(req.url!.indexOf('?') + 1), headers: pairs(req.rawHeaders), region: BENCH_REGION, accountId: BENCH_ACCOUNT,
+  bucket: 'examplebucket', lookupSecret: (id) => (id === BENCH_KEY.accessKeyId ? BENCH_KEY.accessKeySecret : undefined), now: new Date() }).ok;
+
 export const VARIANTS: Record<string, () => Handler> = {
   /** node:http, body read with resume(), 204. */
   bare: () => (req, res) => { req.resume(); req.on('end', () => { res.writeHead(204); res.end(); }); },
+  /**
+   * The floor of any server that checks signatures: the bare server plus the same V4 verification
+   * the emulator runs (protocol/verify.ts), 204 when it holds and 403 when not. Nothing else.
+   */
+  'bare+v4': () => (req, res) => { req.resume(); req.on('end', () => { res.writeHead(verifies(req) ? 204 : 403); res.end(); }); },
   /** + the emulator's body reader (emulator/request.ts readBody). */
   read: () => async (req, res) => { await readBody(req, 1 << 20); res.writeHead(204); res.end(); },
   /** + the emulator's empty response (common headers, emulator/http.ts sendEmpty). */
