@@ -126,7 +126,10 @@ describe('accounting (Store, VectorData)', () => {
     const store = new Store({ now: () => new Date(), creatingMs: 0, deletingMs: 0, maxBytes: 2 * MIB });
     const hookOf = new StateHook(store, 'bkt1');
     store.createBucket('bkt1');
-    const refused = hookOf.handle(Buffer.from(JSON.stringify({ ...BIG_ONE, params: { ...BIG_ONE.params, bucket: 'bkt1' } })));
+    // 100,000 × 64 (about 35 MiB): refused against 2 MiB, with nothing allocated. (The same
+    // check refuses BIG_ONE; it is not sent in-process so that code without a budget cannot take
+    // the test worker down: that case runs in the child above.)
+    const refused = hookOf.handle(Buffer.from(JSON.stringify({ state: 'a vector index exists', params: { indexName: 'i', vectorCount: 100_000, dimension: 64 } })));
     expect(refused.status).toBe(400);
     expect(store.accountedBytes()).toBe(0);
     expect(hookOf.handle(Buffer.from(JSON.stringify({ state: 'a vector index exists', params: { indexName: 'i', vectorCount: 1000, dimension: 64 } }))).status).toBe(200);
