@@ -8,6 +8,8 @@
 //   5. (`--parts q`) QueryVectors latency, topK 10, over 100k vectors (a full scan per query).
 // `--root DIR` runs another checkout's `ovc serve` (a local experiment on a copy of the emulator).
 //   npx tsx --expose-gc bench/emulator-scale.ts [--vectors 1000000] [--reps 7] [--parts mem,del,li,lv,q] [--root DIR] [--name emulator-scale]
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { numArg, strArg } from './lib/cli.ts';
 import { call, closeClient, stateHook } from './lib/client.ts';
 import { ROOT, table, writeResult } from './lib/report.ts';
@@ -149,7 +151,10 @@ async function listing(server: ChildServer, n: number, budgetMs: number): Promis
 }
 
 const growth = PARTS.has('mem') ? growthPathMemory() : null;
-const server = await startOvcServe({ bucket: BUCKET, root });
+// A million vectors of dimension 128 take ~0.6 GiB: above the default memory budget (256 MiB) of
+// `ovc serve`. A checkout that predates --max-memory-mb gets no flag.
+const hasBudgetFlag = readFileSync(join(root, 'cli', 'serve.ts'), 'utf8').includes('--max-memory-mb');
+const server = await startOvcServe({ bucket: BUCKET, root, args: hasBudgetFlag ? ['--max-memory-mb', '8192'] : [] });
 let results;
 try {
   console.log(`memory: ${MAX} × ${DIM}-dim vectors …`);

@@ -18,7 +18,7 @@ import type { Identity, ResolvedOptions } from './options.ts';
 import type { Realism } from './realism.ts';
 import { parseTarget, readBody, type RequestTarget } from './request.ts';
 import { resolveOperation } from './router.ts';
-import type { StateHook } from './stateHook.ts';
+import { HOOK_MAX_BODY_BYTES, type StateHook } from './stateHook.ts';
 import type { Store } from './store.ts';
 
 const HANDLERS: Record<OperationName, OpHandler> = {
@@ -49,14 +49,17 @@ export async function handleRequest(em: Emulator, req: IncomingMessage, res: Ser
   // Errors of an aborted request are handled by its 'aborted' outcome; never let them go unhandled.
   req.on('error', () => {});
   const now = em.options.now();
-  const reply: ReplyContext = { requestId: newRequestId(), hostId: req.headers.host || 'localhost', fault: em.options.fault, now };
+  const headers = scanHeaders(req.rawHeaders);
+  const reply: ReplyContext = { requestId: newRequestId(), hostId: headers.host || 'localhost', fault: em.options.fault, now };
   const target = parseTarget(req.url);
   const method = req.method ?? 'GET';
 
-  const read = await readBody(req, em.options.maxBodyBytes);
+  // The hook's bodies are a few hundred bytes: it reads at most HOOK_MAX_BODY_BYTES.
+  const isHook = em.hook !== null && target.pathname === PROVIDER_STATE_PATH;
+  const read = await readBody(req, isHook ? HOOK_MAX_BODY_BYTES : em.options.maxBodyBytes, headers.contentLength ?? null);
   if (read.kind === 'aborted') return;
-  if (em.hook && target.pathname === PROVIDER_STATE_PATH) {
-    answerHook(em.hook, method, read.kind === 'body' ? read.body : null, reply, res);
+  if (isHook) {
+    answerHook(em.hook!, method, req, read.kind === 'body' ? read.body : null, reply, res);
     return;
   }
   if (read.kind === 'too-large') {
@@ -65,10 +68,10 @@ export async function handleRequest(em: Emulator, req: IncomingMessage, res: Ser
   }
 
   const trace: Trace = { op: null, md5: null, signatureProblem: null, status: 0 };
-  const headerPairs = pairs(req.rawHeaders);
+  const headerPairs = headers.pairs;
   try {
     if (em.realism) await em.realism.beforeRequest();
-    const pending = dispatch(em, req, method, target, read.body, headerPairs, now, trace);
+    const pending = dispatch(em, req, method, target, read.body, headers, now, trace);
     const result = pending instanceof Promise ? await pending : pending;
     trace.status = result.status;
     sendResult(res, reply, result);
@@ -87,8 +90,9 @@ export async function handleRequest(em: Emulator, req: IncomingMessage, res: Ser
 
 /** The synchronous part of a request; it only returns a promise under the `concurrent-deletes-succeed` fault. */
 function dispatch(em: Emulator, req: IncomingMessage, method: string, target: RequestTarget, body: Buffer,
-  headers: Array<[string, string]>, now: Date, trace: Trace): OpResult | Promise<OpResult> {
-  const address = parseAddress(req.headers.host, target.pathname);
+  scanned: ScannedHeaders, now: Date, trace: Trace): OpResult | Promise<OpResult> {
+  const headers = scanned.pairs;
+  const address = parseAddress(scanned.host, target.pathname);
   // Vector buckets have no keys below them: any deeper path is not an API route.
   if (address.rest !== '/' && address.rest !== '') throw new ApiError('NoSuchKey', `no route for path ${target.pathname}`);
 
@@ -109,12 +113,13 @@ function dispatch(em: Emulator, req: IncomingMessage, method: string, target: Re
   trace.op = op;
   checkPermission(auth.identity, op);
   em.realism?.admitOperation(op.name);
-  const md5Header = req.headers['content-md5'];
-  trace.md5 = compareContentMd5(Array.isArray(md5Header) ? md5Header.join(',') : md5Header, body);
+  trace.md5 = compareContentMd5(scanned.contentMd5, body);
   if (trace.md5 === 'mismatch') throw new ApiError('InvalidDigest', 'Content-MD5 does not match the body');
 
   const ctx: OpContext = {
-    store: em.store, options: em.options, now, bucketName: address.bucket, body, query: target.query, headers: req.headers, fault: em.options.fault,
+    store: em.store, options: em.options, now, bucketName: address.bucket, body, query: target.query, fault: em.options.fault,
+    // Node builds `req.headers` on first use: only the handler that reads a header pays for it.
+    get headers() { return req.headers; },
   };
   return HANDLERS[op.name as OperationName](ctx);
 }
@@ -130,13 +135,14 @@ function sendResult(res: ServerResponse, reply: ReplyContext, r: OpResult): void
   else sendJson(res, reply, r.status, r.json, r.headers);
 }
 
-function answerHook(hook: StateHook, method: string, body: Buffer | null, reply: ReplyContext, res: ServerResponse): void {
-  if (method !== 'POST') {
-    sendJson(res, reply, 405, { error: 'the provider-state hook takes POST' }, { Allow: 'POST' });
+function answerHook(hook: StateHook, method: string, req: IncomingMessage, body: Buffer | null, reply: ReplyContext, res: ServerResponse): void {
+  if (body === null) {
+    closeAfterAnswer(req, res);
+    sendJson(res, reply, 413, { error: `the provider-state hook takes bodies of at most ${HOOK_MAX_BODY_BYTES} bytes`, limit: HOOK_MAX_BODY_BYTES }, { Connection: 'close' });
     return;
   }
-  if (body === null) {
-    sendJson(res, reply, 400, { error: 'the body is too large' });
+  if (method !== 'POST') {
+    sendJson(res, reply, 405, { error: 'the provider-state hook takes POST' }, { Allow: 'POST' });
     return;
   }
   try {
@@ -153,12 +159,17 @@ function answerHook(hook: StateHook, method: string, body: Buffer | null, reply:
  * moment so the client reads the answer instead of a connection reset.
  */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, reply: ReplyContext): void {
+  closeAfterAnswer(req, res);
+  sendError(res, reply, new ApiError('EntityTooLarge', 'the request body exceeds the maximum size'), { Connection: 'close' });
+}
+
+/** Once the answer is written: drain and discard the unread body for a moment, then close. */
+function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
   res.on('finish', () => {
     req.resume();
     req.socket.end();
     setTimeout(() => req.socket.destroy(), 2000).unref();
   });
-  sendError(res, reply, new ApiError('EntityTooLarge', 'the request body exceeds the maximum size'), { Connection: 'close' });
 }
 
 function internalError(e: unknown): ApiError {
@@ -166,8 +177,31 @@ function internalError(e: unknown): ApiError {
   return new ApiError('InternalError', 'unexpected error');
 }
 
-function pairs(raw: string[]): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
+/** The header pairs as received (for the verifier) and the three values the dispatcher reads. */
+interface ScannedHeaders {
+  pairs: Array<[string, string]>;
+  host: string | undefined;
+  contentLength: string | undefined;
+  contentMd5: string | undefined;
+}
+
+/**
+ * One pass over the raw headers instead of Node's `req.headers` object, built on first use, which
+ * every request used to pay for. Same values as `req.headers`: the first Host and Content-Length
+ * win (Node drops duplicates of those), repeated Content-MD5 values are joined with ', '.
+ */
+function scanHeaders(raw: string[]): ScannedHeaders {
+  const out: ScannedHeaders = { pairs: [], host: undefined, contentLength: undefined, contentMd5: undefined };
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    out.pairs.push([name, value]);
+    const n = name.length;
+    if (n !== 4 && n !== 11 && n !== 14) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'host') out.host ??= value;
+    else if (lower === 'content-md5') out.contentMd5 = out.contentMd5 === undefined ? value : `${out.contentMd5}, ${value}`;
+    else if (lower === 'content-length') out.contentLength ??= value;
+  }
   return out;
 }

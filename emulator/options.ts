@@ -1,6 +1,7 @@
 // Emulator configuration: the public option types and their defaults.
 import { LIMITS } from '../contracts/limits.ts';
 import { FAULT_IMPLIED_OPTIONS, type FaultName } from './faults.ts';
+import { DEFAULT_MAX_MEMORY_MB, MAX_MEMORY_MB_LIMIT } from './memory.ts';
 import { isZero, REALISTIC_PROFILE, toRange, ZERO, type Range, type RangeInput } from './realism.ts';
 
 export interface Identity {
@@ -39,6 +40,8 @@ export interface EmulatorOptions {
   random?: () => number;
   clientLog?: string | null;
   maxBodyBytes?: number;
+  /** Memory budget of the vectors held, in MiB (emulator/memory.ts); default DEFAULT_MAX_MEMORY_MB. */
+  maxMemoryMb?: number;
   now?: () => Date;
 }
 
@@ -62,6 +65,7 @@ export interface ResolvedOptions {
   random: () => number;
   clientLog: string | null;
   maxBodyBytes: number;
+  maxMemoryMb: number;
   now: () => Date;
 }
 
@@ -134,6 +138,13 @@ export function resolveOptions(o: EmulatorOptions, isFault: (name: string) => na
     random: o.random ?? Math.random,
     clientLog: o.clientLog ?? null,
     maxBodyBytes: nonNegative('maxBodyBytes', o.maxBodyBytes, LIMITS.maxBodyBytes),
+    maxMemoryMb: memoryMb(o.maxMemoryMb),
     now: o.now ?? (() => new Date()),
   };
+}
+
+function memoryMb(v: number | undefined): number {
+  const n = v ?? DEFAULT_MAX_MEMORY_MB;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0 || n > MAX_MEMORY_MB_LIMIT) throw new Error(`maxMemoryMb must be a number of MiB in (0, ${MAX_MEMORY_MB_LIMIT}]`);
+  return n;
 }

@@ -53,8 +53,9 @@ export type BodyResult = { kind: 'body'; body: Buffer } | { kind: 'too-large' } 
  * Reads the whole body, refusing more than `max` bytes: a declared Content-Length above it is
  * refused before reading anything; a chunked body is refused as soon as it crosses the cap.
  */
-export function readBody(req: IncomingMessage, max: number): Promise<BodyResult> {
-  const declared = req.headers['content-length'];
+export function readBody(req: IncomingMessage, max: number, declaredLength?: string | null): Promise<BodyResult> {
+  // `declaredLength`: the Content-Length the caller already read from rawHeaders (null: none).
+  const declared = declaredLength === undefined ? req.headers['content-length'] : declaredLength ?? undefined;
   if (declared !== undefined && Number(declared) > max) return Promise.resolve({ kind: 'too-large' });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];

@@ -10,6 +10,7 @@ import { handleRequest, type Emulator } from './dispatch.ts';
 import { ApiError } from './errors.ts';
 import { isFaultName } from './faults.ts';
 import { commonHeaders, rawResponse, renderError, type ReplyContext } from './http.ts';
+import { MIB } from './memory.ts';
 import { resolveOptions, type EmulatorOptions, type Identity } from './options.ts';
 import { Realism } from './realism.ts';
 import { StateHook } from './stateHook.ts';
@@ -36,7 +37,7 @@ export interface EmulatorInstance {
 /** Builds the store and everything around it; used by startEmulator and by in-process tests. */
 export function createEmulatorInstance(opts: EmulatorOptions = {}): EmulatorInstance {
   const options = resolveOptions(opts, isFaultName);
-  const store = new Store({ now: options.now, creatingMs: options.creatingMs, deletingMs: options.deletingMs, random: options.random });
+  const store = new Store({ now: options.now, creatingMs: options.creatingMs, deletingMs: options.deletingMs, random: options.random, maxBytes: options.maxMemoryMb * MIB });
   for (const b of options.buckets) store.createBucket(b);
   const emulator: Emulator = {
     options, store,

@@ -5,6 +5,7 @@ import { INDEX_STATES, isValidBucketName, isValidIndexName, LIMITS, type Distanc
 import { STATE_DEFAULTS, STATE_STATUS, STATES } from '../contracts/provider-states.ts';
 import { isObject, type JsonObject } from './params.ts';
 import type { Store } from './store.ts';
+import { formatBytes, generatedVectorsBytes } from './memory.ts';
 import { fillDeterministic } from './vectorData.ts';
 
 export interface HookAnswer {
@@ -12,7 +13,10 @@ export interface HookAnswer {
   json: Record<string, unknown>;
 }
 
-/** Upper bound of `vectorCount`, so one call cannot exhaust memory by accident. */
+/** Largest body the hook reads (its requests are a few hundred bytes); beyond it 413 and a close. */
+export const HOOK_MAX_BODY_BYTES = 64 * 1024;
+
+/** Upper bound of `vectorCount` (the memory budget bounds vectorCount × dimension further). */
 export const MAX_STATE_VECTORS = 2_000_000;
 
 class BadParams extends Error {}
@@ -106,6 +110,13 @@ export class StateHook {
       throw new BadParams(`params.vectorCount must be an integer in 0..${MAX_STATE_VECTORS}`);
     }
     // A bucket named here that does not exist yet is created (and kept: the teardown removes the index only).
+    // The memory budget, before anything is allocated or replaced: vectorCount × dimension is
+    // checked here, never discovered by filling (emulator/memory.ts).
+    const existing = this.store.bucket(bucketName)?.indexes.get(indexName);
+    const needed = generatedVectorsBytes(vectorCount, dimension);
+    if (!this.store.hasRoom(needed, existing?.vectors.accountedBytes() ?? 0)) {
+      throw new BadParams(`params.vectorCount × params.dimension (${vectorCount} × ${dimension}, about ${formatBytes(needed)}) exceeds the emulator's memory budget of ${formatBytes(this.store.maxBytes)} (ovc serve --max-memory-mb; ${formatBytes(this.store.accountedBytes())} held now)`);
+    }
     const bucket = this.store.bucket(bucketName) ?? this.store.createBucket(bucketName);
     const old = bucket.indexes.get(indexName);
     if (old) this.store.removeIndex(bucket, old);

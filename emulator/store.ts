@@ -40,6 +40,8 @@ export interface StoreOptions {
   creatingMs: RangeInput;
   deletingMs: RangeInput;
   random?: () => number;
+  /** Memory budget of the vectors held, in bytes (emulator/memory.ts); default: no limit. */
+  maxBytes?: number;
 }
 
 export const DEFAULT_RESOURCE_GROUP = 'rg-default-ovc';
@@ -51,9 +53,12 @@ export class Store {
   private readonly creating: Range;
   private readonly deleting: Range;
   private readonly random: () => number;
+  /** Memory budget of the vectors held (bytes, emulator/memory.ts). */
+  readonly maxBytes: number;
 
   constructor(opts: StoreOptions) {
     this.now = opts.now;
+    this.maxBytes = opts.maxBytes ?? Number.POSITIVE_INFINITY;
     this.creating = toRange('creatingMs', opts.creatingMs);
     this.deleting = toRange('deletingMs', opts.deletingMs);
     this.random = opts.random ?? Math.random;
@@ -126,6 +131,27 @@ export class Store {
     let total = 0;
     for (const b of this.buckets.values()) for (const i of b.indexes.values()) total += i.vectors.typedArrayBytes();
     return total;
+  }
+
+  /**
+   * Bytes the memory budget counts: the vectors of every index, and of the records a fault keeps
+   * (ghosts, orphaned vectors). O(indexes), never O(vectors).
+   */
+  accountedBytes(): number {
+    const seen = new Set<VectorData>();
+    for (const b of this.buckets.values()) {
+      for (const i of b.indexes.values()) seen.add(i.vectors);
+      for (const i of b.ghosts.values()) seen.add(i.vectors);
+      for (const v of b.orphanedVectors.values()) seen.add(v);
+    }
+    let total = 0;
+    for (const v of seen) total += v.accountedBytes();
+    return total;
+  }
+
+  /** Whether `adding` more bytes fit the budget once `freeing` bytes are released. */
+  hasRoom(adding: number, freeing = 0): boolean {
+    return this.accountedBytes() - freeing + adding <= this.maxBytes;
   }
 
   private after(ms: number, fn: () => void): void {

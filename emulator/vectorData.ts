@@ -1,7 +1,9 @@
 // Compact storage of the vectors of one index: Float32Array blocks of about 4 MiB (dimension ×
 // vectors per block; the last block grows geometrically), a Map key → slot, and swap-remove on
 // delete so the live vectors always fill slots 0..size-1. Metadata is kept in a separate Map,
-// only for vectors that have some. Growth never copies more than one block.
+// only for vectors that have some. Growth never copies more than one block. The bytes held are
+// accounted as they change (accountedBytes, for the memory budget of emulator/memory.ts).
+import { keyBytes, metadataBytes } from './memory.ts';
 
 export type MetadataValue = string | number | boolean | string[];
 export type Metadata = Record<string, MetadataValue>;
@@ -23,6 +25,10 @@ export class VectorData {
   private readonly metadata = new Map<string, Metadata>();
   /** Keys in order, kept until a key is added or removed (ListVectors pages through it). */
   private sorted: string[] | null = null;
+  /** Bytes of the typed-array blocks (allocated, spare room included). */
+  private arrayBytes = 0;
+  /** Estimated heap bytes of the keys and the metadata (emulator/memory.ts). */
+  private heapBytes = 0;
 
   constructor(readonly dimension: number) {
     this.perBlock = Math.max(INITIAL_CAPACITY, Math.floor(BLOCK_BYTES / (dimension * 4)));
@@ -34,9 +40,22 @@ export class VectorData {
 
   /** Bytes held by the typed arrays (the dominant cost; keys and metadata live on the JS heap). */
   typedArrayBytes(): number {
-    let n = 0;
-    for (const b of this.blocks) n += b.byteLength;
-    return n;
+    return this.arrayBytes;
+  }
+
+  /** What the memory budget counts: the typed arrays plus the estimated keys and metadata. */
+  accountedBytes(): number {
+    return this.arrayBytes + this.heapBytes;
+  }
+
+  /**
+   * Bytes a put of `key` would add at most: a new key's slot, key and metadata; an existing key's
+   * metadata growth. Spare room of a growing block is not included (at most one block, ~4 MiB).
+   */
+  bytesToPut(key: string, metadata?: Metadata): number {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return 4 * this.dimension + keyBytes(key) + metadataBytes(metadata);
+    return Math.max(0, metadataBytes(metadata) - metadataBytes(this.metadata.get(key)));
   }
 
   /** Makes room for `total` vectors at once (no repeated growth when the final size is known). */
@@ -59,10 +78,12 @@ export class VectorData {
       const next = new Float32Array(cap * d);
       next.set(last!);
       this.blocks[this.blocks.length - 1] = next;
+      this.arrayBytes += next.byteLength - last!.byteLength;
       this.capacity += cap - lastCap;
     } else {
       const cap = Math.min(this.perBlock, exact ? missing : Math.max(INITIAL_CAPACITY, this.blocks.length === 0 ? missing : this.perBlock / 8, missing));
       this.blocks.push(new Float32Array(cap * d));
+      this.arrayBytes += cap * d * 4;
       this.capacity += cap;
     }
   }
@@ -89,10 +110,15 @@ export class VectorData {
       this.sorted = null;
       this.slots.set(key, slot);
       this.slotKeys[slot] = key;
+      this.heapBytes += keyBytes(key);
     }
     this.blockAt(slot).set(values, this.offsetAt(slot));
-    if (metadata && Object.keys(metadata).length > 0) this.metadata.set(key, metadata);
-    else this.metadata.delete(key);
+    const old = this.metadata.get(key);
+    if (old) this.heapBytes -= metadataBytes(old);
+    if (metadata && Object.keys(metadata).length > 0) {
+      this.metadata.set(key, metadata);
+      this.heapBytes += metadataBytes(metadata);
+    } else if (old) this.metadata.delete(key);
   }
 
   /** A view of the stored values (valid until the next write). */
@@ -129,6 +155,7 @@ export class VectorData {
     this.slotKeys.length = last;
     this.sorted = null;
     this.slots.delete(key);
+    this.heapBytes -= keyBytes(key) + metadataBytes(this.metadata.get(key));
     this.metadata.delete(key);
     this.count = last;
     return true;
@@ -155,6 +182,8 @@ export class VectorData {
 
   clear(): void {
     this.blocks = [];
+    this.arrayBytes = 0;
+    this.heapBytes = 0;
     this.capacity = 0;
     this.count = 0;
     this.slotKeys = [];

@@ -1,4 +1,5 @@
 export * from './signer.ts';
+export * from './verify.ts';
 export * from './md5.ts';
 export * from './addressing.ts';
 export * from './envelope.ts';

@@ -2,6 +2,7 @@
 import { LIMITS } from '../../contracts/limits.ts';
 import { ApiError, invalidParam } from '../errors.ts';
 import { compileFilter } from '../filter.ts';
+import { formatBytes } from '../memory.ts';
 import { checkRequest, isObject, optionalBoolean, optionalInteger, optionalString, requireFloat32, requireIndexName, requireKeys, type JsonObject } from '../params.ts';
 import type { Bucket, VectorIndex } from '../store.ts';
 import type { Metadata } from '../vectorData.ts';
@@ -56,8 +57,22 @@ export function putVectors(ctx: OpContext): OpResult {
     if (index.distanceMetric === 'cosine' && values.every((x) => x === 0)) throw invalidParam(`vectors[${i}] is a zero vector, which cosine distance cannot use`);
     return { key, values, metadata: checkMetadata(item.metadata, index.nonFilterableMetadataKeys) };
   });
+  // The memory budget (emulator/memory.ts), before anything is written: all or nothing.
+  let adding = 0;
+  for (const r of rows) adding += index.vectors.bytesToPut(r.key, r.metadata);
+  if (!ctx.store.hasRoom(adding)) throw overBudget(ctx, adding);
   for (const r of rows) index.vectors.put(r.key, r.values, r.metadata);
   return { status: 200 };
+}
+
+/**
+ * An emulator limit, not a service one (docs/emulator.md): 400 EntityTooLarge (the catalogue's
+ * "Your proposed upload exceeds the maximum allowed size"), never retried by the SDKs, with the
+ * budget named in x-ovc-memory-limit.
+ */
+function overBudget(ctx: OpContext, adding: number): ApiError {
+  const limit = `${formatBytes(ctx.store.maxBytes)} (ovc serve --max-memory-mb)`;
+  return new ApiError('EntityTooLarge', `these vectors (${formatBytes(adding)}) exceed the emulator's memory budget of ${limit}`, undefined, { 'x-ovc-memory-limit': limit });
 }
 
 function vectorView(index: VectorIndex, key: string, withData: boolean, withMetadata: boolean): Record<string, unknown> {

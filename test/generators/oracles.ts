@@ -5,7 +5,8 @@
 // table of spec §3.8 / §5. Each throws an Error saying what disagrees.
 import { INDEX_NAME_MAX, INDEX_NAME_PATTERN, LIMITS } from '../../contracts/limits.ts';
 import { contentMd5 } from '../../protocol/md5.ts';
-import { normalizeHeaders, verifyRequest } from '../../protocol/signer.ts';
+import { normalizeHeaders } from '../../protocol/signer.ts';
+import { verifyRequest } from '../../protocol/verify.ts';
 import type { SigningContext, WireRequest } from '../../protocol/wire.ts';
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();

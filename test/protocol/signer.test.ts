@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { FIXTURE_KAT, readKat, SHARED_KAT } from '../fixtures/kat.ts';
 import { describe, expect, it } from 'vitest';
-import { canonicalRequest, parseDateTime, presignQuery, signRequest, verifyRequest } from '../../protocol/signer.ts';
+import { canonicalRequest, parseDateTime, presignQuery, signRequest } from '../../protocol/signer.ts';
+import { verifyRequest } from '../../protocol/verify.ts';
 import { parseAddress } from '../../protocol/addressing.ts';
 
 interface KatCase {
@@ -76,5 +77,15 @@ describe('verification failures', () => {
   it('comma-space separators in Authorization are tolerated', () => {
     const h = signedHeaders();
     expect(verifyRequest({ ...base, headers: { ...h, Authorization: h.Authorization!.replace(/,/g, ', ') } })).toMatchObject({ ok: true });
+  });
+});
+
+describe('signing and verifying live apart', () => {
+  it('protocol/signer.ts signs only; the verifier is protocol/verify.ts (the emulator\'s side)', async () => {
+    const signer = await import('../../protocol/signer.ts');
+    const verify = await import('../../protocol/verify.ts');
+    expect('verifyRequest' in signer).toBe(false);
+    expect('parseAuthorization' in signer).toBe(false);
+    expect(typeof verify.verifyRequest).toBe('function');
   });
 });
