@@ -40,6 +40,12 @@ export interface EmulatorOptions {
   clientLog?: string | null;
   maxBodyBytes?: number;
   now?: () => Date;
+  /**
+   * The endpoint the emulator reports as a bucket's ExtranetEndpoint/IntranetEndpoint (e.g. behind a
+   * proxy or in a container). Default: its own address once listening; without a listener, the
+   * Host of the request (without the `{bucket}-{account}.` label).
+   */
+  advertisedEndpoint?: string | null;
 }
 
 /** Options with every default filled in and the fault name checked. */
@@ -63,6 +69,8 @@ export interface ResolvedOptions {
   clientLog: string | null;
   maxBodyBytes: number;
   now: () => Date;
+  /** `host[:port]` reported as bucket endpoints; null: the request's own Host (see EmulatorOptions). */
+  advertisedHost: string | null;
 }
 
 export const DEFAULT_BUCKET = 'ovc-conformance';
@@ -135,5 +143,15 @@ export function resolveOptions(o: EmulatorOptions, isFault: (name: string) => na
     clientLog: o.clientLog ?? null,
     maxBodyBytes: nonNegative('maxBodyBytes', o.maxBodyBytes, LIMITS.maxBodyBytes),
     now: o.now ?? (() => new Date()),
+    advertisedHost: o.advertisedEndpoint ? advertisedHostOf(o.advertisedEndpoint) : null,
   };
+}
+
+/** `host[:port]` of an http(s) URL given as the advertised endpoint (the form ExtranetEndpoint takes). */
+export function advertisedHostOf(endpoint: string): string {
+  let u: URL;
+  try { u = new URL(endpoint); } catch { throw new Error(`advertised endpoint '${endpoint}' is not a URL (e.g. http://vectors.example:8080)`); }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`advertised endpoint '${endpoint}' must be an http:// or https:// URL`);
+  if (u.pathname !== '/' || u.search || u.hash || u.username || u.password) throw new Error(`advertised endpoint '${endpoint}' must be scheme://host[:port] only`);
+  return u.host;
 }
