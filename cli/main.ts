@@ -37,6 +37,10 @@ export const SUBCOMMANDS: Record<string, { description: string; load: (setExit: 
     description: 're-render, merge (shards or targets) and baseline the reports of ovc runs',
     load: async (setExit) => (await import('./report.ts')).reportCommand(setExit),
   },
+  'sdk-test': {
+    description: "run an official SDK's own vectors integration tests (unchanged) against ovc serve on loopback and print test → pass/fail → why",
+    load: async (setExit) => (await import('./sdk-test.ts')).sdkTestCommand(setExit),
+  },
   sign: {
     description: 'print V4 signing headers for a request (used by the curl lines of failing cases)',
     load: async () => (await import('./sign.ts')).signCommand(),
