@@ -14,7 +14,7 @@ import type { OpResult } from './context.ts';
 const OSS_BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /** True when the header signature verifies as a plain OSS request on `/{bucket}/` (the secret never leaves this function). */
-function signedForPlainOss(em: Emulator, method: string, bucket: string, rawQuery: string, headers: Array<[string, string]>): boolean {
+function signedForPlainOss(em: Emulator, method: string, bucket: string | undefined, rawQuery: string, headers: Array<[string, string]>): boolean {
   const map = normalizeHeaders(headers);
   const auth = map.get('authorization');
   const datetime = map.get('x-oss-date');
@@ -29,7 +29,7 @@ function signedForPlainOss(em: Emulator, method: string, bucket: string, rawQuer
   }).canonicalRequest;
   // Same canonical request with the plain OSS resource path as its second line.
   const lines = vectors.split('\n');
-  lines[1] = escapePath(`/${bucket}/`);
+  lines[1] = bucket === undefined ? '/' : escapePath(`/${bucket}/`);
   const sts = stringToSign(datetime, scopeOf(parsed.date, parsed.region, parsed.product), lines.join('\n'));
   return hmacHex(signingKey(identity.accessKeySecret, parsed.date, parsed.region, parsed.product), sts) === parsed.signature;
 }
@@ -41,10 +41,11 @@ function signedForPlainOss(em: Emulator, method: string, bucket: string, rawQuer
  */
 export function plainOssRequest(em: Emulator, method: string, address: ParsedAddress, target: RequestTarget,
   headers: Array<[string, string]>, now: Date): OpResult | null {
-  if (address.style !== 'path' || !address.bucket) return null;
+  if (address.style === 'virtual' || (address.style === 'path' && !address.bucket)) return null;
   if (!signedForPlainOss(em, method, address.bucket, target.rawQuery, headers)) return null;
   const name = address.bucket;
   const extra = target.query.map((p) => p.key).filter((k) => !isAuthParam(k));
+  if (name === undefined) throw new ApiError('InvalidRequest', `the emulator answers plain OSS PutBucket and DeleteBucket only (log targets), not ${method} on the OSS service (e.g. ListBuckets)`);
   if (extra.length > 0 || (method !== 'PUT' && method !== 'DELETE')) {
     throw new ApiError('InvalidRequest', `the emulator answers plain OSS PutBucket and DeleteBucket only (log targets), not ${method} ${extra.map((k) => `?${k}`).join('')}`.trim());
   }

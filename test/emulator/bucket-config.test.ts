@@ -18,18 +18,19 @@ const logging = (method: string, body?: unknown, bucket?: string): Promise<Reply
   send(em, { method, query: 'logging', body: body === undefined ? undefined : JSON.stringify(body), bucket });
 
 /** A plain OSS V4 request (canonical URI `/{bucket}/`), written from the OSS V4 documentation, not from the emulator's code. */
-async function plainOss(method: string, bucket: string, query = ''): Promise<Reply> {
+async function plainOss(method: string, bucket: string | null, query = ''): Promise<Reply> {
+  const resource = bucket === null ? '/' : `/${bucket}/`;
   const t = new Date();
   const datetime = t.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const date = datetime.slice(0, 8);
   const headers: Record<string, string> = { 'x-oss-date': datetime, 'x-oss-content-sha256': 'UNSIGNED-PAYLOAD' };
-  const canonical = `${method}\n/${bucket}/\n${query}\nx-oss-content-sha256:UNSIGNED-PAYLOAD\nx-oss-date:${datetime}\n\n\nUNSIGNED-PAYLOAD`;
+  const canonical = `${method}\n${resource}\n${query}\nx-oss-content-sha256:UNSIGNED-PAYLOAD\nx-oss-date:${datetime}\n\n\nUNSIGNED-PAYLOAD`;
   const scope = `${date}/${em.region}/oss/aliyun_v4_request`;
   const sts = `OSS4-HMAC-SHA256\n${datetime}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
   let k = createHmac('sha256', `aliyun_v4${KEY.accessKeySecret}`).update(date).digest();
   for (const part of [em.region, 'oss', 'aliyun_v4_request']) k = createHmac('sha256', k).update(part).digest();
   headers.Authorization = `OSS4-HMAC-SHA256 Credential=${KEY.accessKeyId}/${scope},Signature=${createHmac('sha256', k).update(sts).digest('hex')}`;
-  const res = await request(`${em.url}/${bucket}/${query ? `?${query}` : ''}`, { method: method as 'PUT', headers });
+  const res = await request(`${em.url}${resource}${query ? `?${query}` : ''}`, { method: method as 'PUT', headers });
   const text = await res.body.text();
   let json: unknown;
   try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
@@ -107,6 +108,10 @@ describe('bucket logging and the plain-OSS log target', () => {
     // Anything else signed for plain OSS is refused, never a vectors operation.
     expect(errorCode(await plainOss('GET', target, 'acl'))).toBe('InvalidRequest');
     expect(errorCode(await plainOss('PUT', 'Bad_Name'))).toBe('InvalidArgument');
+    // The OSS service level (ListBuckets) is not emulated: a clear InvalidRequest, not a signature error.
+    const list = await plainOss('GET', null, 'prefix=python-sdk-test-bucket-');
+    expect([list.status, errorCode(list)]).toEqual([400, 'InvalidRequest']);
+    expect((list.json as { Error: { Message: string } }).Error.Message).toBeTruthy();
   });
 
   it('a signature valid for neither vectors nor plain OSS is still 403 SignatureDoesNotMatch', async () => {
