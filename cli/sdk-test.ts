@@ -153,7 +153,11 @@ export function parseJunit(xml: string): SdkTestResult[] {
     if (kind === 'skipped') out.push({ name, status: 'skip', why: oneLine(message) });
     else if (kind === 'error' && /^failed on teardown with/.test(message)) {
       out.push({ name, status: 'pass', why: oneLine(`test passed; the class teardown failed: ${message.replace(/^failed on teardown with\s*/, '')}`) });
-    } else out.push({ name, status: kind === 'failure' ? 'fail' : 'error', why: oneLine(message) });
+    } else {
+      // pytest's generic messages ("collection failure", "failed on setup with …"): add the last `E ` line of the report.
+      const detail = /^(collection failure|failed on setup)/.test(message) ? xmlText(body.slice(child.index + child[0].length).split(`</${kind}>`)[0]!).split('\n').filter((l) => /^E\s/.test(l)).pop()?.replace(/^E\s+/, '') : undefined;
+      out.push({ name, status: kind === 'failure' ? 'fail' : 'error', why: oneLine(detail ? `${message}: ${detail}` : message) });
+    }
   }
   return out;
 }

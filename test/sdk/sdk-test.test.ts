@@ -63,8 +63,10 @@ describe('ovc sdk-test pieces', () => {
 
   it('reads pytest JUnit XML: pass, failure, teardown-only error (a pass, said), skip', () => {
     const r = parseJunit('<testsuite><testcase classname="a.b.TestX" name="test_ok" time="1"/><testcase classname="a.TestX" name="test_bad"><failure message="AssertionError: 1 &amp; 2">t</failure></testcase>'
-      + '<testcase classname="a.TestY" name="test_td"><error message="failed on teardown with &quot;Boom&quot;">t</error></testcase><testcase classname="a.TestY" name="test_err"><error message="failed on setup with x">t</error></testcase></testsuite>');
-    expect(r.map((t) => [t.name, t.status])).toEqual([['TestX.test_ok', 'pass'], ['TestX.test_bad', 'fail'], ['TestY.test_td', 'pass'], ['TestY.test_err', 'error']]);
+      + '<testcase classname="a.TestY" name="test_td"><error message="failed on teardown with &quot;Boom&quot;">t</error></testcase><testcase classname="a.TestY" name="test_err"><error message="failed on setup with x">t</error></testcase>'
+      + '<testcase classname="" name="tests.integration.vector.test_a"><error message="collection failure">tests/x.py:12: in &lt;module&gt;&#10;E   ModuleNotFoundError: No module named \'aiohttp\'&#10;E   ImportError: Please install aiohttp</error></testcase></testsuite>');
+    expect(r.map((t) => [t.name, t.status])).toEqual([['TestX.test_ok', 'pass'], ['TestX.test_bad', 'fail'], ['TestY.test_td', 'pass'], ['TestY.test_err', 'error'], ['tests.integration.vector.test_a', 'error']]);
+    expect(r[4]!.why).toBe('collection failure: ImportError: Please install aiohttp');
     expect(r[1]!.why).toBe('AssertionError: 1 & 2');
     expect(r[2]!.why).toBe('test passed; the class teardown failed: "Boom"');
   });
