@@ -41,6 +41,10 @@ export const SUBCOMMANDS: Record<string, { description: string; load: (setExit: 
     description: 'list (and with --yes delete) the indexes stopped ovc runs left on a target',
     load: async (setExit) => (await import('./cleanup.ts')).cleanupCommand(setExit),
   },
+  'sdk-test': {
+    description: "run an official SDK's own vectors integration tests (unchanged) against ovc serve on loopback and print test → pass/fail → why",
+    load: async (setExit) => (await import('./sdk-test.ts')).sdkTestCommand(setExit),
+  },
   sign: {
     description: 'print V4 signing headers for a request (used by the curl lines of failing cases)',
     load: async () => (await import('./sign.ts')).signCommand(),

@@ -4,8 +4,8 @@ import { Command, Option } from 'commander';
 import { isValidBucketName } from '../contracts/limits.ts';
 import { PROVIDER_STATE_PATH } from '../contracts/provider-states.ts';
 import { defaultIdentities, FAULT_NAMES, FAULT_PROFILES, isFaultName, startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/index.ts';
-import { DEFAULT_ACCESS_KEY_SECRET, resolveOptions } from '../emulator/options.ts';
 import { DEFAULT_MAX_MEMORY_MB, MAX_MEMORY_MB_LIMIT } from '../emulator/memory.ts';
+import { advertisedHostOf, DEFAULT_ACCESS_KEY_SECRET, resolveOptions } from '../emulator/options.ts';
 import { formatRange, MAX_DURATION_MS, parseRange, type Range } from '../emulator/realism.ts';
 import { UsageError } from './errors.ts';
 import { checkOutputFile } from './paths.ts';
@@ -27,6 +27,7 @@ interface ServeFlags {
   realistic?: boolean;
   clientLog?: string;
   maxMemoryMb?: string;
+  advertisedEndpoint?: string;
 }
 
 /** Longest --latency-ms: a minute per request is already far beyond any cloud endpoint. */
@@ -77,6 +78,9 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process
   if (!/^[a-z0-9-]+$/.test(flags.region)) throw new UsageError(`--region must be a region id such as cn-hangzhou, got '${flags.region}'`);
   const buckets = flags.bucket?.length ? [...new Set(flags.bucket)] : undefined;
   for (const b of buckets ?? []) if (!isValidBucketName(b)) throw new UsageError(`--bucket '${b}' is not a valid vector bucket name (3-32 of a-z, 0-9, -)`);
+  if (flags.advertisedEndpoint !== undefined) {
+    try { advertisedHostOf(flags.advertisedEndpoint); } catch (e) { throw new UsageError(`--advertised-endpoint: ${(e as Error).message}`); }
+  }
   // The hook is unsigned and can wipe data: only on by default where nobody else can reach it.
   const stateHook = flags.stateHook ?? isLoopback(flags.host);
   return {
@@ -86,6 +90,7 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process
     // Appends only to a client log (JSON lines) or a new file, never to another file of the user's.
     clientLog: flags.clientLog ? checkOutputFile('--client-log', flags.clientLog, (t) => t.trimStart().startsWith('{')) : null,
     identities: defaultIdentities(env),
+    ...(flags.advertisedEndpoint !== undefined ? { advertisedEndpoint: flags.advertisedEndpoint } : {}),
   };
 }
 
@@ -156,6 +161,7 @@ export function serveCommand(setExit: (code: number) => void): Command {
     .option('--realistic', 'cloud-like profile: --latency-ms 5-40 --creating-ms 200-1500 --deleting-ms 200-1500 --throttle-put-index-rps 5 --index-quota 100 (explicit flags override its parts)')
     .option('--max-memory-mb <n>', `memory budget of the vectors held (Float32Array blocks, keys, metadata), in MiB; a PutVectors beyond it gets 400 EntityTooLarge, a provider-state setup beyond it a 400 refusal, checked before anything is allocated (default ${DEFAULT_MAX_MEMORY_MB})`)
     .option('--client-log <file>', 'append one JSON line per request saying what the client did differently from the SDKs')
+    .option('--advertised-endpoint <url>', 'the endpoint reported as a bucket\'s ExtranetEndpoint/IntranetEndpoint, e.g. behind a proxy or in a container (default: the emulator\'s own address)')
     .action(async (flags: ServeFlags) => {
       const options = serveOptions(flags);
       let em: RunningEmulator;

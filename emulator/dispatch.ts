@@ -1,6 +1,7 @@
 // One request, start to finish: body → address → authentication → routing → permission →
 // Content-MD5 → operation handler → response, plus the client-conformance log line.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BucketConfigOperationName } from '../contracts/bucketConfig.ts';
 import type { Operation, OperationName } from '../contracts/operations.ts';
 import { PROVIDER_STATE_PATH } from '../contracts/provider-states.ts';
 import { parseAddress } from '../protocol/addressing.ts';
@@ -9,11 +10,13 @@ import { normalizeHeaders } from '../protocol/signer.ts';
 import { authenticate, checkPermission, compareContentMd5, type Md5Check } from './auth.ts';
 import { clientDeviations, redactedPath, type ClientLog } from './clientLog.ts';
 import { ApiError } from './errors.ts';
+import { deleteBucketLogging, deleteBucketPolicy, getBucketLogging, getBucketPolicy, putBucketLogging, putBucketPolicy } from './handlers/bucketConfig.ts';
 import { deleteVectorBucket, getVectorBucket, listVectorBuckets, putVectorBucket } from './handlers/buckets.ts';
 import type { OpContext, OpHandler, OpResult } from './handlers/context.ts';
 import { deleteVectorIndex, getVectorIndex, listVectorIndexes, putVectorIndex } from './handlers/indexes.ts';
 import { deleteVectors, getVectors, listVectors, putVectors, queryVectors } from './handlers/vectors.ts';
-import { commonHeaders, rawResponse, sendEmpty, sendError, sendJson, type ReplyContext } from './http.ts';
+import { commonHeaders, rawResponse, sendEmpty, sendError, sendJson, sendJsonText, type ReplyContext } from './http.ts';
+import { plainOssRequest } from './handlers/ossBuckets.ts';
 import type { Identity, ResolvedOptions } from './options.ts';
 import type { Realism } from './realism.ts';
 import { parseTarget, readBody, type RequestTarget } from './request.ts';
@@ -21,10 +24,12 @@ import { resolveOperation } from './router.ts';
 import { HOOK_MAX_BODY_BYTES, type StateHook } from './stateHook.ts';
 import type { Store } from './store.ts';
 
-const HANDLERS: Record<OperationName, OpHandler> = {
+const HANDLERS: Record<OperationName | BucketConfigOperationName, OpHandler> = {
   PutVectorBucket: putVectorBucket, GetVectorBucket: getVectorBucket, DeleteVectorBucket: deleteVectorBucket, ListVectorBuckets: listVectorBuckets,
   PutVectorIndex: putVectorIndex, GetVectorIndex: getVectorIndex, ListVectorIndexes: listVectorIndexes, DeleteVectorIndex: deleteVectorIndex,
   PutVectors: putVectors, GetVectors: getVectors, ListVectors: listVectors, DeleteVectors: deleteVectors, QueryVectors: queryVectors,
+  PutBucketPolicy: putBucketPolicy, GetBucketPolicy: getBucketPolicy, DeleteBucketPolicy: deleteBucketPolicy,
+  PutBucketLogging: putBucketLogging, GetBucketLogging: getBucketLogging, DeleteBucketLogging: deleteBucketLogging,
 };
 
 export interface Emulator {
@@ -101,6 +106,9 @@ function dispatch(em: Emulator, req: IncomingMessage, method: string, target: Re
     bucket: address.bucket, identities: em.identities, now, fault: em.options.fault,
   });
   if (!auth.ok) {
+    // A request signed for plain OSS (canonical URI `/bucket/`), e.g. an SDK creating a log target.
+    const plain = auth.error.code === 'SignatureDoesNotMatch' ? plainOssRequest(em, method, address, target, headers, now) : null;
+    if (plain) return plain;
     trace.signatureProblem = auth.error.detail ?? auth.error.code;
     throw auth.error;
   }
@@ -121,7 +129,7 @@ function dispatch(em: Emulator, req: IncomingMessage, method: string, target: Re
     // Node builds `req.headers` on first use: only the handler that reads a header pays for it.
     get headers() { return req.headers; },
   };
-  return HANDLERS[op.name as OperationName](ctx);
+  return HANDLERS[op.name as OperationName | BucketConfigOperationName](ctx);
 }
 
 function sendResult(res: ServerResponse, reply: ReplyContext, r: OpResult): void {
@@ -131,7 +139,8 @@ function sendResult(res: ServerResponse, reply: ReplyContext, r: OpResult): void
     res.socket?.end(rawResponse(204, { ...commonHeaders(reply), 'Content-Type': 'application/json' }, text));
     return;
   }
-  if (r.json === undefined) sendEmpty(res, reply, r.status, r.headers);
+  if (r.jsonText !== undefined) sendJsonText(res, reply, r.status, r.jsonText, r.headers);
+  else if (r.json === undefined) sendEmpty(res, reply, r.status, r.headers);
   else sendJson(res, reply, r.status, r.json, r.headers);
 }
 

@@ -1,8 +1,16 @@
 // API errors raised by the emulator's checks. Handlers throw them; the dispatcher renders them.
-import { ERROR_CODES, type ErrorCode } from '../contracts/errors.ts';
+import { BUCKET_CONFIG_ERROR_CODES, type BucketConfigErrorCode } from '../contracts/bucketConfig.ts';
+import { ERROR_CODES, type ErrorCode, type ErrorCodeEntry } from '../contracts/errors.ts';
 
-/** Every code the emulator answers with is in the contract catalogue (contracts/errors.ts). */
-export type ApiCode = ErrorCode;
+/**
+ * Every code the emulator answers with is in a contract catalogue: contracts/errors.ts, or
+ * contracts/bucketConfig.ts for the bucket policy/logging operations.
+ */
+export type ApiCode = ErrorCode | BucketConfigErrorCode;
+
+function entryOf(code: ApiCode): ErrorCodeEntry {
+  return (ERROR_CODES as Record<string, ErrorCodeEntry>)[code] ?? BUCKET_CONFIG_ERROR_CODES[code as BucketConfigErrorCode];
+}
 
 /** Codes that concern a bucket: their envelope carries BucketName (spec §12 U23). */
 const BUCKET_CODES: ReadonlySet<ApiCode> = new Set<ApiCode>(['NoSuchBucket', 'BucketAlreadyExists', 'VectorBucketNotEmpty', 'InvalidVectorBucketName', 'TooManyBuckets']);
@@ -30,11 +38,11 @@ export class ApiError extends Error {
 }
 
 export function statusOf(code: ApiCode): number {
-  return ERROR_CODES[code].status;
+  return entryOf(code).status;
 }
 
 export function messageOf(code: ApiCode): string {
-  return ERROR_CODES[code].message;
+  return entryOf(code).message;
 }
 
 /** Shorthand for the most common parameter error of index and vector operations. */

@@ -105,6 +105,11 @@ export function sendJson(res: ServerResponse, ctx: ReplyContext, status: number,
   write(res, ctx, status, extra ? { ...JSON_HEADERS, ...extra } : JSON_HEADERS, JSON.stringify(value));
 }
 
+/** A JSON document already serialised (e.g. a bucket policy returned byte for byte as it was stored). */
+export function sendJsonText(res: ServerResponse, ctx: ReplyContext, status: number, text: string, extra?: Record<string, string>): void {
+  write(res, ctx, status, extra ? { ...JSON_HEADERS, ...extra } : JSON_HEADERS, text);
+}
+
 export function sendError(res: ServerResponse, ctx: ReplyContext, err: ApiError, extra?: Record<string, string>): RenderedError {
   const r = renderError(err, ctx);
   write(res, ctx, r.status, extra ? { ...r.headers, ...extra } : r.headers, r.body);

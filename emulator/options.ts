@@ -43,6 +43,12 @@ export interface EmulatorOptions {
   /** Memory budget of the vectors held, in MiB (emulator/memory.ts); default DEFAULT_MAX_MEMORY_MB. */
   maxMemoryMb?: number;
   now?: () => Date;
+  /**
+   * The endpoint the emulator reports as a bucket's ExtranetEndpoint/IntranetEndpoint (e.g. behind a
+   * proxy or in a container). Default: its own address once listening; without a listener, the
+   * Host of the request (without the `{bucket}-{account}.` label).
+   */
+  advertisedEndpoint?: string | null;
 }
 
 /** Options with every default filled in and the fault name checked. */
@@ -67,6 +73,8 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   maxMemoryMb: number;
   now: () => Date;
+  /** `host[:port]` reported as bucket endpoints; null: the request's own Host (see EmulatorOptions). */
+  advertisedHost: string | null;
 }
 
 export const DEFAULT_BUCKET = 'ovc-conformance';
@@ -140,6 +148,7 @@ export function resolveOptions(o: EmulatorOptions, isFault: (name: string) => na
     maxBodyBytes: nonNegative('maxBodyBytes', o.maxBodyBytes, LIMITS.maxBodyBytes),
     maxMemoryMb: memoryMb(o.maxMemoryMb),
     now: o.now ?? (() => new Date()),
+    advertisedHost: o.advertisedEndpoint ? advertisedHostOf(o.advertisedEndpoint) : null,
   };
 }
 
@@ -147,4 +156,13 @@ function memoryMb(v: number | undefined): number {
   const n = v ?? DEFAULT_MAX_MEMORY_MB;
   if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0 || n > MAX_MEMORY_MB_LIMIT) throw new Error(`maxMemoryMb must be a number of MiB in (0, ${MAX_MEMORY_MB_LIMIT}]`);
   return n;
+}
+
+/** `host[:port]` of an http(s) URL given as the advertised endpoint (the form ExtranetEndpoint takes). */
+export function advertisedHostOf(endpoint: string): string {
+  let u: URL;
+  try { u = new URL(endpoint); } catch { throw new Error(`advertised endpoint '${endpoint}' is not a URL (e.g. http://vectors.example:8080)`); }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`advertised endpoint '${endpoint}' must be an http:// or https:// URL`);
+  if (u.pathname !== '/' || u.search || u.hash || u.username || u.password) throw new Error(`advertised endpoint '${endpoint}' must be scheme://host[:port] only`);
+  return u.host;
 }

@@ -1,5 +1,6 @@
 // Finds the operation a request addresses. Routing is on the query KEY (`?op` and `?op=` alike),
 // never on the raw query string.
+import { BUCKET_CONFIG_KEYS, BUCKET_CONFIG_OPERATIONS } from '../contracts/bucketConfig.ts';
 import { OPERATIONS, type Operation } from '../contracts/operations.ts';
 import { ApiError } from './errors.ts';
 import type { QueryParam } from './request.ts';
@@ -23,9 +24,19 @@ export function unknownParams(op: Operation, query: readonly QueryParam[]): stri
   return query.map((p) => p.key).filter((k) => k !== op.queryKey && !isAuthParam(k) && !known.includes(k));
 }
 
+/** `?policy` / `?logging`: one sub-resource, three methods (contracts/bucketConfig.ts). */
+function bucketConfigOperation(key: string, method: string, scope: 'service' | 'bucket'): Operation {
+  const ops = (Object.values(BUCKET_CONFIG_OPERATIONS) as Operation[]).filter((o) => o.queryKey === key);
+  if (scope !== 'bucket') throw new ApiError('InvalidRequest', `?${key} needs a bucket in the host or path`);
+  const op = ops.find((o) => o.method === method);
+  if (!op) throw new ApiError('MethodNotAllowed', `?${key} takes ${ops.map((o) => o.method).join(', ')}, not ${method}`);
+  return op;
+}
+
 export function resolveOperation(method: string, query: readonly QueryParam[], scope: 'service' | 'bucket'): Operation {
-  const opKeys = [...new Set(query.map((p) => p.key).filter((k) => KEYED_OPS.has(k)))];
+  const opKeys = [...new Set(query.map((p) => p.key).filter((k) => KEYED_OPS.has(k) || BUCKET_CONFIG_KEYS.has(k)))];
   if (opKeys.length > 1) throw new ApiError('InvalidRequest', `more than one operation in the query: ${opKeys.join(', ')}`);
+  if (opKeys.length === 1 && BUCKET_CONFIG_KEYS.has(opKeys[0]!)) return bucketConfigOperation(opKeys[0]!, method, scope);
   if (opKeys.length === 1) {
     const op = KEYED_OPS.get(opKeys[0]!)!;
     if (scope !== op.scope) throw new ApiError('InvalidRequest', `${op.name} needs a bucket in the host or path`);
@@ -34,7 +45,7 @@ export function resolveOperation(method: string, query: readonly QueryParam[], s
   }
   const op = ALL_OPS.find((o) => o.queryKey === null && o.scope === scope && o.method === method);
   const foreign = query.map((p) => p.key).filter((k) => !isAuthParam(k) && !(op && (KNOWN_PARAMS[op.name] ?? []).includes(k)));
-  // An unknown sub-resource (`?policy`, `?logging`, a typo) must never fall through to
+  // An unknown sub-resource (`?acl`, `?website`, a typo) must never fall through to
   // PutVectorBucket or DeleteVectorBucket.
   if (foreign.length > 0) throw new ApiError('InvalidRequest', `unsupported sub-resource: ${foreign.join(', ')}`);
   if (!op) throw new ApiError('MethodNotAllowed', `no operation answers ${method} on the ${scope === 'service' ? 'service' : 'bucket'} root`);

@@ -101,6 +101,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const port = (server.address() as AddressInfo).port;
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${urlHost}:${port}`;
+  // Every endpoint the emulator reports leads back to it (unless told otherwise); bound to every
+  // interface, it cannot know which one a client reached, so the request's own Host is reported.
+  if (options.host !== '0.0.0.0' && options.host !== '::') options.advertisedHost ??= `${urlHost}:${port}`;
   let closed: Promise<void> | null = null;
   return {
     url, host: options.host, port, region: options.region, accountId: options.accountId,

@@ -32,6 +32,16 @@ export interface Bucket {
   orphanedVectors: Map<string, VectorData>;
   /** Only for the `bucket-counts-deleted-indexes` fault: the bucket has held an index at some point. */
   everHeldIndex: boolean;
+  /** PutBucketPolicy's document, byte for byte as sent (GetBucketPolicy returns it); null: none. */
+  policy: string | null;
+  /** PutBucketLogging's configuration; null: logging off. Both go with the bucket when it is deleted. */
+  logging: LoggingConfig | null;
+}
+
+export interface LoggingConfig {
+  targetBucket: string;
+  targetPrefix?: string;
+  loggingRole?: string;
 }
 
 export interface StoreOptions {
@@ -48,6 +58,8 @@ export const DEFAULT_RESOURCE_GROUP = 'rg-default-ovc';
 
 export class Store {
   readonly buckets = new Map<string, Bucket>();
+  /** Plain OSS buckets (log targets of PutBucketLogging): name → creation time (docs/emulator.md U24). */
+  readonly ossBuckets = new Map<string, Date>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly now: () => Date;
   private readonly creating: Range;
@@ -69,7 +81,7 @@ export class Store {
   }
 
   createBucket(name: string, resourceGroupId = DEFAULT_RESOURCE_GROUP): Bucket {
-    const b: Bucket = { name, createdAt: this.now(), resourceGroupId, indexes: new Map(), ghosts: new Map(), orphanedVectors: new Map(), everHeldIndex: false };
+    const b: Bucket = { name, createdAt: this.now(), resourceGroupId, indexes: new Map(), ghosts: new Map(), orphanedVectors: new Map(), everHeldIndex: false, policy: null, logging: null };
     this.buckets.set(name, b);
     return b;
   }

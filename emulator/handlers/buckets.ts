@@ -5,13 +5,27 @@ import { ApiError } from '../errors.ts';
 import type { Bucket } from '../store.ts';
 import { requireBucket, type OpContext, type OpResult } from './context.ts';
 
+/**
+ * The endpoint (`host[:port]`, as the service reports `cn-hangzhou.oss-vectors.aliyuncs.com`) a
+ * client reaches this emulator at: the advertised one, else the request's Host without the
+ * virtual-hosted `{bucket}-{account}.` label. Never the cloud's: a client that follows it stays here.
+ */
+export function selfEndpoint(ctx: OpContext): string {
+  if (ctx.options.advertisedHost) return ctx.options.advertisedHost;
+  const raw = ctx.headers.host ?? 'localhost';
+  const host = Array.isArray(raw) ? raw[0]! : raw;
+  const dot = host.indexOf('.');
+  return dot > 0 && /^[a-z0-9][a-z0-9-]*-\d+$/.test(host.slice(0, dot).toLowerCase()) ? host.slice(dot + 1) : host;
+}
+
 function bucketInfo(ctx: OpContext, b: Bucket): Record<string, string> {
   const { region, accountId } = ctx.options;
+  const endpoint = selfEndpoint(ctx);
   return {
     Name: arn(region, accountId, b.name),
     CreationDate: b.createdAt.toISOString(),
-    ExtranetEndpoint: `${region}.oss-vectors.aliyuncs.com`,
-    IntranetEndpoint: `${region}-internal.oss-vectors.aliyuncs.com`,
+    ExtranetEndpoint: endpoint,
+    IntranetEndpoint: endpoint,
     Location: `oss-${region}`,
     Region: region,
     ResourceGroupId: b.resourceGroupId,

@@ -24,6 +24,8 @@ export interface OpResult {
   status: number;
   /** A JSON body; absent means an empty body with Content-Length 0. */
   json?: unknown;
+  /** A JSON body already serialised, sent as it is (GetBucketPolicy); takes precedence over `json`. */
+  jsonText?: string;
   headers?: Record<string, string>;
   /** Fault `body-on-204` only: a body to force onto a 204 response. */
   bodyOn204?: unknown;

@@ -270,7 +270,8 @@ describe('every response', () => {
     expect(await statusAndCode({ method: 'POST', query: 'fooBar' })).toEqual([400, 'InvalidRequest']);
     expect(await statusAndCode({ method: 'GET', query: 'deleteVectorIndex' })).toEqual([405, 'MethodNotAllowed']);
     expect(await statusAndCode({ method: 'POST', query: 'deleteVectorIndex&putVectorIndex' })).toEqual([400, 'InvalidRequest']);
-    expect(await statusAndCode({ method: 'DELETE', query: 'policy' })).toEqual([400, 'InvalidRequest']);
+    expect(await statusAndCode({ method: 'DELETE', query: 'acl' })).toEqual([400, 'InvalidRequest']);
+    expect(await statusAndCode({ method: 'POST', query: 'policy' })).toEqual([405, 'MethodNotAllowed']);
     expect(await statusAndCode({ method: 'GET', query: '' })).toEqual([405, 'MethodNotAllowed']);
     expect(await statusAndCode({ method: 'POST', query: 'deleteVectorIndex', bucket: null })).toEqual([400, 'InvalidRequest']);
     const deep = await send(em, { method: 'POST', query: 'deleteVectorIndex', bucket: `${BUCKET}/some/key` });

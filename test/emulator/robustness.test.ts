@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Agent, request } from 'undici';
-import { OPERATIONS } from '../../contracts/operations.ts';
+import { BUCKET_CONFIG_KEYS, BUCKET_CONFIG_OPERATIONS } from '../../contracts/bucketConfig.ts';
+import { OPERATIONS, type Operation } from '../../contracts/operations.ts';
 import { parseAddress } from '../../protocol/addressing.ts';
 import { decodeError } from '../../protocol/envelope.ts';
 import { contentMd5 } from '../../protocol/md5.ts';
@@ -70,14 +71,20 @@ const wildArb = fc.record({
 type RandomRequest = typeof wildArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** Well-formed, signed calls of each operation with plausible bodies: they reach the handlers' success paths. */
+/** Bodies for PutBucketPolicy / PutBucketLogging: valid documents and near misses. */
+const configBody = fc.constantFrom(
+  { Version: '1', Statement: [{ Effect: 'Deny', Action: ['ossvector:PutVectors'] }] }, { Version: 1, Statement: [] },
+  { BucketLoggingStatus: { LoggingEnabled: { TargetBucket: 'no-such-target' } } }, { BucketLoggingStatus: {} }, { BucketLoggingStatus: { LoggingEnabled: { TargetBucket: [] } } },
+);
 const saneArb: fc.Arbitrary<RandomRequest> = fc.record({
-  op: fc.constantFrom(...Object.values(OPERATIONS)),
+  op: fc.constantFrom(...Object.values(OPERATIONS) as Operation[], ...Object.values(BUCKET_CONFIG_OPERATIONS) as Operation[]),
   body: opBody.map((b) => ({ ...b, indexName: 'propIdx' })),
-}).map(({ op, body }) => ({
+  configBody,
+}).map(({ op, body, configBody }) => ({
   method: op.method, path: op.scope === 'service' ? '/' : `/${SANE_BUCKET}/`, host: 'default', query: op.queryKey ? [{ key: op.queryKey, value: null }] : [],
   contentType: 'application/json', md5: 'correct', auth: 'signed', extraHeader: null,
-  body: op.method === 'POST' ? Buffer.from(JSON.stringify(body)) : Buffer.alloc(0),
-} as RandomRequest)).filter((r) => r.method !== 'PUT' && r.method !== 'DELETE' && !r.query.some((q) => q.key === 'deleteVectorIndex'));
+  body: op.method === 'POST' ? Buffer.from(JSON.stringify(body)) : op.method === 'PUT' && op.queryKey ? Buffer.from(JSON.stringify(configBody)) : Buffer.alloc(0),
+} as RandomRequest)).filter((r) => (r.query.some((q) => BUCKET_CONFIG_KEYS.has(q.key)) || (r.method !== 'PUT' && r.method !== 'DELETE')) && !r.query.some((q) => q.key === 'deleteVectorIndex'));
 
 const requestArb = fc.oneof({ weight: 3, arbitrary: wildArb }, { weight: 1, arbitrary: saneArb });
 

@@ -112,12 +112,14 @@ const rawRequest = fc.record({ method, target, version, headers: fc.array(header
  */
 const framedRequest = fc.record({
   method: fc.constantFrom('POST', 'POST', 'GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
-  query: fc.constantFrom('deleteVectorIndex', 'putVectorIndex', 'getVectorIndex', 'listVectorIndexes', 'putVectors', 'deleteVectorIndex=', 'deleteVectorIndex&putVectorIndex', 'x-oss-signature=zz', '\xff', ''),
+  query: fc.constantFrom('deleteVectorIndex', 'putVectorIndex', 'getVectorIndex', 'listVectorIndexes', 'putVectors', 'deleteVectorIndex=', 'deleteVectorIndex&putVectorIndex', 'x-oss-signature=zz', '\xff', '',
+    'policy', 'logging', 'policy=', 'policy&logging'),
   // Its own bucket: a signed DELETE on it is a valid DeleteVectorBucket.
   bucket: fc.constantFrom(FUZZ_BUCKET, 'no-such-bucket', '\xc3\x28', ''),
   signed: fc.boolean(),
   headers: fc.array(fc.tuple(fc.constantFrom('X-Oss-Date', 'Content-MD5', 'Content-Type', 'X-Oss-Security-Token', 'Authorization', 'X-Oss-Content-Sha256', 'Date', 'X-Any'), fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a.filter((b) => b === 9 || (b >= 32 && b !== 127))).toString('latin1'))), { maxLength: 3 }),
-  body: fc.oneof(fc.constantFrom('{"indexName":"abc"}', '{"indexName":"abc","dataType":"float32","dimension":4,"distanceMetric":"cosine"}', '{"indexName":"\xc3\x28"}', ''), latin1(120)),
+  body: fc.oneof(fc.constantFrom('{"indexName":"abc"}', '{"indexName":"abc","dataType":"float32","dimension":4,"distanceMetric":"cosine"}', '{"indexName":"\xc3\x28"}', '',
+    '{"Version":"1","Statement":[{"Effect":"Deny"}]}', '{"BucketLoggingStatus":{"LoggingEnabled":{"TargetBucket":"t-bucket"}}}', '{"BucketLoggingStatus":{"LoggingEnabled":{"TargetBucket":7}}}'), latin1(120)),
 }).map((r) => {
   const body = Buffer.from(r.body, 'latin1');
   const path = `/${r.bucket}${r.bucket ? '/' : ''}${r.query ? `?${r.query}` : ''}`;
