@@ -2,7 +2,7 @@
 // emulator when no --endpoint is given), writes the reports, and exits 0 / 1 / 2.
 import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Addressing } from '../protocol/addressing.ts';
 import { observedText, type Matrix } from '../reports/matrix.ts';
@@ -18,6 +18,7 @@ import { loadBaseline, type Baseline } from '../reports/baseline.ts';
 import { timingText } from '../reports/timing.ts';
 import { readWorkerStats, runSuites } from '../suites/runner.ts';
 import { UsageError } from './errors.ts';
+import { packageVersion } from './package-files.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, namedBucketFlag, existingFile, intFlag, regionFlag, shardFlag, urlFlag } from './options.ts';
 
 export interface RunFlags {
@@ -125,7 +126,10 @@ async function run(flags: RunFlags): Promise<number> {
     if (cleanupReport.failures.length) log(`ovc: cleanup could not delete ${cleanupReport.failures.length} index(es) the run created:\n  ${cleanupReport.failures.join('\n  ')}`);
     if (broken) { log(`ovc: cannot run: ${broken}`); return 2; }
     const code = await finish(results, target, run, started, cleanupReport, baseline);
-    if (run.recordDir) writeCassette(run.recordDir, target, run, results);
+    if (run.recordDir) {
+      const { writeRunCassette } = await import('../reports/diff/cassette.ts');
+      writeRunCassette(run.recordDir, { target, run, tags: flags.tags ?? null, ovcVersion: packageVersion(), flags: { shard: flags.shard, timeoutMs: flags.timeoutMs, concurrency: flags.concurrency, maxRps: flags.maxRps, putIndexRps: flags.putIndexRps, maxIndexes: flags.maxIndexes, workers: run.workers } }, results);
+    }
     if (interrupted) { log(`ovc: the run was interrupted after ${results.length} case(s); the reports cover those only.`); return 2; }
     return code;
   } finally {
@@ -134,24 +138,6 @@ async function run(flags: RunFlags): Promise<number> {
     await closeTransport();
     await emulator?.close();
   }
-}
-
-/** The cassette of `--record` (docs/diff.md): meta.json, exchanges.jsonl (redacted), results.jsonl. */
-function writeCassette(dir: string, target: TargetSpec, run: RunSpec, results: CaseResult[]): void {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const meta = {
-    format: 'ovc-cassette/1', seed: run.seed, runs: run.runs, strict: run.strict, target: target.name, prefix: run.prefix,
-    bucket: target.bucket, otherBucket: target.otherBucket, absentBucket: run.absentBucket, accountId: target.accountId,
-    region: target.region, addressing: target.addressing, settleMs: run.settleMs, createdAt: new Date().toISOString(),
-  };
-  writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
-  const lines: string[] = [];
-  for (const f of readdirSync(run.workDir).filter((n) => n.startsWith('exchanges-')).sort()) lines.push(readFileSync(join(run.workDir, f), 'utf8'));
-  writeFileSync(join(dir, 'exchanges.jsonl'), lines.join(''));
-  const resultsFile = join(run.outDir, 'results.jsonl');
-  if (existsSync(resultsFile)) copyFileSync(resultsFile, join(dir, 'results.jsonl'));
-  else writeFileSync(join(dir, 'results.jsonl'), results.map((r) => `${JSON.stringify(r)}\n`).join(''));
 }
 
 function settleFigures(ms: number[]): SettleFigures {
