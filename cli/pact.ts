@@ -26,6 +26,9 @@ export const DEFAULT_PACT_FILE = ((): string => {
   return existsSync(here) ? here : packageFile(here) ?? here;
 })();
 
+/** The pact folder `ovc pact publish` publishes by default: the working folder's, else the one the package ships. */
+export const DEFAULT_PACT_DIR = existsSync(PACT_DIR) ? PACT_DIR : packageFile(PACT_DIR) ?? PACT_DIR;
+
 /** The provider contract `publish-provider-contract` publishes by default: the one this package ships (same version as this ovc). */
 export const DEFAULT_OPENAPI_FILE = packageFile('contracts/openapi/oss-vectors.openapi.json') ?? 'contracts/openapi/oss-vectors.openapi.json';
 
@@ -222,7 +225,7 @@ export function pactCommand(setExit: (code: number) => void): Command {
     .action(async (flags: VerifyFlags) => { setExit(await pactVerify(flags)); }));
   pact.addCommand(targetOptions(new Command('publish')
     .description('verify the pact files against the target, then publish them to a Pact Broker; exit 0 published, 1 refused (verification failed), 2 could not run'))
-    .option('--pact-dir <dir>', 'folder (or single file) of pact files', PACT_DIR)
+    .option('--pact-dir <dir>', 'folder (or single file) of pact files (default: ./contracts/pacts, else the pact this package ships)', DEFAULT_PACT_DIR)
     .option('--broker-url <url>', 'Pact Broker base URL (default: $PACT_BROKER_BASE_URL); token from $PACT_BROKER_TOKEN', urlFlag('broker-url'))
     .option('--consumer-version <v>', 'consumer version (default: git rev-parse --short HEAD, plus -dirty for uncommitted changes)')
     .option('--branch <b>', 'consumer branch (default: git branch --show-current)')
