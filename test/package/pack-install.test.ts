@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../protocol/signer.ts';
 import { startBrokerStandin, type BrokerStandin } from '../pact/broker-standin.ts';
+import { strayPaths } from './dist-scan.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -59,6 +60,11 @@ describe('the packed package', () => {
     expect(statSync(join(ROOT, 'dist', 'cli', 'bin.js')).mode & 0o111).not.toBe(0);
     // No TypeScript runtime: the compiled package runs (and runs its suites) without tsx.
     expect(existsSync(join(app, 'node_modules', 'tsx'))).toBe(false);
+  });
+
+  it('the installed dist/ names no path that only exists in a checkout (relative literals and imports stay inside it and exist)', () => {
+    const stray = strayPaths(join(app, 'node_modules', PKG.name, 'dist'));
+    expect(stray.map((s) => `${s.file}:${s.line} '${s.literal}' ${s.why}`)).toEqual([]);
   });
 
   it('ovc --version prints the package version', () => {
