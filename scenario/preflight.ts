@@ -1,6 +1,6 @@
 // Before any case: the endpoint answers, the credentials sign correctly, the bucket exists, and
 // the bucket the run treats as absent really is. Each failure is one clear sentence.
-import type { TargetClient } from '../client/client.ts';
+import type { TargetClient, WireResponse } from '../client/client.ts';
 import { codeOf } from '../client/client.ts';
 import { DOCUMENTED_INDEX_QUOTA, type RunSpec } from '../client/config.ts';
 import { TransportError } from '../client/http.ts';
@@ -24,13 +24,27 @@ export async function preflight(client: TargetClient, run: Pick<RunSpec, 'absent
   }
 }
 
+/** An answer in a sentence: the status, then the error code (or, with `text`, the start of the body) when there is one. */
+function answer(res: WireResponse, text = false): string {
+  const detail = codeOf(res) ?? (text ? res.text.replace(/\s+/g, ' ').trim().slice(0, 80) : '');
+  return detail ? `${res.status} ${detail}` : `${res.status}`;
+}
+
+/** No answer: either nothing accepted the connection, or something did and gave no HTTP answer. */
+function unreachable(endpoint: string, e: TransportError): string {
+  const code = e.causeCode ?? e.message;
+  if (/^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT)$/.test(code)) return `the endpoint ${endpoint} cannot be reached (${code}).`;
+  if (/CERT|SELF_SIGNED|TLS|SSL/i.test(code)) return `the endpoint ${endpoint} cannot be reached over TLS: its certificate is refused (${code}); pass --ca-file for a private CA.`;
+  return `the endpoint ${endpoint} accepted the connection but gave no usable HTTP answer to GetVectorBucket (${code}).`;
+}
+
 /** Lists a bucket's indexes (every page); null when the listing is refused. */
 async function countIndexes(client: TargetClient, bucket: string): Promise<number> {
   let n = 0;
   let nextToken: string | undefined;
   for (let page = 0; page < 100; page++) {
     const res = await client.op('ListVectorIndexes', { maxResults: 100, ...(nextToken ? { nextToken } : {}) }, { bucket });
-    if (res.status !== 200) throw new PreflightError(`ListVectorIndexes on bucket '${bucket}' answered ${res.status} ${codeOf(res) ?? ''}; the run must see the bucket's indexes to stay inside its quota.`.replace(' ;', ';'));
+    if (res.status !== 200) throw new PreflightError(`ListVectorIndexes on bucket '${bucket}' answered ${answer(res)}; the run must see the bucket's indexes to stay inside its quota.`);
     const body = res.json as { indexes?: unknown[]; nextToken?: string } | undefined;
     n += body?.indexes?.length ?? 0;
     nextToken = body?.nextToken || undefined;
@@ -45,18 +59,18 @@ async function checks(client: TargetClient, run: Pick<RunSpec, 'absentBucket' | 
   try {
     res = await client.op('GetVectorBucket');
   } catch (e) {
-    if (e instanceof TransportError) throw new PreflightError(`the endpoint ${config.endpoint} cannot be reached (${e.causeCode ?? e.message}).`);
+    if (e instanceof TransportError) throw new PreflightError(unreachable(config.endpoint, e));
     throw e;
   }
   const code = codeOf(res);
   if (res.status === 200) {
     const absent = await client.op('GetVectorBucket', undefined, { bucket: config.absentBucket });
     // Any 404 will do here: whether the code and envelope are right is what the suites check.
-    if (absent.status !== 404) throw new PreflightError(`the bucket '${config.absentBucket}' that the run uses as absent answers ${absent.status} ${codeOf(absent) ?? ''}; it must not exist.`);
+    if (absent.status !== 404) throw new PreflightError(`the bucket '${config.absentBucket}' that the run uses as absent answers ${answer(absent)}; it must not exist.`);
     let existingOtherIndexes: number | null = null;
     if (config.otherBucket) {
       const other = await client.op('GetVectorBucket', undefined, { bucket: config.otherBucket });
-      if (other.status !== 200) throw new PreflightError(`the other bucket '${config.otherBucket}' (--other-bucket) answers GetVectorBucket with ${other.status} ${codeOf(other) ?? ''}; create it or leave the flag out.`);
+      if (other.status !== 200) throw new PreflightError(`the other bucket '${config.otherBucket}' (--other-bucket) answers GetVectorBucket with ${answer(other)}; create it or leave the flag out.`);
       existingOtherIndexes = await countIndexes(client, config.otherBucket);
     }
     const existingIndexes = await countIndexes(client, config.bucket);
@@ -75,5 +89,5 @@ async function checks(client: TargetClient, run: Pick<RunSpec, 'absentBucket' | 
     AccessDenied: `the credentials are not allowed to read bucket '${config.bucket}' (AccessDenied).`,
     NoSuchBucket: `the bucket '${config.bucket}' does not exist on ${config.endpoint}; create it or pass --bucket.`,
   };
-  throw new PreflightError(sentences[code ?? ''] ?? `the endpoint ${config.endpoint} answered GetVectorBucket with ${res.status} ${code ?? res.text.slice(0, 80)}; it does not look like an OSS Vectors endpoint.`);
+  throw new PreflightError(sentences[code ?? ''] ?? `the endpoint ${config.endpoint} answered GetVectorBucket with ${answer(res, true)}; it does not look like an OSS Vectors endpoint.`);
 }
