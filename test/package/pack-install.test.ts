@@ -38,8 +38,16 @@ beforeAll(() => {
   app = join(dir, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'ovc-pack-test', version: '1.0.0', private: true }));
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel', 'error', join(dir, packed.filename)], { cwd: app, env: ENV, stdio: ['ignore', 'inherit', 'inherit'] });
-  ovc = join(app, 'node_modules', '.bin', 'ovc');
+  // Installed by the GitHub Action's own install step (scripts/action-run.sh install), as the
+  // action installs it: the tarball into a folder of its own; the step output names the bin.
+  const output = join(dir, 'github-output');
+  writeFileSync(output, '');
+  execFileSync('bash', [join(ROOT, 'scripts', 'action-run.sh'), 'install'], {
+    cwd: app, stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...ENV, OVC_ACTION_VERSION: join(dir, packed.filename), OVC_ACTION_PREFIX: app, GITHUB_OUTPUT: output, npm_config_prefer_offline: 'true' },
+  });
+  ovc = /^bin=(.+)$/m.exec(readFileSync(output, 'utf8'))![1]!;
+  expect(ovc).toBe(join(app, 'node_modules', '.bin', 'ovc'));
 }, 300_000);
 
 afterAll(() => {
@@ -293,6 +301,23 @@ describe('every command from the installed package', () => {
     expect(baseline.code, baseline.stderr).toBe(0);
     expect(readFileSync(join(app, 'faulty-baseline.yaml'), 'utf8')).toContain('204');
   }, 60_000);
+
+  it('the GitHub Action\'s run step (scripts/action-run.sh) runs the installed package: exit 1 and exit-code=1 against a fault profile', async () => {
+    const output = join(app, 'action-output');
+    writeFileSync(output, '');
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('bash', [join(ROOT, 'scripts', 'action-run.sh')], { cwd: app, stdio: ['ignore', 'ignore', 'pipe'], env: {
+        ...ENV, OVC_BIN: ovc, OVC_ACTION_ENDPOINT: faulty.url, OVC_ACTION_STATE_HOOK: faulty.hook, OVC_ACTION_RUNS: '2', OVC_ACTION_OUT: 'action-reports',
+        GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: join(app, 'action-summary'), GITHUB_ACTIONS: '',
+      } });
+      let stderr = '';
+      child.stderr.on('data', (d) => { stderr += d; });
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(r.code, r.stderr).toBe(1);
+    expect(readFileSync(output, 'utf8')).toBe('exit-code=1\n');
+    expect(existsSync(join(app, 'action-reports', 'report.html'))).toBe(true);
+  }, 120_000);
 
   it('ovc sign prints the V4 headers the emulator accepts', async () => {
     const r = await ovcAsync(['sign', '--method', 'POST', '--query', 'deleteVectorIndex', '--bucket', 'ovc-conformance', '-H', 'Content-Type: application/json']);
