@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { ReportInputError } from '../reports/errors.ts';
 import {
@@ -16,9 +15,11 @@ import { redactText } from '../reports/redact.ts';
 import { differenceText, problems } from '../reports/diff/views.ts';
 import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, namedBucketFlag, regionFlag, urlFlag } from './options.ts';
+import { ovcEntry } from './package-files.ts';
 import { DEFAULT_RUNS } from './run.ts';
 
-export const OVC_BIN = fileURLToPath(new URL('./bin/ovc.mjs', import.meta.url));
+/** This ovc's own entry point: each live side is an `ovc run` of the same installation. */
+export const OVC_BIN = ovcEntry();
 
 interface DiffFlags {
   endpoint?: string; cassette?: string; against: string;
@@ -57,7 +58,7 @@ export function diffCommand(setExit: (code: number) => void): Command {
     .option('--against-account-id <id>', 'account id of the other side (default: --account-id)', accountIdFlag)
     .addOption(new Option('--against-addressing <style>', 'addressing of the other side').argParser(choiceFlag('against-addressing', ['virtual', 'path'] as const)))
     .option('--against-state-hook <url>', 'provider-state hook of the other side', urlFlag('against-state-hook'))
-    .option('--out <dir>', 'report folder', 'reports/diff')
+    .option('--out <dir>', 'report folder', 'out/diff')
     .option('--seed <n>', 'seed of the generated cases (same on both sides; picked and printed when absent)', intFlag('seed', 0, 2 ** 31 - 1))
     .option('--runs <n>', 'generated cases per property', intFlag('runs', 1, 10_000_000))
     .option('--strict', 'run both sides strict, and fail on open differences too', false)

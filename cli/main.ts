@@ -1,10 +1,12 @@
 // The `ovc` command: run, diff, serve, pact, report (DESIGN.md, CLI contract).
 // Subcommands are imported lazily: only the one named on the command line is loaded (`ovc --help`
 // loads none of them), so a start-up does not pay for undici, the reports or vitest it won't use.
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ReportInputError } from '../reports/errors.ts';
 import { UsageError } from './errors.ts';
+import { packageVersion } from './package-files.ts';
+
+export { packageVersion };
 
 export { UsageError };
 
@@ -50,17 +52,6 @@ export const SUBCOMMANDS: Record<string, { description: string; load: (setExit: 
     load: async () => (await import('./sign.ts')).signCommand(),
   },
 };
-
-/** The package version, from the package.json above this file (cli/ in a checkout, dist/cli/ when built). */
-export function packageVersion(): string {
-  for (const rel of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'oss-vectors-conformance' && pkg.version) return pkg.version;
-    } catch { /* not there: try the next level */ }
-  }
-  return '0.0.0';
-}
 
 /** The subcommand the arguments name (`ovc help X` names X), or null. */
 function named(argv: readonly string[]): string | null {

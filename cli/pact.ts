@@ -3,7 +3,6 @@
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defaultAddressing, type Addressing } from '../protocol/addressing.ts';
 import type { Credentials } from '../protocol/signer.ts';
 import { PACT_DIR, PACT_FILE_NAME } from '../pact/interactions.ts';
@@ -13,24 +12,25 @@ import { credentialsFromEnv, targetSpec } from '../client/config.ts';
 import { TargetClient } from '../client/client.ts';
 import { closeTransport, TransportError } from '../client/http.ts';
 import { UsageError } from './errors.ts';
+import { packageFile } from './package-files.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, urlFlag } from './options.ts';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 /**
- * The published pact: `contracts/pacts/…` of the checkout when run from one (as it always was), else
- * the copy the package ships (`files` in package.json), found from this module (cli/ in the sources,
- * dist/cli/ compiled).
+ * The published pact: `contracts/pacts/…` of the working folder when there is one (a checkout, as it
+ * always was), else the copy the package ships (`files` in package.json, cli/package-files.ts).
  */
 export const DEFAULT_PACT_FILE = ((): string => {
   const here = join(PACT_DIR, PACT_FILE_NAME);
-  if (existsSync(here)) return here;
-  for (const up of ['..', '../..']) {
-    const shipped = fileURLToPath(new URL(`${up}/${PACT_DIR}/${PACT_FILE_NAME}`, import.meta.url));
-    if (existsSync(shipped)) return shipped;
-  }
-  return here;
+  return existsSync(here) ? here : packageFile(here) ?? here;
 })();
+
+/** The pact folder `ovc pact publish` publishes by default: the working folder's, else the one the package ships. */
+export const DEFAULT_PACT_DIR = existsSync(PACT_DIR) ? PACT_DIR : packageFile(PACT_DIR) ?? PACT_DIR;
+
+/** The provider contract `publish-provider-contract` publishes by default: the one this package ships (same version as this ovc). */
+export const DEFAULT_OPENAPI_FILE = packageFile('contracts/openapi/oss-vectors.openapi.json') ?? 'contracts/openapi/oss-vectors.openapi.json';
 
 /** `--pact`: an http(s) URL as it is, else an existing file. */
 function pactSource(value: string): string {
@@ -225,14 +225,14 @@ export function pactCommand(setExit: (code: number) => void): Command {
     .action(async (flags: VerifyFlags) => { setExit(await pactVerify(flags)); }));
   pact.addCommand(targetOptions(new Command('publish')
     .description('verify the pact files against the target, then publish them to a Pact Broker; exit 0 published, 1 refused (verification failed), 2 could not run'))
-    .option('--pact-dir <dir>', 'folder (or single file) of pact files', PACT_DIR)
+    .option('--pact-dir <dir>', 'folder (or single file) of pact files (default: ./contracts/pacts, else the pact this package ships)', DEFAULT_PACT_DIR)
     .option('--broker-url <url>', 'Pact Broker base URL (default: $PACT_BROKER_BASE_URL); token from $PACT_BROKER_TOKEN', urlFlag('broker-url'))
     .option('--consumer-version <v>', 'consumer version (default: git rev-parse --short HEAD, plus -dirty for uncommitted changes)')
     .option('--branch <b>', 'consumer branch (default: git branch --show-current)')
     .action(async (flags: PublishFlags) => { setExit(await pactPublish(flags)); }));
   pact.addCommand(new Command('publish-provider-contract')
     .description('publish the OpenAPI document (contracts/openapi) as the provider contract, with an `ovc run` results.jsonl as its self-verification (pact pactflow publish-provider-contract --verifier ovc); exit 0 published and verified, 1 published as failed, 2 not published')
-    .option('--openapi <file>', 'OpenAPI document to publish', existingFile('openapi'), 'contracts/openapi/oss-vectors.openapi.json')
+    .option('--openapi <file>', 'OpenAPI document to publish (default: the one this package ships)', existingFile('openapi'), DEFAULT_OPENAPI_FILE)
     .requiredOption('--results <file>', 'results.jsonl of `ovc run` against the provider (the self-verification)', existingFile('results'))
     .option('--broker-url <url>', 'Pact Broker / PactFlow base URL (default: $PACT_BROKER_BASE_URL); token from $PACT_BROKER_TOKEN', urlFlag('broker-url'))
     .option('--provider-version <v>', 'provider version (default: $PACT_PROVIDER_VERSION, else git rev-parse --short HEAD)')

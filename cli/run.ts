@@ -2,7 +2,7 @@
 // emulator when no --endpoint is given), writes the reports, and exits 0 / 1 / 2.
 import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Addressing } from '../protocol/addressing.ts';
 import { observedText, type Matrix } from '../reports/matrix.ts';
@@ -23,6 +23,7 @@ import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, namedBucketFlag, intFlag, regionFlag, shardFlag, tagsFlag, urlFlag } from './options.ts';
 import { TAGS } from '../suites/tags.ts';
 import { claimOutputDir, inputFile, OUTPUT_MARK } from './paths.ts';
+import { packageVersion } from './package-files.ts';
 
 export interface RunFlags {
   endpoint?: string; region: string; bucket: string; otherBucket?: string; accountId: string; addressing?: Addressing;
@@ -167,7 +168,10 @@ async function run(flags: RunFlags): Promise<number> {
     if (cleanupReport.failures.length) log(`ovc: cleanup could not remove ${cleanupReport.failures.length} of what the run created${stateDir ? ` (kept in ${run.ledgerDir} for the next run)` : ''}:\n  ${cleanupReport.failures.join('\n  ')}`);
     if (broken) { log(`ovc: cannot run: ${broken}`); return 2; }
     const code = await finish(results, target, run, started, cleanupReport, baseline);
-    if (run.recordDir) writeCassette(run.recordDir, target, run, results);
+    if (run.recordDir) {
+      const { writeRunCassette } = await import('../reports/diff/cassette.ts');
+      writeRunCassette(run.recordDir, { target, run, tags: flags.tags ?? null, ovcVersion: packageVersion(), flags: { shard: flags.shard, timeoutMs: flags.timeoutMs, concurrency: flags.concurrency, maxRps: flags.maxRps, putIndexRps: flags.putIndexRps, maxIndexes: flags.maxIndexes, workers: run.workers } }, readExchangeLines(run.workDir), results);
+    }
     if (interrupted) {
       const stats = readWorkerStats(run.workDir);
       log(`ovc: the run was stopped after ${results.length} finished case(s) and ${stats.requests + client.pacer.stats.requests} request(s) (${stats.requests} by the suites); cleanup removed ${cleanupReport.removed?.length ?? 0} index(es)${cleanupReport.removed?.length ? `: ${cleanupReport.removed.join(', ')}` : ''}${cleanupReport.failures.length ? `; ${cleanupReport.failures.length} could not be removed (listed above)` : '; nothing the run created is left'}. The reports cover the finished cases only.`);
@@ -207,30 +211,6 @@ function claimCassetteDir(dir: string): string {
 /** The state folder: created when missing; refused when it is a file, unwritable or on a kernel file system. */
 function claimStateDir(dir: string): string {
   return claimOutputDir('--state-dir', dir);
-}
-
-/**
- * The cassette of `--record` (docs/diff.md): meta.json, exchanges.jsonl (redacted), results.jsonl,
- * written into a staging folder inside the claimed one and renamed over the old files at the end.
- */
-function writeCassette(dir: string, target: TargetSpec, run: RunSpec, results: CaseResult[]): void {
-  const staging = join(dir, `.ovc-staging-${run.runId}`);
-  mkdirSync(staging, { recursive: true });
-  try {
-    const meta = {
-      format: 'ovc-cassette/1', seed: run.seed, runs: run.runs, strict: run.strict, target: target.name, prefix: run.prefix,
-      bucket: target.bucket, otherBucket: target.otherBucket, absentBucket: run.absentBucket, accountId: target.accountId,
-      region: target.region, addressing: target.addressing, settleMs: run.settleMs, createdAt: new Date().toISOString(),
-    };
-    writeFileSync(join(staging, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
-    writeFileSync(join(staging, 'exchanges.jsonl'), readExchangeLines(run.workDir).map((l) => `${l}\n`).join(''));
-    const resultsFile = join(run.outDir, 'results.jsonl');
-    if (existsSync(resultsFile)) copyFileSync(resultsFile, join(staging, 'results.jsonl'));
-    else writeFileSync(join(staging, 'results.jsonl'), results.map((r) => `${JSON.stringify(r)}\n`).join(''));
-    for (const f of ['meta.json', 'exchanges.jsonl', 'results.jsonl']) renameSync(join(staging, f), join(dir, f));
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
 }
 
 function settleFigures(ms: number[]): SettleFigures {

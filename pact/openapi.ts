@@ -1,17 +1,14 @@
 // Writes the OpenAPI 3.1 document of contracts/openapi.ts into contracts/openapi/ and checks it:
 // `npx tsx pact/openapi.ts [DIR]` or `ovc pact openapi`. The document is the provider contract of
 // bi-directional contract testing (`ovc pact publish-provider-contract`).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { packageVersion } from '../cli/package-files.ts';
 import { buildOpenApi, OPENAPI_DIR, OPENAPI_FILE_NAME } from '../contracts/openapi.ts';
 
 export const OPENAPI_FILE = join(OPENAPI_DIR, OPENAPI_FILE_NAME);
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** The document's bytes: pretty-printed, newline-terminated, the same for the same contracts. */
 export function openApiText(): string {

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { packageVersion } from '../cli/package-files.ts';
 import { PROVIDER } from './interactions.ts';
 import { validateOpenApi } from './openapi.ts';
 import { probeBroker, PublishError, redact } from './publish.ts';
@@ -33,7 +34,7 @@ export interface SelfVerification {
 }
 
 export function ovcVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return packageVersion();
 }
 
 /**

@@ -3,7 +3,7 @@
 // the state hook, the denied identity — works (DESIGN rule 6: a run that cannot run says so before
 // any case, exit 2). Then, after earlier runs' leftovers are removed, the quota. Each failure is one
 // clear sentence.
-import type { TargetClient } from '../client/client.ts';
+import type { TargetClient, WireResponse } from '../client/client.ts';
 import { codeOf } from '../client/client.ts';
 import { DOCUMENTED_INDEX_QUOTA, type RunSpec } from '../client/config.ts';
 import { TransportError } from '../client/http.ts';
@@ -49,7 +49,7 @@ async function throttleSentence<T>(client: TargetClient, fn: () => Promise<T>): 
     return await fn();
   } catch (e) {
     if (e instanceof ThrottledError) throw new PreflightError(`the endpoint ${client.target.endpoint} throttles every attempt (${e.message}); lower --max-rps or try later.`);
-    if (e instanceof TransportError) throw new PreflightError(`the endpoint ${client.target.endpoint} ${unreachedText(e)}.`);
+    if (e instanceof TransportError) throw new PreflightError(unreachable(client.target.endpoint, e));
     throw e;
   }
 }
@@ -78,13 +78,22 @@ async function checkDenied(client: TargetClient): Promise<void> {
   const res = await client.op('GetVectorBucket', undefined, { identity: 'denied' });
   const code = codeOf(res);
   if (res.status === 200 || code === 'AccessDenied') return;
-  throw new PreflightError(`the denied identity (OVC_DENIED_ACCESS_KEY_ID) gets ${answerText(res)} on GetVectorBucket; it must be a valid identity that lacks oss:DeleteVectorIndex.`);
+  throw new PreflightError(`the denied identity (OVC_DENIED_ACCESS_KEY_ID) gets ${answer(res)} on GetVectorBucket; it must be a valid identity that lacks oss:DeleteVectorIndex.`);
 }
 
 /** "403 SignatureDoesNotMatch", or the status alone when the body names no code. */
-function answerText(res: { status: number; text: string }): string {
-  const code = codeOf(res as never);
-  return code ? `${res.status} ${code}` : String(res.status);
+function answer(res: WireResponse, text = false): string {
+  const detail = codeOf(res) ?? (text ? res.text.replace(/\s+/g, ' ').trim().slice(0, 80) : '');
+  return detail ? `${res.status} ${detail}` : `${res.status}`;
+}
+
+/** No answer: either nothing accepted the connection, or something did and gave no HTTP answer. */
+function unreachable(endpoint: string, e: TransportError): string {
+  const code = e.causeCode ?? e.message;
+  if (/^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT)$/.test(code)) return `the endpoint ${endpoint} cannot be reached (${code}).`;
+  if (/CERT|SELF_SIGNED|TLS|SSL/i.test(code)) return `the endpoint ${endpoint} cannot be reached over TLS: its certificate is refused (${code}); pass --ca-file for a private CA.`;
+  if (code === 'TIMEOUT' || code === 'ANSWER_TOO_LARGE') return `the endpoint ${endpoint} gave no complete answer (${e.message}).`;
+  return `the endpoint ${endpoint} accepted the connection but gave no usable HTTP answer (${code}).`;
 }
 
 /** Lists a bucket's indexes (every page); null when the listing is refused. */
@@ -93,7 +102,7 @@ async function countIndexes(client: TargetClient, bucket: string): Promise<numbe
   let nextToken: string | undefined;
   for (let page = 0; page < 100; page++) {
     const res = await client.op('ListVectorIndexes', { maxResults: 100, ...(nextToken ? { nextToken } : {}) }, { bucket });
-    if (res.status !== 200) throw new PreflightError(`ListVectorIndexes on bucket '${bucket}' answered ${answerText(res)}; the run must see the bucket's indexes to stay inside its quota.`);
+    if (res.status !== 200) throw new PreflightError(`ListVectorIndexes on bucket '${bucket}' answered ${answer(res)}; the run must see the bucket's indexes to stay inside its quota.`);
     const body = res.json as { indexes?: unknown[]; nextToken?: string } | undefined;
     n += body?.indexes?.length ?? 0;
     nextToken = body?.nextToken || undefined;
@@ -109,10 +118,10 @@ async function checks(client: TargetClient, run: PreflightRun): Promise<void> {
   if (res.status === 200) {
     const absent = await client.op('GetVectorBucket', undefined, { bucket: config.absentBucket });
     // Any 404 will do here: whether the code and envelope are right is what the suites check.
-    if (absent.status !== 404) throw new PreflightError(`the bucket '${config.absentBucket}' that the run uses as absent answers GetVectorBucket with ${answerText(absent)}; it must not exist.`);
+    if (absent.status !== 404) throw new PreflightError(`the bucket '${config.absentBucket}' that the run uses as absent answers GetVectorBucket with ${answer(absent)}; it must not exist.`);
     if (config.otherBucket) {
       const other = await client.op('GetVectorBucket', undefined, { bucket: config.otherBucket });
-      if (other.status !== 200) throw new PreflightError(`the other bucket '${config.otherBucket}' (--other-bucket) answers GetVectorBucket with ${answerText(other)}; create it or leave the flag out.`);
+      if (other.status !== 200) throw new PreflightError(`the other bucket '${config.otherBucket}' (--other-bucket) answers GetVectorBucket with ${answer(other)}; create it or leave the flag out.`);
     }
     return;
   }

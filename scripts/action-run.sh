@@ -3,6 +3,14 @@
 # action's inputs into an `ovc run` command line, runs it, records its exit status as the step
 # output `exit-code` and exits with it (0 conformant, 1 non-conformance, 2 could not run).
 #
+# `action-run.sh install` is the action's install step instead: ovc is always installed as a
+# package, into a folder of its own ($OVC_ACTION_PREFIX, default $RUNNER_TEMP/ovc-install), and the
+# step output `bin` names its installed bin — so what the action runs is what users install:
+#   OVC_ACTION_VERSION empty  the action's own checkout ($OVC_ACTION_PATH): npm ci (which builds
+#                             dist/), npm pack, and that tarball installed — never the sources;
+#   OVC_ACTION_VERSION set    that npm spec (a version, dist-tag, tarball path or URL).
+# With OVC_ACTION_DRY_RUN=1 it prints the npm commands instead of running them.
+#
 # Inputs come from environment variables that action.yml sets from `inputs.*` (never interpolated
 # into the script text, so an input cannot inject shell code):
 #   OVC_ACTION_ENDPOINT    --endpoint (empty: the embedded emulator)
@@ -38,6 +46,40 @@ record() {
     echo "exit-code=$1" >>"$GITHUB_OUTPUT"
   fi
 }
+
+run() {
+  if [ "${OVC_ACTION_DRY_RUN:-}" = 1 ]; then echo "$*"; else "$@"; fi
+}
+
+if [ "${1:-}" = install ]; then
+  prefix="${OVC_ACTION_PREFIX:-${RUNNER_TEMP:-/tmp}/ovc-install}"
+  spec="${OVC_ACTION_VERSION:-}"
+  if [ -z "$spec" ]; then
+    src="${OVC_ACTION_PATH:?OVC_ACTION_PATH must name the checkout of the action}"
+    packdir="${RUNNER_TEMP:-/tmp}/ovc-pack"
+    # typescript is a dev dependency (the build), hence --include=dev even under NODE_ENV=production.
+    run npm ci --prefix "$src" --include=dev --no-audit --no-fund --loglevel error
+    run mkdir -p "$packdir"
+    # dist/ was just built by `prepare`; --ignore-scripts packs it without building it again.
+    if [ "${OVC_ACTION_DRY_RUN:-}" = 1 ]; then
+      echo "npm pack $src --ignore-scripts --pack-destination $packdir"
+      spec="$packdir/oss-vectors-conformance-VERSION.tgz"
+    else
+      tarball="$(cd "$src" && npm pack --ignore-scripts --pack-destination "$packdir" --loglevel error | tail -n 1)"
+      spec="$packdir/$tarball"
+    fi
+  else
+    case "$spec" in
+      oss-vectors-conformance@* | *:* | */* | *.tgz) ;;
+      *) spec="oss-vectors-conformance@$spec" ;;
+    esac
+  fi
+  run mkdir -p "$prefix"
+  run npm install --prefix "$prefix" --no-save --no-audit --no-fund --loglevel error "$spec"
+  [ "${OVC_ACTION_DRY_RUN:-}" = 1 ] || [ -x "$prefix/node_modules/.bin/ovc" ] || fail "the install left no ovc in $prefix"
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "bin=$prefix/node_modules/.bin/ovc" >>"$GITHUB_OUTPUT"; fi
+  exit 0
+fi
 
 endpoint="${OVC_ACTION_ENDPOINT:-}"
 bucket="${OVC_ACTION_BUCKET:-}"

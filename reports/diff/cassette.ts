@@ -3,7 +3,8 @@
 //   exchanges.jsonl  one HTTP exchange of a case per line, redacted: {caseId, seq, role, op, exchange}
 //   results.jsonl    the run's case records (CaseResult lines)
 // Reading checks the shape and says which file and line is wrong; `ovc diff` turns that into exit 2.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic.ts';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReportInputError } from '../errors.ts';
 import { parseJsonl, toJsonLine } from '../jsonl.ts';
@@ -27,8 +28,44 @@ export interface CassetteMeta {
   accountId: string;
   region: string;
   createdAt: string;
-  /** The --tags expression of the run, when the recorder writes it (optional). */
+  /** The --tags expression of the run (null: all cases); `ovc diff` runs the other side with it. */
   tags?: string | null;
+  /** The ovc version that recorded it. */
+  ovcVersion?: string;
+  addressing?: string;
+  settleMs?: number;
+  /** The run's other flags that shape its cases and timing (no endpoint, no credentials). */
+  flags?: Record<string, string | number | boolean | null>;
+}
+
+/** What `ovc run --record` knows about its run; the cassette's meta.json is made from it. */
+export interface RunRecord {
+  target: { name: string; bucket: string; otherBucket: string | null; accountId: string; region: string; addressing: string };
+  run: { seed: number; runs: number; strict: boolean; prefix: string; absentBucket: string; settleMs: number; workDir: string };
+  tags: string | null;
+  ovcVersion: string;
+  flags: Record<string, string | number | boolean | null | undefined>;
+}
+
+/** The meta.json of a recorded run. */
+export function runCassetteMeta(r: RunRecord, createdAt: Date = new Date()): CassetteMeta {
+  const flags: Record<string, string | number | boolean | null> = {};
+  for (const [k, v] of Object.entries(r.flags)) if (v !== undefined) flags[k] = v;
+  return {
+    format: CASSETTE_FORMAT, seed: r.run.seed, runs: r.run.runs, strict: r.run.strict, target: r.target.name, prefix: r.run.prefix,
+    bucket: r.target.bucket, otherBucket: r.target.otherBucket, absentBucket: r.run.absentBucket, accountId: r.target.accountId,
+    region: r.target.region, createdAt: createdAt.toISOString(), tags: r.tags, ovcVersion: r.ovcVersion,
+    addressing: r.target.addressing, settleMs: r.run.settleMs, flags,
+  };
+}
+
+/**
+ * The cassette of `ovc run --record DIR` (docs/diff.md): the exchanges the suite workers appended to
+ * the run's work folder (exchanges-*.jsonl), the results, and meta.json — through writeCassette.
+ */
+export function writeRunCassette(dir: string, r: RunRecord, exchangeLines: readonly string[], results: readonly CaseResult[]): void {
+  const exchanges = [...parseExchanges(exchangeLines.map((l) => `${l}\n`).join(''), 'the run\'s recorded exchanges').values()].flat();
+  writeCassette(dir, runCassetteMeta(r), exchanges, results);
 }
 
 export type ExchangeRole = 'given' | 'when' | 'then' | 'cleanup';
@@ -129,7 +166,8 @@ export function readCassette(dir: string): Cassette {
 export function writeCassette(dir: string, meta: CassetteMeta, exchanges: readonly RecordedExchange[], results: readonly CaseResult[], secrets: readonly string[] = collectSecrets()): void {
   mkdirSync(dir, { recursive: true });
   const text = (s: string): string => redactText(s, secrets);
-  writeFileSync(join(dir, CASSETTE_FILES.meta), text(`${JSON.stringify(meta, null, 2)}\n`));
-  writeFileSync(join(dir, CASSETTE_FILES.exchanges), text(exchanges.map((x) => `${JSON.stringify(redactValue(x, secrets))}\n`).join('')));
-  writeFileSync(join(dir, CASSETTE_FILES.results), text(results.map((r) => `${toJsonLine(redactValue(r, secrets))}\n`).join('')));
+  // Each file replaced whole (reports/atomic.ts): a stopped run leaves the earlier cassette intact.
+  writeFileAtomic(join(dir, CASSETTE_FILES.meta), text(`${JSON.stringify(meta, null, 2)}\n`));
+  writeFileAtomic(join(dir, CASSETTE_FILES.exchanges), text(exchanges.map((x) => `${JSON.stringify(redactValue(x, secrets))}\n`).join('')));
+  writeFileAtomic(join(dir, CASSETTE_FILES.results), text(results.map((r) => `${toJsonLine(redactValue(r, secrets))}\n`).join('')));
 }

@@ -142,6 +142,38 @@ describe('scripts/action-run.sh', () => {
 interface Step { name?: string; id?: string; uses?: string; run?: string; if?: string; shell?: string; with?: Record<string, string>; env?: Record<string, string>; 'continue-on-error'?: boolean }
 interface ActionYml { runs: { using: string; steps: Step[] }; inputs: Record<string, { default?: string; description?: string }>; outputs: Record<string, { value: string }> }
 
+describe('scripts/action-run.sh install (the action\'s install step)', () => {
+  const install = (env: Record<string, string>): Promise<ScriptRun & { workspace: string }> => new Promise((resolve, reject) => {
+    const workspace = tempDir();
+    const output = join(workspace, 'github-output');
+    writeFileSync(output, '');
+    const child = spawn('bash', [SCRIPT, 'install'], { cwd: workspace, env: { PATH: process.env.PATH ?? '', RUNNER_TEMP: workspace, GITHUB_OUTPUT: output, OVC_ACTION_DRY_RUN: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, workspace, output: readFileSync(output, 'utf8'), summary: '' }));
+  });
+
+  it('without a version: packs the action\'s checkout and installs the tarball into a folder of its own — never the sources (dry run)', async () => {
+    const r = await install({ OVC_ACTION_PATH: '/action' });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^npm ci --prefix \/action /);
+    expect(lines).toContain(`npm pack /action --ignore-scripts --pack-destination ${r.workspace}/ovc-pack`);
+    expect(lines.at(-1)).toBe(`npm install --prefix ${r.workspace}/ovc-install --no-save --no-audit --no-fund --loglevel error ${r.workspace}/ovc-pack/oss-vectors-conformance-VERSION.tgz`);
+    expect(r.output).toBe(`bin=${r.workspace}/ovc-install/node_modules/.bin/ovc\n`);
+  });
+
+  it('with a version: installs that npm spec (a bare version becomes oss-vectors-conformance@version) (dry run)', async () => {
+    const r = await install({ OVC_ACTION_VERSION: '0.1.0' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/ oss-vectors-conformance@0\.1\.0$/);
+    expect(r.stdout).not.toContain('npm pack');
+  });
+});
+
 describe('action.yml', () => {
   const text = readFileSync(join(ROOT, 'action.yml'), 'utf8');
   const action = parse(text) as ActionYml;
