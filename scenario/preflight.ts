@@ -132,5 +132,5 @@ async function checks(client: TargetClient, run: PreflightRun): Promise<void> {
     AccessDenied: `the credentials are not allowed to read bucket '${config.bucket}' (AccessDenied).`,
     NoSuchBucket: `the bucket '${config.bucket}' does not exist on ${config.endpoint}; create it or pass --bucket.`,
   };
-  throw new PreflightError(sentences[code ?? ''] ?? `the endpoint ${config.endpoint} answered GetVectorBucket with ${code ? `${res.status} ${code}` : `${res.status} ${JSON.stringify(res.text.slice(0, 80))}`}; it does not look like an OSS Vectors endpoint.`);
+  throw new PreflightError(sentences[code ?? ''] ?? `the endpoint ${config.endpoint} answered GetVectorBucket with ${answer(res, true)}; it does not look like an OSS Vectors endpoint.`);
 }
