@@ -17,6 +17,8 @@ import { startPrism, type Exchange, type PrismServer } from './prism.ts';
 
 /** OVC_PRISM_DOCUMENT: another document to hold the run against (to show the test fails on it). */
 const DOCUMENT = process.env.OVC_PRISM_DOCUMENT ?? OPENAPI_FILE;
+/** OVC_PRISM_ROUTER=prism: Prism's own router (path and method only), what the `prism` CLI runs. */
+const QUERY_ROUTING = process.env.OVC_PRISM_ROUTER !== 'prism';
 const work = mkdtempSync(join(tmpdir(), 'ovc-prism-'));
 let em: RunningEmulator;
 let prism: PrismServer;
@@ -28,7 +30,7 @@ const header = (x: Exchange, name: string): string | undefined => { const v = x.
 beforeAll(async () => {
   const ids = defaultIdentities({});
   em = await startEmulator({ identities: ids, buckets: ['ovc-conformance', 'ovc-conformance-2'] });
-  prism = await startPrism(DOCUMENT, em.url);
+  prism = await startPrism(DOCUMENT, em.url, { queryRouting: QUERY_ROUTING });
   run = await new Promise((resolve) => {
     // Prism's server never answers a request whose body is not JSON under Content-Type application/json
     // (its body parser fails and it waits for an 'end' already past): a short client timeout bounds those.
