@@ -42,7 +42,7 @@ beforeAll(async () => {
     child.stderr.on('data', (d) => { out += String(d); });
     child.on('close', (c) => resolve({ code: c, out }));
   });
-}, 150_000);
+}, 300_000);
 afterAll(async () => {
   await prism?.close();
   await em?.close();
