@@ -215,6 +215,24 @@ export function pactCommand(setExit: (code: number) => void): Command {
       process.stdout.write(`wrote ${await generateOpenApi(flags.out)}\n`);
       setExit(0);
     }));
+  pact.addCommand(new Command('signing-proxy')
+    .description('forward requests (from `pact verifier`, the Rust CLI) to --upstream as a client sends them: Content-MD5 of the body as sent, a fresh V4 signature with $OSS_ACCESS_KEY_ID/$OSS_ACCESS_KEY_SECRET (a request without Authorization stays unsigned), path-style; runs until interrupted (docs/pact.md)')
+    .requiredOption('--upstream <url>', 'the provider endpoint, e.g. the URL of ovc serve', urlFlag('upstream'))
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = a free port)', intFlag('port', 0, 65535), 0)
+    .option('--region <region>', 'signing region', regionFlag, 'cn-hangzhou')
+    .option('--account-id <id>', 'account id (part of the signed ARN)', accountIdFlag, '1234567890')
+    .option('--bucket <name>', 'bucket of a request addressed at / (the pact example is virtual-hosted)', bucketFlag, 'examplebucket')
+    .action(async (flags: { upstream: string; host: string; port: number; region: string; accountId: string; bucket: string }) => {
+      const credentials = credentialsFromEnv();
+      if (!credentials) throw new UsageError('OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET must be set: the proxy signs with them.');
+      const { startSigningProxy } = await import('../pact/signing-proxy.ts');
+      const proxy = await startSigningProxy({ upstream: flags.upstream, credentials, region: flags.region, accountId: flags.accountId, bucket: flags.bucket, host: flags.host, port: flags.port });
+      process.stdout.write(`ovc signing proxy: ${proxy.url} -> ${flags.upstream}\n`);
+      await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
+      await proxy.close();
+      setExit(0);
+    }));
   pact.addCommand(targetOptions(new Command('verify')
     .description('verify a pact file against a target (default: the embedded emulator); exit 0 verified, 1 mismatch, 2 could not run'))
     .option('--pact <file-or-url>', 'pact file to verify, or the URL of a pact in a Pact Broker (token from $PACT_BROKER_TOKEN)', pactSource, DEFAULT_PACT_FILE)

@@ -9,7 +9,7 @@ import { ERROR_CODES, type ErrorCode } from '../contracts/errors.ts';
 import { TargetClient, codeOf, type WireResponse } from '../client/client.ts';
 import { targetSpec } from '../client/config.ts';
 import { closeTransport } from '../client/http.ts';
-import { CONSUMER, EXAMPLE, EXAMPLES, INTERACTIONS, PACT_DIR, PACT_FILE_NAME, PATTERNS, PROVIDER, type InteractionDef } from './interactions.ts';
+import { CONSUMER, DATE_FORMATS, EXAMPLE, EXAMPLES, contentMd5Of, INTERACTIONS, PACT_DIR, PACT_FILE_NAME, PATTERNS, PROVIDER, type InteractionDef } from './interactions.ts';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
 
@@ -25,7 +25,7 @@ export function referenceClient(endpoint: string, addressing: 'virtual' | 'path'
   return new TargetClient(target, { main: { ...EXAMPLE.credentials }, denied: null });
 }
 
-function requestBody(def: InteractionDef): unknown {
+export function requestBody(def: InteractionDef): unknown {
   switch (def.body.kind) {
     case 'empty': return undefined;
     case 'invalidIndexName': return { indexName: def.body.example };
@@ -38,15 +38,20 @@ function addRequest(p: PactModule, def: InteractionDef, rb: RequestBuilder): voi
   const { regex, fromProviderState } = p.MatchersV3;
   // The key must be there; its value is whatever the SDK writes (none: `?op` and `?op=` alike).
   rb.query({ [opQueryKey(def)]: regex(PATTERNS.queryValue, '') } as never);
-  const headers: Record<string, unknown> = { 'Content-MD5': regex(PATTERNS.contentMd5, EXAMPLES.contentMd5) };
+  // Content-MD5: the example is the MD5 of this interaction's own example body (as the verifier
+  // sends it: compact JSON, or nothing); matched by pattern, since a substituted provider-state name
+  // changes the body (a verifier in front of a real target re-computes it: docs/pact.md).
+  const headers: Record<string, unknown> = { 'Content-MD5': regex(PATTERNS.contentMd5, contentMd5Of(requestBody(def))) };
   if (def.body.kind !== 'empty') headers['Content-Type'] = 'application/json';
   if (def.signed) {
     // Matched by pattern with a made-up example: the real values change per request and
     // Authorization carries a signature; neither is ever written into the pact file.
     headers.Authorization = regex(PATTERNS.authorization, EXAMPLES.authorization);
-    headers['x-oss-date'] = regex(PATTERNS.ossDate, EXAMPLES.ossDate);
+    // The dates are DateTime generators: a verifier replaces the example with the time of the replay
+    // (the service refuses a request more than 15 minutes off: RequestTimeTooSkewed).
+    headers['x-oss-date'] = dateTime(DATE_FORMATS.ossDate, EXAMPLES.ossDate);
     headers['x-oss-content-sha256'] = regex(PATTERNS.contentSha256, EXAMPLES.contentSha256);
-    headers.Date = regex(PATTERNS.httpDate, EXAMPLES.httpDate);
+    headers.Date = dateTime(DATE_FORMATS.httpDate, EXAMPLES.httpDate);
   }
   rb.headers(headers as never);
   // Bodies are matched as JSON values with rules (never as text): compact (Go) and spaced (Python)
@@ -61,6 +66,14 @@ function addRequest(p: PactModule, def: InteractionDef, rb: RequestBuilder): voi
     rb.jsonBody({ indexName: fromProviderState('${indexName}', EXAMPLE.indexName) });
     rb.matchingRules({ body: { path: '$.indexName', rules: [regex(PATTERNS.indexName, EXAMPLE.indexName)] } });
   }
+}
+
+/**
+ * A timestamp matcher with a DateTime generator. Pact JS's `datetime()` drops the generator when an
+ * example is given, so the integration JSON is written as the Pact core reads it.
+ */
+function dateTime(format: string, example: string): unknown {
+  return { 'pact:matcher:type': 'timestamp', 'pact:generator:type': 'DateTime', format, value: example };
 }
 
 function opQueryKey(def: InteractionDef): string {

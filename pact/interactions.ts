@@ -2,6 +2,7 @@
 // of contracts/responses.ts (plus the follow-up GetVectorIndex a client relies on). Both the pact
 // generator (pact/generate.ts) and the verifier (pact/verify.ts) read this list; nothing here talks
 // to the network.
+import { createHash } from 'node:crypto';
 import { DELETE_VECTOR_INDEX_RESPONSES, type ResponseKey } from '../contracts/responses.ts';
 import { STATES, type StateName, type StateParams } from '../contracts/provider-states.ts';
 import type { OperationName } from '../contracts/operations.ts';
@@ -46,6 +47,17 @@ export const PATTERNS = {
   contentMd5: '^[A-Za-z0-9+/]{22}==$',
 } as const;
 
+/** Java date formats of the DateTime generators (what Pact's core reads): RFC 1123 and ISO 8601 basic. */
+export const DATE_FORMATS = {
+  httpDate: "EEE, dd MMM yyyy HH:mm:ss 'GMT'",
+  ossDate: "yyyyMMdd'T'HHmmss'Z'",
+} as const;
+
+/** Base64 MD5 of a request body as a verifier sends it: compact JSON, or nothing. */
+export function contentMd5Of(body: unknown): string {
+  return createHash('md5').update(body === undefined ? '' : JSON.stringify(body)).digest('base64');
+}
+
 /** Example values written into the pact for matched fields: obviously not real. */
 export const EXAMPLES = {
   requestId: '5C3D9175B6FC201293AD0000',
@@ -53,7 +65,6 @@ export const EXAMPLES = {
   authorization: `OSS4-HMAC-SHA256 Credential=EXAMPLEACCESSKEYID/20250101/cn-hangzhou/oss/aliyun_v4_request,Signature=${'0'.repeat(64)}`,
   ossDate: '20250101T000000Z',
   contentSha256: 'UNSIGNED-PAYLOAD',
-  contentMd5: '1B2M2Y8AsgTpgAmY7PhCfg==',
   message: 'The specified vector index does not exist.',
   hostId: 'examplebucket-1234567890.cn-hangzhou.oss-vectors.aliyuncs.com',
   ec: '0015-00000101',

@@ -1,4 +1,5 @@
 // The consumer step: the reference client against Pact's mock server writes the V4 pact file.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,27 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Problems with a pact's Content-MD5 examples and date generators (empty: none). */
+export function digestAndDateProblems(p: Pact): string[] {
+  const out: string[] = [];
+  for (const i of p.interactions) {
+    const content = (i.request.body as { content?: unknown } | undefined)?.content;
+    const md5 = createHash('md5').update(content === undefined ? '' : JSON.stringify(content)).digest('base64');
+    if (i.request.headers?.['Content-MD5']?.[0] !== md5) out.push(`${i.description}: Content-MD5 ${i.request.headers?.['Content-MD5']?.[0]} is not the MD5 of its body (${md5})`);
+    if (!i.request.headers?.Authorization) continue;
+    const gens = (i.request.generators as { header?: Record<string, { type?: string; format?: string }> } | undefined)?.header ?? {};
+    for (const h of ['Date', 'x-oss-date']) if (gens[h]?.type !== 'DateTime' || !gens[h]?.format) out.push(`${i.description}: ${h} has no DateTime generator`);
+  }
+  return out;
+}
+
 describe('consumer pact of the reference client', () => {
+  it('gives every request the Content-MD5 of its own body and dates a verifier regenerates', () => {
+    expect(digestAndDateProblems(pact)).toEqual([]);
+    const signed = pact.interactions.find((i) => i.request.headers?.Authorization)!;
+    expect(signed.request.headers!.Date![0]).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+  });
+
   it('is a V4 pact between ovc-reference-client and oss-vectors with one interaction per definition', () => {
     expect(pact.consumer.name).toBe('ovc-reference-client');
     expect(pact.provider.name).toBe('oss-vectors');
