@@ -1,9 +1,9 @@
 // failures.har: the exchanges of the fail and error cases as HAR 1.2, for a browser's or a proxy's
-// HAR viewer. Each entry's `comment` is the case id. Headers are redacted again here.
+// HAR viewer. Each entry's `comment` is the case id.
 import { STATUS_CODES } from 'node:http';
 import { byId, isBad } from './cases.ts';
 import type { CaseResult, Exchange } from './model.ts';
-import { collectSecrets, redactHeaders, redactText } from './redact.ts';
+import type { ReportWriter } from './view.ts';
 
 export interface HarHeader { name: string; value: string }
 export interface HarEntry {
@@ -26,8 +26,8 @@ export interface Har { log: { version: '1.2'; creator: { name: string; version: 
 
 export const HAR_CREATOR = { name: 'oss-vectors-conformance (ovc)', version: '0.1.0' };
 
-export function toHar(results: readonly CaseResult[], secrets: readonly string[] = collectSecrets()): Har {
-  const entries = byId(results.filter((r) => isBad(r) && r.exchange)).map((r) => entry(r, r.exchange!, secrets));
+export function toHar(results: readonly CaseResult[]): Har {
+  const entries = byId(results.filter((r) => isBad(r) && r.exchange)).map((r) => entry(r, r.exchange!));
   return {
     log: {
       version: '1.2', creator: { ...HAR_CREATOR }, entries,
@@ -36,32 +36,28 @@ export function toHar(results: readonly CaseResult[], secrets: readonly string[]
   };
 }
 
-export function toHarText(results: readonly CaseResult[], secrets: readonly string[] = collectSecrets()): string {
-  return redactText(`${JSON.stringify(toHar(results, secrets), null, 2)}\n`, secrets);
-}
+export const harWriter: ReportWriter = { file: 'failures.har', render: (v) => `${JSON.stringify(toHar(v.results), null, 2)}\n` };
 
-const headerList = (h: Record<string, string>, secrets: readonly string[]): HarHeader[] =>
-  Object.entries(redactHeaders(h, secrets)).map(([name, value]) => ({ name, value }));
+const headerList = (h: Record<string, string>): HarHeader[] => Object.entries(h).map(([name, value]) => ({ name, value }));
 
 const headerValue = (h: Record<string, string>, name: string): string | undefined =>
   Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1];
 
 const byteLength = (body: string, encoding: 'utf8' | 'base64' | undefined): number => Buffer.byteLength(body, encoding === 'base64' ? 'base64' : 'utf8');
 
-function entry(r: CaseResult, x: Exchange, secrets: readonly string[]): HarEntry {
+function entry(r: CaseResult, x: Exchange): HarEntry {
   let queryString: HarHeader[] = [];
   try {
-    queryString = [...new URL(x.request.url).searchParams].map(([name, value]) => ({ name, value: redactText(value, secrets) }));
+    queryString = [...new URL(x.request.url).searchParams].map(([name, value]) => ({ name, value }));
   } catch { /* a URL that does not parse keeps an empty queryString */ }
-  const reqBody = redactText(x.request.body, secrets);
   const request: HarEntry['request'] = {
-    method: x.request.method, url: redactText(x.request.url, secrets), httpVersion: 'HTTP/1.1', cookies: [],
-    headers: headerList(x.request.headers, secrets), queryString, headersSize: -1,
+    method: x.request.method, url: x.request.url, httpVersion: 'HTTP/1.1', cookies: [],
+    headers: headerList(x.request.headers), queryString, headersSize: -1,
     bodySize: byteLength(x.request.body, x.request.bodyEncoding),
   };
   if (x.request.body.length > 0) {
     request.postData = {
-      mimeType: headerValue(x.request.headers, 'content-type') ?? 'application/octet-stream', text: reqBody,
+      mimeType: headerValue(x.request.headers, 'content-type') ?? 'application/octet-stream', text: x.request.body,
       ...(x.request.bodyEncoding === 'base64' ? { comment: 'text is base64: the body is not UTF-8' } : {}),
     };
   }
@@ -69,10 +65,10 @@ function entry(r: CaseResult, x: Exchange, secrets: readonly string[]): HarEntry
   const response: HarEntry['response'] = res
     ? {
       status: res.status, statusText: STATUS_CODES[res.status] ?? '', httpVersion: 'HTTP/1.1', cookies: [],
-      headers: headerList(res.headers, secrets),
+      headers: headerList(res.headers),
       content: {
         size: byteLength(res.body, res.bodyEncoding), mimeType: headerValue(res.headers, 'content-type') ?? 'x-unknown',
-        ...(res.body.length > 0 ? { text: redactText(res.body, secrets) } : {}),
+        ...(res.body.length > 0 ? { text: res.body } : {}),
         ...(res.bodyEncoding === 'base64' ? { encoding: 'base64' as const } : {}),
       },
       redirectURL: '', headersSize: -1, bodySize: byteLength(res.body, res.bodyEncoding),

@@ -1,9 +1,9 @@
 // results.jsonl: one case per line, the DESIGN.md record fields first in their documented order,
 // then the optional ones, so a line reads the same whoever wrote it.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { ReportInputError } from './errors.ts';
 import type { CaseResult, Outcome } from './model.ts';
-import { collectSecrets, redactText } from './redact.ts';
+import type { ReportWriter } from './view.ts';
 
 const RECORD_FIELDS = ['id', 'response', 'outcome', 'expected', 'actual', 'labels', 'reason', 'seed', 'durationMs'] as const;
 const OPTIONAL_FIELDS = ['cites', 'unknown', 'observation', 'phase', 'precedence', 'replay', 'curl', 'exchange', 'baseline', 'target'] as const;
@@ -18,13 +18,11 @@ export function toJsonLine(result: CaseResult): string {
   return JSON.stringify(ordered);
 }
 
-export function toJsonl(results: readonly CaseResult[], secrets: readonly string[] = collectSecrets()): string {
-  return redactText(results.map((r) => `${toJsonLine(r)}\n`).join(''), secrets);
+export function toJsonl(results: readonly CaseResult[]): string {
+  return results.map((r) => `${toJsonLine(r)}\n`).join('');
 }
 
-export function writeJsonl(path: string, results: readonly CaseResult[], secrets: readonly string[] = collectSecrets()): void {
-  writeFileSync(path, toJsonl(results, secrets));
-}
+export const resultsWriter: ReportWriter = { file: 'results.jsonl', render: (v) => toJsonl(v.results) };
 
 /** Parses results.jsonl; a line that is not a case record is a ReportInputError naming the line. */
 export function parseJsonl(text: string, source = 'results.jsonl'): CaseResult[] {

@@ -4,20 +4,19 @@
 // not fail the check the gate lets pass; its message says it is a known deviation.
 import { actualText, byId, expectedText } from './cases.ts';
 import { escapeXml, escapeXmlAttr } from './escape.ts';
-import { buildMatrix } from './matrix.ts';
-import type { CaseResult, RunSummary } from './model.ts';
-import { collectSecrets, redactResult, redactText } from './redact.ts';
+import type { CaseResult } from './model.ts';
+import type { ReportView, ReportWriter } from './view.ts';
 
 const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3);
 const attrs = (a: Record<string, string | number>): string => Object.entries(a).map(([k, v]) => ` ${k}="${escapeXmlAttr(String(v))}"`).join('');
 
-export function toJUnit(results: readonly CaseResult[], summary: RunSummary, secrets: readonly string[] = collectSecrets()): string {
-  const safe = results.map((r) => redactResult(r, secrets));
-  const matrix = buildMatrix(safe, undefined, { strict: summary.strict });
+export const junitWriter: ReportWriter = { file: 'junit.xml', render: toJUnit };
+
+export function toJUnit({ results, summary, matrix }: ReportView): string {
   const suites: string[] = [];
   const total = { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 };
   for (const row of matrix.rows) {
-    const cases = byId(safe.filter((r) => r.response === row.label));
+    const cases = byId(results.filter((r) => r.response === row.label));
     const n = { failures: 0, errors: 0, skipped: 0, time: 0 };
     const body = cases.map((c) => {
       n.time += c.durationMs;
@@ -40,7 +39,7 @@ export function toJUnit(results: readonly CaseResult[], summary: RunSummary, sec
   // <testsuites> carries only the attributes the Jenkins JUnit schema defines there (no skipped, no
   // timestamp: each <testsuite> has its own); test/reports/junit-xsd.test.ts validates against it.
   const head = `<testsuites${attrs({ name: `ovc conformance: ${summary.target}`, tests: total.tests, failures: total.failures, errors: total.errors, time: seconds(total.time) })}>\n`;
-  return redactText(`<?xml version="1.0" encoding="UTF-8"?>\n${head}${suites.join('')}</testsuites>\n`, secrets);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${head}${suites.join('')}</testsuites>\n`;
 }
 
 type Element = 'failure' | 'error' | 'skipped' | null;

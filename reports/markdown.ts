@@ -7,6 +7,7 @@ import { observedText, type Matrix, type MatrixRow, type MergedMatrix } from './
 import type { CaseResult, RunSummary } from './model.ts';
 import { groupProblems, problemTitle } from './problems.ts';
 import { collectSecrets, redactText } from './redact.ts';
+import type { ReportView, ReportWriter } from './view.ts';
 import { percent, verdictOf } from './verdict.ts';
 
 /** Problems shown with their smallest example in full; the rest are listed in a table up to LISTED. */
@@ -37,7 +38,9 @@ export function mdBlock(s: string, lang = ''): string {
 
 const ICON = { conformant: '✅', 'known-only': '✅', 'not-conformant': '❌', 'could-not-run': '⚠️', empty: '⚠️' } as const;
 
-export function toMarkdown(matrix: Matrix, summary: RunSummary, gate: GateResult, secrets: readonly string[] = collectSecrets()): string {
+export const markdownWriter: ReportWriter = { file: 'summary.md', render: toMarkdown };
+
+export function toMarkdown({ matrix, summary, gate }: ReportView): string {
   const v = verdictOf(summary, gate, matrix);
   const out: string[] = [];
   out.push(`# ${ICON[v.kind]} ${v.title} — ${mdText(summary.target)}`, '');
@@ -58,7 +61,7 @@ export function toMarkdown(matrix: Matrix, summary: RunSummary, gate: GateResult
     for (const f of summary.cleanup.failures) out.push(`- ${mdText(f)}`);
     out.push('');
   }
-  return redactText(`${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`, secrets);
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
 /** reached / observed: … / not reached, as the matrix tables say it. */

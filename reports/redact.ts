@@ -1,5 +1,5 @@
 // Secrets never reach an artifact (DESIGN.md rule 7). The suites already redact the exchanges they
-// keep; every writer redacts again, first the data and then the text it wrote (defence in depth).
+// keep; the reports redact their one view (view.ts) before any writer renders it.
 import type { CaseResult } from './model.ts';
 
 export const REDACTED = '[REDACTED]';

@@ -1,27 +1,11 @@
 // diff.html: one self-contained page (inline CSS, no script, a CSP that forbids every fetch):
 // verdict, behaviours × same/open/differs, problems grouped by signature with their first example,
 // open questions answered, stale baseline entries. Every interpolated value is escaped.
-import { escapeHtml } from '../escape.ts';
+import { html, Raw } from '../html-template.ts';
 import type { DiffGate } from './baseline.ts';
 import type { DiffResult } from './classify.ts';
 import { diffVerdict } from './markdown.ts';
 import { behaviourRows, differenceText, problems, questionsAnswered } from './views.ts';
-
-class Raw { constructor(readonly html: string) {} }
-type Value = Raw | string | number | null | undefined | readonly Value[];
-
-function render(v: Value): string {
-  if (v instanceof Raw) return v.html;
-  if (Array.isArray(v)) return v.map(render).join('');
-  if (v === null || v === undefined) return '';
-  return escapeHtml(String(v));
-}
-
-function html(strings: TemplateStringsArray, ...values: Value[]): Raw {
-  let out = strings[0]!;
-  values.forEach((v, i) => { out += render(v) + strings[i + 1]!; });
-  return new Raw(out);
-}
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;max-width:72rem;color:#1b1f24}
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem}h3{font-size:1rem}

@@ -69,8 +69,8 @@ describe('ovc pact verify against a separately started emulator', () => {
     const { code, out } = await verify({ endpoint: em().url, bucket: 'pact-bucket' });
     expect(code, out).toBe(0);
     expect(out).toContain(`${INTERACTIONS.length - 2} passed, 0 failed, 2 skipped, 0 errors`);
-    expect(out).toContain('- a delete of an index still creating is answered 409 VectorIndexOperationConflict (skip: needs a provider-state hook)');
-    expect(out).toContain('- a delete of an index already deleting is answered 409 VectorIndexOperationConflict (skip: needs a provider-state hook)');
+    expect(out).toContain('- a delete of an index still creating is answered 409 VectorIndexOperationConflict (skip: needs a provider-state hook (--state-hook))');
+    expect(out).toContain('- a delete of an index already deleting is answered 409 VectorIndexOperationConflict (skip: needs a provider-state hook (--state-hook))');
     // Only run-prefixed indexes were created, and cleanup removed them all.
     const client = new TargetClient({ ...clientConfig, endpoint: em().url, bucket: 'pact-bucket' }, { main: defaultIdentities({})[0]!, denied: null });
     const list = await client.op('ListVectorIndexes', {});

@@ -1,6 +1,7 @@
 // A small hand-made run covering every outcome: passes, a failing case with its exchange, an error,
 // a skip, a baseline-known failure, precedence and unknown-behaviour cases, and a secret.
-import type { Baseline } from '../../reports/baseline.ts';
+import type { Baseline, GateResult } from '../../reports/baseline.ts';
+import { reportView, type ReportView } from '../../reports/view.ts';
 import type { CaseResult, RunSummary } from '../../reports/model.ts';
 
 export const SECRET = 'S3cr3tV4lueXYZ0123456789abcdef';
@@ -82,3 +83,9 @@ export const FIXTURE_BASELINE: Baseline = {
     { id: 'delete-vector-index/204-deleted/with-*', reason: 'vectors cannot be written on this target' },
   ],
 };
+
+/** The redacted view the writers render; `gate` defaults to one that marks nothing (the results' own `baseline` marks stay). */
+export function fixtureView(results: readonly CaseResult[] = fixtureResults(), summary: RunSummary = fixtureSummary(results), gate?: GateResult, secrets: readonly string[] = []): ReportView {
+  const neutral: GateResult = { exitCode: 0, regressions: [], stale: [], known: [], unmatched: [] };
+  return reportView(results, summary, gate ?? neutral, { secrets });
+}

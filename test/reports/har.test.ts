@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toHar } from '../../reports/har.ts';
 import type { CaseResult } from '../../reports/model.ts';
-import { FAILING_ID, fixtureResults, TOKEN } from './fixtures.ts';
+import { FAILING_ID, fixtureResults, fixtureView, TOKEN } from './fixtures.ts';
 
 /** The fields HAR 1.2 requires (http://www.softwareishard.com/blog/har-12-spec/). */
 function assertHar12(har: any): void {
@@ -32,7 +32,7 @@ function assertHar12(har: any): void {
 
 describe('failures.har', () => {
   it('is HAR 1.2 with one entry per failing case that kept an exchange, commented with the case id', () => {
-    const har = toHar(fixtureResults(), []);
+    const har = toHar(fixtureView().results);
     assertHar12(har);
     expect(har.log.entries.map((e) => e.comment)).toEqual([FAILING_ID]);
     const e = har.log.entries[0]!;
@@ -48,7 +48,7 @@ describe('failures.har', () => {
     const base = fixtureResults().find((r) => r.id === FAILING_ID)!;
     const noResponse: CaseResult = { ...base, id: 'x/no-response', outcome: 'error', exchange: { ...base.exchange!, response: null } };
     const binary: CaseResult = { ...base, id: 'x/binary', exchange: { ...base.exchange!, response: { status: 400, headers: {}, body: Buffer.from([0xff, 0xfe, 0x00]).toString('base64'), bodyEncoding: 'base64' } } };
-    const har = toHar([noResponse, binary], []);
+    const har = toHar([noResponse, binary]);
     assertHar12(har);
     const [bin, none] = har.log.entries;
     expect(none!.response).toMatchObject({ status: 0, statusText: '' });

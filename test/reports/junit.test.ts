@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { applyBaseline } from '../../reports/baseline.ts';
 import { toJUnit } from '../../reports/junit.ts';
 import { buildMatrix } from '../../reports/matrix.ts';
-import { FAILING_ID, FIXTURE_BASELINE, fixtureResults, fixtureSummary, KNOWN_ID } from './fixtures.ts';
+import { FAILING_ID, FIXTURE_BASELINE, fixtureResults, fixtureSummary, fixtureView, KNOWN_ID } from './fixtures.ts';
 import { findAll, parseXml } from './xml.ts';
 
 function junit(withBaseline: boolean) {
   const results = fixtureResults();
   if (withBaseline) applyBaseline(results, FIXTURE_BASELINE);
-  const xml = toJUnit(results, fixtureSummary(results), []);
+  const xml = toJUnit(fixtureView(results));
   return { xml, doc: parseXml(xml), results };
 }
 
@@ -58,13 +58,13 @@ describe('junit.xml', () => {
   it('strips characters XML cannot hold', () => {
     const results = fixtureResults();
     results[0] = { ...results[0]!, outcome: 'fail', reason: 'bad byte \u0000 and \u001b[31m escape' };
-    const xml = toJUnit(results, fixtureSummary(results), []);
+    const xml = toJUnit(fixtureView(results));
     expect(() => parseXml(xml)).not.toThrow();
     expect(xml).toContain('bad byte  and [31m escape');
   });
 
   it('is stable: the same cases in another order give the same file', () => {
     const results = fixtureResults();
-    expect(toJUnit([...results].reverse(), fixtureSummary(results), [])).toBe(toJUnit(results, fixtureSummary(results), []));
+    expect(toJUnit(fixtureView([...results].reverse(), fixtureSummary(results)))).toBe(toJUnit(fixtureView(results)));
   });
 });

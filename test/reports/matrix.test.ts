@@ -17,7 +17,7 @@ describe('buildMatrix', () => {
   });
 
   it('counts equal the counts of the JSON lines, row by row and in total', () => {
-    const lines = parseJsonl(toJsonl(fixtureResults(), []));
+    const lines = parseJsonl(toJsonl(fixtureResults()));
     const m = buildMatrix(lines);
     // A passing case with unknown: true in a run without --strict is observed, not counted as a pass.
     const observedPass = (l: CaseResult): boolean => l.outcome === 'pass' && (l.observation === true || l.unknown === true);

@@ -5,7 +5,7 @@ import { toMarkdown } from '../../reports/markdown.ts';
 import { buildMatrix } from '../../reports/matrix.ts';
 import type { CaseResult } from '../../reports/model.ts';
 import { groupProblems, problemsText } from '../../reports/problems.ts';
-import { fixtureSummary } from './fixtures.ts';
+import { fixtureSummary, fixtureView } from './fixtures.ts';
 
 const ROW = '404 NoSuchVectorIndex';
 
@@ -82,7 +82,7 @@ describe('problems in the reports', () => {
   it('summary.md shows one problem of 25 cases', () => {
     const results = problemOf25();
     const gate = gateOf(results);
-    const md = toMarkdown(buildMatrix(results), fixtureSummary(results), gate, []);
+    const md = toMarkdown(fixtureView(results, fixtureSummary(results), gate));
     expect(md).toContain('## Failing cases (25 in 1 problem)');
     expect(md.match(/^### \d+\. /gm)).toHaveLength(1);
     expect(md).toContain('(25 cases)');

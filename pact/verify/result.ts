@@ -1,0 +1,102 @@
+// Reading the verifier's result: pact-core's JSON (what `verifyProvider` resolves or rejects with)
+// turned into one outcome per interaction of the pact, the exit code and the summary text.
+// Tested on recorded verifier output (test/pact/fixtures/verifier-*.json).
+import { basename } from 'node:path';
+import { NEEDS_HOOK } from '../../scenario/states.ts';
+import { OWN_ANSWER_STATUS } from './replay.ts';
+import type { PactJson } from './source.ts';
+
+export type InteractionOutcome = 'pass' | 'fail' | 'skip' | 'error';
+
+export interface InteractionResult {
+  description: string;
+  outcome: InteractionOutcome;
+  /** Why it was skipped or errored. */
+  reason: string | null;
+  /** The verifier's mismatch text for a failure. */
+  mismatches: string[];
+}
+
+interface Mismatch { type?: string; description?: string; mismatch?: string; path?: string; key?: string; expected?: unknown; actual?: unknown; actualBody?: unknown }
+interface VerifierError { interaction?: string; mismatch?: { type?: string; message?: string; mismatches?: Mismatch[] } }
+
+export interface VerifierOutput {
+  result?: boolean;
+  errors?: VerifierError[];
+  pendingErrors?: unknown[];
+  interactionResults?: Array<{ description?: string; result?: string }>;
+  output?: string[];
+}
+
+/** The verifier's JSON, or null when `text` is not that (a crash message, nothing at all). */
+export function parseVerifierOutput(text: unknown): VerifierOutput | null {
+  if (typeof text !== 'string') return null;
+  try {
+    const v = JSON.parse(text) as VerifierOutput;
+    return v && typeof v === 'object' ? v : null;
+  } catch { return null; }
+}
+
+function mismatchLines(e: VerifierError): string[] {
+  const m = e.mismatch;
+  if (!m) return ['(no detail)'];
+  const lines = (m.mismatches ?? []).map((x) => x.mismatch ?? x.description ?? JSON.stringify(x));
+  if (m.message) lines.unshift(m.message);
+  return lines.length ? lines : [JSON.stringify(m)];
+}
+
+/**
+ * The answer the replay made up itself (state set-up failed, the request could not be sent) is
+ * recognised by its status: a status mismatch whose actual status is OWN_ANSWER_STATUS. Its
+ * reason is the body the replay wrote, when the verifier reports it.
+ */
+function ownAnswer(errs: readonly VerifierError[]): { reason: string } | null {
+  const all = errs.flatMap((e) => e.mismatch?.mismatches ?? []);
+  if (!all.some((m) => m.type === 'StatusMismatch' && m.actual === OWN_ANSWER_STATUS)) return null;
+  const body = all.map((m) => m.actualBody).find((b): b is string => typeof b === 'string' && b.startsWith('ovc: '));
+  return { reason: body ?? 'the request could not be replayed' };
+}
+
+/** One result per interaction of `pact`, in its order; `skipped` were left out of the replay. */
+export function interactionResults(pact: PactJson, skipped: readonly string[], out: VerifierOutput | null): InteractionResult[] {
+  const errors = out?.errors ?? [];
+  return (pact.interactions ?? []).map((i): InteractionResult => {
+    const result = (outcome: InteractionOutcome, reason: string | null, mismatches: string[] = []): InteractionResult => ({ description: i.description, outcome, reason, mismatches });
+    if (skipped.includes(i.description)) return result('skip', NEEDS_HOOK);
+    if (!out) return result('error', 'the verifier did not run');
+    const errs = errors.filter((e) => e.interaction === i.description || e.interaction?.endsWith(` - ${i.description}`));
+    const verdict = out.interactionResults?.find((r) => r.description === i.description)?.result;
+    if (verdict === undefined && !errs.length) return result('error', 'the verifier did not report this interaction');
+    if (!errs.length && verdict === 'OK') return result('pass', null);
+    const mismatches = errs.length ? errs.flatMap(mismatchLines) : [`verifier result: ${verdict}`];
+    const own = ownAnswer(errs);
+    return own ? result('error', own.reason, mismatches) : result('fail', null, mismatches);
+  });
+}
+
+/**
+ * 0 every interaction passed (or was skipped), 1 a mismatch, 2 could not run. `problem`: the target
+ * was unreachable, or the verifier crashed.
+ */
+export function exitCodeOf(results: readonly InteractionResult[], problem: { unreachable: boolean; crashed: boolean }): 0 | 1 | 2 {
+  const has = (k: InteractionOutcome): boolean => results.some((r) => r.outcome === k);
+  if (problem.unreachable && !has('pass')) return 2;
+  if (has('fail')) return 1;
+  return problem.unreachable || problem.crashed || has('error') ? 2 : 0;
+}
+
+export function summaryText(target: string, file: string, results: readonly InteractionResult[], problem: string | null, cleanupFailures: readonly string[]): string {
+  const mark = { pass: '✓', fail: '✗', skip: '-', error: '!' } as const;
+  const lines = [`ovc pact verify: ${basename(file)} against ${target}`];
+  for (const r of results) {
+    lines.push(`  ${mark[r.outcome]} ${r.description}${r.outcome === 'skip' || r.outcome === 'error' ? ` (${r.outcome}: ${r.reason})` : ''}`);
+    if (r.outcome === 'fail') for (const m of r.mismatches) lines.push(`      ${m.replace(/\n/g, '\n      ')}`);
+  }
+  const n = (k: InteractionOutcome): number => results.filter((r) => r.outcome === k).length;
+  lines.push(`${n('pass')} passed, ${n('fail')} failed, ${n('skip')} skipped, ${n('error')} errors`);
+  const failed = results.filter((r) => r.outcome === 'fail');
+  if (failed.length) lines.push(`FAILED: ${failed.map((r) => `"${r.description}"`).join(', ')}`);
+  if (problem) lines.push(`problem: ${problem}`);
+  if (cleanupFailures.length) lines.push(`cleanup could not delete: ${cleanupFailures.join('; ')}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,81 @@
+// Reading the verifier's result, on verifier output recorded from real runs of `ovc pact verify`
+// (test/pact/fixtures/verifier-*.json: the JSON pact-core resolved or rejected with). The expected
+// results were written by the reader as it was before the verifier was split into its parts
+// (expected-results.json), so these tests also pin that the split changed no outcome.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { NEEDS_HOOK } from '../../scenario/states.ts';
+import { readPact } from '../../pact/verify/source.ts';
+import { exitCodeOf, interactionResults, parseVerifierOutput, summaryText, type InteractionResult } from '../../pact/verify/result.ts';
+
+const FIXTURES = new URL('./fixtures/', import.meta.url);
+const fixture = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8');
+const { pact, needsHook } = readPact(new URL('../../contracts/pacts/ovc-reference-client-oss-vectors.json', import.meta.url).pathname);
+const expected = JSON.parse(fixture('expected-results.json')) as Record<string, InteractionResult[]>;
+
+function read(name: string): InteractionResult[] {
+  return interactionResults(pact, name.includes('no-hook') ? needsHook : [], parseVerifierOutput(fixture(name)));
+}
+const outcomes = (rs: readonly InteractionResult[]): Record<string, string> => Object.fromEntries(rs.map((r) => [r.description, r.outcome]));
+
+describe('the verifier result reader, on recorded verifier output', () => {
+  it.each(Object.keys(expected))('%s: the same outcomes and mismatch texts as before the split', (name) => {
+    const got = read(name);
+    const before = expected[name]!;
+    expect(outcomes(got)).toEqual(outcomes(before));
+    expect(got.map((r) => r.mismatches)).toEqual(before.map((r) => r.mismatches));
+    // The reason of a replay's own answer is now read whole from its body (it was cut at the first quote).
+    got.forEach((r, i) => expect(r.reason?.startsWith(before[i]!.reason ?? '') ?? before[i]!.reason === null, r.description).toBe(true));
+  });
+
+  it('all pass: every interaction passes, exit 0', () => {
+    const rs = read('verifier-all-pass.json');
+    expect(rs).toHaveLength(pact.interactions!.length);
+    expect(rs.every((r) => r.outcome === 'pass')).toBe(true);
+    expect(exitCodeOf(rs, { unreachable: false, crashed: false })).toBe(0);
+  });
+
+  it('a fault of the target is a fail with the verifier\'s mismatch text, exit 1', () => {
+    const rs = read('verifier-fault-status-200-on-delete.json');
+    const failed = rs.filter((r) => r.outcome === 'fail');
+    expect(failed.map((r) => r.description).sort()).toEqual(['a delete of an enable index is answered 204', 'a delete of an index holding vectors is answered 204']);
+    expect(failed[0]!.mismatches).toContain('expected 204 but was 200');
+    expect(exitCodeOf(rs, { unreachable: false, crashed: false })).toBe(1);
+    expect(summaryText('t', 'p.json', rs, null, [])).toContain('FAILED: "a delete of an enable index is answered 204", "a delete of an index holding vectors is answered 204"');
+  });
+
+  it('a failed state set-up is an error (the replay\'s own 599 answer, recognised by its status), never a fail, exit 2', () => {
+    const rs = read('verifier-setup-failed-bucket-absent.json');
+    expect(rs.filter((r) => r.outcome === 'fail')).toEqual([]);
+    const own = rs.filter((r) => r.reason?.startsWith('ovc: provider state setup failed: '));
+    expect(own.length).toBeGreaterThan(0);
+    expect(own[0]!.reason).toContain('GetVectorBucket answered 404 NoSuchBucket');
+    expect(exitCodeOf(rs, { unreachable: false, crashed: false })).toBe(2);
+  });
+
+  it('decides error vs fail by the status, not by the text 599 somewhere in the output', () => {
+    const raw = JSON.parse(fixture('verifier-fault-status-200-on-delete.json')) as { errors: Array<{ mismatch: { mismatches: Array<Record<string, unknown>> } }> };
+    // A target whose own answer mentions 599 (here: in a header value) is still a plain mismatch…
+    raw.errors[0]!.mismatch.mismatches.push({ type: 'HeaderMismatch', key: 'x-oss-request-id', expected: 'a', actual: 'req-599', mismatch: 'Expected header x-oss-request-id 599' });
+    expect(interactionResults(pact, [], raw).filter((r) => r.outcome === 'error')).toEqual([]);
+    // …and an answer with status 599 is the replay's own: an error.
+    raw.errors[0]!.mismatch.mismatches.push({ type: 'StatusMismatch', expected: 204, actual: 599, mismatch: 'expected 204 but was 599' });
+    const errored = interactionResults(pact, [], raw).filter((r) => r.outcome === 'error');
+    expect(errored.map((r) => r.reason)).toEqual(['the request could not be replayed']);
+  });
+
+  it('interactions left out for want of a state hook are skips with the one NEEDS_HOOK text', () => {
+    const rs = read('verifier-no-hook-public-api.json');
+    expect(rs.filter((r) => r.outcome === 'skip').map((r) => r.reason)).toEqual([NEEDS_HOOK, NEEDS_HOOK]);
+    expect(exitCodeOf(rs, { unreachable: false, crashed: false })).toBe(0);
+  });
+
+  it('no verifier output at all: every interaction an error; unreachable with no pass: exit 2', () => {
+    expect(parseVerifierOutput('Error: the verifier crashed')).toBeNull();
+    const rs = interactionResults(pact, [], null);
+    expect(rs.every((r) => r.outcome === 'error' && r.reason === 'the verifier did not run')).toBe(true);
+    expect(exitCodeOf(read('verifier-fault-status-200-on-delete.json'), { unreachable: true, crashed: false })).toBe(1);
+    expect(exitCodeOf(rs, { unreachable: true, crashed: false })).toBe(2);
+    expect(exitCodeOf(read('verifier-all-pass.json'), { unreachable: false, crashed: true })).toBe(2);
+  });
+});
