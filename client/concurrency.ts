@@ -24,8 +24,8 @@ export interface ConcurrencyChoice { workers: number; concurrency: number; why: 
 export const REMOTE_PACE_RPS = 400;
 /** Bounds of the run's requests in flight against a remote target. */
 export const REMOTE_IN_FLIGHT = { min: 8, max: 128 } as const;
-/** At most this many suite workers (each costs a thread and its heap; suites are ~15 files). */
-export const MAX_AUTO_WORKERS = 8;
+/** At most this many suite workers (each costs a thread, its heap and its start-up CPU; suites are ~15 files). */
+export const MAX_AUTO_WORKERS = 6;
 /** Cases in flight per property by default (and the least chosen against a remote target). */
 export const DEFAULT_CONCURRENCY = 8;
 
@@ -41,12 +41,18 @@ export function chooseConcurrency(target: Pick<TargetSpec, 'embedded'>, rttMs: n
   const rate = flags.maxRps > 0 ? flags.maxRps : REMOTE_PACE_RPS;
   const inFlight = Math.min(REMOTE_IN_FLIGHT.max, Math.max(REMOTE_IN_FLIGHT.min, Math.ceil((rate * rttMs) / 1000)));
   const workers = flags.workers ?? Math.min(MAX_AUTO_WORKERS, Math.max(byCores, Math.ceil(inFlight / 16)));
-  const concurrency = flags.concurrency ?? Math.min(256, Math.max(DEFAULT_CONCURRENCY, Math.ceil(inFlight / workers)));
+  // A worker runs a property about half of the run (the rest: set-up, transitions, small suites),
+  // so each property may have twice its even share in flight; throttling narrows it (AIMD).
+  const concurrency = flags.concurrency ?? Math.min(256, Math.max(DEFAULT_CONCURRENCY, Math.ceil((2 * inFlight) / workers)));
   return { workers, concurrency, why: `round trip ${Math.round(rttMs)} ms × ${rate} req/s${flags.maxRps > 0 ? ' (--max-rps)' : ''} ≈ ${inFlight} in flight` };
 }
 
-/** The median round trip of a few cheap requests sent together (ListVectorIndexes, one result). */
+/**
+ * The median round trip of a few cheap requests sent together (ListVectorIndexes, one result),
+ * after one that opens the connection (its TCP/TLS set-up is not the round trip).
+ */
 export async function measureRtt(client: TargetClient, bucket: string, samples = 3): Promise<number | null> {
+  await client.op('ListVectorIndexes', { maxResults: 1 }, { bucket }).catch(() => undefined);
   const ms = await Promise.all(Array.from({ length: samples }, async () => {
     const started = performance.now();
     try {

@@ -88,16 +88,19 @@ function targetDriver(prefix: string, client: TargetClient): LifecycleDriver {
 }
 
 /** Live indexes one sequence may hold at once: its share of the run's index budget. */
-export const SEQUENCE_MAX_LIVE = 3;
+export const SEQUENCE_MAX_LIVE = 2;
 
 /**
  * Sequences in flight at once: each owns its names (a prefix no other sequence's extends) and at
  * most SEQUENCE_MAX_LIVE live indexes, so independent sequences run side by side and each still
- * agrees with its own model exactly; together they hold at most 3/4 of --max-indexes (the rest is
- * for the suites running beside them), and no more than --concurrency.
+ * agrees with its own model exactly. Together they never need more than the run's index budget
+ * less one sequence's share (the budget the workers pool: --max-indexes ÷ workers, times workers),
+ * so they never wait on each other for a slot, only on the other suites' cases, which take theirs
+ * all at once and give them back; and no more than --concurrency.
  */
-export function sequencesInFlight(maxIndexes: number, concurrency: number, sequences: number): number {
-  return Math.max(1, Math.min(sequences, concurrency, Math.floor((maxIndexes * 3) / 4 / SEQUENCE_MAX_LIVE)));
+export function sequencesInFlight(maxIndexes: number, workers: number, concurrency: number, sequences: number): number {
+  const budget = Math.max(1, Math.floor(maxIndexes / workers)) * workers;
+  return Math.max(1, Math.min(sequences, concurrency, Math.floor(budget / SEQUENCE_MAX_LIVE) - 1));
 }
 
 /** A sequence's own name prefix: fixed width, so no sequence's prefix is the start of another's. */
@@ -150,7 +153,7 @@ describe(ROW, () => {
     };
     // A small pool of sequences in flight; transitions (creating, deleting) are waited for side by side.
     let next = 0;
-    const lanes = sequencesInFlight(c.run.maxIndexes, c.run.pacing.concurrency, sequences);
+    const lanes = sequencesInFlight(c.run.maxIndexes, c.run.workers, c.run.pacing.concurrency, sequences);
     await Promise.all(Array.from({ length: lanes }, async () => {
       for (let i = next++; i < sequences; i = next++) results[i] = await one(i);
     }));
