@@ -166,8 +166,8 @@ class PoolView {
     this.ints = new Int32Array(mem, 0, POOL_INTS * POOLS);
     this.base = pool * POOL_INTS;
   }
-  /** This thread's contribution (stored, not added: a thread that registers again replaces its own). */
-  contribute(value: number): void { Atomics.store(this.ints, this.base + (threadId % SLOTS), Math.round(value)); }
+  /** A thread's contribution (stored, not added: a thread that registers again replaces its own). */
+  contribute(value: number, slot: number): void { Atomics.store(this.ints, this.base + (slot % SLOTS), Math.round(value)); }
   total(): number {
     let s = 0;
     for (let i = 0; i < SLOTS; i++) s += Atomics.load(this.ints, this.base + i);
@@ -185,17 +185,19 @@ class PoolView {
 export class SharedRate {
   private readonly view: PoolView;
   private readonly tat: BigInt64Array;
-  constructor(mem: SharedArrayBuffer, pool: 'all' | 'putIndex', ratePerSec: number, readonly burst = 1) {
+  /** `slot`: whose contribution this is (default: this thread's). */
+  constructor(mem: SharedArrayBuffer, pool: 'all' | 'putIndex', ratePerSec: number, readonly burst = 1, slot = threadId) {
     this.view = new PoolView(mem, POOL_NO[pool]);
     this.tat = new BigInt64Array(mem, I32_BYTES, POOLS);
-    this.view.contribute(ratePerSec * 1000);
+    this.view.contribute(ratePerSec * 1000, slot);
   }
 
   get ratePerSec(): number { return this.view.total() / 1000; }
 
-  async take(): Promise<void> {
+  /** Reserves the next instant a request may go; returns how many ms from now that is (0: at once). */
+  reserve(): number {
     const rate = this.ratePerSec;
-    if (rate <= 0) return;
+    if (rate <= 0) return 0;
     const interval = 1e6 / rate;
     const tolerance = (this.burst - 1) * interval;
     const i = this.view.pool;
@@ -205,10 +207,13 @@ export class SharedRate {
       const start = Math.max(Number(old), now);
       const next = BigInt(Math.round(start + interval));
       if (Atomics.compareExchange(this.tat, i, old, next) !== old) continue;
-      const wait = start - tolerance - now;
-      if (wait > 0) await sleep(Math.ceil(wait / 1000));
-      return;
+      return Math.max(0, (start - tolerance - now) / 1000);
     }
+  }
+
+  async take(): Promise<void> {
+    const wait = this.reserve();
+    if (wait > 0) await sleep(Math.ceil(wait));
   }
 }
 
@@ -219,9 +224,9 @@ export class SharedRate {
  */
 export class SharedSlots {
   private readonly view: PoolView;
-  constructor(mem: SharedArrayBuffer, capacity: number) {
+  constructor(mem: SharedArrayBuffer, capacity: number, slot = threadId) {
     this.view = new PoolView(mem, POOL_NO.indexes);
-    this.view.contribute(capacity);
+    this.view.contribute(capacity, slot);
   }
   get capacity(): number { return this.view.total(); }
   get inUse(): number { return Atomics.load(this.view.ints, this.view.inUseIndex); }
