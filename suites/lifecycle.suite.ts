@@ -2,7 +2,7 @@
 // run against the target; every answer must equal the model's (D-DelIdx, D-PutIdx, D-GetIdx, D-ListIdx).
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { lifecycleCommands, newModel, splitKey, type Answer, type LifecycleDriver } from '../generators/lifecycle.ts';
+import { lifecycleCommands, newModel, SEQUENCE_MAX_LIVE, sequencePrefix, sequencesInFlight, splitKey, type Answer, type LifecycleDriver } from '../generators/lifecycle.ts';
 import type { OperationName } from '../contracts/operations.ts';
 import { codeOf, type TargetClient, type WireResponse } from '../client/client.ts';
 import { responseSchemaProblems } from '../client/schemas.ts';
@@ -85,27 +85,6 @@ function targetDriver(prefix: string, client: TargetClient): LifecycleDriver {
       return { ...answer(res), keys: (res.json as { vectors?: Array<{ key: string }> } | undefined)?.vectors?.map((v) => v.key) };
     },
   };
-}
-
-/** Live indexes one sequence may hold at once: its share of the run's index budget. */
-export const SEQUENCE_MAX_LIVE = 2;
-
-/**
- * Sequences in flight at once: each owns its names (a prefix no other sequence's extends) and at
- * most SEQUENCE_MAX_LIVE live indexes, so independent sequences run side by side and each still
- * agrees with its own model exactly. Together they never need more than the run's index budget
- * less one sequence's share (the budget the workers pool: --max-indexes ÷ workers, times workers),
- * so they never wait on each other for a slot, only on the other suites' cases, which take theirs
- * all at once and give them back; and no more than --concurrency.
- */
-export function sequencesInFlight(maxIndexes: number, workers: number, concurrency: number, sequences: number): number {
-  const budget = Math.max(1, Math.floor(maxIndexes / workers)) * workers;
-  return Math.max(1, Math.min(sequences, concurrency, Math.floor(budget / SEQUENCE_MAX_LIVE) - 1));
-}
-
-/** A sequence's own name prefix: fixed width, so no sequence's prefix is the start of another's. */
-export function sequencePrefix(runPrefix: string, i: number): string {
-  return `${runPrefix}l${i.toString(36).padStart(2, '0')}`;
 }
 
 describe(ROW, () => {
