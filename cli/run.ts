@@ -15,6 +15,7 @@ import { Ledger } from '../scenario/ledger.ts';
 import { closeRunLedger, defaultStateDir, openRunLedger, removeLeftovers, runLedgerDir, type LeftoverReport } from '../scenario/leftovers.ts';
 import { StateHook } from '../scenario/stateHook.ts';
 import { preflight, preflightQuota, PreflightError } from '../scenario/preflight.ts';
+import { fitToTarget } from '../client/concurrency.ts';
 import { loadBaseline, type Baseline } from '../reports/baseline.ts';
 import { timingText } from '../reports/timing.ts';
 import { runSuites } from '../suites/runner.ts';
@@ -29,7 +30,7 @@ export interface RunFlags {
   endpoint?: string; region: string; bucket: string; otherBucket?: string; accountId: string; addressing?: Addressing;
   stateHook?: string; out: string; seed?: number; runs: number; strict: boolean; tags?: string;
   baseline?: string; shard?: string; timeoutMs: number; quiet: boolean;
-  settleMs?: number; concurrency: number; maxRps: number; putIndexRps?: number; maxIndexes: number;
+  settleMs?: number; concurrency?: number; maxRps: number; putIndexRps?: number; maxIndexes: number;
   workers?: number; caFile?: string; insecure: boolean; record?: string; stateDir?: string; maxResponseBytes: number;
 }
 
@@ -55,11 +56,11 @@ export function runCommand(setExit: (code: number) => void): Command {
     .option('--timeout-ms <n>', 'per-request timeout', intFlag('timeout-ms', 100, 600_000), 15_000)
     .option('--quiet', 'no per-test progress lines', false)
     .option('--settle-ms <n>', 'how long creating/deleting may last before a case fails (default 60000; the embedded emulator 0 = instant)', intFlag('settle-ms', 0, 3_600_000))
-    .option('--concurrency <n>', 'cases in flight at once per property', intFlag('concurrency', 1, 256), 8)
+    .option('--concurrency <n>', 'cases in flight at once per property (default: 8; against an endpoint, from its round trip)', intFlag('concurrency', 1, 256))
     .option('--max-rps <n>', 'requests per second over the whole run (token bucket; 0 = unlimited)', intFlag('max-rps', 0, 1_000_000), 0)
     .option('--put-index-rps <n>', 'PutVectorIndex (and set-up/cleanup deletes) per second over the whole run (default: the documented 5, unlimited for the embedded emulator; 0 = unlimited)', intFlag('put-index-rps', 0, 100_000))
     .option('--max-indexes <n>', 'live indexes the run may hold at once, counting deleting ones until gone (checked against the bucket quota before the run)', intFlag('max-indexes', 1, 100), 20)
-    .option('--workers <n>', 'suite worker threads (default: one per core less one)', intFlag('workers', 1, 64))
+    .option('--workers <n>', 'suite worker threads (default: one per core less one; against an endpoint, from its round trip)', intFlag('workers', 1, 64))
     .option('--ca-file <file>', 'PEM file of a private CA the endpoint\'s certificate is signed by', inputFile('ca-file'))
     .option('--insecure', 'do not verify the endpoint\'s TLS certificate (test deployments only)', false)
     .option('--record <dir>', 'keep every exchange of the run, redacted, as a cassette in DIR (for ovc diff); DIR must be new, empty or an earlier cassette')
@@ -157,6 +158,7 @@ async function run(flags: RunFlags): Promise<number> {
       if (e instanceof PreflightError) { log(`ovc: cannot run: ${e.message}`); return 2; }
       throw e;
     }
+    log(await fitToTarget(client, target, run, flags, availableParallelism()));
     if (controller.signal.aborted) return stoppedEarly(log);
     const ledger = stateDir ? openRunLedger(target, run) : new Ledger(run.ledgerDir, run.prefix);
     const channel: RunChannel = { target, run, identities };
@@ -170,7 +172,7 @@ async function run(flags: RunFlags): Promise<number> {
     const code = await finish(results, target, run, started, cleanupReport, baseline);
     if (run.recordDir) {
       const { writeRunCassette } = await import('../reports/diff/cassette.ts');
-      writeRunCassette(run.recordDir, { target, run, tags: flags.tags ?? null, ovcVersion: packageVersion(), flags: { shard: flags.shard, timeoutMs: flags.timeoutMs, concurrency: flags.concurrency, maxRps: flags.maxRps, putIndexRps: flags.putIndexRps, maxIndexes: flags.maxIndexes, workers: run.workers } }, readExchangeLines(run.workDir), results);
+      writeRunCassette(run.recordDir, { target, run, tags: flags.tags ?? null, ovcVersion: packageVersion(), flags: { shard: flags.shard, timeoutMs: flags.timeoutMs, concurrency: run.pacing.concurrency, maxRps: flags.maxRps, putIndexRps: flags.putIndexRps, maxIndexes: flags.maxIndexes, workers: run.workers } }, readExchangeLines(run.workDir), results);
     }
     if (interrupted) {
       const stats = readWorkerStats(run.workDir);

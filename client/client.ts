@@ -11,7 +11,10 @@ import { signRequest, type Credentials } from '../protocol/signer.ts';
 import type { WireRequest } from '../protocol/wire.ts';
 import type { Identities, Pacing, TargetSpec } from './config.ts';
 import { send, type HttpResponse } from './http.ts';
-import { emptyStats, TokenBucket, withThrottleRetry, type PacingStats } from './pacing.ts';
+import { AdaptiveWindow, emptyStats, rateLimiter, withThrottleRetry, type PacingStats } from './pacing.ts';
+
+/** Upper bound of one worker's requests in flight (the window only narrows it on throttling). */
+const WINDOW_MAX = 256;
 
 export type { WireRequest };
 
@@ -71,11 +74,15 @@ export function opOfQuery(query: string): OperationName | null {
 /** Rate limits and counters shared by every client view of one worker. */
 export class Pacer {
   readonly stats: PacingStats = emptyStats();
-  private readonly all: TokenBucket;
-  private readonly putIndex: TokenBucket;
+  private readonly all: { take(): Promise<void> };
+  private readonly putIndex: { take(): Promise<void> };
+  /** Requests in flight, halved on throttling (AIMD, client/pacing.ts). */
+  readonly window: AdaptiveWindow;
   constructor(readonly pacing: Pacing, share = 1) {
-    this.all = new TokenBucket(pacing.maxRps / share);
-    this.putIndex = new TokenBucket(pacing.putIndexRps / share, 1);
+    // This worker's share of the run's rates; pooled with the other workers' where they share limits.
+    this.all = rateLimiter('all', pacing.maxRps / share, Math.max(1, Math.ceil(pacing.maxRps / share)));
+    this.putIndex = rateLimiter('putIndex', pacing.putIndexRps / share, 1);
+    this.window = new AdaptiveWindow(WINDOW_MAX);
   }
 
   static unpaced(): Pacer {
@@ -162,7 +169,7 @@ export class TargetClient {
       await this.pacer.before(op, this.role);
       startedAt = Date.now();
       return send({ origin: a.origin, method: req.method, path: a.path, headers, body: req.body }, { timeoutMs: this.target.timeoutMs, maxBytes: this.target.maxResponseBytes });
-    }, policy, this.pacer.stats);
+    }, policy, this.pacer.stats, this.pacer.window);
     const text = res.body.toString('utf8');
     let json: unknown;
     try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }

@@ -67,8 +67,9 @@ function list(values: Iterable<string>): string {
 }
 
 class CreateIndex implements LifecycleCommand {
-  constructor(readonly name: string, readonly dimension: number) {}
-  check(): boolean { return true; }
+  constructor(readonly name: string, readonly dimension: number, readonly maxLive = Infinity) {}
+  /** A create that would make an index beyond the sequence's share of the budget is not drawn (one of an existing name, a 409, always is). */
+  check(m: Readonly<Model>): boolean { return m.indexes.has(this.name) || m.indexes.size < this.maxLive; }
   async run(m: Model, r: LifecycleDriver): Promise<void> {
     const exists = m.indexes.has(this.name);
     expectAnswer(this.toString(), exists ? ALREADY_EXISTS : OK_200, await r.createIndex(this.name, this.dimension));
@@ -183,6 +184,11 @@ export interface LifecycleOptions {
    * is always in the pool: deleting one must leave the other.
    */
   caseVariants?: boolean;
+  /**
+   * Live indexes a sequence may hold at once (its share of the run's index budget, so sequences
+   * can run side by side); creates beyond it are not drawn. Default: no bound.
+   */
+  maxLive?: number;
 }
 
 const VECTOR_KEYS = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'] as const;
@@ -199,7 +205,7 @@ export function lifecycleCommands(o: LifecycleOptions): fc.Arbitrary<Iterable<fc
   const dimension = fc.integer({ min: 1, max: 4 });
   const keys = fc.uniqueArray(fc.constantFrom(...VECTOR_KEYS), { minLength: 1, maxLength: 3 });
   return fc.commands<Model, LifecycleDriver, false>([
-    fc.tuple(name, dimension).map(([n, d]) => new CreateIndex(n, d)),
+    fc.tuple(name, dimension).map(([n, d]) => new CreateIndex(n, d, o.maxLive)),
     fc.tuple(name, keys, dimension).map(([n, k, d]) => new PutVectors(n, k, d)),
     name.map((n) => new DeleteIndex(n)),
     name.map((n) => new GetIndex(n)),
@@ -207,4 +213,25 @@ export function lifecycleCommands(o: LifecycleOptions): fc.Arbitrary<Iterable<fc
     name.map((n) => new ListVectorKeys(n)),
     fc.tuple(name, dimension).map(([n, d]) => new Recreate(n, d)),
   ], { maxCommands: o.maxCommands ?? 12 });
+}
+
+/** Live indexes one sequence may hold at once: its share of the run's index budget. */
+export const SEQUENCE_MAX_LIVE = 2;
+
+/**
+ * Sequences in flight at once: each owns its names (a prefix no other sequence's extends) and at
+ * most SEQUENCE_MAX_LIVE live indexes, so independent sequences run side by side and each still
+ * agrees with its own model exactly. Together they never need more than the run's index budget
+ * less one sequence's share (the budget the workers pool: --max-indexes ÷ workers, times workers),
+ * so they never wait on each other for a slot, only on the other suites' cases, which take theirs
+ * all at once and give them back; and no more than --concurrency.
+ */
+export function sequencesInFlight(maxIndexes: number, workers: number, concurrency: number, sequences: number): number {
+  const budget = Math.max(1, Math.floor(maxIndexes / workers)) * workers;
+  return Math.max(1, Math.min(sequences, concurrency, Math.floor(budget / SEQUENCE_MAX_LIVE) - 1));
+}
+
+/** A sequence's own name prefix: fixed width, so no sequence's prefix is the start of another's. */
+export function sequencePrefix(runPrefix: string, i: number): string {
+  return `${runPrefix}l${i.toString(36).padStart(2, '0')}`;
 }

@@ -4,7 +4,7 @@
 // indexes waiting to go (GetVectorIndex → 404 frees the slot) with backoff, up to the settle bound.
 import type { TargetClient } from '../client/client.ts';
 import { codeOf } from '../client/client.ts';
-import { sleep } from '../client/pacing.ts';
+import { SharedSlots, sharedLimits, sleep } from '../client/pacing.ts';
 
 export class BudgetError extends Error {}
 
@@ -18,31 +18,60 @@ export class IndexBudget {
   private waiters: Array<() => void> = [];
   peak = 0;
 
-  constructor(readonly capacity: number, private readonly client: TargetClient, private readonly settleMs: number) {}
+  /** The pool this worker's share joins when the run's workers share limits (client/pacing.ts). */
+  private readonly shared: SharedSlots | null;
+  /** What of `inUse` the shared pool already counts. */
+  private synced = 0;
+
+  constructor(readonly capacity: number, private readonly client: TargetClient, private readonly settleMs: number) {
+    const mem = sharedLimits();
+    this.shared = mem ? new SharedSlots(mem, capacity) : null;
+  }
 
   get inUse(): number { return this.reserved + this.live.size + this.leaving.size; }
 
+  /** The slots this budget may draw on: its own, or the pool of every worker's shares. */
+  private get limit(): number { return this.shared ? this.shared.capacity : this.capacity; }
+
+  /** Takes `n` slots if they are free (in the pool, when shared). */
+  private tryTake(n: number): boolean {
+    if (this.shared) {
+      if (!this.shared.tryTake(n)) return false;
+      this.synced += n;
+    } else if (this.inUse + n > this.capacity) return false;
+    this.reserved += n;
+    return true;
+  }
+
+  /** Brings the pool's count in line with this budget's (after a release, a creation, a gone index). */
+  private sync(): void {
+    if (!this.shared) return;
+    const d = this.inUse - this.synced;
+    this.shared.add(d);
+    this.synced += d;
+  }
+
   /** Takes `n` slots at once for indexes about to be created. */
   async acquire(n = 1): Promise<void> {
-    if (n > this.capacity) throw new BudgetError(`a case needs ${n} indexes at once but the budget is ${this.capacity} (--max-indexes, shared between workers)`);
+    if (n > this.limit) throw new BudgetError(`a case needs ${n} indexes at once but the budget is ${this.limit} (--max-indexes, shared between workers)`);
     const started = performance.now();
     let delay = 50;
-    while (this.inUse + n > this.capacity) {
+    while (!this.tryTake(n)) {
       if (this.leaving.size > 0) await this.sweep();
-      if (this.inUse + n <= this.capacity) break;
+      if (this.tryTake(n)) break;
       const waited = performance.now() - started;
-      if (waited > Math.max(this.settleMs, 0) + 120_000) throw new BudgetError(`no free index slot after ${Math.round(waited)} ms: ${this.live.size} live, ${this.leaving.size} still deleting, ${this.reserved} reserved (budget ${this.capacity})`);
-      // Someone else's release wakes us; otherwise look again after a backoff.
-      await Promise.race([new Promise<void>((r) => this.waiters.push(r)), sleep(delay)]);
+      if (waited > Math.max(this.settleMs, 0) + 120_000) throw new BudgetError(`no free index slot after ${Math.round(waited)} ms: ${this.live.size} live, ${this.leaving.size} still deleting, ${this.reserved} reserved (budget ${this.limit}${this.shared ? `, ${this.shared.inUse} in use by the run's workers` : ''})`);
+      // Someone else's release wakes us (another worker's only through the backoff); otherwise look again after a backoff.
+      await Promise.race([new Promise<void>((r) => this.waiters.push(r)), sleep(this.shared ? Math.min(delay, 200) : delay)]);
       delay = Math.min(delay * 2, 2_000);
     }
-    this.reserved += n;
     this.peak = Math.max(this.peak, this.inUse);
   }
 
   /** Reserved slots not used (the create failed, or the case needed fewer). */
   release(n = 1): void {
     this.reserved = Math.max(0, this.reserved - n);
+    this.sync();
     this.wake();
   }
 
@@ -50,6 +79,7 @@ export class IndexBudget {
   created(bucket: string, name: string): void {
     this.reserved = Math.max(0, this.reserved - 1);
     this.live.add(`${bucket}/${name}`);
+    this.sync();
     this.peak = Math.max(this.peak, this.inUse);
   }
 
@@ -58,12 +88,13 @@ export class IndexBudget {
     const key = `${bucket}/${name}`;
     if (!this.live.delete(key)) return;
     if (!gone) this.leaving.set(key, { bucket, name });
+    this.sync();
     this.wake();
   }
 
   /** GetVectorIndex answered 404: a leaving index is gone. */
   gone(bucket: string, name: string): void {
-    if (this.leaving.delete(`${bucket}/${name}`)) this.wake();
+    if (this.leaving.delete(`${bucket}/${name}`)) { this.sync(); this.wake(); }
   }
 
   private async sweep(): Promise<void> {
@@ -71,6 +102,7 @@ export class IndexBudget {
       const res = await this.client.as('cleanup').op('GetVectorIndex', { indexName: name }, { bucket });
       if (res.status === 404 && codeOf(res) === 'NoSuchVectorIndex') this.leaving.delete(key);
     }
+    this.sync();
     this.wake();
   }
 

@@ -1,6 +1,12 @@
 import { fileURLToPath } from 'node:url';
+import { setEnvironmentData } from 'node:worker_threads';
 import { defineConfig } from 'vitest/config';
+import { newSharedLimits, SHARED_LIMITS_KEY } from '../client/pacing.ts';
 import { TAGS } from './tags.ts';
+
+// The run's limits (PutVectorIndex pace, requests per second, index budget) are pooled between the
+// suite worker threads this process starts: the memory they share travels in their environment.
+setEnvironmentData(SHARED_LIMITS_KEY, newSharedLimits());
 
 // The conformance suites, run by `ovc run` against the configured target (never by `npm test`).
 export default defineConfig({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lifecycleCommands, newModel, type Answer, type LifecycleDriver } from '../../generators/lifecycle.ts';
+import { lifecycleCommands, newModel, SEQUENCE_MAX_LIVE, sequencePrefix, sequencesInFlight, type Answer, type LifecycleDriver } from '../../generators/lifecycle.ts';
 
 interface FakeIndex { dimension: number; keys: Set<string> }
 
@@ -91,5 +91,43 @@ describe('lifecycleCommands', () => {
     const b = fc.sample(lifecycleCommands({ prefix: 'ovcS' }), { seed: 4, numRuns: 10 }).map(show);
     expect(a).toEqual(b);
     expect(a.some((s) => s.includes('recreate('))).toBe(true);
+  });
+});
+
+describe('lifecycle sequences side by side', () => {
+  it('a sequence with maxLive never holds more live indexes than that, and still agrees with a correct target', async () => {
+    let peak = 0;
+    const counting = (): LifecycleDriver => {
+      const base = fakeDriver('none');
+      const live = new Set<string>();
+      return {
+        ...base,
+        async createIndex(n, d) { const a = await base.createIndex(n, d); if (a.httpStatus === 200) live.add(n); peak = Math.max(peak, live.size); return a; },
+        async deleteIndex(n) { const a = await base.deleteIndex(n); if (a.httpStatus === 204) live.delete(n); return a; },
+      };
+    };
+    const out = await fc.check(fc.asyncProperty(lifecycleCommands({ prefix: 'ovcL', maxCommands: 30, maxLive: SEQUENCE_MAX_LIVE }), async (cmds) => {
+      await fc.asyncModelRun(() => ({ model: newModel(), real: counting() }), cmds);
+    }), { seed: 11, numRuns: 200 });
+    expect(out.failed, String(out.errorInstance)).toBe(false);
+    expect(peak).toBe(SEQUENCE_MAX_LIVE);
+  });
+
+  it('no sequence\'s names start with another sequence\'s prefix (each lists only its own)', () => {
+    const prefixes = Array.from({ length: 50 }, (_, i) => sequencePrefix('ovcR1', i));
+    expect(new Set(prefixes.map((p) => p.length)).size).toBe(1);
+    for (const a of prefixes) for (const b of prefixes) if (a !== b) expect(`${b}n0`.startsWith(a), `${b} starts with ${a}`).toBe(false);
+  });
+
+  it('sequences in flight: within the pooled budget less one sequence\'s share, and within --concurrency', () => {
+    expect(sequencesInFlight(20, 1, 8, 20)).toBe(8);
+    expect(sequencesInFlight(20, 5, 32, 20)).toBe(9);
+    expect(sequencesInFlight(20, 6, 32, 20)).toBe(8); // 6 workers × 3 = 18 pooled slots
+    expect(sequencesInFlight(20, 1, 1, 20)).toBe(1);
+    expect(sequencesInFlight(2, 1, 8, 20)).toBe(1);
+    for (const [m, w] of [[20, 1], [20, 6], [100, 4], [7, 3]] as const) {
+      const k = sequencesInFlight(m, w, 256, 50);
+      expect(k * SEQUENCE_MAX_LIVE).toBeLessThanOrEqual(Math.floor(m / w) * w);
+    }
   });
 });

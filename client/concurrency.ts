@@ -1,0 +1,78 @@
+// How many suite workers and cases in flight a run uses (issue 18 item 1). Against the embedded
+// emulator the run is CPU-bound: one worker per core less one (the emulator has the other), the
+// default 8 cases in flight per property. Against an endpoint it is I/O-bound: the workers mostly
+// wait on the round trip, so the figures follow the latency measured before the run — enough
+// requests in flight to keep a steady pace through it (Little's law: in flight = rate × round
+// trip), within --max-rps when given. The PutVectorIndex pace and the index budget are pooled
+// between the workers (client/pacing.ts), so more workers never mean more than the run's limits;
+// throttled answers narrow each worker's window (AIMD, client/pacing.ts).
+import type { TargetClient } from './client.ts';
+import type { RunSpec, TargetSpec } from './config.ts';
+
+export interface ConcurrencyFlags {
+  /** --workers, when given. */
+  workers?: number;
+  /** --concurrency, when given. */
+  concurrency?: number;
+  /** --max-rps (0 = unlimited). */
+  maxRps: number;
+}
+
+export interface ConcurrencyChoice { workers: number; concurrency: number; why: string }
+
+/** The pace a remote run aims at without --max-rps (requests per second over the run). */
+export const REMOTE_PACE_RPS = 400;
+/** Bounds of the run's requests in flight against a remote target. */
+export const REMOTE_IN_FLIGHT = { min: 8, max: 128 } as const;
+/** At most this many suite workers (each costs a thread, its heap and its start-up CPU; suites are ~15 files). */
+export const MAX_AUTO_WORKERS = 6;
+/** Cases in flight per property by default (and the least chosen against a remote target). */
+export const DEFAULT_CONCURRENCY = 8;
+
+/**
+ * Workers and per-property cases in flight for a target. `rttMs`: the median round trip measured
+ * before the run (null: not measured, e.g. the embedded emulator). Flags given win.
+ */
+export function chooseConcurrency(target: Pick<TargetSpec, 'embedded'>, rttMs: number | null, cores: number, flags: ConcurrencyFlags): ConcurrencyChoice {
+  const byCores = Math.max(1, cores - 1);
+  if (target.embedded || rttMs === null) {
+    return { workers: flags.workers ?? byCores, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, why: `${target.embedded ? 'embedded emulator' : 'round trip unknown'}: by cores` };
+  }
+  const rate = flags.maxRps > 0 ? flags.maxRps : REMOTE_PACE_RPS;
+  const inFlight = Math.min(REMOTE_IN_FLIGHT.max, Math.max(REMOTE_IN_FLIGHT.min, Math.ceil((rate * rttMs) / 1000)));
+  const workers = flags.workers ?? Math.min(MAX_AUTO_WORKERS, Math.max(byCores, Math.ceil(inFlight / 16)));
+  // A worker runs a property about half of the run (the rest: set-up, transitions, small suites),
+  // so each property may have twice its even share in flight; throttling narrows it (AIMD).
+  const concurrency = flags.concurrency ?? Math.min(256, Math.max(DEFAULT_CONCURRENCY, Math.ceil((2 * inFlight) / workers)));
+  return { workers, concurrency, why: `round trip ${Math.round(rttMs)} ms × ${rate} req/s${flags.maxRps > 0 ? ' (--max-rps)' : ''} ≈ ${inFlight} in flight` };
+}
+
+/**
+ * The median round trip of a few cheap requests sent together (ListVectorIndexes, one result),
+ * after one that opens the connection (its TCP/TLS set-up is not the round trip).
+ */
+export async function measureRtt(client: TargetClient, bucket: string, samples = 3): Promise<number | null> {
+  await client.op('ListVectorIndexes', { maxResults: 1 }, { bucket }).catch(() => undefined);
+  const ms = await Promise.all(Array.from({ length: samples }, async () => {
+    const started = performance.now();
+    try {
+      await client.op('ListVectorIndexes', { maxResults: 1 }, { bucket });
+      return performance.now() - started;
+    } catch { return null; }
+  }));
+  const ok = ms.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  return ok.length ? ok[Math.floor((ok.length - 1) / 2)]! : null;
+}
+
+/**
+ * Sets the run's workers and cases in flight for its target (after preflight, before the suites
+ * start): measures the round trip of a remote target and applies `chooseConcurrency`. Returns the
+ * line `ovc run` logs.
+ */
+export async function fitToTarget(client: TargetClient, target: TargetSpec, run: RunSpec, flags: ConcurrencyFlags, cores: number): Promise<string> {
+  const rtt = target.embedded ? null : await measureRtt(client, target.bucket);
+  const c = chooseConcurrency(target, rtt, cores, flags);
+  run.workers = c.workers;
+  run.pacing.concurrency = c.concurrency;
+  return `ovc: ${c.workers} worker(s), ${c.concurrency} case(s) in flight per property (${c.why})`;
+}
