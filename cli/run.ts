@@ -7,7 +7,7 @@ import { resolve, join } from 'node:path';
 import type { Addressing } from '../protocol/addressing.ts';
 import { observedText, type Matrix } from '../reports/matrix.ts';
 import type { CaseResult, Outcome, RunSummary, RunTiming, SettleFigures } from '../reports/model.ts';
-import { credentialsFromEnv, DEFAULT_MAX_RESPONSE_BYTES, deniedCredentialsFromEnv, runSpec, targetSpec, type Identities, type RunChannel, type RunSpec, type TargetSpec } from '../client/config.ts';
+import { credentialsFromEnv, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_INDEXES, DEFAULT_RUNS, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, deniedCredentialsFromEnv, runSpec, targetSpec, type Identities, type RunChannel, type RunSpec, type TargetSpec } from '../client/config.ts';
 import { Pacer, TargetClient } from '../client/client.ts';
 import { cleanup, type CleanupReport } from '../scenario/cleanup.ts';
 import { closeTransport, configureTls } from '../client/http.ts';
@@ -34,7 +34,7 @@ export interface RunFlags {
   workers?: number; caFile?: string; insecure: boolean; record?: string; stateDir?: string; maxResponseBytes: number;
 }
 
-export const DEFAULT_RUNS = 500;
+export { DEFAULT_RUNS };
 
 export function runCommand(setExit: (code: number) => void): Command {
   return new Command('run')
@@ -53,13 +53,13 @@ export function runCommand(setExit: (code: number) => void): Command {
     .option('--tags <expr>', 'only cases with these tags (vitest tag expression, e.g. "404-no-such-vector-index || races")', tagsFlag(TAGS.map((t) => t.name)))
     .option('--baseline <file>', 'known deviations of this target (JSON or YAML)', inputFile('baseline'))
     .option('--shard <i/n>', 'run shard i of n (merge the outputs with ovc report merge)', shardFlag)
-    .option('--timeout-ms <n>', 'per-request timeout', intFlag('timeout-ms', 100, 600_000), 15_000)
+    .option('--timeout-ms <n>', 'per-request timeout', intFlag('timeout-ms', 100, 600_000), DEFAULT_TIMEOUT_MS)
     .option('--quiet', 'no per-test progress lines', false)
-    .option('--settle-ms <n>', 'how long creating/deleting may last before a case fails (default 60000; the embedded emulator 0 = instant)', intFlag('settle-ms', 0, 3_600_000))
+    .option('--settle-ms <n>', `how long creating/deleting may last before a case fails (default ${DEFAULT_SETTLE_MS}; the embedded emulator 0 = instant)`, intFlag('settle-ms', 0, 3_600_000))
     .option('--concurrency <n>', 'cases in flight at once per property (default: 8; against an endpoint, from its round trip)', intFlag('concurrency', 1, 256))
     .option('--max-rps <n>', 'requests per second over the whole run (token bucket; 0 = unlimited)', intFlag('max-rps', 0, 1_000_000), 0)
     .option('--put-index-rps <n>', 'PutVectorIndex (and set-up/cleanup deletes) per second over the whole run (default: the documented 5, unlimited for the embedded emulator; 0 = unlimited)', intFlag('put-index-rps', 0, 100_000))
-    .option('--max-indexes <n>', 'live indexes the run may hold at once, counting deleting ones until gone (checked against the bucket quota before the run)', intFlag('max-indexes', 1, 100), 20)
+    .option('--max-indexes <n>', 'live indexes the run may hold at once, counting deleting ones until gone (checked against the bucket quota before the run)', intFlag('max-indexes', 1, 100), DEFAULT_MAX_INDEXES)
     .option('--workers <n>', 'suite worker threads (default: one per core less one; against an endpoint, from its round trip)', intFlag('workers', 1, 64))
     .option('--ca-file <file>', 'PEM file of a private CA the endpoint\'s certificate is signed by', inputFile('ca-file'))
     .option('--insecure', 'do not verify the endpoint\'s TLS certificate (test deployments only)', false)

@@ -191,12 +191,17 @@ export class TargetClient {
   }
 
   async opExchange(op: OperationName, body?: unknown, o: OpOptions = {}): Promise<SentExchange> {
+    return this.exchange(this.buildSigned(op, body, o));
+  }
+
+  /** Builds one operation, signed by the main identity (or `o.identity`; 'none' leaves it unsigned). */
+  buildSigned(op: OperationName, body?: unknown, o: OpOptions = {}): WireRequest {
     const req = this.build(op, body, o);
     const identity = o.identity ?? 'main';
-    if (identity === 'none') return this.exchange(req);
+    if (identity === 'none') return req;
     const creds = identity === 'denied' ? this.identities.denied : this.identities.main;
     if (!creds) throw new Error('no denied identity configured');
-    return this.exchange(this.sign(req, creds));
+    return this.sign(req, creds);
   }
 }
 

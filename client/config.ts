@@ -15,6 +15,11 @@ export const DOCUMENTED_INDEX_QUOTA = 100;
 export const DEFAULT_SETTLE_MS = 60_000;
 /** Largest answer body a run reads (`--max-response-bytes`): the service's answers are a few KiB. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
+/** The one source of the run's defaults; the CLI's options show and use these. */
+export const DEFAULT_RUNS = 500;
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_MAX_INDEXES = 20;
 
 export interface TlsOptions {
   /** PEM file of a private CA to trust (in addition to the system's). */
@@ -164,7 +169,7 @@ export function targetSpec(i: TargetInput): TargetSpec {
     stateHook: i.stateHook ?? null,
     embedded: i.embedded ?? false,
     name: i.name ?? (i.embedded ? 'embedded emulator' : `${i.endpoint} (${i.bucket})`),
-    timeoutMs: i.timeoutMs ?? 15_000,
+    timeoutMs: i.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxResponseBytes: i.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     tls: { caFile: i.tls?.caFile ?? null, insecure: i.tls?.insecure ?? false },
   };
@@ -192,17 +197,17 @@ export function runSpec(target: TargetSpec, i: RunInput): RunSpec {
     runId,
     prefix: prefixFor(runId),
     seed: i.seed ?? Math.floor(Math.random() * 2 ** 31),
-    runs: i.runs ?? 500,
+    runs: i.runs ?? DEFAULT_RUNS,
     strict: i.strict ?? false,
     outDir: i.outDir,
     workDir: i.workDir ?? `${i.outDir}/.work`,
     ledgerDir: i.ledgerDir ?? i.workDir ?? `${i.outDir}/.work`,
     absentBucket: `ovc-absent-${runId}`,
     settleMs: i.settleMs ?? (target.embedded ? 0 : DEFAULT_SETTLE_MS),
-    maxIndexes: i.maxIndexes ?? 20,
+    maxIndexes: i.maxIndexes ?? DEFAULT_MAX_INDEXES,
     workers: Math.max(1, i.workers ?? 2),
     pacing: {
-      concurrency: i.pacing?.concurrency ?? 8,
+      concurrency: i.pacing?.concurrency ?? DEFAULT_CONCURRENCY,
       maxRps: i.pacing?.maxRps ?? 0,
       putIndexRps: i.pacing?.putIndexRps ?? (target.embedded ? 0 : DOCUMENTED_PUT_INDEX_RPS),
       throttleAttempts: i.pacing?.throttleAttempts ?? 8,

@@ -42,14 +42,7 @@ export type RequestSpec = (client: TargetClient) => WireRequest;
 export const request = {
   /** One operation, signed by the main identity (or `identity`), at send time. */
   op(op: OperationName, body?: unknown, o: OpOptions = {}): RequestSpec {
-    return (c) => {
-      const req = c.build(op, body, o);
-      const identity = o.identity ?? 'main';
-      if (identity === 'none') return req;
-      const creds = identity === 'denied' ? c.denied : c.credentials;
-      if (!creds) throw new Error('no denied identity configured');
-      return c.sign(req, creds);
-    };
+    return (c) => c.buildSigned(op, body, o);
   },
   /** Anything else (signature faults, exact bytes). */
   raw(build: RequestSpec): RequestSpec { return build; },

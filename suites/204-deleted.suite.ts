@@ -7,12 +7,11 @@ import { describe, it } from 'vitest';
 import { responseByKey } from '../contracts/responses.ts';
 import { codeOf, type TargetClient } from '../client/client.ts';
 import { request, type Then } from '../scenario/scenario.ts';
-import { context, createIndex, deleteIndex, freshName, runCase, verdict, type Checks } from './harness.ts';
-import { settledEnable, settledGone } from './common.ts';
+import { context, createIndex, deleteIndex, freshName, runCase, verdict, type CaseSpec, type Checks } from './harness.ts';
+import { caseSpec, settledEnable, settledGone } from './common.ts';
 
 const R = responseByKey('204-deleted');
-const id = (behaviour: string): string => `delete-vector-index/${R.key}/${behaviour}`;
-const spec = (behaviour: string, labels: string[] = []) => ({ id: id(behaviour), response: R.label, labels, expected: { status: 204, code: null }, cites: R.doc.says, tags: R.key });
+const spec = (behaviour: string, labels: string[] = []): CaseSpec => caseSpec(R.key, behaviour, labels);
 
 /**
  * After a 204: the index is gone — at once under --strict, else within the settle bound with only

@@ -1,6 +1,6 @@
 // Reproduction lines for failing cases: the `ovc run` command that replays the case, and a curl
 // line whose signature is computed when it is run (`ovc sign`), so no secret is ever printed.
-import type { RunSpec, TargetSpec } from '../client/config.ts';
+import { DEFAULT_SETTLE_MS, type RunSpec, type TargetSpec } from '../client/config.ts';
 import type { WireRequest } from '../client/client.ts';
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -10,7 +10,7 @@ export function replayCommand(target: TargetSpec, run: Pick<RunSpec, 'seed' | 'r
   if (!target.embedded) parts.push(`--endpoint ${q(target.endpoint)}`, `--region ${target.region}`, `--bucket ${target.bucket}`, `--account-id ${target.accountId}`, `--addressing ${target.addressing}`);
   if (!target.embedded && target.otherBucket) parts.push(`--other-bucket ${target.otherBucket}`);
   if (!target.embedded && target.stateHook) parts.push(`--state-hook ${q(target.stateHook)}`);
-  if (!target.embedded && run.settleMs !== 60_000) parts.push(`--settle-ms ${run.settleMs}`);
+  if (!target.embedded && run.settleMs !== DEFAULT_SETTLE_MS) parts.push(`--settle-ms ${run.settleMs}`);
   if (target.tls.caFile) parts.push(`--ca-file ${q(target.tls.caFile)}`);
   if (target.tls.insecure) parts.push('--insecure');
   if (run.strict) parts.push('--strict');
