@@ -4,16 +4,14 @@
 // OSS4-HMAC-SHA256 V4 signature with the configured identity (a request without Authorization in
 // the pact stays unsigned), Host of the upstream, path-style addressing. docs/pact.md has the recipe;
 // `ovc pact signing-proxy --upstream URL` runs it.
+import { HOP_HEADERS, toResign } from './resign.ts';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { contentMd5 } from '../protocol/md5.ts';
 import type { Credentials } from '../protocol/signer.ts';
-import { TargetClient, type WireRequest } from '../client/client.ts';
+import { TargetClient } from '../client/client.ts';
 import { targetSpec } from '../client/config.ts';
 import { EXAMPLE } from './interactions.ts';
 
-const SIGNING_HEADERS = new Set(['authorization', 'x-oss-date', 'x-oss-content-sha256', 'date', 'x-oss-security-token']);
-const HOP_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'expect', 'accept-encoding']);
 
 export interface SigningProxyOptions {
   /** The provider's endpoint (e.g. `ovc serve`'s URL). */
@@ -51,16 +49,7 @@ export async function startSigningProxy(o: SigningProxyOptions): Promise<Signing
       const u = new URL(req.url ?? '/', 'http://proxy.invalid');
       const seg = /^\/([^/]+)\/?$/.exec(u.pathname);
       const bucket = seg ? decodeURIComponent(seg[1]!) : (o.bucket ?? EXAMPLE.bucket);
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) {
-        const lk = k.toLowerCase();
-        if (v === undefined || HOP_HEADERS.has(lk) || SIGNING_HEADERS.has(lk)) continue;
-        headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      }
-      const md5Key = Object.keys(headers).find((k) => k.toLowerCase() === 'content-md5');
-      if (md5Key) headers[md5Key] = contentMd5(body);
-      const wire: WireRequest = { method: req.method ?? 'GET', query: u.search.replace(/^\?/, ''), headers, body, bucket };
-      const signed = req.headers.authorization !== undefined;
+      const { wire, signed } = toResign(req.method, req.headers, u.search.replace(/^\?/, ''), body, bucket);
       counts[signed ? 'signed' : 'unsigned']++;
       const answer = await client.send(signed ? client.sign(wire) : wire);
       const out: Record<string, string> = {};

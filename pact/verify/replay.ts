@@ -2,17 +2,15 @@
 // the target itself — bucket and index names mapped to the run's, V4-signed with the configured
 // identity (unsigned interactions stay unsigned), Content-MD5 recomputed, addressed path-style or
 // virtual-hosted by the client — and answers the proxy with the target's answer.
+import { HOP_HEADERS, toResign } from '../resign.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { contentMd5 } from '../../protocol/md5.ts';
-import type { TargetClient, WireRequest } from '../../client/client.ts';
+import type { TargetClient } from '../../client/client.ts';
 import type { InteractionUnderWay, Reachability } from './interaction.ts';
 import type { NameMap } from './names.ts';
 
 /** Status of answers the replay made up itself (set-up failed, target unreachable): never a pass. */
 export const OWN_ANSWER_STATUS = 599;
 
-const SIGNING_HEADERS = new Set(['authorization', 'x-oss-date', 'x-oss-content-sha256', 'date', 'x-oss-security-token']);
-const HOP_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'expect', 'accept-encoding']);
 
 export type FilterRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
 interface Answer { status: number; headers: Record<string, string>; body: Buffer }
@@ -66,16 +64,7 @@ export class RequestReplay {
     const pactBucket = seg ? decodeURIComponent(seg[1]!) : this.interaction.pactBucket;
     const bucket = pactBucket ? this.names.bucket(pactBucket) : null;
     const body = substituteBody(bodyBytes(req), this.names);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) {
-      const lk = k.toLowerCase();
-      if (v === undefined || HOP_HEADERS.has(lk) || SIGNING_HEADERS.has(lk)) continue;
-      headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    }
-    const md5Key = Object.keys(headers).find((k) => k.toLowerCase() === 'content-md5');
-    if (md5Key) headers[md5Key] = contentMd5(body);
-    const wire: WireRequest = { method: req.method ?? 'GET', query: u.search.replace(/^\?/, ''), headers, body, bucket };
-    const signed = req.headers.authorization !== undefined;
+    const { wire, signed } = toResign(req.method, req.headers, u.search.replace(/^\?/, ''), body, bucket);
     try {
       const answer = await this.client.send(signed ? this.client.sign(wire) : wire);
       const out: Record<string, string> = {};
