@@ -220,7 +220,7 @@ export async function runSdkTests(o: SdkTestOptions): Promise<SdkTestReport> {
       tests = [];
       // One `go test` per test: a panic in one (it ends the test binary) cannot hide the others.
       for (const name of names) {
-        const r = await run(o.go, ['test', '-tags', 'integration', './oss/vectors/', '-run', `^${name}$`, '-count=1', '-json'], { cwd: o.root, env, timeoutMs: o.timeoutMs });
+        const r = await run(o.go, ['test', '-tags', 'integration', join(o.root, 'oss', 'vectors'), '-run', `^${name}$`, '-count=1', '-json'], { cwd: o.root, env, timeoutMs: o.timeoutMs });
         tests.push(parseGoTestJson(r.stdout, name, r.stderr));
       }
     } else {
