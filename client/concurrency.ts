@@ -26,6 +26,8 @@ export const REMOTE_PACE_RPS = 400;
 export const REMOTE_IN_FLIGHT = { min: 8, max: 128 } as const;
 /** At most this many suite workers (each costs a thread, its heap and its start-up CPU; suites are ~15 files). */
 export const MAX_AUTO_WORKERS = 6;
+/** A loopback target answering slower than this simulates a far region (its latency is not our CPU). */
+export const LOCAL_SIMULATED_FAR_MS = 100;
 /** Cases in flight per property by default (and the least chosen against a remote target). */
 export const DEFAULT_CONCURRENCY = 8;
 
@@ -33,10 +35,14 @@ export const DEFAULT_CONCURRENCY = 8;
  * Workers and per-property cases in flight for a target. `rttMs`: the median round trip measured
  * before the run (null: not measured, e.g. the embedded emulator). Flags given win.
  */
-export function chooseConcurrency(target: Pick<TargetSpec, 'embedded'>, rttMs: number | null, cores: number, flags: ConcurrencyFlags): ConcurrencyChoice {
+export function chooseConcurrency(target: Pick<TargetSpec, 'embedded'> & { endpoint?: string }, rttMs: number | null, cores: number, flags: ConcurrencyFlags): ConcurrencyChoice {
   const byCores = Math.max(1, cores - 1);
-  if (target.embedded || rttMs === null) {
-    return { workers: flags.workers ?? byCores, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, why: `${target.embedded ? 'embedded emulator' : 'round trip unknown'}: by cores` };
+  // A target on this machine shares its CPU: the run is CPU-bound as against the embedded emulator
+  // (and a round trip inflated by that load would only ask for more of what is short) — unless its
+  // round trip is a far region's, as `ovc serve --latency-ms` makes it for the far-region bench.
+  const local = !target.embedded && target.endpoint !== undefined && isLoopback(target.endpoint) && (rttMs === null || rttMs < LOCAL_SIMULATED_FAR_MS);
+  if (target.embedded || local || rttMs === null) {
+    return { workers: flags.workers ?? byCores, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, why: `${target.embedded ? 'embedded emulator' : local ? 'a target on this machine' : 'round trip unknown'}: by cores` };
   }
   const rate = flags.maxRps > 0 ? flags.maxRps : REMOTE_PACE_RPS;
   const inFlight = Math.min(REMOTE_IN_FLIGHT.max, Math.max(REMOTE_IN_FLIGHT.min, Math.ceil((rate * rttMs) / 1000)));
@@ -45,6 +51,13 @@ export function chooseConcurrency(target: Pick<TargetSpec, 'embedded'>, rttMs: n
   // so each property may have twice its even share in flight; throttling narrows it (AIMD).
   const concurrency = flags.concurrency ?? Math.min(256, Math.max(DEFAULT_CONCURRENCY, Math.ceil((2 * inFlight) / workers)));
   return { workers, concurrency, why: `round trip ${Math.round(rttMs)} ms × ${rate} req/s${flags.maxRps > 0 ? ' (--max-rps)' : ''} ≈ ${inFlight} in flight` };
+}
+
+/** Whether an endpoint is on this machine (loopback address or a `localhost` name). */
+export function isLoopback(endpoint: string): boolean {
+  let host: string;
+  try { host = new URL(endpoint).hostname.replace(/^\[|\]$/g, ''); } catch { return false; }
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /**

@@ -206,5 +206,10 @@ describe('concurrency follows the target', () => {
     expect(chooseConcurrency({ embedded: false }, 200, 2, { maxRps: 0, workers: 1, concurrency: 1 })).toMatchObject({ workers: 1, concurrency: 1 });
     // However many cores: the remote run waits on the network, a few threads hold all it needs.
     expect(chooseConcurrency({ embedded: false }, 2_000, 64, { maxRps: 0 }).workers).toBe(6);
+    // A target on this machine shares its CPU: by cores, however slow a loaded machine makes it answer;
+    // one that answers like a far region (ovc serve --latency-ms) is paced like one.
+    expect(chooseConcurrency({ embedded: false, endpoint: 'http://127.0.0.1:9000' }, 47, 2, { maxRps: 0 })).toMatchObject({ workers: 1, concurrency: 8 });
+    expect(chooseConcurrency({ embedded: false, endpoint: 'http://x-1.localhost:9000' }, 5, 2, { maxRps: 0 })).toMatchObject({ workers: 1, concurrency: 8 });
+    expect(chooseConcurrency({ embedded: false, endpoint: 'http://127.0.0.1:9000' }, 200, 2, { maxRps: 0 })).toMatchObject({ workers: 5, concurrency: 32 });
   });
 });
