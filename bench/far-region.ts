@@ -37,7 +37,7 @@ interface Seen { op: string; ms: number; status: number }
 
 interface Sample {
   wallMs: number; code: number | null; requests: number; putIndex: number; putIndex503: number; throttled: number;
-  medianLatencyMs: number; inFlightAvg: number; suites: Record<string, number>; longestChainMs: number;
+  medianLatencyMs: number; inFlightAvg: number; suites: Record<string, number>; longestTests: Array<[string, number]>; longestChainMs: number;
   floorMs: number; ratio: number; ops: Record<string, number>; timingLine: string; summaryLine: string; chose: string; loadavg1: number;
 }
 
@@ -69,7 +69,12 @@ async function once(): Promise<Sample> {
 
   // Each test's time from the progress lines; a suite's time is the sum of its tests'.
   const suites: Record<string, number> = {};
-  for (const m of stderr.matchAll(/^ {2}[✓✗-] (.+?) > .* \((\d+) ms\)$/gmu)) suites[m[1]!] = (suites[m[1]!] ?? 0) + Number(m[2]);
+  const tests: Array<[string, number]> = [];
+  for (const m of stderr.matchAll(/^ {2}[✓✗-] ((.+?) > .*) \((\d+) ms\)$/gmu)) {
+    suites[m[2]!] = (suites[m[2]!] ?? 0) + Number(m[3]);
+    tests.push([m[1]!, Number(m[3])]);
+  }
+  tests.sort((a, b) => b[1] - a[1]);
   const api = seen.filter((s) => s.op !== 'hook');
   const putIndex = api.filter((s) => s.op === 'putVectorIndex');
   const resultsFile = join(out, 'results.jsonl');
@@ -84,7 +89,7 @@ async function once(): Promise<Sample> {
     wallMs, code, requests: api.length, putIndex: putIndex.length, putIndex503: putIndex.filter((s) => s.status === 503).length,
     throttled: api.filter((s) => s.status === 503 || s.status === 429).length,
     ops: Object.fromEntries([...new Set(seen.map((x) => x.op))].map((o) => [o, seen.filter((x) => x.op === o).length])),
-    medianLatencyMs, inFlightAvg: (api.length * medianLatencyMs) / wallMs, suites, longestChainMs, floorMs, ratio: wallMs / floorMs,
+    medianLatencyMs, inFlightAvg: (api.length * medianLatencyMs) / wallMs, suites, longestTests: tests.slice(0, 12), longestChainMs, floorMs, ratio: wallMs / floorMs,
     timingLine: /^timing: .*$/m.exec(stdout)?.[0] ?? '', summaryLine: /^\d+ passed.*$/m.exec(stdout)?.[0] ?? '',
     chose: /^ovc: \d+ worker.*$/m.exec(stderr)?.[0] ?? '', loadavg1: loadavg()[0]!,
   };
@@ -103,6 +108,6 @@ process.stdout.write(`${table(['figure', 'value'], [
   ['PutVectorIndex', `${s.putIndex} (${s.putIndex503} answered 503)`], ['throttled answers (503/429)', s.throttled],
   ['floor: PutVectorIndex ÷ 5/s', f((s.putIndex / DOCUMENTED_PUT_INDEX_RPS) * 1000)], ['floor: longest chain (lifecycle sequence)', f(s.longestChainMs)],
   ['wall ÷ floor', `${s.ratio.toFixed(2)}×`], ['exit', String(s.code)],
-])}\n\n${table(['suite', 'time (sum of its tests)'], Object.entries(s.suites).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, f(v)]))}\n`);
+])}\n\n${table(['suite', 'time (sum of its tests)'], Object.entries(s.suites).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, f(v)]))}\n\n${table(['longest tests', 'time'], s.longestTests.map(([k, v]) => [k, f(v)]))}\n`);
 const name = THROTTLE_RPS ? 'far-region-throttled' : WORKERS === 1 && CONCURRENCY === 1 ? 'far-region-serial' : 'far-region';
 writeResult(name, { rounds: ROUNDS, workers: WORKERS || 'auto', concurrency: CONCURRENCY || 'auto', throttleRps: THROTTLE_RPS, putIndexRps: PUT_INDEX_RPS || 'default', samples });

@@ -11,7 +11,7 @@ import type { IndexStateCase } from '../generators/indexState.ts';
 import { codeOf } from '../client/client.ts';
 import { request } from '../scenario/scenario.ts';
 import { setUp } from '../scenario/states.ts';
-import { context, createIndex, freshName, runCase, verdict } from './harness.ts';
+import { context, createIndex, freshName, runCase, sideBySide, verdict } from './harness.ts';
 import { expectOracle, oracleSpec, settledGone, statesFor } from './common.ts';
 
 const coverage = { phase: 'coverage' as const, tags: 'coverage' };
@@ -20,27 +20,25 @@ const id = (s: string): string => `delete-vector-index/coverage/${s}`;
 describe('coverage phase', () => {
   it('every body label and boundary, once', { tags: ['coverage'] }, async (t) => {
     const { run } = context();
-    const results = [];
-    for (const e of BODY_ENTRIES) {
+    const results = await sideBySide(BODY_ENTRIES, (e) => {
       const c = e.build(freshName('cb'));
       // A body with nothing wrong (or only an extra field) names an index that does not exist.
       const labels = c.labels.every((l) => l === 'body-extra-field') ? [...c.labels, 'index-absent'] : c.labels;
       const exp = expectedFor(labels);
-      results.push(await runCase({ ...oracleSpec(id(e.id), labels, exp), ...coverage }, (check, s) => s
+      return runCase({ ...oracleSpec(id(e.id), labels, exp), ...coverage }, (check, s) => s
         .when(request.op('DeleteVectorIndex', c.bytes, { queryForm: c.bytes.includes(0x20) ? 'eq' : 'bare' }))
         .expect((res) => expectOracle(check, res, exp, run.strict))
-        .run()));
-    }
+        .run());
+    });
     verdict(results, t.skip);
   });
 
   it('names of 1, 63 and 64 characters', { tags: ['coverage'] }, async (t) => {
     const { run, target } = context();
-    const results = [];
-    for (const e of NAME_BOUNDARIES) {
+    const results = await sideBySide(NAME_BOUNDARIES, (e) => {
       const labels = e.valid ? [] : ['name-too-long'];
       const exp = expectedFor(labels);
-      results.push(await runCase({ ...oracleSpec(id(e.id), labels, exp), ...coverage }, async (check, s) => {
+      return runCase({ ...oracleSpec(id(e.id), labels, exp), ...coverage }, async (check, s) => {
         if (e.length === 1) {
           // A one-character name cannot carry the run prefix: it is only read (GetVectorIndex),
           // never created or deleted, on every target alike. An accepted name reads as absent
@@ -68,8 +66,8 @@ describe('coverage phase', () => {
         await s.when(request.op('DeleteVectorIndex', { indexName: name }))
           .expect((res) => expectOracle(check, res, exp, run.strict))
           .run();
-      }));
-    }
+      });
+    });
     verdict(results, t.skip);
   });
 
@@ -78,55 +76,52 @@ describe('coverage phase', () => {
     const name = freshName('cs');
     const made = await setUp({ ...env, client: client.as('given') }, { state: 'index', indexName: name }).catch((e: unknown) => e as Error);
     const signing = { region: target.region, accountId: target.accountId, credentials: client.credentials, now: () => new Date() };
-    const results = [];
-    for (const e of SIGNATURE_ENTRIES) {
+    const results = await sideBySide(SIGNATURE_ENTRIES, (e) => {
       const exp = expectedFor(e.fault.labels);
-      results.push(await runCase({ ...oracleSpec(id(e.id), e.fault.labels, exp), ...coverage }, async (check, s) => {
+      return runCase({ ...oracleSpec(id(e.id), e.fault.labels, exp), ...coverage }, async (check, s) => {
         if (made instanceof Error) throw made;
         await s.when(request.raw((c) => applySignature(c.build('DeleteVectorIndex', { indexName: name }), e.fault, signing)))
           .expect((res) => expectOracle(check, res, exp, run.strict))
           .run();
-      }));
-    }
+      });
+    });
     if (!(made instanceof Error)) await made.teardown();
     verdict(results, t.skip);
   });
 
   it('every index state at delete time, once', { tags: ['coverage'] }, async (t) => {
     const { run } = context();
-    const results = [];
-    for (const e of STATE_ENTRIES) {
+    const results = await sideBySide(STATE_ENTRIES, (e) => {
       const state = { kind: e.kind, labels: e.covers ? [e.covers] : [], dimension: 4, distanceMetric: 'cosine', vectorCount: 2 } as IndexStateCase;
       const exp = expectedFor(state.labels);
       const name = freshName('ct');
-      results.push(await runCase({ ...oracleSpec(id(`state-${e.id}`), state.labels, exp), ...coverage }, (check, s) => s
+      return runCase({ ...oracleSpec(id(`state-${e.id}`), state.labels, exp), ...coverage }, (check, s) => s
         .given(...statesFor(state, name))
         .when(request.op('DeleteVectorIndex', { indexName: name }, { bucket: e.kind === 'bucket-absent' ? run.absentBucket : undefined }))
         .expect(async (res, then) => {
           expectOracle(check, res, exp, run.strict);
           if (e.kind === 'enable' && res.status === 204) await settledGone(check, then, name);
         })
-        .run()));
-    }
+        .run());
+    });
     verdict(results, t.skip);
   });
 
   it('two faults at once: any allowed code, and under --strict the first in the U2 order', { tags: ['coverage', 'multi-fault'] }, async (t) => {
     const { client, target, run } = context();
     const signing = { region: target.region, accountId: target.accountId, credentials: client.credentials, now: () => new Date() };
-    const results = [];
-    for (const e of MULTI_ENTRIES) {
+    const results = await sideBySide(MULTI_ENTRIES, (e) => {
       const c = e.build(freshName('cm'));
       const labels = [...(e.unsigned ? ['unsigned'] : []), ...(e.bucketAbsent ? ['bucket-absent'] : []), ...c.labels];
       const exp = expectedFor(labels);
-      results.push(await runCase({ ...oracleSpec(id(`multi/${e.id}`), labels, exp), ...coverage }, (check, s) => s
+      return runCase({ ...oracleSpec(id(`multi/${e.id}`), labels, exp), ...coverage }, (check, s) => s
         .when(request.raw((cl) => {
           const req = cl.build('DeleteVectorIndex', c.bytes, { bucket: e.bucketAbsent ? run.absentBucket : target.bucket });
           return e.unsigned ? applySignature(req, { kind: 'unsigned', labels: ['unsigned'] }, signing) : cl.sign(req);
         }))
         .expect((res) => expectOracle(check, res, exp, run.strict))
-        .run()));
-    }
+        .run());
+    });
     verdict(results, t.skip);
   });
 });

@@ -112,3 +112,17 @@ export function verdict(results: readonly CaseResult[], skip?: (reason: string) 
   }
   if (skip && results.length > 0 && results.every((r) => r.outcome === 'skip')) skip(results[0]!.reason ?? 'skipped');
 }
+
+/**
+ * Independent cases (each its own names, nothing ordering them) run side by side, at most the run's
+ * cases-in-flight at once (the same bound the properties use); results come back in the items' order.
+ */
+export async function sideBySide<T>(items: readonly T[], one: (item: T, i: number) => Promise<CaseResult>): Promise<CaseResult[]> {
+  const limit = Math.max(1, context().run.pacing.concurrency);
+  const results: CaseResult[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await one(items[i]!, i);
+  }));
+  return results;
+}
