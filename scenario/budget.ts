@@ -97,13 +97,25 @@ export class IndexBudget {
     if (this.leaving.delete(`${bucket}/${name}`)) { this.sync(); this.wake(); }
   }
 
-  private async sweep(): Promise<void> {
-    for (const [key, { bucket, name }] of [...this.leaving]) {
-      const res = await this.client.as('cleanup').op('GetVectorIndex', { indexName: name }, { bucket });
-      if (res.status === 404 && codeOf(res) === 'NoSuchVectorIndex') this.leaving.delete(key);
-    }
-    this.sync();
-    this.wake();
+  /** The sweep in progress: one at a time per worker, the other waiters share it. */
+  private sweeping: Promise<void> | null = null;
+
+  /**
+   * Looks once at each index waiting to go. Wakes the waiters only when a slot was freed: a sweep
+   * that freed nothing woke every other waiter into its own sweep at once, and against a target
+   * whose deleted indexes never go, the waiters kept one another polling GetVectorIndex without a
+   * pause (hundreds of thousands of requests a minute); now they back off.
+   */
+  private sweep(): Promise<void> {
+    this.sweeping ??= (async () => {
+      let freed = false;
+      for (const [key, { bucket, name }] of [...this.leaving]) {
+        const res = await this.client.as('cleanup').op('GetVectorIndex', { indexName: name }, { bucket });
+        if (res.status === 404 && codeOf(res) === 'NoSuchVectorIndex' && this.leaving.delete(key)) freed = true;
+      }
+      if (freed) { this.sync(); this.wake(); }
+    })().finally(() => { this.sweeping = null; });
+    return this.sweeping;
   }
 
   private wake(): void {
