@@ -91,15 +91,67 @@ class PutVectors implements LifecycleCommand {
   toString(): string { return `putVectors(${this.name}, ${list(this.keys)})`; }
 }
 
+/**
+ * After a delete, every bucket the sequence uses lists exactly the model's names: a delete removes
+ * its own index and nothing else (not a name it starts, not the same name in the other bucket) and
+ * what it removed is no longer listed.
+ */
+async function expectListsAgree(command: string, m: Readonly<Model>, r: LifecycleDriver, buckets: ReadonlyArray<1 | 2>): Promise<void> {
+  const answers = await Promise.all(buckets.map((b) => r.listIndexNames(b)));
+  buckets.forEach((b, i) => {
+    const answer = answers[i]!;
+    expectAnswer(`${command} then list(${b === 1 ? '' : '@2'})`, OK_200, answer);
+    const expected = [...m.indexes.keys()].map(splitKey).filter((k) => k.bucket === b).map((k) => k.name);
+    if (!answer.names || !sameSet(answer.names, expected)) {
+      throw new Error(`${command} then list(${b === 1 ? '' : '@2'}): expected names ${list(expected)}, got ${answer.names ? list(answer.names) : 'none'}`);
+    }
+  });
+}
+
 class DeleteIndex implements LifecycleCommand {
-  constructor(readonly name: string) {}
+  constructor(readonly name: string, readonly buckets: ReadonlyArray<1 | 2> = [1]) {}
   check(): boolean { return true; }
   async run(m: Model, r: LifecycleDriver): Promise<void> {
     const exists = m.indexes.has(this.name);
     expectAnswer(this.toString(), exists ? OK_204 : NO_SUCH_INDEX, await r.deleteIndex(this.name));
     m.indexes.delete(this.name);
+    if (exists) await expectListsAgree(this.toString(), m, r, this.buckets);
   }
   toString(): string { return `delete(${this.name})`; }
+}
+
+/**
+ * Two related names live at once — one extends the other, or the same name in the other bucket, or
+ * (under --strict) the same letters in another case — the second holding a vector; the first is
+ * deleted; the second must still be listed, with its vectors (D-DelIdx: only the named index goes).
+ * Drawn as one command so a short sequence meets the pattern that prefix- and bucket-blind deletes
+ * break, instead of waiting for random commands to line it up.
+ */
+class DeleteBesideRelative implements LifecycleCommand {
+  constructor(readonly name: string, readonly relative: string, readonly dimension: number, readonly buckets: ReadonlyArray<1 | 2>, readonly maxLive = Infinity) {}
+  check(m: Readonly<Model>): boolean {
+    const absent = [this.name, this.relative].filter((n) => !m.indexes.has(n)).length;
+    return m.indexes.size + absent <= this.maxLive;
+  }
+  async run(m: Model, r: LifecycleDriver): Promise<void> {
+    for (const n of [this.name, this.relative]) {
+      if (m.indexes.has(n)) continue;
+      expectAnswer(`${this.toString()} create(${n})`, OK_200, await r.createIndex(n, this.dimension));
+      m.indexes.set(n, { state: 'enable', vectors: new Set(), dimension: this.dimension });
+    }
+    const rel = m.indexes.get(this.relative)!;
+    expectAnswer(`${this.toString()} putVectors(${this.relative}, [k0])`, OK_200, await r.putVectors(this.relative, ['k0'], rel.dimension));
+    rel.vectors.add('k0');
+    expectAnswer(`${this.toString()} delete(${this.name})`, OK_204, await r.deleteIndex(this.name));
+    m.indexes.delete(this.name);
+    await expectListsAgree(this.toString(), m, r, this.buckets);
+    const keys = await r.listVectorKeys(this.relative);
+    expectAnswer(`${this.toString()} listVectors(${this.relative})`, OK_200, keys);
+    if (!keys.keys || !sameSet(keys.keys, [...rel.vectors])) {
+      throw new Error(`${this.toString()} listVectors(${this.relative}): expected keys ${list(rel.vectors)}, got ${keys.keys ? list(keys.keys) : 'none'}`);
+    }
+  }
+  toString(): string { return `deleteBeside(${this.name}, ${this.relative})`; }
 }
 
 class GetIndex implements LifecycleCommand {
@@ -152,13 +204,26 @@ class ListVectorKeys implements LifecycleCommand {
   toString(): string { return `listVectors(${this.name})`; }
 }
 
-/** Delete then create the same name: the new index holds no vectors (D-DelIdx: vectors go with the index). */
+/**
+ * An index holding a vector (created first if the name is free), deleted, then created again: the
+ * new index holds no vectors (D-DelIdx: vectors go with the index), and the delete removed nothing else.
+ */
 class Recreate implements LifecycleCommand {
-  constructor(readonly name: string, readonly dimension: number) {}
-  check(m: Readonly<Model>): boolean { return m.indexes.has(this.name); }
+  constructor(readonly name: string, readonly dimension: number, readonly buckets: ReadonlyArray<1 | 2> = [1], readonly maxLive = Infinity) {}
+  check(m: Readonly<Model>): boolean { return m.indexes.has(this.name) || m.indexes.size < this.maxLive; }
   async run(m: Model, r: LifecycleDriver): Promise<void> {
+    if (!m.indexes.has(this.name)) {
+      expectAnswer(`${this.toString()} create`, OK_200, await r.createIndex(this.name, this.dimension));
+      m.indexes.set(this.name, { state: 'enable', vectors: new Set(), dimension: this.dimension });
+    }
+    const index = m.indexes.get(this.name)!;
+    if (index.vectors.size === 0) {
+      expectAnswer(`${this.toString()} putVectors`, OK_200, await r.putVectors(this.name, ['k0'], index.dimension));
+      index.vectors.add('k0');
+    }
     expectAnswer(`${this.toString()} delete`, OK_204, await r.deleteIndex(this.name));
     m.indexes.delete(this.name);
+    await expectListsAgree(`${this.toString()} delete`, m, r, this.buckets);
     expectAnswer(`${this.toString()} create`, OK_200, await r.createIndex(this.name, this.dimension));
     m.indexes.set(this.name, { state: 'enable', vectors: new Set(), dimension: this.dimension });
     const listed = await r.listVectorKeys(this.name);
@@ -202,16 +267,24 @@ export function lifecycleCommands(o: LifecycleOptions): fc.Arbitrary<Iterable<fc
   if (names.some((n) => n.length > 63)) throw new Error(`lifecycleCommands: prefix '${o.prefix}' is too long for index names`);
   const pool = o.twoBuckets ? [...names, ...names.map((n) => `${n}@2`)] : names;
   const name = fc.constantFrom(...pool);
+  const buckets: ReadonlyArray<1 | 2> = o.twoBuckets ? [1, 2] : [1];
+  // Pairs a prefix-, bucket- or case-blind delete would confuse: [deleted, kept].
+  const base = `${o.prefix}n0`;
+  const related: Array<[string, string]> = [[base, `${base}x`]];
+  if (o.twoBuckets) related.push([base, `${base}@2`], [`${base}x@2`, `${base}x`], [`${base}@2`, `${base}x@2`]);
+  if (o.caseVariants) related.push([base, `${o.prefix}N0`]);
   const dimension = fc.integer({ min: 1, max: 4 });
   const keys = fc.uniqueArray(fc.constantFrom(...VECTOR_KEYS), { minLength: 1, maxLength: 3 });
   return fc.commands<Model, LifecycleDriver, false>([
     fc.tuple(name, dimension).map(([n, d]) => new CreateIndex(n, d, o.maxLive)),
     fc.tuple(name, keys, dimension).map(([n, k, d]) => new PutVectors(n, k, d)),
-    name.map((n) => new DeleteIndex(n)),
+    name.map((n) => new DeleteIndex(n, buckets)),
+    // Twice the weight of the others: it needs a free slot for two names, which a sequence often lacks.
+    ...Array.from({ length: 2 }, () => fc.tuple(fc.constantFrom(...related), dimension).map(([[a, b], d]) => new DeleteBesideRelative(a, b, d, buckets, o.maxLive))),
     name.map((n) => new GetIndex(n)),
     (o.twoBuckets ? fc.constantFrom(1 as const, 2 as const) : fc.constant(1 as const)).map((b) => new ListIndexes(b)), // a fresh command per sequence, none shared
     name.map((n) => new ListVectorKeys(n)),
-    fc.tuple(name, dimension).map(([n, d]) => new Recreate(n, d)),
+    fc.tuple(name, dimension).map(([n, d]) => new Recreate(n, d, buckets, o.maxLive)),
   ], { maxCommands: o.maxCommands ?? 12 });
 }
 

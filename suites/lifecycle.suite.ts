@@ -11,6 +11,8 @@ import type { CaseResult } from '../reports/model.ts';
 import { context, createIndex, deleteIndex, runCase, Skip, verdict, vectorsFor } from './harness.ts';
 
 const ROW = 'lifecycle model';
+/** Time a disagreeing sequence may spend shrinking (replays included). */
+const SHRINK_BUDGET_MS = 20_000;
 
 function answer(res: WireResponse): Answer {
   return { httpStatus: res.status, code: codeOf(res) };
@@ -104,23 +106,29 @@ describe(ROW, () => {
         // Commands the target answered in the last run of the property (the cleanup's are not counted).
         let commands = 0;
         const counted = countingDriver(driver, () => { commands++; });
-        const out = await fc.check(
-          // Names that extend each other always; names that differ only in case under --strict (U10);
-          // both buckets when the run has a second one.
-          fc.asyncProperty(lifecycleCommands({ prefix, maxCommands: 12, twoBuckets: c.target.otherBucket !== null, caseVariants: c.run.strict, maxLive: SEQUENCE_MAX_LIVE }), async (cmds) => {
-            commands = 0;
-            try {
-              await fc.asyncModelRun(() => ({ model: newModel(), real: counted }), cmds);
-            } finally {
-              // Leave nothing behind between runs of the property: shrinking replays sequences on a clean slate.
-              for (const which of c.target.otherBucket ? [1, 2] as const : [1] as const) {
-                const left = await driver.listIndexNames(which);
-                for (const name of left.names ?? []) if (name.startsWith(prefix)) await driver.deleteIndex(which === 2 ? `${name}@2` : name).catch(() => undefined);
-              }
+        // Names that extend each other always; names that differ only in case under --strict (U10);
+        // both buckets when the run has a second one.
+        const property = fc.asyncProperty(lifecycleCommands({ prefix, maxCommands: 12, twoBuckets: c.target.otherBucket !== null, caseVariants: c.run.strict, maxLive: SEQUENCE_MAX_LIVE }), async (cmds) => {
+          commands = 0;
+          try {
+            await fc.asyncModelRun(() => ({ model: newModel(), real: counted }), cmds);
+          } finally {
+            // Leave nothing behind between runs of the property: shrinking replays sequences on a clean slate.
+            for (const which of c.target.otherBucket ? [1, 2] as const : [1] as const) {
+              const left = await driver.listIndexNames(which);
+              for (const name of left.names ?? []) if (name.startsWith(prefix)) await driver.deleteIndex(which === 2 ? `${name}@2` : name).catch(() => undefined);
             }
-          }),
-          { seed, numRuns: 1, endOnFailure: false },
-        );
+          }
+        });
+        // The sequence once; if it disagrees, the same sequence again with shrinking, for at most
+        // SHRINK_BUDGET_MS (against a target whose deletes never settle, each replay waits out the
+        // settle bound: unbounded shrinking would outlast the run). The shrunk sequence is kept
+        // when the shrinking reproduced the disagreement, else the first one.
+        let out = await fc.check(property, { seed, numRuns: 1, endOnFailure: true });
+        if (out.failed) {
+          const shrunk = await fc.check(property, { seed, numRuns: 1, endOnFailure: false, interruptAfterTimeLimit: SHRINK_BUDGET_MS });
+          if (shrunk.failed && shrunk.counterexample) out = shrunk;
+        }
         if (out.failed) {
           const cex = out.counterexample?.[0];
           check.that(false, `a command sequence disagreed with the model: ${String(cex)} — ${String((out.errorInstance as Error | undefined)?.message ?? out.errorInstance)}`);
