@@ -9,6 +9,8 @@ export default defineConfig({
     // The pact steps run on their own, in order: consumer (writes the file), then verification.
     exclude: process.env.OVC_PACT_STEP ? [] : ['test/pact/**'],
     reporters: ['default', './test/tally-reporter.ts'],
+    // dist/ up to date before the tests that run the compiled `ovc`.
+    globalSetup: ['./test/global-build.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

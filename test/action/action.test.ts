@@ -12,7 +12,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = join(ROOT, 'scripts', 'action-run.sh');
-const OVC_BIN = `node ${join(ROOT, 'cli', 'bin', 'ovc.mjs')}`;
+const OVC_BIN = `node ${join(ROOT, 'dist', 'cli', 'bin.js')}`;
 
 interface ScriptRun { code: number | null; stdout: string; stderr: string; output: string; summary: string }
 

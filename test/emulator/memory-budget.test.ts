@@ -18,7 +18,7 @@ import { call, createIndex, errorCode, hook, start } from './helpers.ts';
 
 /** The request of issue 16 that grew the emulator to 17 GB RSS (values inside the documented limits). */
 const BIG_ONE = { state: 'a vector index exists', params: { indexName: 'bigone', vectorCount: 2_000_000, dimension: 4096 } };
-const OVC = fileURLToPath(new URL('../../cli/bin/ovc.mjs', import.meta.url));
+const OVC = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 
 /** RSS of a live process in MiB (0 once it is gone). */
 function rssMiB(pid: number): number {

@@ -6,7 +6,7 @@ import { describeRealism, describeServer, serveOptions } from '../../cli/serve.t
 import type { RunningEmulator } from '../../emulator/index.ts';
 import { call, errorCode, send } from './helpers.ts';
 
-const OVC = fileURLToPath(new URL('../../cli/bin/ovc.mjs', import.meta.url));
+const OVC = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OSS_') && !k.startsWith('OVC_')));
 
 function run(args: string[], env: NodeJS.ProcessEnv = CLEAN_ENV): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {

@@ -1,4 +1,6 @@
-// The published package as a user gets it: `npm pack` (which builds dist/ through `prepack`), the
+// The published package as a user gets it: `npm pack` of the dist/ test/global-build.ts built from
+// these sources (`--ignore-scripts`: `prepack` would rebuild dist/ in place under the other test files
+// that run it; publishing runs it as usual), the
 // tarball installed into an empty folder once, then every command and subcommand from there — with
 // no tsx, no TypeScript sources and no checkout around (DESIGN rule 8): run (embedded, and against an
 // `ovc serve --fault`), serve, diff (live vs live, live vs embedded, cassette vs live), pact
@@ -32,8 +34,8 @@ let packed: { filename: string; size: number; files: PackFile[] };
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ovc-pack-'));
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', env: ENV, stdio: ['ignore', 'pipe', 'inherit'] });
-  // `prepack` output may precede the JSON; the JSON array is the last thing printed.
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', env: ENV, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The JSON array is the last thing printed.
   packed = (JSON.parse(out.slice(out.indexOf('[\n'))) as Array<typeof packed>)[0]!;
   app = join(dir, 'app');
   mkdirSync(app);

@@ -33,7 +33,7 @@ beforeAll(async () => {
   const ids = defaultIdentities({});
   em = await startEmulator({ identities: ids });
   // What a user runs: `ovc pact signing-proxy --upstream <ovc serve>` (development entry: no build).
-  proxy = spawn(process.execPath, ['cli/bin/ovc.mjs', 'pact', 'signing-proxy', '--upstream', em.url, '--region', em.region, '--account-id', em.accountId],
+  proxy = spawn(process.execPath, ['dist/cli/bin.js', 'pact', 'signing-proxy', '--upstream', em.url, '--region', em.region, '--account-id', em.accountId],
     { env: { ...process.env, OSS_ACCESS_KEY_ID: ids[0]!.accessKeyId, OSS_ACCESS_KEY_SECRET: ids[0]!.accessKeySecret } });
   proxyPort = await new Promise<number>((resolve, reject) => {
     let out = '';

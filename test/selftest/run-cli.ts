@@ -1,4 +1,5 @@
-// Runs the real `ovc` command in a child process, as a user would, and reads what it wrote.
+// Runs the real `ovc` command in a child process, as a user would — the compiled package's bin,
+// built fresh by test/global-build.ts — and reads what it wrote.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { CaseResult } from '../../reports/model.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const OVC = join(ROOT, 'cli', 'bin', 'ovc.mjs');
+export const OVC = join(ROOT, 'dist', 'cli', 'bin.js');
 
 export interface CliRun { code: number | null; stdout: string; stderr: string; results: CaseResult[] }
 
