@@ -61,11 +61,12 @@ export function isLoopback(endpoint: string): boolean {
 }
 
 /**
- * The median round trip of a few cheap requests sent together (ListVectorIndexes, one result),
- * after one that opens the connection (its TCP/TLS set-up is not the round trip).
+ * The median round trip of a few cheap requests sent together (ListVectorIndexes, one result). It
+ * runs after the preflight, whose requests sent together opened the connections these reuse (their
+ * TCP/TLS set-up is not the round trip); `warm` sends one first when nothing has.
  */
-export async function measureRtt(client: TargetClient, bucket: string, samples = 3): Promise<number | null> {
-  await client.op('ListVectorIndexes', { maxResults: 1 }, { bucket }).catch(() => undefined);
+export async function measureRtt(client: TargetClient, bucket: string, samples = 3, warm = false): Promise<number | null> {
+  if (warm) await client.op('ListVectorIndexes', { maxResults: 1 }, { bucket }).catch(() => undefined);
   const ms = await Promise.all(Array.from({ length: samples }, async () => {
     const started = performance.now();
     try {

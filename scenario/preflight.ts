@@ -24,17 +24,21 @@ type PreflightRun = Pick<RunSpec, 'absentBucket' | 'maxIndexes' | 'prefix'>;
 
 /** The endpoint, the credentials, the buckets, the hook and the denied identity; no quota yet (see `preflightQuota`). */
 export async function preflight(client: TargetClient, run: PreflightRun, hook: StateHook | null = null): Promise<void> {
-  await throttleSentence(client, () => checks(client, run));
-  if (hook) await checkHook(hook, client.target.bucket, run.prefix);
-  if (client.denied) await throttleSentence(client, () => checkDenied(client));
+  // The three checks are independent reads: sent together (against a far target each round trip
+  // counts), their verdicts given in this order, so the sentence is the same as one after another.
+  const settled = await Promise.allSettled([
+    throttleSentence(client, () => checks(client, run)),
+    hook ? checkHook(hook, client.target.bucket, run.prefix) : Promise.resolve(),
+    client.denied ? throttleSentence(client, () => checkDenied(client)) : Promise.resolve(),
+  ]);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
 }
 
 /** Quotas (spec §4): the run must fit beside what is already there, in each bucket it uses. */
 export async function preflightQuota(client: TargetClient, run: Pick<RunSpec, 'maxIndexes'>, quota = DOCUMENTED_INDEX_QUOTA): Promise<PreflightFacts> {
   return throttleSentence(client, async () => {
     const { bucket, otherBucket } = client.target;
-    const existingIndexes = await countIndexes(client, bucket);
-    const existingOtherIndexes = otherBucket ? await countIndexes(client, otherBucket) : null;
+    const [existingIndexes, existingOtherIndexes] = await Promise.all([countIndexes(client, bucket), otherBucket ? countIndexes(client, otherBucket) : null]);
     for (const [b, n] of [[bucket, existingIndexes], [otherBucket, existingOtherIndexes]] as const) {
       if (b === null || n === null) continue;
       const free = quota - n;
@@ -116,11 +120,13 @@ async function checks(client: TargetClient, run: PreflightRun): Promise<void> {
   const res = await client.op('GetVectorBucket');
   const code = codeOf(res);
   if (res.status === 200) {
-    const absent = await client.op('GetVectorBucket', undefined, { bucket: config.absentBucket });
+    const [absent, other] = await Promise.all([
+      client.op('GetVectorBucket', undefined, { bucket: config.absentBucket }),
+      config.otherBucket ? client.op('GetVectorBucket', undefined, { bucket: config.otherBucket }) : null,
+    ]);
     // Any 404 will do here: whether the code and envelope are right is what the suites check.
     if (absent.status !== 404) throw new PreflightError(`the bucket '${config.absentBucket}' that the run uses as absent answers GetVectorBucket with ${answer(absent)}; it must not exist.`);
-    if (config.otherBucket) {
-      const other = await client.op('GetVectorBucket', undefined, { bucket: config.otherBucket });
+    if (config.otherBucket && other) {
       if (other.status !== 200) throw new PreflightError(`the other bucket '${config.otherBucket}' (--other-bucket) answers GetVectorBucket with ${answer(other)}; create it or leave the flag out.`);
     }
     return;
