@@ -267,7 +267,8 @@ export function lifecycleCommands(o: LifecycleOptions): fc.Arbitrary<Iterable<fc
   if (names.some((n) => n.length > 63)) throw new Error(`lifecycleCommands: prefix '${o.prefix}' is too long for index names`);
   const pool = o.twoBuckets ? [...names, ...names.map((n) => `${n}@2`)] : names;
   const name = fc.constantFrom(...pool);
-  const buckets: ReadonlyArray<1 | 2> = o.twoBuckets ? [1, 2] : [1];
+  // A fresh array per command: no two values share an object (test/generators/recipe.test.ts).
+  const buckets = (): Array<1 | 2> => (o.twoBuckets ? [1, 2] : [1]);
   // Pairs a prefix-, bucket- or case-blind delete would confuse: [deleted, kept].
   const base = `${o.prefix}n0`;
   const related: Array<[string, string]> = [[base, `${base}x`]];
@@ -278,13 +279,13 @@ export function lifecycleCommands(o: LifecycleOptions): fc.Arbitrary<Iterable<fc
   return fc.commands<Model, LifecycleDriver, false>([
     fc.tuple(name, dimension).map(([n, d]) => new CreateIndex(n, d, o.maxLive)),
     fc.tuple(name, keys, dimension).map(([n, k, d]) => new PutVectors(n, k, d)),
-    name.map((n) => new DeleteIndex(n, buckets)),
+    name.map((n) => new DeleteIndex(n, buckets())),
     // Twice the weight of the others: it needs a free slot for two names, which a sequence often lacks.
-    ...Array.from({ length: 2 }, () => fc.tuple(fc.constantFrom(...related), dimension).map(([[a, b], d]) => new DeleteBesideRelative(a, b, d, buckets, o.maxLive))),
+    ...Array.from({ length: 2 }, () => fc.tuple(fc.constantFrom(...related), dimension).map(([[a, b], d]) => new DeleteBesideRelative(a, b, d, buckets(), o.maxLive))),
     name.map((n) => new GetIndex(n)),
     (o.twoBuckets ? fc.constantFrom(1 as const, 2 as const) : fc.constant(1 as const)).map((b) => new ListIndexes(b)), // a fresh command per sequence, none shared
     name.map((n) => new ListVectorKeys(n)),
-    fc.tuple(name, dimension).map(([n, d]) => new Recreate(n, d, buckets, o.maxLive)),
+    fc.tuple(name, dimension).map(([n, d]) => new Recreate(n, d, buckets(), o.maxLive)),
   ], { maxCommands: o.maxCommands ?? 12 });
 }
 

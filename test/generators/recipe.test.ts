@@ -13,7 +13,7 @@ import { checkBodyLabels, checkIndexState, checkNameLabels, serverVerdict, SIGNA
 
 const REQUEST = { method: 'POST', query: 'deleteVectorIndex', headers: {}, body: Buffer.from('{"indexName":"vectorindex1"}'), bucket: 'examplebucket' } as const;
 // The pool: ovcRn0…n2, and ovcRn0x (a name that extends another).
-const COMMAND = /^(create\(ovcRn(?:[0-2]|0x), dimension=[1-4]\)|putVectors\(ovcRn(?:[0-2]|0x), \[k[0-5](, k[0-5]){0,2}\]\)|delete\(ovcRn(?:[0-2]|0x)\)|get\(ovcRn(?:[0-2]|0x)\)|list\(\)|listVectors\(ovcRn(?:[0-2]|0x)\)|recreate\(ovcRn(?:[0-2]|0x), dimension=[1-4]\))$/;
+const COMMAND = /^(create\(ovcRn(?:[0-2]|0x), dimension=[1-4]\)|putVectors\(ovcRn(?:[0-2]|0x), \[k[0-5](, k[0-5]){0,2}\]\)|delete\(ovcRn(?:[0-2]|0x)\)|get\(ovcRn(?:[0-2]|0x)\)|list\(\)|listVectors\(ovcRn(?:[0-2]|0x)\)|recreate\(ovcRn(?:[0-2]|0x), dimension=[1-4]\)|deleteBeside\(ovcRn0, ovcRn0x\))$/;
 
 const validName = (name: string): void => {
   if (!INDEX_NAME_PATTERN.test(name)) throw new Error(`${JSON.stringify(name)} does not match INDEX_NAME_PATTERN`);
