@@ -23,6 +23,9 @@ export default defineConfig({
     tags: TAGS,
     pool: 'threads',
     fileParallelism: true,
+    // No results cache: it would be written under the package (dist/node_modules/.vite in an
+    // installed package, maybe read-only), and the suites' order is set by the sequencer below.
+    cache: false,
     sequence: { sequencer: LongestFirstSequencer },
     isolate: false,
     testTimeout: 120_000,

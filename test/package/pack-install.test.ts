@@ -83,9 +83,13 @@ describe('the packed package', () => {
     expect(r.stdout.trim()).toBe(PKG.version);
   });
 
-  it('ovc run --runs 5 passes against the embedded emulator and writes the reports', () => {
+  it('ovc run --runs 5 passes against the embedded emulator, writes the reports, and writes nothing into the installed package', () => {
+    const installed = join(app, 'node_modules', 'oss-vectors-conformance');
+    const before = listTree(installed);
     const r = spawnSync(ovc, ['run', '--runs', '5', '--quiet', '--out', 'out'], { cwd: app, env: ENV, encoding: 'utf8', timeout: 120_000 });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    // vitest's results cache once landed in dist/node_modules/.vite (a global install may be read-only).
+    expect(listTree(installed)).toEqual(before);
     const summary = JSON.parse(readFileSync(join(app, 'out', 'summary.json'), 'utf8')) as Record<string, unknown>;
     const counts = summary.counts as { pass: number; fail: number; error: number };
     expect(counts.pass).toBeGreaterThan(0);
@@ -123,6 +127,11 @@ describe('the packed package', () => {
     }
   }, 60_000);
 });
+
+/** Every path under `dir`, sorted. */
+function listTree(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).sort();
+}
 
 /** Runs the installed `ovc` (async: a server of this test may answer it meanwhile). */
 function ovcAsync(args: string[], env: NodeJS.ProcessEnv = ENV, timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
