@@ -30,7 +30,7 @@ export interface RunFlags {
   endpoint?: string; region: string; bucket: string; otherBucket?: string; accountId: string; addressing?: Addressing;
   stateHook?: string; out: string; seed?: number; runs: number; strict: boolean; tags?: string;
   baseline?: string; shard?: string; timeoutMs: number; quiet: boolean;
-  settleMs?: number; concurrency?: number; maxRps: number; putIndexRps?: number; maxIndexes: number;
+  settleMs?: number; concurrency?: number; maxRps: number; putIndexRps?: number; maxIndexes?: number;
   workers?: number; caFile?: string; insecure: boolean; record?: string; stateDir?: string; maxResponseBytes: number;
 }
 
@@ -59,7 +59,7 @@ export function runCommand(setExit: (code: number) => void): Command {
     .option('--concurrency <n>', 'cases in flight at once per property (default: 8; against an endpoint, from its round trip)', intFlag('concurrency', 1, 256))
     .option('--max-rps <n>', 'requests per second over the whole run (token bucket; 0 = unlimited)', intFlag('max-rps', 0, 1_000_000), 0)
     .option('--put-index-rps <n>', 'PutVectorIndex (and set-up/cleanup deletes) per second over the whole run (default: the documented 5, unlimited for the embedded emulator; 0 = unlimited)', intFlag('put-index-rps', 0, 100_000))
-    .option('--max-indexes <n>', 'live indexes the run may hold at once, counting deleting ones until gone (checked against the bucket quota before the run)', intFlag('max-indexes', 1, 100), DEFAULT_MAX_INDEXES)
+    .option('--max-indexes <n>', `live indexes the run may hold at once, counting deleting ones until gone (default ${DEFAULT_MAX_INDEXES}, or the buckets' free slots when fewer; a given value is checked against the bucket quota before the run)`, intFlag('max-indexes', 1, 100))
     .option('--workers <n>', 'suite worker threads (default: one per core less one; against an endpoint, from its round trip)', intFlag('workers', 1, 64))
     .option('--ca-file <file>', 'PEM file of a private CA the endpoint\'s certificate is signed by', inputFile('ca-file'))
     .option('--insecure', 'do not verify the endpoint\'s TLS certificate (test deployments only)', false)
@@ -79,7 +79,7 @@ export function specsFromFlags(flags: RunFlags, endpoint: string, embedded: bool
   });
   const run = runSpec(target, {
     seed: flags.seed, runs: flags.runs, strict: flags.strict, outDir, workDir: join(outDir, '.work'),
-    settleMs: flags.settleMs, maxIndexes: flags.maxIndexes,
+    settleMs: flags.settleMs, maxIndexes: flags.maxIndexes ?? DEFAULT_MAX_INDEXES,
     workers: flags.workers ?? Math.max(1, availableParallelism() - 1),
     pacing: { concurrency: flags.concurrency, maxRps: flags.maxRps, putIndexRps: flags.putIndexRps },
     recordDir: flags.record ? resolve(flags.record) : null,
@@ -153,7 +153,9 @@ async function run(flags: RunFlags): Promise<number> {
         const left = await removeLeftovers(client, stateDir, target, run.settleMs, hook, run.runId);
         if (left.runs.length > 0) log(`ovc: ${leftoverLine(left)}`);
       }
-      await preflightQuota(client, run);
+      const asked = run.maxIndexes;
+      await preflightQuota(client, run, undefined, flags.maxIndexes === undefined);
+      if (run.maxIndexes < asked) log(`ovc: at most ${run.maxIndexes} live index(es) at once: the fullest bucket has only that many free slots (--max-indexes sets it).`);
     } catch (e) {
       if (e instanceof PreflightError) { log(`ovc: cannot run: ${e.message}`); return 2; }
       throw e;

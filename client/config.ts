@@ -19,7 +19,14 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
 export const DEFAULT_RUNS = 500;
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_CONCURRENCY = 8;
-export const DEFAULT_MAX_INDEXES = 20;
+/**
+ * Live indexes a run may hold at once when `--max-indexes` is not given: this many, or what its
+ * buckets have free if that is less (never fewer than MIN_FITTED_INDEXES: then the preflight
+ * refuses). 40 of the documented 100 per bucket lets the lifecycle model run its sequences side by
+ * side against a far target; an explicit `--max-indexes` is checked, never fitted.
+ */
+export const DEFAULT_MAX_INDEXES = 40;
+export const MIN_FITTED_INDEXES = 4;
 
 export interface TlsOptions {
   /** PEM file of a private CA to trust (in addition to the system's). */

@@ -5,7 +5,7 @@
 // clear sentence.
 import type { TargetClient, WireResponse } from '../client/client.ts';
 import { codeOf } from '../client/client.ts';
-import { DOCUMENTED_INDEX_QUOTA, type RunSpec } from '../client/config.ts';
+import { DOCUMENTED_INDEX_QUOTA, MIN_FITTED_INDEXES, type RunSpec } from '../client/config.ts';
 import { TransportError } from '../client/http.ts';
 import { ThrottledError } from '../client/pacing.ts';
 import { STATES } from '../contracts/provider-states.ts';
@@ -34,15 +34,23 @@ export async function preflight(client: TargetClient, run: PreflightRun, hook: S
   for (const r of settled) if (r.status === 'rejected') throw r.reason;
 }
 
-/** Quotas (spec §4): the run must fit beside what is already there, in each bucket it uses. */
-export async function preflightQuota(client: TargetClient, run: Pick<RunSpec, 'maxIndexes'>, quota = DOCUMENTED_INDEX_QUOTA): Promise<PreflightFacts> {
+/**
+ * Quotas (spec §4): the run must fit beside what is already there, in each bucket it uses. An
+ * explicit --max-indexes that does not fit is refused; the default (`fit`) is lowered to the free
+ * slots of the fullest bucket, refused only below MIN_FITTED_INDEXES.
+ */
+export async function preflightQuota(client: TargetClient, run: Pick<RunSpec, 'maxIndexes'>, quota = DOCUMENTED_INDEX_QUOTA, fit = false): Promise<PreflightFacts> {
   return throttleSentence(client, async () => {
     const { bucket, otherBucket } = client.target;
     const [existingIndexes, existingOtherIndexes] = await Promise.all([countIndexes(client, bucket), otherBucket ? countIndexes(client, otherBucket) : null]);
     for (const [b, n] of [[bucket, existingIndexes], [otherBucket, existingOtherIndexes]] as const) {
       if (b === null || n === null) continue;
       const free = quota - n;
-      if (free < run.maxIndexes) throw new PreflightError(`bucket '${b}' holds ${n} of its ${quota} indexes, so ${free} slot(s) are free but the run may hold up to ${run.maxIndexes} at once; delete some indexes or lower --max-indexes.`);
+      if (free >= run.maxIndexes) continue;
+      if (fit && free >= MIN_FITTED_INDEXES) { run.maxIndexes = free; continue; }
+      throw new PreflightError(fit
+        ? `bucket '${b}' holds ${n} of its ${quota} indexes, so ${Math.max(0, free)} slot(s) are free; the run needs at least ${MIN_FITTED_INDEXES} (or an explicit, smaller --max-indexes); delete some indexes.`
+        : `bucket '${b}' holds ${n} of its ${quota} indexes, so ${free} slot(s) are free but the run may hold up to ${run.maxIndexes} at once; delete some indexes or lower --max-indexes.`);
     }
     return { existingIndexes, existingOtherIndexes };
   });

@@ -21,7 +21,7 @@ const running: RunningEmulator[] = [];
 afterAll(async () => { await closeTransport(); await Promise.all(running.map((e) => e.close())); });
 
 describe('quota preflight', () => {
-  it('refuses with exit 2 when fewer free index slots remain than --max-indexes; runs when they fit', async () => {
+  it('refuses with exit 2 when fewer free index slots remain than --max-indexes; runs when they fit; the default fits itself to the free slots, down to 4', async () => {
     const emu = await startEmulator({ identities: [IDENTITY], stateHook: true });
     running.push(emu);
     const client = new TargetClient(targetSpec({ endpoint: emu.url, bucket: 'ovc-conformance' }), { main: IDENTITY, denied: null });
@@ -36,9 +36,18 @@ describe('quota preflight', () => {
     const ok = await runOvc(['run', '--endpoint', emu.url, '--max-indexes', '10', '--tags', '204-deleted', '--quiet', '--out', out], CREDS);
     expect(ok.stderr).not.toMatch(/cannot run/);
     expect(ok.code).toBe(0);
+    // Without --max-indexes the default (40) is fitted to the 15 free slots, and the run says so.
+    const fitted = await runOvc(['run', '--endpoint', emu.url, '--tags', '204-deleted', '--quiet', '--out', out], CREDS);
+    expect(fitted.stderr).toMatch(/at most 15 live index\(es\) at once: the fullest bucket has only that many free slots/);
+    expect(fitted.code).toBe(0);
     // The foreign indexes are untouched.
     const list = await client.op('ListVectorIndexes', { prefix: 'foreign', maxResults: 100 });
     expect((list.json as { indexes: unknown[] }).indexes).toHaveLength(85);
+    // Below 4 free slots even the fitted default refuses, in one sentence.
+    for (let i = 85; i < 97; i++) expect((await client.op('PutVectorIndex', { indexName: `foreign${i}`, dataType: 'float32', dimension: 2, distanceMetric: 'cosine' })).status).toBe(200);
+    const full = await runOvc(['run', '--endpoint', emu.url, '--tags', '204-deleted', '--quiet', '--out', out], CREDS);
+    expect(full.code).toBe(2);
+    expect(full.stderr).toMatch(/holds 97 of its 100 indexes, so 3 slot\(s\) are free; the run needs at least 4/);
   });
 });
 
