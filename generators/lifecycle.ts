@@ -134,11 +134,14 @@ class DeleteBesideRelative implements LifecycleCommand {
     return m.indexes.size + absent <= this.maxLive;
   }
   async run(m: Model, r: LifecycleDriver): Promise<void> {
-    for (const n of [this.name, this.relative]) {
-      if (m.indexes.has(n)) continue;
-      expectAnswer(`${this.toString()} create(${n})`, OK_200, await r.createIndex(n, this.dimension));
+    // The absent ones are created together: two names no command orders, so their transitions
+    // are waited for side by side.
+    const absent = [this.name, this.relative].filter((n) => !m.indexes.has(n));
+    const made = await Promise.all(absent.map((n) => r.createIndex(n, this.dimension)));
+    absent.forEach((n, i) => {
+      expectAnswer(`${this.toString()} create(${n})`, OK_200, made[i]!);
       m.indexes.set(n, { state: 'enable', vectors: new Set(), dimension: this.dimension });
-    }
+    });
     const rel = m.indexes.get(this.relative)!;
     expectAnswer(`${this.toString()} putVectors(${this.relative}, [k0])`, OK_200, await r.putVectors(this.relative, ['k0'], rel.dimension));
     rel.vectors.add('k0');
