@@ -101,7 +101,8 @@ for (let r = 0; r < ROUNDS; r++) {
   samples.push(s);
   process.stderr.write(`round ${r + 1}/${ROUNDS}: exit ${s.code}, ${(s.wallMs / 1000).toFixed(1)} s wall, ${s.requests} requests (${s.putIndex} PutVectorIndex, ${s.throttled} throttled), ${s.inFlightAvg.toFixed(1)} in flight on average; floor ${(s.floorMs / 1000).toFixed(1)} s → ${s.ratio.toFixed(2)}× (load average ${s.loadavg1.toFixed(1)})\n  ${s.chose}\n  ${s.timingLine}\n  ${s.summaryLine}\n`);
 }
-const s = samples[Math.floor((samples.length - 1) / 2)]!;
+// The round with the median wall (its other figures are that round's).
+const s = [...samples].sort((a, b) => a.wallMs - b.wallMs)[Math.floor((samples.length - 1) / 2)]!;
 const f = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 process.stdout.write(`${table(['figure', 'value'], [
   ['wall', f(s.wallMs)], ['requests', s.requests], ['median latency', `${s.medianLatencyMs.toFixed(0)} ms`], ['in flight on average', s.inFlightAvg.toFixed(1)],
