@@ -80,6 +80,16 @@ describe('bounded reads', () => {
   });
 });
 
+describe('answers without a body', () => {
+  it('returns a 204 that declares a Content-Length as an answer with an empty body (the suites judge the header), not a transport error', async () => {
+    const origin = await serve((_req, res) => { res.writeHead(204, { 'content-length': '5', 'x-oss-request-id': 'R'.repeat(24) }); res.end(); });
+    const res = await send(get(origin), { retries: 0 });
+    expect(res.status).toBe(204);
+    expect(res.headers['content-length']).toBe('5');
+    expect(res.body.length).toBe(0);
+  });
+});
+
 describe('one deadline for the whole exchange', () => {
   it('gives up on a body that trickles one byte every 100 ms within the timeout, and never sends the request again', async () => {
     let requests = 0;
