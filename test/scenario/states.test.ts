@@ -163,6 +163,23 @@ describe('provider states against the emulator', () => {
     expect(e.sent).toContain('given DeleteVectorIndex');
   });
 
+  it('deleted-index through the hook leaves a name that answers 404 and nothing in the ledger', async () => {
+    const e = env(true);
+    const name = `${PREFIX}idx7`;
+    expect(await (await setUp(e, { state: 'deleted-index', indexName: name })).teardown()).toBeNull();
+    expect(await status(e.direct, name)).toBe('404 NoSuchVectorIndex');
+    expect(e.ledger.outstanding()).toEqual([]);
+    expect(e.sent).toEqual([]);
+  });
+
+  it('no-index through the hook removes an index of that name', async () => {
+    const e = env(true);
+    const name = `${PREFIX}idx8`;
+    await e.direct.op('PutVectorIndex', { indexName: name, dataType: 'float32', dimension: 4, distanceMetric: 'cosine' });
+    await setUp(e, { state: 'no-index', indexName: name });
+    expect(await status(e.direct, name)).toBe('404 NoSuchVectorIndex');
+  });
+
   it('a failed create is a SetupError and gives its slot back', async () => {
     const e = env(false);
     const name = `${PREFIX}idx5`;
