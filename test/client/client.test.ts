@@ -7,7 +7,7 @@ import { targetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
 import { readKat } from '../fixtures/kat.ts';
-import { envelope, indexAnswer, startFakeTarget, type FakeTarget } from '../scenario/fake-target.ts';
+import { envelope, indexAnswer, startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 
 const KEY = { accessKeyId: 'client-test-key', accessKeySecret: 'client-test-secret' };
 

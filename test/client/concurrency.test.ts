@@ -8,7 +8,7 @@ import { chooseConcurrency, fitToTarget, isLoopback, measureRtt } from '../../cl
 import { runSpec, targetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
 import { sleep } from '../../client/pacing.ts';
-import { startFakeTarget, type FakeTarget } from '../scenario/fake-target.ts';
+import { startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 
 const REMOTE = { embedded: false, endpoint: 'https://cn-hangzhou.oss-vectors.aliyuncs.com' };
 const LOOPBACK = { embedded: false, endpoint: 'http://127.0.0.1:9000' };

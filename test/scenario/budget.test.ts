@@ -6,7 +6,7 @@ import { TargetClient } from '../../client/client.ts';
 import { targetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
 import { BudgetError, IndexBudget, Reservation } from '../../scenario/budget.ts';
-import { envelope, indexAnswer, startFakeTarget, type FakeTarget } from './fake-target.ts';
+import { envelope, indexAnswer, startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 
 let fake: FakeTarget;
 let client: TargetClient;

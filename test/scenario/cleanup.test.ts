@@ -13,7 +13,7 @@ import { STATES } from '../../contracts/provider-states.ts';
 import { cleanup } from '../../scenario/cleanup.ts';
 import { Ledger } from '../../scenario/ledger.ts';
 import { StateHook } from '../../scenario/stateHook.ts';
-import { envelope, startFakeTarget, type FakeTarget } from './fake-target.ts';
+import { envelope, startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 
 const KEY = { accessKeyId: 'cleanup-key', accessKeySecret: 'cleanup-secret' };
 const BUCKET = 'ovc-conformance';

@@ -10,7 +10,7 @@ import { closeTransport } from '../../client/http.ts';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
 import { preflight, PreflightError, preflightQuota } from '../../scenario/preflight.ts';
 import { StateHook } from '../../scenario/stateHook.ts';
-import { envelope, startFakeTarget, type FakeTarget } from './fake-target.ts';
+import { envelope, startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 
 const KEY = { accessKeyId: 'pre-key', accessKeySecret: 'pre-secret' };
 const DENIED = { accessKeyId: 'pre-denied', accessKeySecret: 'pre-denied-secret' };

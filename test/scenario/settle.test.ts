@@ -7,7 +7,7 @@ import { TargetClient } from '../../client/client.ts';
 import { targetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
 import { awaitEnable, awaitGone, deleteSettled, settleProblem } from '../../scenario/settle.ts';
-import { envelope, indexAnswer, startFakeTarget, type Answer, type FakeTarget } from './fake-target.ts';
+import { envelope, indexAnswer, startFakeTarget, type Answer, type FakeTarget } from '../fixtures/fake-target.ts';
 
 let fake: FakeTarget;
 let client: TargetClient;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeTransport } from '../../client/http.ts';
 import { STATES } from '../../contracts/provider-states.ts';
 import { StateHook, StateHookError } from '../../scenario/stateHook.ts';
-import { startFakeTarget, type FakeTarget } from './fake-target.ts';
+import { startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 
 let fake: FakeTarget;
 beforeAll(async () => { fake = await startFakeTarget(); });

@@ -14,7 +14,7 @@ import { IndexBudget, type Slots } from '../../scenario/budget.ts';
 import { Ledger } from '../../scenario/ledger.ts';
 import { StateHook } from '../../scenario/stateHook.ts';
 import { createWithinBudget, deleteIfPresent, fromProviderState, NEEDS_HOOK, SetupError, setUp, Skip, slotsOf, tracker, type StateEnv } from '../../scenario/states.ts';
-import { startFakeTarget, type FakeTarget } from './fake-target.ts';
+import { startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 
 const KEY = { accessKeyId: 'states-key', accessKeySecret: 'states-secret' };
 const BUCKET = 'ovc-conformance';
