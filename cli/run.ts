@@ -7,7 +7,7 @@ import { resolve, join } from 'node:path';
 import type { Addressing } from '../protocol/addressing.ts';
 import { observedText, type Matrix } from '../reports/matrix.ts';
 import type { CaseResult, Outcome, RunSummary, RunTiming, SettleFigures } from '../reports/model.ts';
-import { credentialsFromEnv, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_INDEXES, DEFAULT_RUNS, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, deniedCredentialsFromEnv, runSpec, targetSpec, type Identities, type RunChannel, type RunSpec, type TargetSpec } from '../client/config.ts';
+import { credentialsFromEnv, DEFAULT_CONCURRENCY, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_INDEXES, DEFAULT_RUNS, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, deniedCredentialsFromEnv, runSpec, targetSpec, type Identities, type RunChannel, type RunSpec, type TargetSpec } from '../client/config.ts';
 import { Pacer, TargetClient } from '../client/client.ts';
 import { cleanup, type CleanupReport } from '../scenario/cleanup.ts';
 import { closeTransport, configureTls } from '../client/http.ts';
@@ -56,7 +56,7 @@ export function runCommand(setExit: (code: number) => void): Command {
     .option('--timeout-ms <n>', 'per-request timeout', intFlag('timeout-ms', 100, 600_000), DEFAULT_TIMEOUT_MS)
     .option('--quiet', 'no per-test progress lines', false)
     .option('--settle-ms <n>', `how long creating/deleting may last before a case fails (default ${DEFAULT_SETTLE_MS}; the embedded emulator 0 = instant)`, intFlag('settle-ms', 0, 3_600_000))
-    .option('--concurrency <n>', 'cases in flight at once per property (default: 8; against an endpoint, from its round trip)', intFlag('concurrency', 1, 256))
+    .option('--concurrency <n>', `cases in flight at once per property (default: ${DEFAULT_CONCURRENCY}; against an endpoint, from its round trip)`, intFlag('concurrency', 1, 256))
     .option('--max-rps <n>', 'requests per second over the whole run (token bucket; 0 = unlimited)', intFlag('max-rps', 0, 1_000_000), 0)
     .option('--put-index-rps <n>', 'PutVectorIndex (and set-up/cleanup deletes) per second over the whole run (default: the documented 5, unlimited for the embedded emulator; 0 = unlimited)', intFlag('put-index-rps', 0, 100_000))
     .option('--max-indexes <n>', `live indexes the run may hold at once, counting deleting ones until gone (default ${DEFAULT_MAX_INDEXES}, or the buckets' free slots when fewer; a given value is checked against the bucket quota before the run)`, intFlag('max-indexes', 1, 100))

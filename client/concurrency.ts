@@ -7,7 +7,7 @@
 // between the workers (client/pacing.ts), so more workers never mean more than the run's limits;
 // throttled answers narrow each worker's window (AIMD, client/pacing.ts).
 import type { TargetClient } from './client.ts';
-import type { RunSpec, TargetSpec } from './config.ts';
+import { DEFAULT_CONCURRENCY, type RunSpec, type TargetSpec } from './config.ts';
 
 export interface ConcurrencyFlags {
   /** --workers, when given. */
@@ -28,8 +28,8 @@ export const REMOTE_IN_FLIGHT = { min: 8, max: 128 } as const;
 export const MAX_AUTO_WORKERS = 6;
 /** A loopback target answering slower than this simulates a far region (its latency is not our CPU). */
 export const LOCAL_SIMULATED_FAR_MS = 100;
-/** Cases in flight per property by default (and the least chosen against a remote target). */
-export const DEFAULT_CONCURRENCY = 8;
+/** Cases in flight per property by default (and the least chosen against a remote target): config's, the one source of defaults. */
+export { DEFAULT_CONCURRENCY };
 
 /**
  * Workers and per-property cases in flight for a target. `rttMs`: the median round trip measured

@@ -145,6 +145,7 @@ export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpR
       clearTimeout(timer);
     }
   }
-  const code = (lastErr as { code?: string }).code;
+  // The deadline's own TransportError carries its cause as `causeCode` (TIMEOUT), not `code`.
+  const code = (lastErr as { code?: string }).code ?? (lastErr instanceof TransportError ? lastErr.causeCode : undefined);
   throw new TransportError(`transport error on ${req.method} ${req.origin}${req.path}: ${(lastErr as Error)?.message ?? lastErr}${attempts > 1 ? ` (${attempts} attempts)` : ''}`, attempts, code);
 }

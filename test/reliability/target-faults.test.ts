@@ -107,7 +107,7 @@ describe('ovc run against an unusable endpoint', () => {
         const run = await runOvc(['run', '--endpoint', faulty.url, '--timeout-ms', String(TIMEOUT_MS), '--quiet', '--runs', '1', '--out', out],
           { OSS_ACCESS_KEY_ID: 'faults-key', OSS_ACCESS_KEY_SECRET: 'faults-secret' }, 60_000);
         expect(run.code).toBe(2);
-        expect(run.stderr).toMatch(mode === 'hang' ? /cannot run: the endpoint .* (cannot be reached|accepted the connection but gave no usable HTTP answer)/ : /cannot run: the endpoint .* accepted the connection but gave no usable HTTP answer/);
+        expect(run.stderr).toMatch(mode === 'hang' ? /cannot run: the endpoint .* gave no complete answer \(.*no complete answer within \d+ ms/ : /cannot run: the endpoint .* accepted the connection but gave no usable HTTP answer/);
         expect(run.results).toEqual([]);
         expect(faulty.requests).toBeGreaterThanOrEqual(1);
         expect(faulty.requests).toBeLessThanOrEqual(MAX_ATTEMPTS);

@@ -1,0 +1,157 @@
+// scenario/leftovers.ts: where ledgers outlive their run ($OVC_STATE_DIR, else $XDG_STATE_HOME/ovc,
+// else ~/.local/state/ovc; `--state-dir` is cli/run.ts's and wins over all three), which earlier
+// ledgers are stale (their owner is gone), and how the next run removes what they hold.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TargetClient } from '../../client/client.ts';
+import { targetSpec, type TargetSpec } from '../../client/config.ts';
+import { closeTransport } from '../../client/http.ts';
+import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
+import { Ledger } from '../../scenario/ledger.ts';
+import {
+  closeRunLedger, defaultStateDir, OWNER_FILE, openRunLedger, ownerAlive, removeLeftovers, runLedgerDir, staleLedgers, targetKey, type RunOwner,
+} from '../../scenario/leftovers.ts';
+
+afterAll(() => closeTransport());
+
+describe('the state folder', () => {
+  it('is $OVC_STATE_DIR when set, whatever else is', () => {
+    expect(defaultStateDir({ OVC_STATE_DIR: '/srv/ovc-state', XDG_STATE_HOME: '/xdg' })).toBe('/srv/ovc-state');
+  });
+
+  it('is $XDG_STATE_HOME/ovc without $OVC_STATE_DIR', () => {
+    expect(defaultStateDir({ XDG_STATE_HOME: '/home/u/.state' })).toBe('/home/u/.state/ovc');
+  });
+
+  it('ignores a relative $XDG_STATE_HOME (the XDG spec says so) and falls back to ~/.local/state/ovc', () => {
+    expect(defaultStateDir({ XDG_STATE_HOME: 'relative/state' })).toBe(join(homedir(), '.local', 'state', 'ovc'));
+    expect(defaultStateDir({})).toBe(join(homedir(), '.local', 'state', 'ovc'));
+  });
+});
+
+describe('target keys', () => {
+  const a = { endpoint: 'https://cn-hangzhou.oss-vectors.aliyuncs.com', bucket: 'my-bucket' };
+
+  it('name the host and bucket readably and are one path segment', () => {
+    expect(targetKey(a)).toMatch(/^cn-hangzhou\.oss-vectors\.aliyuncs\.com-my-bucket-[0-9a-f]{12}$/);
+    expect(targetKey({ endpoint: 'http://127.0.0.1:9000', bucket: 'b' })).toMatch(/^127\.0\.0\.1_9000-b-[0-9a-f]{12}$/);
+    expect(targetKey({ endpoint: 'not a url', bucket: 'b' })).toMatch(/^endpoint-b-/);
+  });
+
+  it('are the same for the same target and differ for another bucket or endpoint', () => {
+    expect(targetKey({ ...a })).toBe(targetKey(a));
+    expect(targetKey({ ...a, bucket: 'other' })).not.toBe(targetKey(a));
+    expect(targetKey({ ...a, endpoint: 'https://cn-hangzhou.oss-vectors.aliyuncs.com:8443' })).not.toBe(targetKey(a));
+    // The readable part alone would collide here; the hash keeps them apart.
+    expect(targetKey({ endpoint: 'http://h', bucket: 'x' })).not.toBe(targetKey({ endpoint: 'https://h', bucket: 'x' }));
+  });
+
+  it('stay short for a very long endpoint', () => {
+    expect(targetKey({ endpoint: `https://${'a'.repeat(300)}.example.com`, bucket: 'b' }).length).toBeLessThanOrEqual(120);
+  });
+});
+
+/** A pid that belonged to a process which has ended. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', '0']);
+  return r.pid!;
+}
+
+describe('stale ledgers', () => {
+  const target = { endpoint: 'https://cn-hangzhou.oss-vectors.aliyuncs.com', bucket: 'stale-bucket' };
+  const owner = (o: Partial<RunOwner>): RunOwner => ({
+    runId: 'r', prefix: 'ovcr', pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), endpoint: target.endpoint, bucket: target.bucket, otherBucket: null, ...o,
+  });
+  function ledgerOf(stateDir: string, runId: string, o: RunOwner | null): void {
+    const dir = runLedgerDir(stateDir, target, runId);
+    mkdirSync(dir, { recursive: true });
+    if (o) writeFileSync(join(dir, OWNER_FILE), JSON.stringify(o));
+  }
+
+  it('are the runs whose owner pid is dead, or that have no owner file; never a live owner\'s or our own', () => {
+    const state = mkdtempSync(join(tmpdir(), 'ovc-leftovers-'));
+    ledgerOf(state, 'deadrun01', owner({ runId: 'deadrun01', prefix: 'ovcdeadrun01', pid: deadPid() }));
+    ledgerOf(state, 'liverun01', owner({ runId: 'liverun01', prefix: 'ovcliverun01' }));
+    ledgerOf(state, 'noowner01', null);
+    ledgerOf(state, 'ownrun001', owner({ runId: 'ownrun001', prefix: 'ovcownrun001', pid: deadPid() }));
+    const stale = staleLedgers(state, target, 'ownrun001');
+    expect(stale.map((s) => [s.dir.split('/').at(-1), s.ledger.prefix, s.owner?.runId ?? null])).toEqual([
+      ['deadrun01', 'ovcdeadrun01', 'deadrun01'],
+      ['noowner01', 'ovcnoowner01', null],
+    ]);
+  });
+
+  it('look only in the folder of their own target', () => {
+    const state = mkdtempSync(join(tmpdir(), 'ovc-leftovers-'));
+    ledgerOf(state, 'deadrun02', owner({ pid: deadPid() }));
+    expect(staleLedgers(state, { ...target, bucket: 'another' })).toEqual([]);
+    expect(staleLedgers(join(state, 'nothing-here'), target)).toEqual([]);
+  });
+
+  // Without /proc a live pid is taken for the owner: nothing to tell a reused pid by.
+  it.skipIf(!existsSync('/proc/self/cmdline'))('take a live pid that is no longer a node process for a dead owner (the pid was reused)', async () => {
+    const sleeper = spawn('sleep', ['5']);
+    await new Promise((r) => sleeper.once('spawn', r));
+    try {
+      expect(ownerAlive(owner({ pid: sleeper.pid! }))).toBe(false);
+    } finally {
+      sleeper.kill();
+    }
+  });
+
+  it('take an owner on another host for alive for a day after its start, then for stale', () => {
+    const now = Date.now();
+    const elsewhere = owner({ host: `${hostname()}-elsewhere`, pid: deadPid() });
+    expect(ownerAlive({ ...elsewhere, startedAt: new Date(now - 3600_000).toISOString() }, now)).toBe(true);
+    expect(ownerAlive({ ...elsewhere, startedAt: new Date(now - 25 * 3600_000).toISOString() }, now)).toBe(false);
+  });
+});
+
+describe('run ledgers and their removal', () => {
+  const KEY = { accessKeyId: 'left-key', accessKeySecret: 'left-secret' };
+  let emulator: RunningEmulator;
+  let target: TargetSpec;
+  let client: TargetClient;
+  beforeAll(async () => {
+    emulator = await startEmulator({ buckets: ['ovc-conformance'], stateHook: false, identities: [{ ...KEY }] });
+    target = targetSpec({ endpoint: emulator.url, bucket: 'ovc-conformance', region: emulator.region, accountId: emulator.accountId });
+    client = new TargetClient(target, { main: KEY, denied: null });
+  });
+  afterAll(() => emulator.close());
+
+  it('writes who owns a run before anything is created, and removes the folder only once nothing is outstanding', () => {
+    const state = mkdtempSync(join(tmpdir(), 'ovc-leftovers-'));
+    const ledgerDir = runLedgerDir(state, target, 'own1run01');
+    const ledger = openRunLedger(target, { runId: 'own1run01', prefix: 'ovcown1run01', ledgerDir });
+    const o = JSON.parse(readFileSync(join(ledgerDir, OWNER_FILE), 'utf8')) as RunOwner;
+    expect(o).toMatchObject({ runId: 'own1run01', prefix: 'ovcown1run01', pid: process.pid, host: hostname(), endpoint: target.endpoint, bucket: target.bucket });
+    ledger.created(target.bucket, 'ovcown1run01a');
+    expect(closeRunLedger(ledger)).toBe(false);
+    expect(existsSync(ledgerDir)).toBe(true);
+    ledger.deleted(target.bucket, 'ovcown1run01a');
+    expect(closeRunLedger(ledger)).toBe(true);
+    expect(existsSync(ledgerDir)).toBe(false);
+  });
+
+  it('removes what a stopped run left, says which run it was, and drops its emptied ledger', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'ovc-leftovers-'));
+    const deadDir = runLedgerDir(state, target, 'stopped01');
+    mkdirSync(deadDir, { recursive: true });
+    writeFileSync(join(deadDir, OWNER_FILE), JSON.stringify({ runId: 'stopped01', prefix: 'ovcstopped01', pid: deadPid(), host: hostname(), startedAt: new Date().toISOString(), endpoint: target.endpoint, bucket: target.bucket, otherBucket: null }));
+    const dead = new Ledger(deadDir, 'ovcstopped01');
+    const live = openRunLedger(target, { runId: 'running01', prefix: 'ovcrunning01', ledgerDir: runLedgerDir(state, target, 'running01') });
+    for (const [l, name] of [[dead, 'ovcstopped01x'], [live, 'ovcrunning01x']] as const) {
+      expect((await client.op('PutVectorIndex', { indexName: name, dataType: 'float32', dimension: 4, distanceMetric: 'cosine' })).status).toBe(200);
+      l.created(target.bucket, name);
+    }
+    const report = await removeLeftovers(client, state, target, 0, null, 'ownrun999');
+    expect(report).toMatchObject({ runs: ['stopped01'], deleted: 1, failures: [], removed: ['ovc-conformance/ovcstopped01x'] });
+    expect(existsSync(deadDir)).toBe(false);
+    expect(live.outstanding()).toHaveLength(1);
+    const left = await client.op('ListVectorIndexes', { maxResults: 100 });
+    expect((left.json as { indexes: Array<{ indexName: string }> }).indexes.map((i) => i.indexName)).toEqual(['ovcrunning01x']);
+  });
+});
