@@ -75,8 +75,11 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
     if (Date.now() + inFlightGraceMs > deadline()) {
       for (const r of recheck) report.failures.push(`${r.bucket}/${r.name}: its create may still land; kept in the ledger for the next run to look again`);
     } else {
-      await sleep(inFlightGraceMs);
+      // The grace ends early when the deadline moves (a second signal): then nothing is rechecked.
+      const end = Date.now() + inFlightGraceMs;
+      while (Date.now() < Math.min(end, deadline())) await sleep(Math.min(100, end - Date.now()));
       for (const { bucket, name } of recheck) {
+        if (Date.now() > deadline()) { report.failures.push(`${bucket}/${name}: its create may still land; kept in the ledger for the next run to look again`); continue; }
         try {
           const settled = await deleteSettled(c, bucket, name, settleMs);
           if ('still' in settled) { report.failures.push(`${bucket}/${name}: still ${settled.still} after the settle bound (${settleMs} ms)`); continue; }

@@ -110,6 +110,18 @@ describe('cleanup against the emulator', () => {
     expect(report.failures).toEqual([`${BUCKET}/${name}: its create may still land; kept in the ledger for the next run to look again`]);
     expect(ledger.outstanding()).toEqual([{ bucket: BUCKET, name, confirmed: false }]);
   });
+  it('ends the grace at once when the deadline moves during it (a second signal), and rechecks nothing', async () => {
+    const ledger = newLedger();
+    const name = `${PREFIX}cut`;
+    ledger.creating(BUCKET, name);
+    let deadline = Infinity;
+    setTimeout(() => { deadline = Date.now(); }, 200);
+    const started = Date.now();
+    const report = await cleanup(client, ledger, 0, null, () => deadline, 10_000);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(report.failures).toEqual([`${BUCKET}/${name}: its create may still land; kept in the ledger for the next run to look again`]);
+    expect(ledger.outstanding()).toEqual([{ bucket: BUCKET, name, confirmed: false }]);
+  });
 });
 
 describe('cleanup against a scripted target', () => {
