@@ -145,7 +145,7 @@ async function run(flags: RunFlags): Promise<number> {
     const run: RunSpec = { ...specs.run, workDir, ledgerDir: stateDir ? runLedgerDir(stateDir, target, specs.run.runId) : workDir };
     configureTls(target.tls);
     const client = new TargetClient(target, identities, new Pacer(run.pacing));
-    const hook = target.stateHook ? new StateHook(target.stateHook) : null;
+    const hook = target.stateHook ? new StateHook(target.stateHook, { timeoutMs: target.timeoutMs, maxBytes: target.maxResponseBytes }) : null;
     log(`ovc run ${run.runId}: ${target.name} — ${target.addressing}-style, region ${target.region}, bucket ${target.bucket}${target.otherBucket ? ` (+ ${target.otherBucket})` : ''}, seed ${run.seed}, runs ${run.runs}${run.strict ? ', strict' : ''}, settle ${run.settleMs} ms, ${run.workers} worker(s)${run.pacing.putIndexRps ? `, ${run.pacing.putIndexRps} PutVectorIndex/s` : ''}${run.pacing.maxRps ? `, ${run.pacing.maxRps} req/s` : ''}`);
     try {
       await preflight(client, run, hook);

@@ -78,6 +78,9 @@ export interface SendOptions {
 /** Reads a body up to `max` bytes; a body that says or turns out larger is dropped unread. */
 async function readBounded(res: Dispatcher.ResponseData, max: number, where: string): Promise<Buffer> {
   const declared = Number(res.headers['content-length'] ?? NaN);
+  // A destroyed body may still emit its abort as an 'error': with no listener that is an uncaught
+  // exception in the worker; the answer's fate is the AnswerTooLargeError thrown here.
+  res.body.on('error', () => undefined);
   if (declared > max) {
     res.body.destroy();
     throw new AnswerTooLargeError(`answer too large: ${where} declared ${declared} bytes, more than the ${max} the run reads (--max-response-bytes)`, 1, 'ANSWER_TOO_LARGE');

@@ -24,6 +24,6 @@ export function openSession(target: TargetSpec, run: RunSpec, identities: Identi
   const budget = new IndexBudget(Math.max(1, Math.floor(run.maxIndexes / share)), base, run.settleMs);
   const ledger = new Ledger(run.workDir, run.prefix);
   const client = base.observed(tracker({ ledger, budget, run }));
-  const hook = target.stateHook ? new StateHook(target.stateHook) : null;
+  const hook = target.stateHook ? new StateHook(target.stateHook, { timeoutMs: target.timeoutMs, maxBytes: target.maxResponseBytes }) : null;
   return { client, hook, ledger, budget, env: { client, hook, target, run, ledger, budget } };
 }

@@ -32,7 +32,7 @@ try {
   const client = new TargetClient({ ...target, timeoutMs: Math.min(target.timeoutMs, 1000) }, identities, Pacer.unpaced());
   // A create in flight when the parent died may land after its name read absent: with no time to
   // look again, such names stay in the ledger for the next run (the grace exceeds the deadline).
-  await cleanup(client, ledger, 0, target.stateHook ? new StateHook(target.stateHook) : null, () => msg.deadline, 2000);
+  await cleanup(client, ledger, 0, target.stateHook ? new StateHook(target.stateHook, { timeoutMs: target.timeoutMs, maxBytes: target.maxResponseBytes }) : null, () => msg.deadline, 2000);
 } finally {
   finish();
 }

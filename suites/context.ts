@@ -54,7 +54,7 @@ export function initContext(channel: RunChannel): SuiteContext {
   const budget = new IndexBudget(Math.max(1, Math.floor(run.maxIndexes / run.workers)), base, run.settleMs);
   const ledger = new Ledger(run.ledgerDir, run.prefix);
   const client = base.observed(tracker({ ledger, budget, run }));
-  const hook = target.stateHook ? new StateHook(target.stateHook) : null;
+  const hook = target.stateHook ? new StateHook(target.stateHook, { timeoutMs: target.timeoutMs, maxBytes: target.maxResponseBytes }) : null;
   ctx = {
     target, run, client, hook, ledger, budget, hasDenied: identities.denied !== null,
     env: { client, hook, target, run, ledger, budget },

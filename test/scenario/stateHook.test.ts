@@ -33,6 +33,17 @@ describe('StateHook', () => {
     expect((err as Error).message).toBe(`state hook setup 'no vector index exists' answered 404: no hook here ${'x'.repeat(200 - 'no hook here '.length)}`);
   });
 
+  it('is bounded by the run\'s --timeout-ms and --max-response-bytes, like the target', async () => {
+    fake.answer = () => new Promise(() => undefined); // never answers
+    const started = Date.now();
+    const hung = await new StateHook(`${fake.url}/hook`, { timeoutMs: 300 }).setup(STATES.noIndex, {}).catch((e: unknown) => e);
+    expect(hung).toBeInstanceOf(Error);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    fake.answer = () => ({ status: 200, body: { pad: 'x'.repeat(10_000) } });
+    const big = await new StateHook(`${fake.url}/hook`, { maxBytes: 1_000 }).setup(STATES.noIndex, {}).catch((e: unknown) => e);
+    expect(String(big)).toMatch(/too large|1000/);
+  });
+
   it('reads an empty or non-JSON 200 as an empty answer', async () => {
     fake.answer = () => ({ status: 200 });
     expect(await new StateHook(`${fake.url}/hook`).setup(STATES.noIndex, {})).toEqual({});
