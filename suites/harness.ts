@@ -114,11 +114,12 @@ export function verdict(results: readonly CaseResult[], skip?: (reason: string) 
 }
 
 /**
- * Independent cases (each its own names, nothing ordering them) run side by side, at most the run's
- * cases-in-flight at once (the same bound the properties use); results come back in the items' order.
+ * Independent cases (each its own names, nothing ordering them) run side by side, at most `limit`
+ * at once (default: the run's cases in flight, the bound the properties use); results come back in
+ * the items' order.
  */
-export async function sideBySide<T>(items: readonly T[], one: (item: T, i: number) => Promise<CaseResult>): Promise<CaseResult[]> {
-  const limit = Math.max(1, context().run.pacing.concurrency);
+export async function sideBySide<T>(items: readonly T[], one: (item: T, i: number) => Promise<CaseResult>, limit = context().run.pacing.concurrency): Promise<CaseResult[]> {
+  limit = Math.max(1, limit);
   const results: CaseResult[] = new Array(items.length);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -8,7 +8,7 @@ import { codeOf, type TargetClient, type WireResponse } from '../client/client.t
 import { responseSchemaProblems } from '../client/schemas.ts';
 import { awaitEnable, awaitGone, settleProblem } from '../scenario/settle.ts';
 import type { CaseResult } from '../reports/model.ts';
-import { context, createIndex, deleteIndex, runCase, Skip, verdict, vectorsFor } from './harness.ts';
+import { context, createIndex, deleteIndex, runCase, sideBySide, Skip, verdict, vectorsFor } from './harness.ts';
 
 const ROW = 'lifecycle model';
 /** Time a disagreeing sequence may spend shrinking (replays included). */
@@ -93,7 +93,6 @@ describe(ROW, () => {
   it('random command sequences agree with the model', { tags: ['lifecycle', 'property'] }, async (t) => {
     const c = context();
     const sequences = Math.max(5, Math.min(50, Math.round(c.run.runs / 25)));
-    const results: CaseResult[] = [];
     const one = async (i: number): Promise<CaseResult> => {
       // Each sequence gets its own name pool, so sequences never see each other's indexes.
       const prefix = sequencePrefix(c.run.prefix, i);
@@ -139,12 +138,8 @@ describe(ROW, () => {
       });
     };
     // A small pool of sequences in flight; transitions (creating, deleting) are waited for side by side.
-    let next = 0;
     const lanes = sequencesInFlight(c.run.maxIndexes, c.run.workers, c.run.pacing.concurrency, sequences);
-    await Promise.all(Array.from({ length: lanes }, async () => {
-      for (let i = next++; i < sequences; i = next++) results[i] = await one(i);
-    }));
-    verdict(results, t.skip);
+    verdict(await sideBySide(Array.from({ length: sequences }, (_, i) => i), one, lanes), t.skip);
   });
 });
 
