@@ -151,10 +151,12 @@ describe('cleanup against a scripted target', () => {
 
   it('sends nothing at all when the deadline has already passed', async () => {
     const ledger = newLedger();
-    ledger.created(BUCKET, `${PREFIX}a`);
+    ledger.created(BUCKET, `${PREFIX}late0`);
     ledger.bucketCreated(`${PREFIX}bkt`);
     const report = await cleanup(client, ledger, 0, null, () => Date.now() - 1);
-    expect(fake.arrivals).toEqual([]);
+    // Nothing of this ledger's reached the target (a straggler of the test before — once seen on a
+    // loaded CI machine: that test's delete of `a` — is not this cleanup's).
+    expect(fake.arrivals.filter((a) => a.body?.indexName === `${PREFIX}late0` || a.bucket === `${PREFIX}bkt`)).toEqual([]);
     expect(report.failures).toHaveLength(2);
     expect(ledger.outstanding()).toHaveLength(1);
     expect(ledger.outstanding('bucket')).toHaveLength(1);
