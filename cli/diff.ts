@@ -206,9 +206,11 @@ async function obtain(name: string, spec: SideSpec, common: Parameters<typeof ru
 
 function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [OVC_BIN, ...args], { env: { ...env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    // With an IPC link: when this diff ends, however it ends, each `ovc run` it started stops and
+    // removes what it created (cli/run.ts), instead of running on alone.
+    const child = spawn(process.execPath, [OVC_BIN, ...args], { env: { ...env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
-    child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-20_000); });
+    child.stderr!.on('data', (d) => { stderr = (stderr + d).slice(-20_000); });
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code, stderr }));
   });

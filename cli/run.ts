@@ -118,6 +118,15 @@ async function run(flags: RunFlags): Promise<number> {
     else process.exit(2);
   };
   for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
+  // Started by another ovc command with an IPC link (`ovc diff`): that command's end, however it
+  // ends (kill -9 included), stops this run like a SIGTERM — suites stopped, what it created removed.
+  // Its stderr may be a pipe nobody reads any more: writing there must not end the run first.
+  const parentGone = (): void => {
+    process.stderr.on('error', () => undefined);
+    process.stdout.on('error', () => undefined);
+    if (signals === 0) onSignal('SIGTERM');
+  };
+  if (process.channel) { process.channel.unref(); process.once('disconnect', parentGone); }
 
   sweepStaleWorkFolders();
   let emulator: { url: string; stateHookUrl: string | null; close(): Promise<void> } | null = null;
@@ -184,6 +193,7 @@ async function run(flags: RunFlags): Promise<number> {
     return code;
   } finally {
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+    process.off('disconnect', parentGone);
     await closeTransport();
     await emulator?.close();
     if (workDir) removeWorkFolder(workDir);

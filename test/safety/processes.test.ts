@@ -3,13 +3,14 @@
 // users, timeouts and CI runners do it. No process of the run may outlive it, nothing may be sent
 // after it is gone, and nothing it created may stay on the target — or, where it cannot be removed
 // at once, the next run removes it and says so.
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_ENV, startHostileTarget, type HostileTarget } from './hostile-target.ts';
 import { alive, descendants, startRun, until, type StartedRun } from './processes.ts';
-import { runOvc } from '../selftest/run-cli.ts';
+import { OVC, ROOT, runOvc } from '../selftest/run-cli.ts';
 import { staleLedgers } from '../../scenario/leftovers.ts';
 
 const RUN_NAME = /^ovc[0-9a-z]{9}/;
@@ -96,4 +97,30 @@ describe('the run never outlives its parent', () => {
     for (const n of left) expect(next.stderr).toContain(n);
     await gone(next.stderr);
   }, 120_000);
+
+  it('kill -9 of `ovc diff`: the `ovc run` it started stops within moments and removes what it created', async () => {
+    const out = tmp('diff');
+    const diff = spawn(process.execPath, [OVC, 'diff', '--endpoint', target.url, '--state-hook', target.hookUrl, '--against', 'embedded', '--tags', 'lifecycle || 404-no-such-vector-index', '--runs', '200', '--out', out], {
+      cwd: ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...HOSTILE_ENV, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' },
+    });
+    let stderr = '';
+    diff.stderr!.on('data', (d) => { stderr += d; });
+    const done = new Promise<void>((resolve) => diff.on('close', () => resolve()));
+    let tree: number[] = [];
+    await until('the diff\'s run to hold an index', async () => {
+      if (diff.exitCode !== null) throw new Error(`ovc diff ended early:\n${stderr}`);
+      tree = descendants(diff.pid!);
+      return tree.length > 0 && (await target.indexes()).some((n) => RUN_NAME.test(n));
+    });
+    process.kill(diff.pid!, 'SIGKILL');
+    await done;
+    // Its runs are no longer its children (they were re-parented): the ones seen before the kill,
+    // and whatever they start on their way out, must all end — stopped, not run to completion.
+    const seen = new Set(tree);
+    await until('every run the diff started to end', () => {
+      for (const p of tree) for (const d of descendants(p)) seen.add(d);
+      return [...seen].every((p) => !alive(p));
+    }, 15_000);
+    await gone('after kill -9 of ovc diff');
+  }, 90_000);
 });
