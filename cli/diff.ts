@@ -26,7 +26,7 @@ interface DiffFlags {
   region: string; bucket: string; accountId: string; addressing?: string; stateHook?: string;
   againstRegion?: string; againstBucket?: string; againstAccountId?: string; againstAddressing?: string; againstStateHook?: string;
   out: string; seed?: number; runs?: number; strict: boolean; tags?: string; baseline?: string; timeoutMs?: number;
-  otherBucket?: string; againstOtherBucket?: string; settleMs?: number; maxIndexes?: number; putIndexRps?: number; maxRps?: number; caFile?: string; insecure?: boolean;
+  otherBucket?: string; againstOtherBucket?: string; settleMs?: number; maxIndexes?: number; putIndexRps?: number; maxRps?: number; caFile?: string; insecure?: boolean; stateDir?: string;
 }
 
 /** One side of the diff: a target to run (endpoint null = embedded) or a cassette to read. */
@@ -73,6 +73,7 @@ export function diffCommand(setExit: (code: number) => void): Command {
     .option('--max-rps <n>', 'request pacing of both runs (as ovc run)', intFlag('max-rps', 0, 1_000_000))
     .option('--ca-file <file>', 'private CA for TLS endpoints (both sides)', existingFile('ca-file'))
     .option('--insecure', 'do not verify TLS certificates (both sides; test deployments only)')
+    .option('--state-dir <dir>', 'where both runs keep their ledgers against remote targets (as ovc run)')
     .action(async (flags: DiffFlags) => { setExit(await diff(flags)); });
 }
 
@@ -120,6 +121,7 @@ async function diff(flags: DiffFlags): Promise<number> {
   if (flags.maxRps !== undefined) extra.push('--max-rps', String(flags.maxRps));
   if (flags.caFile) extra.push('--ca-file', resolve(flags.caFile));
   if (flags.insecure) extra.push('--insecure');
+  if (flags.stateDir) extra.push('--state-dir', resolve(flags.stateDir));
   const common = { seed, runs, strict, tags, timeoutMs: flags.timeoutMs, extra };
   const [lc, rc] = await Promise.all([
     obtain('target', left, common, process.env, join(outDir, 'sides', 'target'), recorded),
