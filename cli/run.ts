@@ -13,7 +13,7 @@ import { cleanup, type CleanupReport } from '../scenario/cleanup.ts';
 import { closeTransport, configureTls } from '../client/http.ts';
 import { Ledger } from '../scenario/ledger.ts';
 import { closeRunLedger, defaultStateDir, openRunLedger, removeLeftovers, runLedgerDir, type LeftoverReport } from '../scenario/leftovers.ts';
-import { StateHook } from '../scenario/stateHook.ts';
+import { stateHookOf } from '../scenario/stateHook.ts';
 import { preflight, preflightQuota, PreflightError } from '../scenario/preflight.ts';
 import { fitToTarget } from '../client/concurrency.ts';
 import { loadBaseline, type Baseline } from '../reports/baseline.ts';
@@ -154,7 +154,7 @@ async function run(flags: RunFlags): Promise<number> {
     const run: RunSpec = { ...specs.run, workDir, ledgerDir: stateDir ? runLedgerDir(stateDir, target, specs.run.runId) : workDir };
     configureTls(target.tls);
     const client = new TargetClient(target, identities, new Pacer(run.pacing));
-    const hook = target.stateHook ? new StateHook(target.stateHook, { timeoutMs: target.timeoutMs, maxBytes: target.maxResponseBytes }) : null;
+    const hook = stateHookOf(target);
     log(`ovc run ${run.runId}: ${target.name} — ${target.addressing}-style, region ${target.region}, bucket ${target.bucket}${target.otherBucket ? ` (+ ${target.otherBucket})` : ''}, seed ${run.seed}, runs ${run.runs}${run.strict ? ', strict' : ''}, settle ${run.settleMs} ms, ${run.workers} worker(s)${run.pacing.putIndexRps ? `, ${run.pacing.putIndexRps} PutVectorIndex/s` : ''}${run.pacing.maxRps ? `, ${run.pacing.maxRps} req/s` : ''}`);
     try {
       await preflight(client, run, hook);

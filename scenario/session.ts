@@ -6,7 +6,7 @@ import type { Identities, RunSpec, TargetSpec } from '../client/config.ts';
 import { IndexBudget } from './budget.ts';
 import { Ledger } from './ledger.ts';
 import { tracker, type StateEnv } from './states.ts';
-import { StateHook } from './stateHook.ts';
+import { stateHookOf, type StateHook } from './stateHook.ts';
 
 export interface Session {
   /** Paced, and watched by the ledger/budget tracker. */
@@ -24,6 +24,6 @@ export function openSession(target: TargetSpec, run: RunSpec, identities: Identi
   const budget = new IndexBudget(Math.max(1, Math.floor(run.maxIndexes / share)), base, run.settleMs);
   const ledger = new Ledger(run.workDir, run.prefix);
   const client = base.observed(tracker({ ledger, budget, run }));
-  const hook = target.stateHook ? new StateHook(target.stateHook, { timeoutMs: target.timeoutMs, maxBytes: target.maxResponseBytes }) : null;
+  const hook = stateHookOf(target);
   return { client, hook, ledger, budget, env: { client, hook, target, run, ledger, budget } };
 }

@@ -1,5 +1,6 @@
 // Client of the provider-state hook (spec/provider-states.md).
 import type { StateName, StateParams } from '../contracts/provider-states.ts';
+import type { TargetSpec } from '../client/config.ts';
 import { send, type SendOptions } from '../client/http.ts';
 
 export class StateHookError extends Error {}
@@ -22,4 +23,9 @@ export class StateHook {
 
   setup(state: StateName, params: StateParams): Promise<Record<string, unknown>> { return this.call('setup', state, params); }
   teardown(state: StateName, params: StateParams): Promise<Record<string, unknown>> { return this.call('teardown', state, params); }
+}
+
+/** The target's hook, if it has one, bounded by the target's --timeout-ms and --max-response-bytes. */
+export function stateHookOf(target: Pick<TargetSpec, 'stateHook' | 'timeoutMs' | 'maxResponseBytes'>): StateHook | null {
+  return target.stateHook ? new StateHook(target.stateHook, { timeoutMs: target.timeoutMs, maxBytes: target.maxResponseBytes }) : null;
 }

@@ -8,7 +8,7 @@ import { configureTls } from '../client/http.ts';
 import { cleanup } from '../scenario/cleanup.ts';
 import { closeRunLedger } from '../scenario/leftovers.ts';
 import { Ledger } from '../scenario/ledger.ts';
-import { StateHook } from '../scenario/stateHook.ts';
+import { stateHookOf } from '../scenario/stateHook.ts';
 import { removeWorkFolder } from './workfolder.ts';
 
 export interface CleanerMessage { channel: RunChannel; deadline: number }
@@ -29,10 +29,12 @@ function finish(): never {
 setTimeout(finish, Math.max(0, msg.deadline - Date.now()) + 300).unref();
 try {
   configureTls(target.tls);
-  const client = new TargetClient({ ...target, timeoutMs: Math.min(target.timeoutMs, 1000) }, identities, Pacer.unpaced());
+  // One short timeout for everything the cleaner sends (target and hook alike): it has 1.5 s in all.
+  const brief = { ...target, timeoutMs: Math.min(target.timeoutMs, 1000) };
+  const client = new TargetClient(brief, identities, Pacer.unpaced());
   // A create in flight when the parent died may land after its name read absent: with no time to
   // look again, such names stay in the ledger for the next run (the grace exceeds the deadline).
-  await cleanup(client, ledger, 0, target.stateHook ? new StateHook(target.stateHook, { timeoutMs: target.timeoutMs, maxBytes: target.maxResponseBytes }) : null, () => msg.deadline, 2000);
+  await cleanup(client, ledger, 0, stateHookOf(brief), () => msg.deadline, 2000);
 } finally {
   finish();
 }

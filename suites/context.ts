@@ -11,7 +11,7 @@ import { IndexBudget } from '../scenario/budget.ts';
 import { Ledger } from '../scenario/ledger.ts';
 import type { ScenarioEnv } from '../scenario/scenario.ts';
 import { createWithinBudget, tracker } from '../scenario/states.ts';
-import { StateHook } from '../scenario/stateHook.ts';
+import { stateHookOf, type StateHook } from '../scenario/stateHook.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -54,7 +54,7 @@ export function initContext(channel: RunChannel): SuiteContext {
   const budget = new IndexBudget(Math.max(1, Math.floor(run.maxIndexes / run.workers)), base, run.settleMs);
   const ledger = new Ledger(run.ledgerDir, run.prefix);
   const client = base.observed(tracker({ ledger, budget, run }));
-  const hook = target.stateHook ? new StateHook(target.stateHook, { timeoutMs: target.timeoutMs, maxBytes: target.maxResponseBytes }) : null;
+  const hook = stateHookOf(target);
   ctx = {
     target, run, client, hook, ledger, budget, hasDenied: identities.denied !== null,
     env: { client, hook, target, run, ledger, budget },
