@@ -91,6 +91,23 @@ class PutVectors implements LifecycleCommand {
   toString(): string { return `putVectors(${this.name}, ${list(this.keys)})`; }
 }
 
+/** A ListVectorIndexes answer must be 200 and name exactly the model's indexes in `bucket`. */
+function expectListed(command: string, m: Readonly<Model>, bucket: 1 | 2, answer: Answer & { names?: string[] }): void {
+  expectAnswer(command, OK_200, answer);
+  const expected = [...m.indexes.keys()].map(splitKey).filter((k) => k.bucket === bucket).map((k) => k.name);
+  if (!answer.names || !sameSet(answer.names, expected)) {
+    throw new Error(`${command}: expected names ${list(expected)}, got ${answer.names ? list(answer.names) : 'none'}`);
+  }
+}
+
+/** A ListVectors answer of a live index must be 200 and hold exactly the model's keys. */
+function expectKeys(command: string, index: Readonly<ModelIndex>, answer: Answer & { keys?: string[] }): void {
+  expectAnswer(command, OK_200, answer);
+  if (!answer.keys || !sameSet(answer.keys, [...index.vectors])) {
+    throw new Error(`${command}: expected keys ${list(index.vectors)}, got ${answer.keys ? list(answer.keys) : 'none'}`);
+  }
+}
+
 /**
  * After a delete, every bucket the sequence uses lists exactly the model's names: a delete removes
  * its own index and nothing else (not a name it starts, not the same name in the other bucket) and
@@ -98,14 +115,7 @@ class PutVectors implements LifecycleCommand {
  */
 async function expectListsAgree(command: string, m: Readonly<Model>, r: LifecycleDriver, buckets: ReadonlyArray<1 | 2>): Promise<void> {
   const answers = await Promise.all(buckets.map((b) => r.listIndexNames(b)));
-  buckets.forEach((b, i) => {
-    const answer = answers[i]!;
-    expectAnswer(`${command} then list(${b === 1 ? '' : '@2'})`, OK_200, answer);
-    const expected = [...m.indexes.keys()].map(splitKey).filter((k) => k.bucket === b).map((k) => k.name);
-    if (!answer.names || !sameSet(answer.names, expected)) {
-      throw new Error(`${command} then list(${b === 1 ? '' : '@2'}): expected names ${list(expected)}, got ${answer.names ? list(answer.names) : 'none'}`);
-    }
-  });
+  buckets.forEach((b, i) => expectListed(`${command} then list(${b === 1 ? '' : '@2'})`, m, b, answers[i]!));
 }
 
 class DeleteIndex implements LifecycleCommand {
@@ -148,11 +158,7 @@ class DeleteBesideRelative implements LifecycleCommand {
     expectAnswer(`${this.toString()} delete(${this.name})`, OK_204, await r.deleteIndex(this.name));
     m.indexes.delete(this.name);
     await expectListsAgree(this.toString(), m, r, this.buckets);
-    const keys = await r.listVectorKeys(this.relative);
-    expectAnswer(`${this.toString()} listVectors(${this.relative})`, OK_200, keys);
-    if (!keys.keys || !sameSet(keys.keys, [...rel.vectors])) {
-      throw new Error(`${this.toString()} listVectors(${this.relative}): expected keys ${list(rel.vectors)}, got ${keys.keys ? list(keys.keys) : 'none'}`);
-    }
+    expectKeys(`${this.toString()} listVectors(${this.relative})`, rel, await r.listVectorKeys(this.relative));
   }
   toString(): string { return `deleteBeside(${this.name}, ${this.relative})`; }
 }
@@ -183,12 +189,7 @@ class ListIndexes implements LifecycleCommand {
   constructor(readonly bucket: 1 | 2 = 1) {}
   check(): boolean { return true; }
   async run(m: Model, r: LifecycleDriver): Promise<void> {
-    const answer = await r.listIndexNames(this.bucket);
-    expectAnswer(this.toString(), OK_200, answer);
-    const expected = [...m.indexes.keys()].map(splitKey).filter((k) => k.bucket === this.bucket).map((k) => k.name);
-    if (!answer.names || !sameSet(answer.names, expected)) {
-      throw new Error(`${this.toString()}: expected names ${list(expected)}, got ${answer.names ? list(answer.names) : 'none'}`);
-    }
+    expectListed(this.toString(), m, this.bucket, await r.listIndexNames(this.bucket));
   }
   toString(): string { return this.bucket === 1 ? 'list()' : 'list(@2)'; }
 }
@@ -199,10 +200,8 @@ class ListVectorKeys implements LifecycleCommand {
   async run(m: Model, r: LifecycleDriver): Promise<void> {
     const index = m.indexes.get(this.name);
     const answer = await r.listVectorKeys(this.name);
-    expectAnswer(this.toString(), index ? OK_200 : NO_SUCH_INDEX, answer);
-    if (index && (!answer.keys || !sameSet(answer.keys, [...index.vectors]))) {
-      throw new Error(`${this.toString()}: expected keys ${list(index.vectors)}, got ${answer.keys ? list(answer.keys) : 'none'}`);
-    }
+    if (index) expectKeys(this.toString(), index, answer);
+    else expectAnswer(this.toString(), NO_SUCH_INDEX, answer);
   }
   toString(): string { return `listVectors(${this.name})`; }
 }
