@@ -134,9 +134,7 @@ async function checks(client: TargetClient, run: PreflightRun): Promise<void> {
     ]);
     // Any 404 will do here: whether the code and envelope are right is what the suites check.
     if (absent.status !== 404) throw new PreflightError(`the bucket '${config.absentBucket}' that the run uses as absent answers GetVectorBucket with ${answer(absent)}; it must not exist.`);
-    if (config.otherBucket && other) {
-      if (other.status !== 200) throw new PreflightError(`the other bucket '${config.otherBucket}' (--other-bucket) answers GetVectorBucket with ${answer(other)}; create it or leave the flag out.`);
-    }
+    if (other && other.status !== 200) throw new PreflightError(`the other bucket '${config.otherBucket}' (--other-bucket) answers GetVectorBucket with ${answer(other)}; create it or leave the flag out.`);
     return;
   }
   const sentences: Record<string, string> = {
