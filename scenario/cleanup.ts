@@ -34,6 +34,7 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
     return true;
   };
   const recheck: Array<{ bucket: string; name: string }> = [];
+  const keptForLater = (bucket: string, name: string): void => { report.failures.push(`${bucket}/${name}: its create may still land; kept in the ledger for the next run to look again`); };
   for (const { bucket, name, confirmed } of ledger.outstanding()) {
     if (!name.startsWith(ledger.prefix)) continue; // never touch what the run did not create
     if (late(`${bucket}/${name}`)) continue;
@@ -73,13 +74,13 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
   }
   if (recheck.length > 0) {
     if (Date.now() + inFlightGraceMs > deadline()) {
-      for (const r of recheck) report.failures.push(`${r.bucket}/${r.name}: its create may still land; kept in the ledger for the next run to look again`);
+      for (const r of recheck) keptForLater(r.bucket, r.name);
     } else {
       // The grace ends early when the deadline moves (a second signal): then nothing is rechecked.
       const end = Date.now() + inFlightGraceMs;
       while (Date.now() < Math.min(end, deadline())) await sleep(Math.min(100, end - Date.now()));
       for (const { bucket, name } of recheck) {
-        if (Date.now() > deadline()) { report.failures.push(`${bucket}/${name}: its create may still land; kept in the ledger for the next run to look again`); continue; }
+        if (Date.now() >= deadline()) { keptForLater(bucket, name); continue; }
         try {
           const settled = await deleteSettled(c, bucket, name, settleMs);
           if ('still' in settled) { report.failures.push(`${bucket}/${name}: still ${settled.still} after the settle bound (${settleMs} ms)`); continue; }
