@@ -10,9 +10,9 @@ import { ReportInputError } from '../reports/errors.ts';
 import {
   diffCassettes, diffSecrets, isCassetteDir, loadDiffBaseline, readCassette, writeDiffReports,
   type Cassette, type DiffBaselineEntry,
-} from '../reports/diff/index.ts';
+} from '../diff/index.ts';
 import { redactText } from '../reports/redact.ts';
-import { differenceText, problems } from '../reports/diff/views.ts';
+import { differenceText, problems } from '../diff/views.ts';
 import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, namedBucketFlag, regionFlag, urlFlag } from './options.ts';
 import { ovcEntry } from './package-files.ts';

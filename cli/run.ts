@@ -9,17 +9,17 @@ import { observedText, type Matrix } from '../reports/matrix.ts';
 import type { CaseResult, Outcome, RunSummary, RunTiming, SettleFigures } from '../reports/model.ts';
 import { credentialsFromEnv, DEFAULT_CONCURRENCY, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_INDEXES, DEFAULT_RUNS, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, deniedCredentialsFromEnv, runSpec, targetSpec, type Identities, type RunChannel, type RunSpec, type TargetSpec } from '../client/config.ts';
 import { Pacer, TargetClient } from '../client/client.ts';
-import { cleanup, type CleanupReport } from '../scenario/cleanup.ts';
+import { cleanup, type CleanupReport } from '../safety/removeCreated.ts';
 import { closeTransport, configureTls } from '../client/http.ts';
-import { Ledger } from '../scenario/ledger.ts';
-import { closeRunLedger, defaultStateDir, openRunLedger, removeLeftovers, runLedgerDir, type LeftoverReport } from '../scenario/leftovers.ts';
-import { stateHookOf } from '../scenario/stateHook.ts';
-import { preflight, preflightQuota, PreflightError } from '../scenario/preflight.ts';
+import { Ledger } from '../safety/ledger.ts';
+import { closeRunLedger, defaultStateDir, openRunLedger, removeLeftovers, runLedgerDir, type LeftoverReport } from '../safety/leftovers.ts';
+import { stateHookOf } from '../scenario/hookClient.ts';
+import { preflight, preflightQuota, PreflightError } from '../safety/preflight.ts';
 import { fitToTarget } from '../client/concurrency.ts';
 import { loadBaseline, type Baseline } from '../reports/baseline.ts';
 import { timingText } from '../reports/timing.ts';
-import { runSuites } from '../suites/runner.ts';
-import { createWorkFolder, readExchangeLines, readWorkerStats, removeWorkFolder, sweepStaleWorkFolders } from '../suites/workfolder.ts';
+import { runSuites } from '../run/runner.ts';
+import { createWorkFolder, readExchangeLines, readWorkerStats, removeWorkFolder, sweepStaleWorkFolders } from '../run/workfolder.ts';
 import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, namedBucketFlag, intFlag, regionFlag, shardFlag, tagsFlag, urlFlag } from './options.ts';
 import { TAGS } from '../suites/tags.ts';
@@ -182,7 +182,7 @@ async function run(flags: RunFlags): Promise<number> {
     if (broken) { log(`ovc: cannot run: ${broken}`); return 2; }
     const code = await finish(results, target, run, started, cleanupReport, baseline);
     if (run.recordDir) {
-      const { writeRunCassette } = await import('../reports/diff/cassette.ts');
+      const { writeRunCassette } = await import('../diff/cassette.ts');
       writeRunCassette(run.recordDir, { target, run, tags: flags.tags ?? null, ovcVersion: packageVersion(), flags: { shard: flags.shard, timeoutMs: flags.timeoutMs, concurrency: run.pacing.concurrency, maxRps: flags.maxRps, putIndexRps: flags.putIndexRps, maxIndexes: flags.maxIndexes, workers: run.workers } }, readExchangeLines(run.workDir), results);
     }
     if (interrupted) {

@@ -79,9 +79,9 @@ export interface RunSpec {
   runs: number;
   strict: boolean;
   outDir: string;
-  /** Folder the workers append case records and stats to (suites/workfolder.ts). */
+  /** Folder the workers append case records and stats to (run/workfolder.ts). */
   workDir: string;
-  /** Folder of the run's ledger: outlives the run and its --out (scenario/leftovers.ts). */
+  /** Folder of the run's ledger: outlives the run and its --out (safety/leftovers.ts). */
   ledgerDir: string;
   /** A bucket name the run assumes absent (for NoSuchBucket); checked in preflight. */
   absentBucket: string;

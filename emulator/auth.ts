@@ -1,7 +1,7 @@
 // Authentication (V4 verification of protocol/signer.ts), permissions and Content-MD5.
 import type { Operation } from '../contracts/operations.ts';
 import { contentMd5 } from '../protocol/md5.ts';
-import { verifyRequest } from '../protocol/verify.ts';
+import { verifyRequest } from '../protocol/verifier.ts';
 import { ApiError } from './errors.ts';
 import type { FaultName } from './faults.ts';
 import type { Identity } from './options.ts';

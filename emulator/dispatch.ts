@@ -21,7 +21,7 @@ import type { Identity, ResolvedOptions } from './options.ts';
 import type { Realism } from './realism.ts';
 import { parseTarget, readBody, type RequestTarget } from './request.ts';
 import { resolveOperation } from './router.ts';
-import { HOOK_MAX_BODY_BYTES, type StateHook } from './stateHook.ts';
+import { HOOK_MAX_BODY_BYTES, type StateHook } from './hookServer.ts';
 import type { Store } from './store.ts';
 
 const HANDLERS: Record<OperationName | BucketConfigOperationName, OpHandler> = {

@@ -13,7 +13,7 @@ import { commonHeaders, rawResponse, renderError, type ReplyContext } from './ht
 import { MIB } from './memory.ts';
 import { resolveOptions, type EmulatorOptions, type Identity } from './options.ts';
 import { Realism } from './realism.ts';
-import { StateHook } from './stateHook.ts';
+import { StateHook } from './hookServer.ts';
 import { Store } from './store.ts';
 
 export interface RunningEmulator {

@@ -11,7 +11,7 @@ import type { Addressing } from '../protocol/addressing.ts';
 import type { Credentials } from '../protocol/signer.ts';
 import { runSpec, targetSpec } from '../client/config.ts';
 import { closeTransport } from '../client/http.ts';
-import { cleanup } from '../scenario/cleanup.ts';
+import { cleanup } from '../safety/removeCreated.ts';
 import { openSession } from '../scenario/session.ts';
 import { InteractionUnderWay, Reachability } from './verify/interaction.ts';
 import { NameMap } from './verify/names.ts';

@@ -4,13 +4,13 @@
 // states up through `states.ts` (hook, or public API and waiting), and every exchange a case sends
 // goes to that case's own record: there is no shared "last exchange".
 import type { OperationName } from '../contracts/operations.ts';
-import { Reservation, type IndexBudget } from './budget.ts';
+import { Reservation, type IndexBudget } from '../safety/budget.ts';
 import type { OpOptions, SentExchange, TargetClient, WireRequest, WireResponse } from '../client/client.ts';
 import type { RunSpec, TargetSpec } from '../client/config.ts';
-import type { Ledger } from './ledger.ts';
+import type { Ledger } from '../safety/ledger.ts';
 import { awaitEnable, awaitGone, type SettleOutcome } from './settle.ts';
 import { setUp, slotsOf, type Provisioned, type State } from './states.ts';
-import type { StateHook } from './stateHook.ts';
+import type { StateHook } from './hookClient.ts';
 
 /** Everything a case sent and waited for, in order. */
 export class CaseRecord {

@@ -3,10 +3,10 @@
 // whole run) open theirs the same way.
 import { Pacer, TargetClient } from '../client/client.ts';
 import type { Identities, RunSpec, TargetSpec } from '../client/config.ts';
-import { IndexBudget } from './budget.ts';
-import { Ledger } from './ledger.ts';
+import { IndexBudget } from '../safety/budget.ts';
+import { Ledger } from '../safety/ledger.ts';
 import { tracker, type StateEnv } from './states.ts';
-import { stateHookOf, type StateHook } from './stateHook.ts';
+import { stateHookOf, type StateHook } from './hookClient.ts';
 
 export interface Session {
   /** Paced, and watched by the ledger/budget tracker. */

@@ -4,12 +4,12 @@
 // the state holds. A state the public API cannot reach is a Skip ("needs a provider-state hook");
 // a state that does not hold within the settle bound is a SetupError (the case is an `error`).
 import { STATE_DEFAULTS, STATES, type StateName, type StateParams } from '../contracts/provider-states.ts';
-import type { IndexBudget, Slots } from './budget.ts';
+import type { IndexBudget, Slots } from '../safety/budget.ts';
 import { codeOf, type ExchangeWatcher, type TargetClient, type WireResponse } from '../client/client.ts';
 import type { RunSpec, TargetSpec } from '../client/config.ts';
-import type { Ledger } from './ledger.ts';
+import type { Ledger } from '../safety/ledger.ts';
 import { awaitEnable, awaitGone, deleteSettled, settleProblem } from './settle.ts';
-import type { StateHook } from './stateHook.ts';
+import type { StateHook } from './hookClient.ts';
 
 /** The case cannot be meaningful on this target (reason required): `skip`. */
 export class Skip extends Error {}

@@ -7,15 +7,15 @@ import { INDEX_NAME_MAX } from '../contracts/limits.ts';
 import type { RunChannel, RunSpec, TargetSpec } from '../client/config.ts';
 import { Pacer, TargetClient, type WireResponse } from '../client/client.ts';
 import { configureTls } from '../client/http.ts';
-import { IndexBudget } from '../scenario/budget.ts';
-import { Ledger } from '../scenario/ledger.ts';
+import { IndexBudget } from '../safety/budget.ts';
+import { Ledger } from '../safety/ledger.ts';
 import type { ScenarioEnv } from '../scenario/scenario.ts';
 import { createWithinBudget, tracker } from '../scenario/states.ts';
-import { stateHookOf, type StateHook } from '../scenario/stateHook.ts';
+import { stateHookOf, type StateHook } from '../scenario/hookClient.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The run, the target and the identities, handed over by `ovc run` (suites/runner.ts). */
+    /** The run, the target and the identities, handed over by `ovc run` (run/runner.ts). */
     ovc: RunChannel;
   }
 }

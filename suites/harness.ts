@@ -3,22 +3,22 @@
 // four outcomes and turning outcomes into the vitest verdict; the records go out through
 // recorder.ts and the work folder.
 import type { CaseResult, Outcome } from '../reports/model.ts';
-import { BudgetError } from '../scenario/budget.ts';
+import { BudgetError } from '../safety/budget.ts';
 import { codeOf } from '../client/client.ts';
 import { TransportError } from '../client/http.ts';
 import { ThrottledError } from '../client/pacing.ts';
 import { CaseRecord, Scenario } from '../scenario/scenario.ts';
 import { SetupError, Skip } from '../scenario/states.ts';
-import { StateHookError } from '../scenario/stateHook.ts';
+import { StateHookError } from '../scenario/hookClient.ts';
 import { Checks } from './checks.ts';
 import { context } from './context.ts';
-import { flushCaseRecords, recordCase, redactedExchange } from './recorder.ts';
+import { flushCaseRecords, recordCase, redactedExchange } from '../run/recorder.ts';
 import { curlLine, replayCommand } from './replay.ts';
 
 export { SetupError, Skip };
 export { Checks } from './checks.ts';
 export { context, createIndex, deleteIndex, freshName, initContext, vectorsFor, type SuiteContext } from './context.ts';
-export { flushCaseRecords, redactedExchange, EVIDENCE_BODY_BYTES } from './recorder.ts';
+export { flushCaseRecords, redactedExchange, EVIDENCE_BODY_BYTES } from '../run/recorder.ts';
 
 export interface CaseSpec {
   id: string;

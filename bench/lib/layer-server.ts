@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 
 const dist = new URL('../../dist/', import.meta.url);
 const { readBody } = await import(new URL('emulator/request.js', dist).href) as typeof import('../../emulator/request.ts');
-const { verifyRequest } = await import(new URL('protocol/verify.js', dist).href) as typeof import('../../protocol/verify.ts');
+const { verifyRequest } = await import(new URL('protocol/verify.js', dist).href) as typeof import('../../protocol/verifier.ts');
 const { sendError, sendEmpty } = await import(new URL('emulator/http.js', dist).href) as typeof import('../../emulator/http.ts');
 const { ApiError } = await import(new URL('emulator/errors.js', dist).href) as typeof import('../../emulator/errors.ts');
 const { createEmulatorInstance } = await import(new URL('emulator/server.js', dist).href) as typeof import('../../emulator/server.ts');
@@ -32,7 +32,7 @@ export const VARIANTS: Record<string, () => Handler> = {
   bare: () => (req, res) => { req.resume(); req.on('end', () => { res.writeHead(204); res.end(); }); },
   /**
    * The floor of any server that checks signatures: the bare server plus the same V4 verification
-   * the emulator runs (protocol/verify.ts), 204 when it holds and 403 when not. Nothing else.
+   * the emulator runs (protocol/verifier.ts), 204 when it holds and 403 when not. Nothing else.
    */
   'bare+v4': () => (req, res) => { req.resume(); req.on('end', () => { res.writeHead(verifies(req) ? 204 : 403); res.end(); }); },
   /** + the emulator's body reader (emulator/request.ts readBody). */
@@ -41,7 +41,7 @@ export const VARIANTS: Record<string, () => Handler> = {
   'read+reply': () => async (req, res) => { await readBody(req, 1 << 20); sendEmpty(res, reply(), 204); },
   /** + the error envelope instead (404 NoSuchVectorIndex JSON body). */
   'read+error': () => async (req, res) => { await readBody(req, 1 << 20); sendError(res, reply(), new ApiError('NoSuchVectorIndex', 'absent')); },
-  /** + V4 signature verification (protocol/verify.ts verifyRequest). */
+  /** + V4 signature verification (protocol/verifier.ts verifyRequest). */
   'read+verify+reply': () => async (req, res) => { await readBody(req, 1 << 20); verify(req); sendEmpty(res, reply(), 204); },
   /** The whole emulator (what `ovc serve` runs). */
   emulator: () => createEmulatorInstance({ buckets: ['examplebucket'], region: BENCH_REGION, accountId: BENCH_ACCOUNT, identities: [{ ...BENCH_KEY }] }).handler,

@@ -4,7 +4,7 @@
 // canonical URI `/{bucket}/` instead of the vectors ARN; anything else about it is refused.
 import type { ParsedAddress } from '../../protocol/addressing.ts';
 import { canonicalRequest, escapePath, hmacHex, normalizeHeaders, scopeOf, signingKey, stringToSign } from '../../protocol/signer.ts';
-import { parseAuthorization } from '../../protocol/verify.ts';
+import { parseAuthorization } from '../../protocol/verifier.ts';
 import type { Emulator } from '../dispatch.ts';
 import { ApiError } from '../errors.ts';
 import { isAuthParam } from '../router.ts';

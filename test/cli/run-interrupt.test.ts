@@ -16,7 +16,7 @@ describe('ovc run on SIGINT', () => {
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
     // The signature suite creates its index, then sends faulty requests at it: interrupt in between.
-    // The run's work folder (suites/workfolder.ts) is named after the process that owns it.
+    // The run's work folder (run/workfolder.ts) is named after the process that owns it.
     const workOf = (): string | null => readdirSync(tmpdir()).map((n) => join(tmpdir(), n)).find((p) => p.includes(`ovc-run-${child.pid}-`)) ?? null;
     const started = Date.now();
     for (let work = workOf(); !(work && existsSync(join(work, 'ledger.jsonl')) && readdirSync(work).some((f) => f.startsWith('cases-'))); work = workOf()) {

@@ -10,7 +10,7 @@ import { closeTransport } from '../../client/http.ts';
 import { setEnvironmentData } from 'node:worker_threads';
 import { chooseConcurrency } from '../../client/concurrency.ts';
 import { AdaptiveWindow, backoffDelay, emptyStats, newSharedLimits, retryAfterMs, SHARED_LIMITS_KEY, SharedRate, SharedSlots, sharedLimits, sleep, ThrottledError, TokenBucket, withThrottleRetry } from '../../client/pacing.ts';
-import { IndexBudget } from '../../scenario/budget.ts';
+import { IndexBudget } from '../../safety/budget.ts';
 
 describe('token bucket', () => {
   it('holds its rate after the burst: 11 takes at 20/s with burst 1 take ≥ 500 ms', async () => {

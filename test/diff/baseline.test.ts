@@ -1,8 +1,8 @@
 // Diff baselines: parsing (JSON, YAML), accepted cases do not fail, stale entries are reported,
 // --strict fails on open cases too.
 import { describe, expect, it } from 'vitest';
-import { applyDiffBaseline, parseDiffBaseline } from '../../reports/diff/baseline.ts';
-import type { CaseDiff, Kind } from '../../reports/diff/classify.ts';
+import { applyDiffBaseline, parseDiffBaseline } from '../../diff/baseline.ts';
+import type { CaseDiff, Kind } from '../../diff/classify.ts';
 import { ReportInputError } from '../../reports/errors.ts';
 
 const c = (id: string, kind: Kind): CaseDiff => ({ id, behaviour: id.replace(/#\d+$/, ''), response: 'r', kind, left: null, right: null, differences: [], notes: [], questions: [], signature: kind });

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCassette } from '../../reports/diff/cassette.ts';
-import { diffCassettes, type CaseDiff } from '../../reports/diff/classify.ts';
+import { readCassette } from '../../diff/cassette.ts';
+import { diffCassettes, type CaseDiff } from '../../diff/classify.ts';
 import { buildCassette, errorResponse, IDS, noContent, tamper, writeBuilt, type Built } from './fixtures.ts';
 
 const A = { runId: 'aaaaaa' };

@@ -1,7 +1,7 @@
 // The comparator: name normalisation, volatile and framing headers, documented headers, body shape
 // and values, follow-up checks and parallel requests.
 import { describe, expect, it } from 'vitest';
-import { bodyShape, compareExchanges, compareResponses, normaliser, VOLATILE_HEADERS } from '../../reports/diff/compare.ts';
+import { bodyShape, compareExchanges, compareResponses, normaliser, VOLATILE_HEADERS } from '../../diff/compare.ts';
 import { errorBody, errorResponse, exchange, indexBody, metaFor, noContent, ok200, rec } from './fixtures.ts';
 
 const A = { runId: 'aaaaaa' };

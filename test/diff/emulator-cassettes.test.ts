@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
-import { readCassette } from '../../reports/diff/cassette.ts';
-import { diffCassettes, type CaseDiff } from '../../reports/diff/classify.ts';
+import { readCassette } from '../../diff/cassette.ts';
+import { diffCassettes, type CaseDiff } from '../../diff/classify.ts';
 import { closeTransport } from '../../client/http.ts';
 import { recordStandin } from './standin-recorder.ts';
 

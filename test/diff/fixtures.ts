@@ -1,8 +1,8 @@
 // Synthetic cassettes for the diff tests: what `ovc run --record` writes, built by hand. Two
 // builds differ in run prefix, request ids and dates only, so they must compare `same`.
 import type { CaseResult, Exchange } from '../../reports/model.ts';
-import type { CassetteMeta, RecordedExchange } from '../../reports/diff/cassette.ts';
-import { writeCassette } from '../../reports/diff/cassette.ts';
+import type { CassetteMeta, RecordedExchange } from '../../diff/cassette.ts';
+import { writeCassette } from '../../diff/cassette.ts';
 
 export interface Variant { runId: string; clock?: number; secrets?: readonly string[] }
 

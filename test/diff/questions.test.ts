@@ -1,7 +1,7 @@
 // The question table agrees with the generators' labels and names only questions it defines.
 import { describe, expect, it } from 'vitest';
 import { LABELS } from '../../generators/labels.ts';
-import { QUESTION_RULES, QUESTIONS, questionOfAnswers, questionOfBodyPath, questionOfHeader, questionsOfCase } from '../../reports/diff/questions.ts';
+import { QUESTION_RULES, QUESTIONS, questionOfAnswers, questionOfBodyPath, questionOfHeader, questionsOfCase } from '../../diff/questions.ts';
 
 describe('question table', () => {
   it('defines U1–U24 and every question a rule names', () => {

@@ -2,7 +2,7 @@
 // DeleteVectorIndex cases against a running emulator with the project's signed client and records
 // them in the cassette format (given / when / then exchanges, case records). Tests only.
 import type { RunningEmulator } from '../../emulator/index.ts';
-import { writeCassette, type CassetteMeta, type RecordedExchange } from '../../reports/diff/cassette.ts';
+import { writeCassette, type CassetteMeta, type RecordedExchange } from '../../diff/cassette.ts';
 import type { CaseResult, Exchange } from '../../reports/model.ts';
 import { redactHeaders } from '../../reports/redact.ts';
 import { TargetClient, codeOf, type SentExchange } from '../../client/client.ts';

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCassette } from '../../reports/diff/cassette.ts';
-import { diffCassettes } from '../../reports/diff/classify.ts';
-import { writeDiffReports } from '../../reports/diff/index.ts';
+import { readCassette } from '../../diff/cassette.ts';
+import { diffCassettes } from '../../diff/classify.ts';
+import { writeDiffReports } from '../../diff/index.ts';
 import { buildCassette, errorResponse, IDS, tamper, writeBuilt } from './fixtures.ts';
 
 const A = { runId: 'aaaaaa' };

@@ -11,7 +11,7 @@ import { serveOptions } from '../../cli/serve.ts';
 import { PROVIDER_STATE_PATH } from '../../contracts/provider-states.ts';
 import type { RunningEmulator } from '../../emulator/index.ts';
 import { DEFAULT_MAX_MEMORY_MB, generatedVectorsBytes, MIB } from '../../emulator/memory.ts';
-import { StateHook } from '../../emulator/stateHook.ts';
+import { StateHook } from '../../emulator/hookServer.ts';
 import { Store } from '../../emulator/store.ts';
 import { fillDeterministic, VectorData } from '../../emulator/vectorData.ts';
 import { call, createIndex, errorCode, hook, start } from './helpers.ts';

@@ -6,7 +6,7 @@
 import { INDEX_NAME_MAX, INDEX_NAME_PATTERN, LIMITS } from '../../contracts/limits.ts';
 import { contentMd5 } from '../../protocol/md5.ts';
 import { normalizeHeaders } from '../../protocol/signer.ts';
-import { verifyRequest } from '../../protocol/verify.ts';
+import { verifyRequest } from '../../protocol/verifier.ts';
 import type { SigningContext, WireRequest } from '../../protocol/wire.ts';
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();

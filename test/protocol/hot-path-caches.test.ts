@@ -5,7 +5,7 @@ import { parseAddress } from '../../protocol/addressing.ts';
 import { newRequestId } from '../../protocol/envelope.ts';
 import * as signer from '../../protocol/signer.ts';
 import { canonicalQuery, signingKey, signRequest, SIGNING_KEY_CACHE_MAX } from '../../protocol/signer.ts';
-import { verifyRequest } from '../../protocol/verify.ts';
+import { verifyRequest } from '../../protocol/verifier.ts';
 import { createHmac } from 'node:crypto';
 
 function derive(secret: string, date: string, region: string, product: string): Buffer {

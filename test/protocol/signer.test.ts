@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { FIXTURE_KAT, readKat, SHARED_KAT } from '../fixtures/kat.ts';
 import { describe, expect, it } from 'vitest';
 import { canonicalRequest, parseDateTime, presignQuery, signRequest } from '../../protocol/signer.ts';
-import { verifyRequest } from '../../protocol/verify.ts';
+import { verifyRequest } from '../../protocol/verifier.ts';
 import { parseAddress } from '../../protocol/addressing.ts';
 
 interface KatCase {
@@ -81,9 +81,9 @@ describe('verification failures', () => {
 });
 
 describe('signing and verifying live apart', () => {
-  it('protocol/signer.ts signs only; the verifier is protocol/verify.ts (the emulator\'s side)', async () => {
+  it('protocol/signer.ts signs only; the verifier is protocol/verifier.ts (the emulator\'s side)', async () => {
     const signer = await import('../../protocol/signer.ts');
-    const verify = await import('../../protocol/verify.ts');
+    const verify = await import('../../protocol/verifier.ts');
     expect('verifyRequest' in signer).toBe(false);
     expect('parseAuthorization' in signer).toBe(false);
     expect(typeof verify.verifyRequest).toBe('function');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRunId, prefixFor } from '../../client/config.ts';
-import { StateHook } from '../../scenario/stateHook.ts';
+import { StateHook } from '../../scenario/hookClient.ts';
 import { STATES } from '../../contracts/provider-states.ts';
 import { HOSTILE_ENV, startHostileTarget, type HostileTarget } from './hostile-target.ts';
 import { runOvc } from '../selftest/run-cli.ts';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_ENV, startHostileTarget, type HostileTarget } from './hostile-target.ts';
 import { alive, descendants, startRun, until, type StartedRun } from './processes.ts';
 import { OVC, ROOT, runOvc } from '../selftest/run-cli.ts';
-import { staleLedgers } from '../../scenario/leftovers.ts';
+import { staleLedgers } from '../../safety/leftovers.ts';
 
 const RUN_NAME = /^ovc[0-9a-z]{9}/;
 let target: HostileTarget;

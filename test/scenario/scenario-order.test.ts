@@ -3,11 +3,11 @@
 // the scenario sets states up before the request and tears them down after it.
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/index.ts';
-import { IndexBudget } from '../../scenario/budget.ts';
+import { IndexBudget } from '../../safety/budget.ts';
 import { TargetClient } from '../../client/client.ts';
 import { runSpec, targetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
-import { Ledger } from '../../scenario/ledger.ts';
+import { Ledger } from '../../safety/ledger.ts';
 import { CaseRecord, request, Scenario, type ScenarioEnv } from '../../scenario/scenario.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

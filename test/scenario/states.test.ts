@@ -10,9 +10,9 @@ import { targetSpec, type TargetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
 import { STATES } from '../../contracts/provider-states.ts';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
-import { IndexBudget, type Slots } from '../../scenario/budget.ts';
-import { Ledger } from '../../scenario/ledger.ts';
-import { StateHook } from '../../scenario/stateHook.ts';
+import { IndexBudget, type Slots } from '../../safety/budget.ts';
+import { Ledger } from '../../safety/ledger.ts';
+import { StateHook } from '../../scenario/hookClient.ts';
 import { createWithinBudget, deleteIfPresent, fromProviderState, NEEDS_HOOK, SetupError, setUp, Skip, slotsOf, tracker, type StateEnv } from '../../scenario/states.ts';
 import { startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 

@@ -3,13 +3,13 @@
 //   exchanges.jsonl  one HTTP exchange of a case per line, redacted: {caseId, seq, role, op, exchange}
 //   results.jsonl    the run's case records (CaseResult lines)
 // Reading checks the shape and says which file and line is wrong; `ovc diff` turns that into exit 2.
-import { writeFileAtomic } from '../atomic.ts';
+import { writeFileAtomic } from '../reports/atomic.ts';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ReportInputError } from '../errors.ts';
-import { parseJsonl, toJsonLine } from '../jsonl.ts';
-import type { CaseResult, Exchange } from '../model.ts';
-import { collectSecrets, redactText, redactValue } from '../redact.ts';
+import { ReportInputError } from '../reports/errors.ts';
+import { parseJsonl, toJsonLine } from '../reports/jsonl.ts';
+import type { CaseResult, Exchange } from '../reports/model.ts';
+import { collectSecrets, redactText, redactValue } from '../reports/redact.ts';
 
 export const CASSETTE_FORMAT = 'ovc-cassette/1';
 export const CASSETTE_FILES = { meta: 'meta.json', exchanges: 'exchanges.jsonl', results: 'results.jsonl' } as const;

@@ -4,10 +4,10 @@ import { threadId } from 'node:worker_threads';
 import type { Exchange } from '../reports/model.ts';
 import { redactHeaders } from '../reports/redact.ts';
 import type { SentExchange } from '../client/client.ts';
-import { context } from './context.ts';
+import { context } from '../suites/context.ts';
 import { WorkerChannel } from './workfolder.ts';
 
-// Case records reach `ovc run` through the work folder (suites/workfolder.ts), in batches (one
+// Case records reach `ovc run` through the work folder (run/workfolder.ts), in batches (one
 // synchronous append per case cost ~5 % of the property phase): every test's verdict flushes, and
 // so does a timer twice a second, so a stopped run loses at most half a second of finished cases.
 const pending: string[] = [];

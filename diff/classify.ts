@@ -5,7 +5,7 @@
 //            part the documentation leaves open; each names the question it speaks to;
 //   differs  at least one side answers outside what is allowed: its case failed, its answer is
 //            outside the expected set, or a documented header or body part differs.
-import type { CaseResult, Outcome } from '../model.ts';
+import type { CaseResult, Outcome } from '../reports/model.ts';
 import type { Cassette, CassetteMeta } from './cassette.ts';
 import { answerOf, bodyShape, compareExchanges, normaliser, shapeSummary, type Difference } from './compare.ts';
 import { questionsOfCase } from './questions.ts';

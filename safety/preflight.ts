@@ -9,7 +9,7 @@ import { DOCUMENTED_INDEX_QUOTA, MIN_FITTED_INDEXES, type RunSpec } from '../cli
 import { TransportError } from '../client/http.ts';
 import { ThrottledError } from '../client/pacing.ts';
 import { STATES } from '../contracts/provider-states.ts';
-import { StateHookError, type StateHook } from './stateHook.ts';
+import { StateHookError, type StateHook } from '../scenario/hookClient.ts';
 
 export class PreflightError extends Error {}
 

@@ -1,4 +1,4 @@
-// scenario/leftovers.ts: where ledgers outlive their run ($OVC_STATE_DIR, else $XDG_STATE_HOME/ovc,
+// safety/leftovers.ts: where ledgers outlive their run ($OVC_STATE_DIR, else $XDG_STATE_HOME/ovc,
 // else ~/.local/state/ovc; `--state-dir` is cli/run.ts's and wins over all three), which earlier
 // ledgers are stale (their owner is gone), and how the next run removes what they hold.
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,10 +10,10 @@ import { TargetClient } from '../../client/client.ts';
 import { targetSpec, type TargetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
-import { Ledger } from '../../scenario/ledger.ts';
+import { Ledger } from '../../safety/ledger.ts';
 import {
   closeRunLedger, defaultStateDir, OWNER_FILE, openRunLedger, ownerAlive, removeLeftovers, runLedgerDir, staleLedgers, targetKey, type RunOwner,
-} from '../../scenario/leftovers.ts';
+} from '../../safety/leftovers.ts';
 
 afterAll(() => closeTransport());
 

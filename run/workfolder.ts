@@ -1,7 +1,7 @@
 // The run's work folder: the one channel by which what the suite workers find reaches `ovc run`.
 // Workers (threads of the suite child, suites/harness.ts) append their case records, the exchanges
 // of a recorded run and their pacing counters; the child leaves its status; the parent reads them
-// all back after the child ended (suites/runner.ts, cli/run.ts). Files, not messages, because they
+// all back after the child ended (run/runner.ts, cli/run.ts). Files, not messages, because they
 // survive what ends the child: a run stopped by a signal or a kill still reports every case a
 // worker finished (records are flushed at least twice a second). Every name is made and read here.
 //

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Ledger } from '../../scenario/ledger.ts';
+import { Ledger } from '../../safety/ledger.ts';
 
 describe('the resource ledger', () => {
   const dir = (): string => mkdtempSync(join(tmpdir(), 'ovc-ledger-'));

@@ -1,9 +1,9 @@
-// scenario/stateHook.ts: the provider-state hook client posts `{action, state, params}` as JSON to
+// scenario/hookClient.ts: the provider-state hook client posts `{action, state, params}` as JSON to
 // the hook's URL (spec/provider-states.md) and takes anything but a 200 for a refusal.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeTransport } from '../../client/http.ts';
 import { STATES } from '../../contracts/provider-states.ts';
-import { StateHook, StateHookError } from '../../scenario/stateHook.ts';
+import { StateHook, StateHookError } from '../../scenario/hookClient.ts';
 import { startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 
 let fake: FakeTarget;

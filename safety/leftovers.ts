@@ -14,9 +14,9 @@ import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { TargetClient } from '../client/client.ts';
 import type { RunSpec, TargetSpec } from '../client/config.ts';
-import { cleanup, type CleanupReport } from './cleanup.ts';
+import { cleanup, type CleanupReport } from './removeCreated.ts';
 import { Ledger } from './ledger.ts';
-import type { StateHook } from './stateHook.ts';
+import type { StateHook } from '../scenario/hookClient.ts';
 
 export const OWNER_FILE = 'owner.json';
 

@@ -2,7 +2,7 @@
 // Error.Code, response header names, non-volatile header values, body shape and deterministic
 // values), the `then` exchanges in order by status and code, and the `given` exchanges by status
 // (as notes). Names the run created differ between runs: they are normalised first.
-import type { Exchange } from '../model.ts';
+import type { Exchange } from '../reports/model.ts';
 import type { CassetteMeta, RecordedExchange } from './cassette.ts';
 import { questionOfAnswers, questionOfBodyPath, questionOfHeader } from './questions.ts';
 

@@ -3,7 +3,7 @@
 // An accepted case does not fail the diff; an entry that accepted nothing is stale and reported.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { ReportInputError } from '../errors.ts';
+import { ReportInputError } from '../reports/errors.ts';
 import type { CaseDiff, Kind } from './classify.ts';
 
 export interface DiffBaselineEntry { id: string; kind: Exclude<Kind, 'same'>; reason: string }

@@ -1,11 +1,11 @@
-// scenario/budget.ts: the run never holds more live indexes than its budget; a deleted index keeps
+// safety/budget.ts: the run never holds more live indexes than its budget; a deleted index keeps
 // its slot until it is seen gone (and a full budget goes and looks); a case's reservation is taken
 // all at once and gives back what it did not use.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TargetClient } from '../../client/client.ts';
 import { targetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
-import { BudgetError, IndexBudget, Reservation } from '../../scenario/budget.ts';
+import { BudgetError, IndexBudget, Reservation } from '../../safety/budget.ts';
 import { envelope, indexAnswer, startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 
 let fake: FakeTarget;

@@ -2,7 +2,7 @@
 // backoff, sharing one sweep, instead of waking one another into a loop of GetVectorIndex requests.
 import { describe, expect, it } from 'vitest';
 import type { TargetClient } from '../../client/client.ts';
-import { IndexBudget } from '../../scenario/budget.ts';
+import { IndexBudget } from '../../safety/budget.ts';
 
 /** A target whose deleted indexes read `enable` until `gone` is set; counts the GetVectorIndex polls. */
 function stubbornTarget(): { client: TargetClient; gets: () => number; letGo: () => void } {

@@ -1,14 +1,14 @@
 // The last process of a run whose parent died (kill -9, a CI runner's hard timeout): it gets the run
 // from the suite child over IPC, deletes what the run's ledger holds until its deadline, removes the
 // work folder, and exits — by the deadline, done or not. What it could not delete stays in the
-// ledger, in the state folder, for the next run against the target (scenario/leftovers.ts).
+// ledger, in the state folder, for the next run against the target (safety/leftovers.ts).
 import { TargetClient, Pacer } from '../client/client.ts';
 import type { RunChannel } from '../client/config.ts';
 import { configureTls } from '../client/http.ts';
-import { cleanup } from '../scenario/cleanup.ts';
-import { closeRunLedger } from '../scenario/leftovers.ts';
-import { Ledger } from '../scenario/ledger.ts';
-import { stateHookOf } from '../scenario/stateHook.ts';
+import { cleanup } from '../safety/removeCreated.ts';
+import { closeRunLedger } from '../safety/leftovers.ts';
+import { Ledger } from '../safety/ledger.ts';
+import { stateHookOf } from '../scenario/hookClient.ts';
 import { removeWorkFolder } from './workfolder.ts';
 
 export interface CleanerMessage { channel: RunChannel; deadline: number }

@@ -1,7 +1,7 @@
 // diff.html: one self-contained page (inline CSS, no script, a CSP that forbids every fetch):
 // verdict, behaviours × same/open/differs, problems grouped by signature with their first example,
 // open questions answered, stale baseline entries. Every interpolated value is escaped.
-import { html, Raw } from '../html-template.ts';
+import { html, Raw } from '../reports/html-template.ts';
 import type { DiffGate } from './baseline.ts';
 import type { DiffResult } from './classify.ts';
 import { diffVerdict } from './markdown.ts';

@@ -1,4 +1,4 @@
-// scenario/cleanup.ts: deletes exactly what the ledger holds (never anything else), keeps in the
+// safety/removeCreated.ts: deletes exactly what the ledger holds (never anything else), keeps in the
 // ledger what it could not remove or had no time for, and looks again after the grace at a name
 // whose create may still have been on its way.
 import { mkdtempSync } from 'node:fs';
@@ -10,9 +10,9 @@ import { targetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
 import { STATES } from '../../contracts/provider-states.ts';
-import { cleanup } from '../../scenario/cleanup.ts';
-import { Ledger } from '../../scenario/ledger.ts';
-import { StateHook } from '../../scenario/stateHook.ts';
+import { cleanup } from '../../safety/removeCreated.ts';
+import { Ledger } from '../../safety/ledger.ts';
+import { StateHook } from '../../scenario/hookClient.ts';
 import { envelope, startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 
 const KEY = { accessKeyId: 'cleanup-key', accessKeySecret: 'cleanup-secret' };

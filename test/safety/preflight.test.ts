@@ -1,4 +1,4 @@
-// scenario/preflight.ts: a run that cannot run says why in one sentence (a PreflightError) before
+// safety/preflight.ts: a run that cannot run says why in one sentence (a PreflightError) before
 // any case — against the in-process emulator for what a real target answers, and a scripted
 // target for what only a broken one does.
 import { createServer } from 'node:http';
@@ -8,8 +8,8 @@ import { Pacer, TargetClient } from '../../client/client.ts';
 import { targetSpec, type Identities } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
-import { preflight, PreflightError, preflightQuota } from '../../scenario/preflight.ts';
-import { StateHook } from '../../scenario/stateHook.ts';
+import { preflight, PreflightError, preflightQuota } from '../../safety/preflight.ts';
+import { StateHook } from '../../scenario/hookClient.ts';
 import { envelope, startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 
 const KEY = { accessKeyId: 'pre-key', accessKeySecret: 'pre-secret' };

@@ -3,10 +3,10 @@
 // `deleting` is left to finish; deletes are paced like set-up (the client's pacer, role cleanup).
 import { codeOf, type TargetClient } from '../client/client.ts';
 import type { Ledger } from './ledger.ts';
-import { deleteSettled } from './settle.ts';
+import { deleteSettled } from '../scenario/settle.ts';
 import { sleep } from '../client/pacing.ts';
 import { STATES } from '../contracts/provider-states.ts';
-import type { StateHook } from './stateHook.ts';
+import type { StateHook } from '../scenario/hookClient.ts';
 
 export interface CleanupReport {
   deleted: number;

@@ -1,8 +1,8 @@
 // The suite runner's child process: runs vitest programmatically on the suites (worker threads of
-// this process), prints progress, and leaves its status in the work folder (suites/workfolder.ts).
+// this process), prints progress, and leaves its status in the work folder (run/workfolder.ts).
 // It never outlives its parent: told to stop, or signalled, it exits at once (its threads with it;
 // the parent cleans up). If the parent is gone — its IPC link closes, or the parent pid changes — it
-// hands the run's ledger to a short-lived cleaner (suites/cleaner.ts) and exits within moments.
+// hands the run's ledger to a short-lived cleaner (run/cleaner.ts) and exits within moments.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import type { CleanerMessage } from './cleaner.ts';
 
 interface TestCaseLike { fullName: string; result(): { state: string }; diagnostic(): { duration: number } | undefined }
 
-// The run arrives over IPC from `ovc run` (suites/runner.ts), then goes to the workers through
+// The run arrives over IPC from `ovc run` (run/runner.ts), then goes to the workers through
 // vitest's provide/inject: one typed value, keys included, never in the environment or on disk.
 const first = await new Promise<ChildMessage>((resolve) => process.once('message', (m) => resolve(m as ChildMessage)));
 if (first.type !== 'run') process.exit(0);

@@ -1,8 +1,8 @@
 // Runs the suites with vitest against one configured target, in a child process the parent owns:
 // the child is in the parent's process group (a terminal's Ctrl-C or a CI runner's signal to the
 // group reaches both), keeps its IPC link to the parent open and ends the moment it is told to, is
-// signalled, or loses the parent (suites/child.ts). The parent then reads what the workers wrote
-// through the work folder (suites/workfolder.ts) and cleans up.
+// signalled, or loses the parent (run/child.ts). The parent then reads what the workers wrote
+// through the work folder (run/workfolder.ts) and cleans up.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -2,7 +2,7 @@
 // and diff.html into OUT, every file redacted (the secrets of both sides).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { collectSecrets, redactText, redactValue } from '../redact.ts';
+import { collectSecrets, redactText, redactValue } from '../reports/redact.ts';
 import { applyDiffBaseline, type DiffBaselineEntry, type DiffGate } from './baseline.ts';
 import type { DiffResult } from './classify.ts';
 import { toDiffHtml } from './html.ts';
