@@ -5,20 +5,25 @@
 //   <state>/<target key>/<run id>/owner.json     who the run is: pid, host, start, prefix
 //   <state>/<target key>/<run id>/ledger.jsonl   what it created (intents first), what it deleted
 //
+//   <state>/<target key>/<run id>/lease         refreshed every 10 s while the run is alive
+//
 // A run whose folder is still there after it ended was stopped before its cleanup (kill -9, a
 // crash, a CI timeout). The next run against the same target removes what that ledger holds and
-// says so; a run whose owner is still alive on this machine is never touched.
+// says so; a run whose owner is still alive — on this machine by its pid, elsewhere by its lease —
+// is never touched. A ledger that does not check out against its own run id (safety/deleteGate.ts)
+// is reported and ignored, never obeyed.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { TargetClient } from '../client/client.ts';
 import type { RunSpec, TargetSpec } from '../client/config.ts';
 import { cleanup, type CleanupReport } from './removeCreated.ts';
-import { Ledger } from './ledger.ts';
+import { leaseAge, LEASE_FRESH_MS, Ledger } from './ledger.ts';
+import { ledgerFolderProblem, OWNER_FILE } from './deleteGate.ts';
 import type { StateHook } from '../scenario/hookClient.ts';
 
-export const OWNER_FILE = 'owner.json';
+export { OWNER_FILE };
 
 export interface RunOwner {
   runId: string;
@@ -29,6 +34,13 @@ export interface RunOwner {
   endpoint: string;
   bucket: string;
   otherBucket: string | null;
+  /** The pid namespace the pid belongs to (two containers may share a host name): absent in older ledgers. */
+  pidNs?: string | null;
+}
+
+/** This process's pid namespace (Linux), so a pid is only looked up where it means something. */
+function pidNamespace(): string | null {
+  try { return readlinkSync('/proc/self/ns/pid'); } catch { return null; }
 }
 
 /** A ledger left on another host is taken for stale only after this long (its pid cannot be checked from here). */
@@ -62,14 +74,18 @@ export function openRunLedger(target: TargetSpec, run: Pick<RunSpec, 'runId' | '
   mkdirSync(run.ledgerDir, { recursive: true });
   const owner: RunOwner = {
     runId: run.runId, prefix: run.prefix, pid: process.pid, host: hostname(), startedAt: new Date().toISOString(),
-    endpoint: target.endpoint, bucket: target.bucket, otherBucket: target.otherBucket,
+    endpoint: target.endpoint, bucket: target.bucket, otherBucket: target.otherBucket, pidNs: pidNamespace(),
   };
   writeFileSync(join(run.ledgerDir, OWNER_FILE), `${JSON.stringify(owner, null, 2)}\n`);
-  return new Ledger(run.ledgerDir, run.prefix);
+  const ledger = new Ledger(run.ledgerDir, run.prefix);
+  // The lease says "alive" to a cleanup that cannot see this pid (another host or container).
+  ledger.holdLease();
+  return ledger;
 }
 
-/** Removes the run's ledger folder once it holds nothing outstanding; otherwise keeps it for the next run. */
+/** Ends the run's lease; removes its ledger folder once it holds nothing outstanding, otherwise keeps it for the next run. */
 export function closeRunLedger(ledger: Ledger): boolean {
+  ledger.releaseLease();
   if (ledger.outstanding('index').length > 0 || ledger.outstanding('bucket').length > 0) return false;
   rmSync(ledger.dir, { recursive: true, force: true });
   return true;
@@ -79,9 +95,20 @@ function readOwner(dir: string): RunOwner | null {
   try { return JSON.parse(readFileSync(join(dir, OWNER_FILE), 'utf8')) as RunOwner; } catch { return null; }
 }
 
-/** Whether the process that owns a ledger is still running (on this host: its pid is a live node process). */
-export function ownerAlive(o: RunOwner, now = Date.now()): boolean {
-  if (o.host !== hostname()) return now - Date.parse(o.startedAt) < OTHER_HOST_STALE_MS;
+/**
+ * Whether the process that owns a ledger is still running. Where its pid can be looked up (this
+ * host, this pid namespace) the pid decides: a live node process. Elsewhere its lease decides
+ * (refreshed less than LEASE_FRESH_MS ago); with no lease at all (a ledger of an older ovc), it is
+ * taken for alive until 24 h after it started.
+ */
+export function ownerAlive(o: RunOwner, now = Date.now(), dir: string | null = null): boolean {
+  const ns = pidNamespace();
+  const here = o.host === hostname() && (o.pidNs == null || ns === null || o.pidNs === ns);
+  if (!here) {
+    const age = dir === null ? null : leaseAge(dir, now);
+    if (age !== null) return age < LEASE_FRESH_MS;
+    return now - Date.parse(o.startedAt) < OTHER_HOST_STALE_MS;
+  }
   if (o.pid === process.pid) return true;
   try { process.kill(o.pid, 0); } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
   try {
@@ -92,22 +119,39 @@ export function ownerAlive(o: RunOwner, now = Date.now()): boolean {
 
 export interface StaleLedger { owner: RunOwner | null; ledger: Ledger; dir: string }
 
-/** The ledgers of earlier runs against this target whose owner is gone. */
-export function staleLedgers(stateDir: string, target: Pick<TargetSpec, 'endpoint' | 'bucket'>, ownRunId: string | null = null): StaleLedger[] {
+export interface LedgerScan {
+  /** Ledgers whose owner is gone: what they hold is to be removed. */
+  stale: StaleLedger[];
+  /** Run ids whose owner is alive (by pid or lease): nothing of theirs is touched. */
+  live: string[];
+  /** One sentence per ledger folder that does not check out: reported, never obeyed. */
+  ignored: string[];
+}
+
+/** The ledgers of earlier runs against this target: stale, alive, or not to be trusted. */
+export function scanLedgers(stateDir: string, target: Pick<TargetSpec, 'endpoint' | 'bucket'>, ownRunId: string | null = null, now = Date.now()): LedgerScan {
   const root = targetStateDir(stateDir, target);
-  if (!existsSync(root)) return [];
-  const out: StaleLedger[] = [];
+  const scan: LedgerScan = { stale: [], live: [], ignored: [] };
+  if (!existsSync(root)) return scan;
   for (const runId of readdirSync(root).sort()) {
     if (runId === ownRunId) continue;
     const dir = join(root, runId);
     try { if (!statSync(dir).isDirectory()) continue; } catch { continue; }
+    // No owner file: the run was stopped while it made its folder (its lease, if any, still counts).
     const owner = readOwner(dir);
-    if (owner && ownerAlive(owner)) continue;
-    // No owner file: the run was stopped while it made its folder, before it created anything.
-    const prefix = owner?.prefix ?? `ovc${runId}`;
-    out.push({ owner, ledger: new Ledger(dir, prefix), dir });
+    const age = leaseAge(dir, now);
+    if (owner ? ownerAlive(owner, now, dir) : age !== null && age < LEASE_FRESH_MS) { scan.live.push(runId); continue; }
+    const ledger = new Ledger(dir, `ovc${runId}`);
+    const problem = ledgerFolderProblem(dir, ledger);
+    if (problem) { scan.ignored.push(`ignored the ledger in ${dir}: ${problem}; nothing it lists was deleted.`); continue; }
+    scan.stale.push({ owner, ledger, dir });
   }
-  return out;
+  return scan;
+}
+
+/** The ledgers of earlier runs against this target whose owner is gone (and that check out). */
+export function staleLedgers(stateDir: string, target: Pick<TargetSpec, 'endpoint' | 'bucket'>, ownRunId: string | null = null): StaleLedger[] {
+  return scanLedgers(stateDir, target, ownRunId).stale;
 }
 
 export interface LeftoverReport extends CleanupReport {
@@ -115,6 +159,8 @@ export interface LeftoverReport extends CleanupReport {
   runs: string[];
   /** Indexes (bucket/name) the run deleted. */
   removed: string[];
+  /** One sentence per ledger that did not check out and was ignored. */
+  ignored: string[];
 }
 
 /**
@@ -123,8 +169,9 @@ export interface LeftoverReport extends CleanupReport {
  * the ledger it comes from.
  */
 export async function removeLeftovers(client: TargetClient, stateDir: string, target: TargetSpec, settleMs: number, hook: StateHook | null, ownRunId: string | null, deadline?: () => number): Promise<LeftoverReport> {
-  const report: LeftoverReport = { deleted: 0, failures: [], runs: [], removed: [] };
-  for (const s of staleLedgers(stateDir, target, ownRunId)) {
+  const scan = scanLedgers(stateDir, target, ownRunId);
+  const report: LeftoverReport = { deleted: 0, failures: [], runs: [], removed: [], ignored: scan.ignored };
+  for (const s of scan.stale) {
     const pending = [...s.ledger.outstanding('index'), ...s.ledger.outstanding('bucket')];
     if (pending.length > 0) {
       report.runs.push(s.owner?.runId ?? s.dir);

@@ -1,9 +1,10 @@
 // Deletes what the run created (and only that), reporting failures on their own. Time-aware: an
 // index still `creating` is waited for before its delete (a delete would be a 409), one already
 // `deleting` is left to finish; deletes are paced like set-up (the client's pacer, role cleanup).
+// Every delete goes through the delete gate with the ledger as its proof (safety/deleteGate.ts).
 import { codeOf, type TargetClient } from '../client/client.ts';
 import type { Ledger } from './ledger.ts';
-import { deleteSettled } from '../scenario/settle.ts';
+import { deleteBucket, deleteIndex, deleteIndexSettled } from './deleteGate.ts';
 import { sleep } from '../client/pacing.ts';
 import { STATES } from '../contracts/provider-states.ts';
 import type { StateHook } from '../scenario/hookClient.ts';
@@ -35,13 +36,13 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
   };
   const recheck: Array<{ bucket: string; name: string }> = [];
   const keptForLater = (bucket: string, name: string): void => { report.failures.push(`${bucket}/${name}: its create may still land; kept in the ledger for the next run to look again`); };
+  const proof = { ledger };
   for (const { bucket, name, confirmed } of ledger.outstanding()) {
-    if (!name.startsWith(ledger.prefix)) continue; // never touch what the run did not create
     if (late(`${bucket}/${name}`)) continue;
     try {
-      let settled: Awaited<ReturnType<typeof deleteSettled>>;
+      let settled: Awaited<ReturnType<typeof deleteIndexSettled>>;
       if (hook) {
-        const res = await c.op('DeleteVectorIndex', { indexName: name }, { bucket });
+        const res = await deleteIndex(c, bucket, name, proof);
         if (res.status === 409 && codeOf(res) === 'VectorIndexOperationConflict') {
           // Held in a transitional state by the hook (a run stopped before its teardown).
           await hook.teardown(STATES.indexExists, { bucket, indexName: name });
@@ -51,7 +52,7 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
         }
         settled = { res };
       } else {
-        settled = await deleteSettled(c, bucket, name, settleMs);
+        settled = await deleteIndexSettled(c, bucket, name, proof, settleMs);
       }
       if ('still' in settled) {
         if (settled.still === 'deleting') ledger.deleted(bucket, name); // already on its way out
@@ -82,7 +83,7 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
       for (const { bucket, name } of recheck) {
         if (Date.now() >= deadline()) { keptForLater(bucket, name); continue; }
         try {
-          const settled = await deleteSettled(c, bucket, name, settleMs);
+          const settled = await deleteIndexSettled(c, bucket, name, proof, settleMs);
           if ('still' in settled) { report.failures.push(`${bucket}/${name}: still ${settled.still} after the settle bound (${settleMs} ms)`); continue; }
           if (settled.res.status === 204) removed(bucket, name);
           if (settled.res.status === 204 || codeOf(settled.res) === 'NoSuchVectorIndex') ledger.deleted(bucket, name);
@@ -94,11 +95,18 @@ export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0
     }
   }
   // Then the buckets the run created (after their indexes).
-  for (const { name } of ledger.outstanding('bucket')) {
-    if (!name.startsWith(ledger.prefix)) continue;
+  for (const { name, confirmed } of ledger.outstanding('bucket')) {
     if (late(`bucket ${name}`)) continue;
     try {
-      const res = await c.op('DeleteVectorBucket', undefined, { bucket: name });
+      if (!confirmed) {
+        // Only a bucket whose PutVectorBucket the run got a 200 for is deleted: one never made is struck out,
+        // one that exists all the same is named and left.
+        const res = await c.op('GetVectorBucket', undefined, { bucket: name });
+        if (codeOf(res) === 'NoSuchBucket') ledger.bucketDeleted(name);
+        else report.failures.push(`bucket ${name}: its create was never answered 200, so it is not deleted (GetVectorBucket answers ${res.status}); delete it yourself if it is yours`);
+        continue;
+      }
+      const res = await deleteBucket(c, name, proof);
       if (res.status === 204 || codeOf(res) === 'NoSuchBucket') { ledger.bucketDeleted(name); if (res.status === 204) removed(name, '(bucket)'); }
       else report.failures.push(`bucket ${name}: ${res.status} ${codeOf(res) ?? ''}`.trim());
     } catch (e) {

@@ -8,7 +8,8 @@ import type { IndexBudget, Slots } from '../safety/budget.ts';
 import { codeOf, type ExchangeWatcher, type TargetClient, type WireResponse } from '../client/client.ts';
 import type { RunSpec, TargetSpec } from '../client/config.ts';
 import type { Ledger } from '../safety/ledger.ts';
-import { awaitEnable, awaitGone, deleteSettled, settleProblem } from './settle.ts';
+import { awaitEnable, awaitGone, settleProblem } from './settle.ts';
+import { deleteIndex, deleteIndexSettled, type DeleteProof } from '../safety/deleteGate.ts';
 import type { StateHook } from './hookClient.ts';
 
 /** The case cannot be meaningful on this target (reason required): `skip`. */
@@ -84,12 +85,17 @@ export async function setUp(env: StateEnv, s: State): Promise<Provisioned> {
         await made.teardown();
         return NOTHING;
       }
-      const del = await env.client.op('DeleteVectorIndex', { indexName: s.indexName }, { bucket });
+      const del = await deleteIndex(env.client, bucket, s.indexName, proofOf(env));
       if (del.status !== 204) throw new SetupError(`could not delete ${s.indexName} before the case: ${del.status} ${codeOf(del) ?? ''}`.trim());
       await waitGone(env, bucket, s.indexName);
       return NOTHING;
     }
   }
+}
+
+/** What proves a set-up's index is the run's (safety/deleteGate.ts): its ledger, or the run's own emulator. */
+function proofOf(env: StateEnv): DeleteProof {
+  return env.target.embedded ? { embedded: true } : { ledger: env.ledger };
 }
 
 async function waitGone(env: StateEnv, bucket: string, name: string): Promise<void> {
@@ -170,7 +176,7 @@ export async function deleteIfPresent(env: StateEnv, bucket: string, name: strin
   if (!name.startsWith(env.run.prefix) && !env.target.embedded) return `refusing to delete '${name}': not created by this run`;
   const client = env.client.as('cleanup');
   try {
-    const settled = await deleteSettled(client, bucket, name, env.run.settleMs);
+    const settled = await deleteIndexSettled(client, bucket, name, proofOf(env), env.run.settleMs);
     // Never `enable` within the bound: still creating, or already deleting — nothing more to do here.
     if ('still' in settled) return null;
     const { res } = settled;

@@ -2,7 +2,7 @@
 // else ~/.local/state/ovc; `--state-dir` is cli/run.ts's and wins over all three), which earlier
 // ledgers are stale (their owner is gone), and how the next run removes what they hold.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,9 +10,9 @@ import { TargetClient } from '../../client/client.ts';
 import { targetSpec, type TargetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
-import { Ledger } from '../../safety/ledger.ts';
+import { LEASE_FILE, Ledger } from '../../safety/ledger.ts';
 import {
-  closeRunLedger, defaultStateDir, OWNER_FILE, openRunLedger, ownerAlive, removeLeftovers, runLedgerDir, staleLedgers, targetKey, type RunOwner,
+  closeRunLedger, defaultStateDir, OWNER_FILE, openRunLedger, ownerAlive, removeLeftovers, runLedgerDir, scanLedgers, staleLedgers, targetKey, type RunOwner,
 } from '../../safety/leftovers.ts';
 
 afterAll(() => closeTransport());
@@ -110,6 +110,89 @@ describe('stale ledgers', () => {
   });
 });
 
+describe('ledgers that do not check out against their own run id', () => {
+  const target = { endpoint: 'https://cn-hangzhou.oss-vectors.aliyuncs.com', bucket: 'planted-bucket' };
+  /** A stopped run's folder as written by hand: owner.json fields, ledger lines. */
+  function planted(state: string, folder: string, owner: Record<string, unknown> | string | null, names: string[]): void {
+    const dir = runLedgerDir(state, target, folder);
+    mkdirSync(dir, { recursive: true });
+    if (owner !== null) writeFileSync(join(dir, OWNER_FILE), typeof owner === 'string' ? owner : JSON.stringify({ pid: deadPid(), host: hostname(), startedAt: new Date().toISOString(), ...owner }));
+    writeFileSync(join(dir, 'ledger.jsonl'), names.map((name) => `${JSON.stringify({ kind: 'index', bucket: target.bucket, name, event: 'created' })}\n`).join(''));
+  }
+
+  it('are reported, one sentence each, and never taken for stale ones to clean', () => {
+    const state = mkdtempSync(join(tmpdir(), 'ovc-planted-'));
+    planted(state, 'htqoe5efh', { runId: 'htqoe5efh', prefix: '' }, ['prodembeddings', 'precioususerindex']);
+    planted(state, 'htqoe5efi', { runId: 'htqoe5efi', prefix: 'ovchtqoe5efh' }, ['ovchtqoe5efhcs0']);
+    planted(state, 'htqoe5efj', { runId: 'htqoe5efj', prefix: 'ovchtqoe5efj' }, ['ovchtqoe5efjcs0', 'prodembeddings']);
+    planted(state, 'htqoe5efk', { runId: 'someother', prefix: 'ovchtqoe5efk' }, ['ovchtqoe5efkcs0']);
+    planted(state, 'htqoe5efl', '{"runId": "htqoe5efl", "pref', ['ovchtqoe5eflcs0']);
+    planted(state, 'prod', null, ['prodembeddings']);
+    planted(state, 'htqoe5efm', { runId: 'htqoe5efm', prefix: 'ovchtqoe5efm' }, ['ovchtqoe5efmcs0']);
+    const scan = scanLedgers(state, target);
+    expect(scan.stale.map((s) => s.ledger.prefix)).toEqual(['ovchtqoe5efm']);
+    expect(scan.ignored.map((i) => i.replace(/ignored the ledger in \S+\/([^/]+): /, '$1: '))).toEqual([
+      `htqoe5efh: its owner.json gives the prefix "", not 'ovchtqoe5efh'; nothing it lists was deleted.`,
+      `htqoe5efi: its owner.json gives the prefix "ovchtqoe5efh", not 'ovchtqoe5efi'; nothing it lists was deleted.`,
+      `htqoe5efj: it lists 'prodembeddings', a name outside its prefix 'ovchtqoe5efj'; nothing it lists was deleted.`,
+      `htqoe5efk: its owner.json names run "someother", not its folder's run 'htqoe5efk'; nothing it lists was deleted.`,
+      `htqoe5efl: its owner.json is not JSON; nothing it lists was deleted.`,
+      `prod: its folder name 'prod' is not a run id; nothing it lists was deleted.`,
+    ]);
+  });
+});
+
+describe('the lease', () => {
+  const target = { endpoint: 'https://cn-hangzhou.oss-vectors.aliyuncs.com', bucket: 'lease-bucket' };
+  const folder = (state: string, runId: string, o: Partial<RunOwner> | null, leaseAgeMs: number | null): string => {
+    const dir = runLedgerDir(state, target, runId);
+    mkdirSync(dir, { recursive: true });
+    if (o) writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ runId, prefix: `ovc${runId}`, pid: deadPid(), host: hostname(), startedAt: new Date().toISOString(), endpoint: target.endpoint, bucket: target.bucket, otherBucket: null, ...o }));
+    if (leaseAgeMs !== null) {
+      writeFileSync(join(dir, LEASE_FILE), '{}\n');
+      const t = (Date.now() - leaseAgeMs) / 1000;
+      utimesSync(join(dir, LEASE_FILE), t, t);
+    }
+    return dir;
+  };
+
+  it('keeps the run of another host or container alive while it is fresh, and lets it go once it is a minute old', () => {
+    const state = mkdtempSync(join(tmpdir(), 'ovc-lease-'));
+    const elsewhere = `${hostname()}-elsewhere`;
+    folder(state, 'freshrun1', { host: elsewhere, startedAt: new Date(Date.now() - 30 * 3600_000).toISOString() }, 5_000);
+    folder(state, 'stalerun1', { host: elsewhere }, 90_000);
+    folder(state, 'otherpid1', { pidNs: 'pid:[1]', startedAt: new Date().toISOString() }, 5_000);
+    const scan = scanLedgers(state, target);
+    expect(scan.live.sort()).toEqual(['freshrun1', 'otherpid1']);
+    expect(scan.stale.map((s) => s.ledger.prefix)).toEqual(['ovcstalerun1']);
+  });
+
+  it('does not keep alive a run of this host whose pid is gone (kill -9 leaves a fresh lease)', () => {
+    const state = mkdtempSync(join(tmpdir(), 'ovc-lease-'));
+    folder(state, 'killed001', {}, 1_000);
+    expect(scanLedgers(state, target).stale.map((s) => s.ledger.prefix)).toEqual(['ovckilled001']);
+  });
+
+  it('keeps alive a folder with no owner file yet while its lease is fresh (a run in its preflight)', () => {
+    const state = mkdtempSync(join(tmpdir(), 'ovc-lease-'));
+    folder(state, 'preflite1', null, 1_000);
+    folder(state, 'preflite2', null, 120_000);
+    const scan = scanLedgers(state, target);
+    expect(scan.live).toEqual(['preflite1']);
+    expect(scan.stale.map((s) => s.ledger.prefix)).toEqual(['ovcpreflite2']);
+  });
+
+  it('is held from the opening of a run ledger and released when it is closed', () => {
+    const state = mkdtempSync(join(tmpdir(), 'ovc-lease-'));
+    const ledgerDir = runLedgerDir(state, target, 'leased001');
+    const ledger = openRunLedger(target as TargetSpec, { runId: 'leased001', prefix: 'ovcleased001', ledgerDir });
+    expect(existsSync(join(ledgerDir, LEASE_FILE))).toBe(true);
+    ledger.created(target.bucket, 'ovcleased001a');
+    expect(closeRunLedger(ledger)).toBe(false);
+    expect(existsSync(join(ledgerDir, LEASE_FILE))).toBe(false);
+  });
+});
+
 describe('run ledgers and their removal', () => {
   const KEY = { accessKeyId: 'left-key', accessKeySecret: 'left-secret' };
   let emulator: RunningEmulator;
@@ -153,5 +236,21 @@ describe('run ledgers and their removal', () => {
     expect(live.outstanding()).toHaveLength(1);
     const left = await client.op('ListVectorIndexes', { maxResults: 100 });
     expect((left.json as { indexes: Array<{ indexName: string }> }).indexes.map((i) => i.indexName)).toEqual(['ovcrunning01x']);
+    live.deleted(target.bucket, 'ovcrunning01x');
+    closeRunLedger(live);
+    await client.op('DeleteVectorIndex', { indexName: 'ovcrunning01x' });
+  });
+
+  it('obeys no ledger whose owner.json gives another prefix: reports it and deletes nothing', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'ovc-leftovers-'));
+    const dir = runLedgerDir(state, target, 'htqoe5efh');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ runId: 'htqoe5efh', prefix: '', pid: deadPid(), host: hostname(), startedAt: new Date().toISOString(), endpoint: target.endpoint, bucket: target.bucket, otherBucket: null }));
+    new Ledger(dir, '').created(target.bucket, 'prodembeddings');
+    expect((await client.op('PutVectorIndex', { indexName: 'prodembeddings', dataType: 'float32', dimension: 4, distanceMetric: 'cosine' })).status).toBe(200);
+    const report = await removeLeftovers(client, state, target, 0, null, 'ownrun999');
+    expect(report).toMatchObject({ runs: [], deleted: 0, removed: [], ignored: [expect.stringMatching(/^ignored the ledger in .*htqoe5efh: its owner.json gives the prefix "", not 'ovchtqoe5efh'; nothing it lists was deleted\.$/)] });
+    const left = await client.op('ListVectorIndexes', { maxResults: 100 });
+    expect((left.json as { indexes: Array<{ indexName: string }> }).indexes.map((i) => i.indexName)).toEqual(['prodembeddings']);
   });
 });

@@ -17,7 +17,7 @@ import { envelope, startFakeTarget, type FakeTarget } from '../fixtures/fake-tar
 
 const KEY = { accessKeyId: 'cleanup-key', accessKeySecret: 'cleanup-secret' };
 const BUCKET = 'ovc-conformance';
-const PREFIX = 'ovccleanup1';
+const PREFIX = 'ovccleanup01'; // 'ovc' and a run id, as the delete gate requires
 const newLedger = (): Ledger => new Ledger(mkdtempSync(join(tmpdir(), 'ovc-cleanup-')), PREFIX);
 
 afterAll(() => closeTransport());
