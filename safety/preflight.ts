@@ -1,8 +1,9 @@
 // Before any case: the endpoint answers, the credentials sign correctly, the bucket exists, the
 // bucket the run treats as absent really is, and what the run was given besides — the other bucket,
 // the state hook, the denied identity — works (DESIGN rule 6: a run that cannot run says so before
-// any case, exit 2). Then, after earlier runs' leftovers are removed, the quota. Each failure is one
-// clear sentence.
+// any case, exit 2). The hook must prove itself: what it sets up must be what the target then
+// answers. Then, after earlier runs' leftovers are removed, the quota. Each failure is one clear
+// sentence.
 import type { TargetClient, WireResponse } from '../client/client.ts';
 import { codeOf } from '../client/client.ts';
 import { DOCUMENTED_INDEX_QUOTA, MIN_FITTED_INDEXES, type RunSpec } from '../client/config.ts';
@@ -10,6 +11,8 @@ import { TransportError } from '../client/http.ts';
 import { ThrottledError } from '../client/pacing.ts';
 import { STATES } from '../contracts/provider-states.ts';
 import { StateHookError, type StateHook } from '../scenario/hookClient.ts';
+import { deleteIndex } from './deleteGate.ts';
+import { Ledger } from './ledger.ts';
 
 export class PreflightError extends Error {}
 
@@ -20,7 +23,7 @@ export interface PreflightFacts {
   existingOtherIndexes: number | null;
 }
 
-type PreflightRun = Pick<RunSpec, 'absentBucket' | 'maxIndexes' | 'prefix'>;
+type PreflightRun = Pick<RunSpec, 'absentBucket' | 'maxIndexes' | 'prefix'> & Partial<Pick<RunSpec, 'ledgerDir'>>;
 
 /** The endpoint, the credentials, the buckets, the hook and the denied identity; no quota yet (see `preflightQuota`). */
 export async function preflight(client: TargetClient, run: PreflightRun, hook: StateHook | null = null): Promise<void> {
@@ -28,7 +31,7 @@ export async function preflight(client: TargetClient, run: PreflightRun, hook: S
   // counts), their verdicts given in this order, so the sentence is the same as one after another.
   const settled = await Promise.allSettled([
     throttleSentence(client, () => checks(client, run)),
-    hook ? checkHook(hook, client.target.bucket, run.prefix) : Promise.resolve(),
+    hook ? checkHook(hook, client, run) : Promise.resolve(),
     client.denied ? throttleSentence(client, () => checkDenied(client)) : Promise.resolve(),
   ]);
   for (const r of settled) if (r.status === 'rejected') throw r.reason;
@@ -72,17 +75,54 @@ function unreachedText(e: TransportError): string {
   return answered ? `gave no complete answer (${e.message})` : `cannot be reached (${e.causeCode ?? e.message})`;
 }
 
-/** The hook must answer a harmless set-up: "no vector index exists" for a fresh run-prefixed name. */
-async function checkHook(hook: StateHook, bucket: string, prefix: string): Promise<void> {
-  const params = { bucket, indexName: `${prefix}hookprobe` };
+/**
+ * The hook must prove it acts on this target (spec/provider-states.md v2): after it set up "a vector
+ * index exists" for a fresh run name, GetVectorIndex must see that index; after "no vector index
+ * exists" for the same name, GetVectorIndex must answer 404. A hook that answers 200 and does
+ * nothing would otherwise turn every case it sets up into a false FAIL. The probe index is written
+ * into the run's ledger first (under a lease, so no other run's cleanup takes it for a leftover), and
+ * whatever remains of it is removed — through the hook, else through the delete gate.
+ */
+async function checkHook(hook: StateHook, client: TargetClient, run: PreflightRun): Promise<void> {
+  const bucket = client.target.bucket;
+  const name = `${run.prefix}hookprobe`;
+  const params = { bucket, indexName: name };
+  const flag = `the state hook ${hook.url} (--state-hook)`;
+  const ledger = run.ledgerDir ? new Ledger(run.ledgerDir, run.prefix) : null;
+  let present = false;
   try {
+    ledger?.holdLease();
+    ledger?.creating(bucket, name);
+    present = true;
+    await hook.setup(STATES.indexExists, { ...params, status: 'enable' });
+    const seen = await client.op('GetVectorIndex', { indexName: name }, { bucket });
+    const seenName = (seen.json as { index?: { indexName?: unknown } } | undefined)?.index?.indexName;
+    if (seen.status !== 200 || seenName !== name) throw new PreflightError(`${flag} answered the set-up of "a vector index exists" for ${bucket}/${name}, but GetVectorIndex then answers ${answer(seen)}: the hook does not act on this target; check the URL.`);
     await hook.setup(STATES.noIndex, params);
-    await hook.teardown(STATES.noIndex, params);
+    const gone = await client.op('GetVectorIndex', { indexName: name }, { bucket });
+    if (gone.status !== 404) throw new PreflightError(`${flag} answered the set-up of "no vector index exists" for ${bucket}/${name}, but GetVectorIndex then answers ${answer(gone)} instead of 404: the hook does not act on this target; check the URL.`);
+    present = false;
   } catch (e) {
-    if (e instanceof StateHookError) throw new PreflightError(`the state hook ${hook.url} (--state-hook) refused a harmless set-up: ${e.message.replace(/^state hook /, '')}; check the URL.`);
-    if (e instanceof TransportError) throw new PreflightError(`the state hook ${hook.url} (--state-hook) ${unreachedText(e)}; check the URL or leave the flag out.`);
+    if (e instanceof StateHookError) throw new PreflightError(`${flag} refused a set-up: ${e.message.replace(/^state hook /, '')}; check the URL.`);
+    if (e instanceof TransportError) throw new PreflightError(`${flag} ${unreachedText(e)}; check the URL or leave the flag out.`);
     throw e;
+  } finally {
+    if (present) await removeProbe(hook, client, ledger, bucket, name);
+    else ledger?.deleted(bucket, name);
+    ledger?.releaseLease();
   }
+}
+
+/** What a failed probe may have left: the hook's teardown first, then DeleteVectorIndex through the gate (proof: the ledger). */
+async function removeProbe(hook: StateHook, client: TargetClient, ledger: Ledger | null, bucket: string, name: string): Promise<void> {
+  try { await hook.teardown(STATES.indexExists, { bucket, indexName: name }); } catch { /* the target is asked next */ }
+  try {
+    const res = await client.op('GetVectorIndex', { indexName: name }, { bucket });
+    if (res.status === 404) { ledger?.deleted(bucket, name); return; }
+    if (!ledger) return;
+    const del = await deleteIndex(client.as('cleanup'), bucket, name, { ledger });
+    if (del.status === 204 || codeOf(del) === 'NoSuchVectorIndex') ledger.deleted(bucket, name);
+  } catch { /* kept in the ledger: the run's cleanup, or the next run, removes it */ }
 }
 
 /** The identity without DeleteVectorIndex must still be one the target knows (else the permission case says nothing). */

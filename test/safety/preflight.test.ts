@@ -1,8 +1,11 @@
 // safety/preflight.ts: a run that cannot run says why in one sentence (a PreflightError) before
 // any case — against the in-process emulator for what a real target answers, and a scripted
 // target for what only a broken one does.
-import { createServer } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pacer, TargetClient } from '../../client/client.ts';
 import { targetSpec, type Identities } from '../../client/config.ts';
@@ -10,13 +13,14 @@ import { closeTransport } from '../../client/http.ts';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
 import { preflight, PreflightError, preflightQuota } from '../../safety/preflight.ts';
 import { StateHook } from '../../scenario/hookClient.ts';
+import { Ledger } from '../../safety/ledger.ts';
 import { envelope, startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 
 const KEY = { accessKeyId: 'pre-key', accessKeySecret: 'pre-secret' };
 const DENIED = { accessKeyId: 'pre-denied', accessKeySecret: 'pre-denied-secret' };
 const NO_LIST = { accessKeyId: 'pre-nolist', accessKeySecret: 'pre-nolist-secret' };
 const BUCKET = 'ovc-conformance';
-const RUN = { absentBucket: 'ovc-absent-pre1', maxIndexes: 20, prefix: 'ovcpre1' };
+const RUN = { absentBucket: 'ovc-absent-pre1', maxIndexes: 20, prefix: 'ovcpreflight' };
 
 let emulator: RunningEmulator;
 let fake: FakeTarget;
@@ -109,12 +113,62 @@ describe('preflight against the emulator', () => {
   });
 });
 
+/** A hook on loopback: `forward(state, action)` says which requests go on to the emulator's real hook; the rest get 200 {} and nothing done. */
+async function fakeHook(forward: (state: string, action: string) => boolean): Promise<{ url: string; close(): Promise<void> }> {
+  const real = new URL(emulator.stateHookUrl!);
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      let parsed: { state?: string; action?: string } = {};
+      try { parsed = JSON.parse(body.toString('utf8')) as typeof parsed; } catch { /* answered 200 all the same */ }
+      if (!forward(parsed.state ?? '', parsed.action ?? 'setup')) { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{}'); return; }
+      const up = httpRequest({ host: real.hostname, port: real.port, path: real.pathname, method: 'POST', headers: { 'content-type': 'application/json' } }, (r) => { res.writeHead(r.statusCode ?? 502, r.headers); r.pipe(res); });
+      up.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe('a state hook proves itself in the preflight', () => {
+  const probe = `${RUN.prefix}hookprobe`;
+  const indexes = async (): Promise<string[]> => ((await client().op('ListVectorIndexes', { maxResults: 100 })).json as { indexes: Array<{ indexName: string }> }).indexes.map((i) => i.indexName);
+
+  it('passes a hook that does what it answers, and leaves neither the probe index nor a ledger entry behind', async () => {
+    const ledgerDir = mkdtempSync(join(tmpdir(), 'ovc-pre-ledger-'));
+    await expect(preflight(client(), { ...RUN, ledgerDir }, new StateHook(emulator.stateHookUrl!))).resolves.toBeUndefined();
+    expect(await indexes()).not.toContain(probe);
+    expect(new Ledger(ledgerDir, RUN.prefix).outstanding()).toEqual([]);
+  });
+
+  it('refuses a hook that answers 200 to every request and does nothing (its set-ups would make every case a false FAIL)', async () => {
+    const hook = await fakeHook(() => false);
+    try {
+      expect(await refusal(preflight(client(), RUN, new StateHook(hook.url))))
+        .toBe(`the state hook ${hook.url} (--state-hook) answered the set-up of "a vector index exists" for ${BUCKET}/${probe}, but GetVectorIndex then answers 404 NoSuchVectorIndex: the hook does not act on this target; check the URL.`);
+    } finally { await hook.close(); }
+  });
+
+  it('refuses a hook whose "no vector index exists" leaves the index, and removes the probe index through the delete gate', async () => {
+    const ledgerDir = mkdtempSync(join(tmpdir(), 'ovc-pre-ledger-'));
+    const hook = await fakeHook((state, action) => state === 'a vector index exists' && action === 'setup');
+    try {
+      expect(await refusal(preflight(client(), { ...RUN, ledgerDir }, new StateHook(hook.url))))
+        .toBe(`the state hook ${hook.url} (--state-hook) answered the set-up of "no vector index exists" for ${BUCKET}/${probe}, but GetVectorIndex then answers 200 instead of 404: the hook does not act on this target; check the URL.`);
+      expect(await indexes()).not.toContain(probe);
+      expect(new Ledger(ledgerDir, RUN.prefix).outstanding()).toEqual([]);
+    } finally { await hook.close(); }
+  });
+});
+
 describe('preflight against a scripted target', () => {
   it('refuses a state hook that is not a hook', async () => {
     fake.answer = (a) => (a.op === 'bucketInfo' && a.bucket === BUCKET ? { status: 200, body: {} } : a.op === 'bucketInfo' ? envelope(404, 'NoSuchBucket') : { status: 404, body: 'Not Found', headers: { 'content-type': 'text/plain' } });
     const hookUrl = `${fake.url}/not-a-hook`;
     expect(await refusal(preflight(client({ endpoint: fake.url }), RUN, new StateHook(hookUrl))))
-      .toBe(`the state hook ${hookUrl} (--state-hook) refused a harmless set-up: setup 'no vector index exists' answered 404: Not Found; check the URL.`);
+      .toBe(`the state hook ${hookUrl} (--state-hook) refused a set-up: setup 'a vector index exists' answered 404: Not Found; check the URL.`);
   });
 
   it('refuses a state hook nothing listens on', async () => {
