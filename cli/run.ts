@@ -160,6 +160,7 @@ async function run(flags: RunFlags): Promise<number> {
       await preflight(client, run, hook);
       if (stateDir) {
         const left = await removeLeftovers(client, stateDir, target, run.settleMs, hook, run.runId);
+        for (const ignored of left.ignored) log(`ovc: ${ignored}`);
         if (left.runs.length > 0) log(`ovc: ${leftoverLine(left)}`);
       }
       const asked = run.maxIndexes;
