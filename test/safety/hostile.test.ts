@@ -3,6 +3,8 @@
 // Each makes cases `error` or `fail` — never a crash, a hang, a pass or a reached row — and the run
 // finishes with its reports, in bounded time and memory.
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -94,7 +96,23 @@ describe('prerequisites are checked before any case', () => {
     target = await startHostileTarget('faithful');
     const r = await runOvc(['run', '--endpoint', target.url, '--state-hook', `${target.url}/not-a-hook`, '--state-dir', tmp('state'), '--out', tmp('badhook'), '--quiet'], HOSTILE_ENV, 30_000);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/the state hook .* refused a harmless set-up/);
+    expect(r.stderr).toMatch(/the state hook .* refused a set-up/);
+  });
+
+  it('a --state-hook that answers 200 to everything and does nothing: exit 2, one sentence, no case run (not 25 false FAILs)', async () => {
+    target = await startHostileTarget('faithful');
+    const hook = createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{}'); }); });
+    await new Promise<void>((ready) => hook.listen(0, '127.0.0.1', ready));
+    try {
+      const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+      const r = await runOvc(['run', '--endpoint', target.url, '--state-hook', url, '--state-dir', tmp('state'), '--out', tmp('yeshook'), '--quiet'], HOSTILE_ENV, 120_000);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^ovc: cannot run: the state hook \S+ \(--state-hook\) answered the set-up of "a vector index exists" for ovc-conformance\/ovc[0-9a-z]{9}hookprobe, but GetVectorIndex then answers 404 NoSuchVectorIndex: the hook does not act on this target; check the URL\.$/m);
+      expect(r.results).toEqual([]);
+      expect((await target.indexes()).filter((n) => n.endsWith('hookprobe'))).toEqual([]);
+    } finally {
+      await new Promise<void>((done) => hook.close(() => done()));
+    }
   });
 
   it('a denied identity the target does not know: exit 2, one sentence', async () => {
