@@ -18,7 +18,7 @@ import { startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
 
 const KEY = { accessKeyId: 'states-key', accessKeySecret: 'states-secret' };
 const BUCKET = 'ovc-conformance';
-const PREFIX = 'ovcstates1';
+const PREFIX = 'ovcstates001'; // 'ovc' and a run id, as the delete gate requires
 
 const ledgerLines = (l: Ledger): string[] => {
   try { return readFileSync(l.file, 'utf8').split('\n').filter(Boolean); } catch { return []; }
