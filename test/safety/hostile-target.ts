@@ -17,9 +17,14 @@ export type HostileMode =
 
 /** Requests the preflight needs answered truthfully (the run must get past it to meet the hostility). */
 const PREFLIGHT = /[?&](bucketInfo|listVectorIndexes)(=|&|$)/;
+/** The preflight's hook probe reads its own index (`ovc<run id>hookprobe`) to check the hook acts on the target. */
+const HOOK_PROBE = /"indexName"\s*:\s*"ovc[0-9a-z]{9}hookprobe"/;
 /** The preflight, the concurrency probe and `ovc cleanup` list a whole bucket; a case under test
  *  (the lifecycle model, the deleted-index check) lists its own names by `prefix`. */
-const underTest = (url: string, body: Buffer): boolean => !PREFLIGHT.test(url) || /"prefix"\s*:/.test(body.toString('utf8'));
+const underTest = (url: string, body: Buffer): boolean => {
+  const text = body.toString('utf8');
+  return (!PREFLIGHT.test(url) || /"prefix"\s*:/.test(text)) && !HOOK_PROBE.test(text);
+};
 
 export interface HostileTarget {
   url: string;
