@@ -43,7 +43,7 @@ export function cleanupCommand(setExit: (code: number) => void): Command {
     .option('--other-bucket <bucket>', 'a second bucket to look in', namedBucketFlag('other-bucket'))
     .option('--account-id <id>', 'account id', accountIdFlag, '1234567890')
     .addOption(new Option('--addressing <style>', 'virtual-hosted or path-style').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
-    .option('--older-than <age>', `without a ledger, only runs that started longer ago than this (s, m, h, d; at least ${LONGEST_RUN_MS / 3600_000}h, the longest a run lasts)`, durationFlag, LONGEST_RUN_MS)
+    .addOption(new Option('--older-than <age>', `without a ledger, only runs that started longer ago than this (s, m, h, d; at least ${LONGEST_RUN_MS / 3600_000}h, the longest a run lasts)`).argParser(durationFlag).default(LONGEST_RUN_MS, `${LONGEST_RUN_MS / 3600_000}h`))
     .option('--state-dir <dir>', 'the ledgers of earlier runs (default as ovc run)')
     .option('--yes', 'delete what is listed (without it nothing is deleted)', false)
     .option('--settle-ms <n>', 'how long a creating/deleting index may take', intFlag('settle-ms', 0, 3_600_000), 60_000)
