@@ -132,7 +132,7 @@ async function runCleanup(flags: CleanupFlags): Promise<number> {
       for (const [prefix, list] of byPrefix) {
         const ledger = new Ledger(join(work, prefix), prefix);
         for (const c of list) (c.confirmed === false ? ledger.creating(c.bucket, c.name) : ledger.created(c.bucket, c.name));
-        const r = await cleanup(client, ledger, flags.settleMs);
+        const r = await cleanup(client, ledger, { settleMs: flags.settleMs });
         deleted += r.removed?.length ?? 0;
         failures += r.failures.length;
         for (const f of r.failures) log(`could not delete ${f}`);
