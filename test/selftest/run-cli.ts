@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { CaseResult } from '../../reports/model.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const OVC = join(ROOT, 'dist', 'cli', 'bin.js');
+export const OVC = process.env.OVC_TEST_BIN ?? join(ROOT, 'dist', 'cli', 'bin.js');
 
 export interface CliRun { code: number | null; stdout: string; stderr: string; results: CaseResult[] }
 
