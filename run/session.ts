@@ -121,7 +121,9 @@ export class RunSession {
     const { flags, log } = this.r;
     const ledger = this.r.stateDir ? openRunLedger(s.target, run) : new Ledger(run.ledgerDir, run.prefix);
     const channel: RunChannel = { target: s.target, run, identities: s.identities };
-    const stall = { windowMs: Number(process.env.OVC_EARLY_STOP_MS ?? EARLY_STOP_WINDOW_MS), minAnswers: EARLY_STOP_MIN_ANSWERS };
+    // OVC_EARLY_STOP_MS shortens the stretch for the project's own tests (docs/safety.md).
+    const testWindow = Number(process.env.OVC_EARLY_STOP_MS);
+    const stall = { windowMs: testWindow > 0 ? testWindow : EARLY_STOP_WINDOW_MS, minAnswers: EARLY_STOP_MIN_ANSWERS };
     const ran = await runSuites(channel, {
       tags: flags.tags, shard: flags.shard, progress: !flags.quiet, signal: this.stop.signal,
       stall, onStall: (x) => this.stop.stop({ kind: 'stall', ...x }),
