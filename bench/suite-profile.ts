@@ -41,6 +41,10 @@ async function profiledRun(): Promise<{ code: number; wallMs: number; profiles: 
   let code = 0;
   try {
     const { startVitest } = await import('vitest/node');
+    // What run/child.ts hands the workers before vitest starts: the run's pooled limits.
+    const { setEnvironmentData } = await import('node:worker_threads');
+    const { newSharedLimits, SHARED_LIMITS_KEY } = await import('../client/pacing.ts');
+    setEnvironmentData(SHARED_LIMITS_KEY, newSharedLimits());
     const vitest = await startVitest('test', [], {
       config: join(ROOT, 'suites', 'vitest.config.ts'), root: ROOT, watch: false, tagsFilter: ['property'], passWithNoTests: true, reporters: [],
       setupFiles: [join(BENCH_DIR, 'lib', 'profile-setup.ts')], provide: { ovc: channel }, maxWorkers: run.workers,

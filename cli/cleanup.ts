@@ -146,7 +146,7 @@ async function runCleanup(flags: CleanupFlags): Promise<number> {
     // The stopped runs' ledgers: their own settle-aware cleanup, each delete proven by the ledger.
     // Run again from a fresh scan: a ledger that turned live (or untrusted) since the listing is left alone.
     for (const s of scanLedgers(stateDir, target).stale) {
-      const r = await cleanup(client, s.ledger, flags.settleMs);
+      const r = await cleanup(client, s.ledger, { settleMs: flags.settleMs });
       deleted += r.removed?.length ?? 0;
       failures += r.failures.length;
       for (const f of r.failures) log(`could not delete ${f}`);

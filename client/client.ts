@@ -10,8 +10,9 @@ import { contentMd5 } from '../protocol/md5.ts';
 import { signRequest, type Credentials } from '../protocol/signer.ts';
 import type { WireRequest } from '../protocol/wire.ts';
 import type { Identities, Pacing, TargetSpec } from './config.ts';
-import { send, type HttpResponse } from './http.ts';
-import { AdaptiveWindow, emptyStats, rateLimiter, withThrottleRetry, type PacingStats } from './pacing.ts';
+import { send, TransportError, type HttpResponse } from './http.ts';
+import { trafficGauges, type TrafficGauges } from './gauges.ts';
+import { AdaptiveWindow, emptyStats, isThrottled, rateLimiter, withThrottleRetry, type PacingStats } from './pacing.ts';
 
 /** Upper bound of one worker's requests in flight (the window only narrows it on throttling). */
 const WINDOW_MAX = 256;
@@ -78,6 +79,8 @@ export class Pacer {
   private readonly putIndex: { take(): Promise<void> };
   /** Requests in flight, halved on throttling (AIMD, client/pacing.ts). */
   readonly window: AdaptiveWindow;
+  /** The process's traffic gauges (shared by a suite child's workers): requests sent, judgeable answers, the hold. */
+  readonly gauges: TrafficGauges = trafficGauges();
   constructor(readonly pacing: Pacing, share = 1) {
     // This worker's share of the run's rates; pooled with the other workers' where they share limits.
     this.all = rateLimiter('all', pacing.maxRps / share, Math.max(1, Math.ceil(pacing.maxRps / share)));
@@ -94,6 +97,20 @@ export class Pacer {
     // deletes under test go at the property's own pace).
     if (op === 'PutVectorIndex' || (op === 'DeleteVectorIndex' && (role === 'given' || role === 'cleanup'))) await this.putIndex.take();
     await this.all.take();
+    // A stopping run sends nothing new: the request waits here until its process ends.
+    if (this.gauges.held) await new Promise<never>(() => undefined);
+  }
+
+  /** Notes whether an attempt's answer can be judged (not throttled, not a timeout or failed connection). */
+  async watch<T extends HttpResponse>(attempt: Promise<T>): Promise<T> {
+    try {
+      const res = await attempt;
+      this.gauges.answered(!isThrottled(res.status));
+      return res;
+    } catch (e) {
+      this.gauges.answered(e instanceof TransportError && e.causeCode === 'ANSWER_TOO_LARGE');
+      throw e;
+    }
   }
 }
 
@@ -168,7 +185,7 @@ export class TargetClient {
     const res = await withThrottleRetry(async () => {
       await this.pacer.before(op, this.role);
       startedAt = Date.now();
-      return send({ origin: a.origin, method: req.method, path: a.path, headers, body: req.body }, { timeoutMs: this.target.timeoutMs, maxBytes: this.target.maxResponseBytes });
+      return this.pacer.watch(send({ origin: a.origin, method: req.method, path: a.path, headers, body: req.body }, { timeoutMs: this.target.timeoutMs, maxBytes: this.target.maxResponseBytes }));
     }, policy, this.pacer.stats, this.pacer.window);
     const text = res.body.toString('utf8');
     let json: unknown;

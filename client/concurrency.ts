@@ -7,7 +7,7 @@
 // between the workers (client/pacing.ts), so more workers never mean more than the run's limits;
 // throttled answers narrow each worker's window (AIMD, client/pacing.ts).
 import type { TargetClient } from './client.ts';
-import { DEFAULT_CONCURRENCY, type RunSpec, type TargetSpec } from './config.ts';
+import { DEFAULT_CONCURRENCY, type TargetSpec } from './config.ts';
 
 export interface ConcurrencyFlags {
   /** --workers, when given. */
@@ -79,14 +79,12 @@ export async function measureRtt(client: TargetClient, bucket: string, samples =
 }
 
 /**
- * Sets the run's workers and cases in flight for its target (after preflight, before the suites
- * start): measures the round trip of a remote target and applies `chooseConcurrency`. Returns the
- * line `ovc run` logs.
+ * The run's workers and cases in flight for its target (after preflight, before the suites start):
+ * measures the round trip of a remote target and applies `chooseConcurrency`. Returns the figures
+ * (the run's settings are built from them once) and the line `ovc run` logs.
  */
-export async function fitToTarget(client: TargetClient, target: TargetSpec, run: RunSpec, flags: ConcurrencyFlags, cores: number): Promise<string> {
+export async function fitToTarget(client: TargetClient, target: TargetSpec, flags: ConcurrencyFlags, cores: number): Promise<{ workers: number; concurrency: number; line: string }> {
   const rtt = target.embedded ? null : await measureRtt(client, target.bucket);
   const c = chooseConcurrency(target, rtt, cores, flags);
-  run.workers = c.workers;
-  run.pacing.concurrency = c.concurrency;
-  return `ovc: ${c.workers} worker(s), ${c.concurrency} case(s) in flight per property (${c.why})`;
+  return { workers: c.workers, concurrency: c.concurrency, line: `ovc: ${c.workers} worker(s), ${c.concurrency} case(s) in flight per property (${c.why})` };
 }

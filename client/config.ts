@@ -20,6 +20,18 @@ export const DEFAULT_RUNS = 500;
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_CONCURRENCY = 8;
 /**
+ * How long a run may last in all (`--deadline`): the longest run measured against a far region,
+ * one case at a time (`--workers 1 --concurrency 1`), took 591 s (docs/performance.md §2.1); two
+ * hours is twelve times that, and still ends a CI job before a runner's usual 6 h timeout.
+ */
+export const DEFAULT_DEADLINE_MS = 2 * 3_600_000;
+/**
+ * The early stop: a run ends when, for this long, every answer of the target was throttled
+ * (503/429) or none came (timeout, failed connection) — at least EARLY_STOP_MIN_ANSWERS of them.
+ */
+export const EARLY_STOP_WINDOW_MS = 60_000;
+export const EARLY_STOP_MIN_ANSWERS = 20;
+/**
  * Live indexes a run may hold at once when `--max-indexes` is not given: this many, or what its
  * buckets have free if that is less (never fewer than MIN_FITTED_INDEXES: then the preflight
  * refuses). 40 of the documented 100 per bucket lets the lifecycle model run its sequences side by

@@ -138,7 +138,7 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
     }
   } finally {
     if (brokerBase !== undefined) process.env.PACT_BROKER_BASE_URL = brokerBase;
-    const report = await cleanup(session.client, session.ledger, runSpecOfPact.settleMs, session.hook).catch((e: unknown) => ({ deleted: 0, failures: [(e as Error).message] }));
+    const report = await cleanup(session.client, session.ledger, { settleMs: runSpecOfPact.settleMs, hook: session.hook }).catch((e: unknown) => ({ deleted: 0, failures: [(e as Error).message] }));
     await closeTransport();
     rmSync(work, { recursive: true, force: true });
     cleanupFailures = report.failures;

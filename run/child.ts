@@ -1,13 +1,18 @@
 // The suite runner's child process: runs vitest programmatically on the suites (worker threads of
 // this process), prints progress, and leaves its status in the work folder (run/workfolder.ts).
-// It never outlives its parent: told to stop, or signalled, it exits at once (its threads with it;
-// the parent cleans up). If the parent is gone — its IPC link closes, or the parent pid changes — it
-// hands the run's ledger to a short-lived cleaner (run/cleaner.ts) and exits within moments.
+// It never outlives its parent: told to stop, or signalled, it holds every worker's next request,
+// leaves the count of requests sent in its status and exits within moments (its threads with it;
+// the parent cleans up). It tells the parent when the target has given no judgeable answer for the
+// early-stop stretch (client/gauges.ts). If the parent is gone — its IPC link closes, or the parent
+// pid changes — it hands the run's ledger to a short-lived cleaner (run/cleaner.ts) and exits.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setEnvironmentData } from 'node:worker_threads';
 import { startVitest } from 'vitest/node';
-import { childLoader, OWN_EXT, type ChildMessage } from './runner.ts';
+import { GAUGES_KEY, newSharedGauges, TrafficGauges } from '../client/gauges.ts';
+import { newSharedLimits, SHARED_LIMITS_KEY } from '../client/pacing.ts';
+import { childLoader, OWN_EXT, type ChildMessage, type ChildReport } from './runner.ts';
 import { writeSuiteStatus, type SuiteStatus } from './workfolder.ts';
 import type { CleanerMessage } from './cleaner.ts';
 
@@ -35,10 +40,43 @@ function parentLost(): void {
   setTimeout(() => process.exit(3), 500).unref();
 }
 
-process.on('message', (m) => { if ((m as ChildMessage).type === 'stop') process.exit(0); });
+// Made here, before vitest starts its workers, and handed to them as environment data: the run's
+// pooled limits (PutVectorIndex pace, requests per second, index budget; client/pacing.ts) and its
+// traffic gauges (requests sent, judgeable answers, the hold; client/gauges.ts).
+setEnvironmentData(SHARED_LIMITS_KEY, newSharedLimits());
+const gaugesMemory = newSharedGauges();
+setEnvironmentData(GAUGES_KEY, gaugesMemory);
+const gauges = new TrafficGauges(gaugesMemory);
+
+/** How long a stopping child waits for the requests already handed to the transport to leave. */
+const QUIET_MS = 60;
+const QUIET_MAX_MS = 300;
+
+/** Holds every worker's next request, lets the ones already on their way leave, leaves the count, exits. */
+async function stopCounted(): Promise<never> {
+  gauges.hold();
+  const until = Date.now() + QUIET_MAX_MS;
+  for (let last = -1; gauges.sent !== last && Date.now() < until;) {
+    last = gauges.sent;
+    await new Promise((r) => setTimeout(r, QUIET_MS));
+  }
+  try { writeSuiteStatus(channel.run.workDir, { broken: null, sent: gauges.sent }); } catch { /* the parent counts without it */ }
+  process.exit(0);
+}
+
+process.on('message', (m) => { if ((m as ChildMessage).type === 'stop') void stopCounted(); });
 process.on('disconnect', parentLost);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(sig, () => { if (process.connected && process.ppid === parentPid) process.exit(0); else parentLost(); });
+  process.on(sig, () => { if (process.connected && process.ppid === parentPid) void stopCounted(); else parentLost(); });
+}
+// The early stop (docs/safety.md, "the time budget"): a stretch of nothing but throttled answers or
+// timeouts means the run cannot judge the target now; the parent decides what follows.
+if (o.stall) {
+  const { windowMs, minAnswers } = o.stall;
+  setInterval(() => {
+    const s = gauges.stretch();
+    if (s.ms >= windowMs && s.answers >= minAnswers && process.connected) process.send?.({ type: 'stall', ...s } satisfies ChildReport);
+  }, Math.min(250, windowMs)).unref();
 }
 setInterval(() => { if (process.ppid !== parentPid) parentLost(); }, 250).unref();
 // A parent that died leaves a closed pipe behind: writing progress there must not end the child first.
@@ -77,6 +115,6 @@ try {
   status.broken = `vitest could not run the suites: ${(e as Error).message}`;
 }
 if (!leaving) {
-  writeSuiteStatus(channel.run.workDir, status);
+  writeSuiteStatus(channel.run.workDir, { ...status, sent: gauges.sent });
   process.exit(0);
 }

@@ -34,7 +34,7 @@ try {
   const client = new TargetClient(brief, identities, Pacer.unpaced());
   // A create in flight when the parent died may land after its name read absent: with no time to
   // look again, such names stay in the ledger for the next run (the grace exceeds the deadline).
-  await cleanup(client, ledger, 0, stateHookOf(brief), () => msg.deadline, 2000);
+  await cleanup(client, ledger, { hook: stateHookOf(brief), deadline: () => msg.deadline, inFlightGraceMs: 2000 });
 } finally {
   finish();
 }

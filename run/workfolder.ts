@@ -1,7 +1,7 @@
 // The run's work folder: the one channel by which what the suite workers find reaches `ovc run`.
 // Workers (threads of the suite child, suites/harness.ts) append their case records, the exchanges
 // of a recorded run and their pacing counters; the child leaves its status; the parent reads them
-// all back after the child ended (run/runner.ts, cli/run.ts). Files, not messages, because they
+// all back after the child ended (`readWorkFolder`, for run/session.ts alone). Files, not messages, because they
 // survive what ends the child: a run stopped by a signal or a kill still reports every case a
 // worker finished (records are flushed at least twice a second). Every name is made and read here.
 //
@@ -21,7 +21,26 @@ import type { CaseResult } from '../reports/model.ts';
 export interface WorkerStats extends PacingStats { peakIndexes: number }
 
 /** What the child passes back besides the case records. */
-export interface SuiteStatus { broken: string | null }
+export interface SuiteStatus {
+  broken: string | null;
+  /** Requests the suite workers sent, counted as they left (client/gauges.ts); absent from a killed child. */
+  sent?: number;
+}
+
+/** Everything the work folder holds at the end of the suites, read once. */
+export interface WorkFolderContents {
+  cases: CaseResult[];
+  stats: WorkerStats;
+  /** The recorded exchanges (`--record`), one JSON text a line. */
+  exchanges: string[];
+  /** The child's last word, or null when it was killed before it could write one. */
+  status: SuiteStatus | null;
+}
+
+/** The whole work folder, read once by the run session when the suite child has ended. */
+export function readWorkFolder(dir: string, withExchanges: boolean): WorkFolderContents {
+  return { cases: readCaseRecords(dir), stats: readWorkerStats(dir), exchanges: withExchanges ? readExchangeLines(dir) : [], status: readSuiteStatus(dir) };
+}
 
 const STATUS_FILE = 'suite-status.json';
 const FOLDER_PREFIX = 'ovc-run-';

@@ -175,7 +175,7 @@ export async function removeLeftovers(client: TargetClient, stateDir: string, ta
     const pending = [...s.ledger.outstanding('index'), ...s.ledger.outstanding('bucket')];
     if (pending.length > 0) {
       report.runs.push(s.owner?.runId ?? s.dir);
-      const r = await cleanup(client, s.ledger, settleMs, hook, deadline);
+      const r = await cleanup(client, s.ledger, { settleMs, hook, deadline });
       report.deleted += r.deleted;
       report.failures.push(...r.failures);
       report.removed.push(...(r.removed ?? []));

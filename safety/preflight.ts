@@ -21,6 +21,8 @@ export interface PreflightFacts {
   existingIndexes: number;
   /** The same for the other bucket, when there is one. */
   existingOtherIndexes: number | null;
+  /** The live indexes the run may hold at once: the asked figure, or the free slots of the fullest bucket when fitted. */
+  maxIndexes: number;
 }
 
 type PreflightRun = Pick<RunSpec, 'absentBucket' | 'maxIndexes' | 'prefix'> & Partial<Pick<RunSpec, 'ledgerDir'>>;
@@ -40,22 +42,24 @@ export async function preflight(client: TargetClient, run: PreflightRun, hook: S
 /**
  * Quotas (spec §4): the run must fit beside what is already there, in each bucket it uses. An
  * explicit --max-indexes that does not fit is refused; the default (`fit`) is lowered to the free
- * slots of the fullest bucket, refused only below MIN_FITTED_INDEXES.
+ * slots of the fullest bucket, refused only below MIN_FITTED_INDEXES. The figure comes back as a
+ * value (`maxIndexes`); the run's settings are built from it once.
  */
 export async function preflightQuota(client: TargetClient, run: Pick<RunSpec, 'maxIndexes'>, quota = DOCUMENTED_INDEX_QUOTA, fit = false): Promise<PreflightFacts> {
   return throttleSentence(client, async () => {
     const { bucket, otherBucket } = client.target;
     const [existingIndexes, existingOtherIndexes] = await Promise.all([countIndexes(client, bucket), otherBucket ? countIndexes(client, otherBucket) : null]);
+    let maxIndexes = run.maxIndexes;
     for (const [b, n] of [[bucket, existingIndexes], [otherBucket, existingOtherIndexes]] as const) {
       if (b === null || n === null) continue;
       const free = quota - n;
-      if (free >= run.maxIndexes) continue;
-      if (fit && free >= MIN_FITTED_INDEXES) { run.maxIndexes = free; continue; }
+      if (free >= maxIndexes) continue;
+      if (fit && free >= MIN_FITTED_INDEXES) { maxIndexes = free; continue; }
       throw new PreflightError(fit
         ? `bucket '${b}' holds ${n} of its ${quota} indexes, so ${Math.max(0, free)} slot(s) are free; the run needs at least ${MIN_FITTED_INDEXES} (or an explicit, smaller --max-indexes); delete some indexes.`
-        : `bucket '${b}' holds ${n} of its ${quota} indexes, so ${free} slot(s) are free but the run may hold up to ${run.maxIndexes} at once; delete some indexes or lower --max-indexes.`);
+        : `bucket '${b}' holds ${n} of its ${quota} indexes, so ${free} slot(s) are free but the run may hold up to ${maxIndexes} at once; delete some indexes or lower --max-indexes.`);
     }
-    return { existingIndexes, existingOtherIndexes };
+    return { existingIndexes, existingOtherIndexes, maxIndexes };
   });
 }
 

@@ -17,15 +17,31 @@ export interface CleanupReport {
   removed?: string[];
 }
 
-/**
- * `hook`: the target's provider-state hook, which removes indexes a stopped run left held in
- * `creating`/`deleting`. `deadline` (epoch ms, read before each delete): nothing new is started after it; what is left stays
- * in the ledger for the next run (a run whose parent died has only a moment). `inFlightGraceMs`: a
- * run that was stopped may have a PutVectorIndex on its way that lands after its name read absent;
- * such names (intent written, no 200 seen, delete answered 404) are looked at again after this long
- * and deleted if they appeared — and kept in the ledger when there is no time left to look.
- */
-export async function cleanup(client: TargetClient, ledger: Ledger, settleMs = 0, hook: StateHook | null = null, deadline: () => number = () => Infinity, inFlightGraceMs = 0): Promise<CleanupReport> {
+export interface CleanupOptions {
+  /** Bound on `creating`/`deleting` before a delete (the run's settle bound; default 0). */
+  settleMs?: number;
+  /**
+   * The target's provider-state hook, which removes indexes a stopped run left held in
+   * `creating`/`deleting`.
+   */
+  hook?: StateHook | null;
+  /**
+   * Epoch ms, read before each delete: nothing new is started after it; what is left stays in the
+   * ledger for the next run (a run whose parent died has only a moment).
+   */
+  deadline?: () => number;
+  /**
+   * A run that was stopped may have a PutVectorIndex on its way that lands after its name read
+   * absent; such names (intent written, no 200 seen, delete answered 404) are looked at again
+   * after this long and deleted if they appeared — and kept in the ledger when there is no time
+   * left to look.
+   */
+  inFlightGraceMs?: number;
+}
+
+/** Deletes what the ledger holds of the run (see the file's header). */
+export async function cleanup(client: TargetClient, ledger: Ledger, o: CleanupOptions = {}): Promise<CleanupReport> {
+  const { settleMs = 0, hook = null, deadline = () => Infinity, inFlightGraceMs = 0 } = o;
   const report: CleanupReport = { deleted: 0, failures: [], removed: [] };
   const c = client.as('cleanup');
   const removed = (bucket: string, name: string): void => { report.deleted++; report.removed!.push(`${bucket}/${name}`); };

@@ -17,8 +17,9 @@ const spec = (behaviour: string, labels: string[] = []): CaseSpec => caseSpec(R.
  * After a 204: the index is gone — at once under --strict, else within the settle bound with only
  * `deleting` on the way — and ListVectorIndexes no longer lists it. Returns whether it is gone.
  */
-export async function checkGone(check: Checks, then: Then, name: string, bucket = context().target.bucket): Promise<boolean> {
+export async function checkGone(check: Checks, then: Then, name: string, inBucket?: string): Promise<boolean> {
   const { run } = context();
+  const bucket = inBucket ?? then.client.target.bucket;
   if (run.strict) {
     const get = await then.client.op('GetVectorIndex', { indexName: name }, { bucket });
     check.that(get.status === 404 && codeOf(get) === 'NoSuchVectorIndex', `--strict: GetVectorIndex right after the delete must be 404 NoSuchVectorIndex, got ${get.status} ${codeOf(get) ?? (get.json as { index?: { status?: string } })?.index?.status ?? ''}`.trim());

@@ -22,7 +22,7 @@ export function caseSpec(responseKey: string, behaviour: string, labels: readonl
 }
 
 /** Creates an index through the public API (SetupError unless 200); callers wait for `enable` with the scenario layer. */
-export async function mustCreate(name: string, dimension = 4, client?: TargetClient, bucket?: string): Promise<void> {
+export async function mustCreate(name: string, dimension: number, client: TargetClient, bucket?: string): Promise<void> {
   const res = await createIndex(name, dimension, bucket, client);
   if (res.status !== 200) throw new SetupError(`could not create index ${name}: ${res.status} ${codeOf(res) ?? ''}`);
 }

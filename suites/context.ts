@@ -76,13 +76,16 @@ export function freshName(tag: string): string {
   return `${c.run.prefix}${tag}${n.toString(36)}`.slice(0, INDEX_NAME_MAX);
 }
 
-/** Creates an index (PutVectorIndex) within the run's index budget; the tracker writes it into the ledger. */
-export function createIndex(name: string, dimension = 4, bucket = context().target.bucket, client = context().client): Promise<WireResponse> {
-  return createWithinBudget(context().budget, client, bucket, { indexName: name, dimension, distanceMetric: 'cosine' });
+/**
+ * Creates an index (PutVectorIndex) within the run's index budget; the tracker writes it into the
+ * ledger. The client is the caller's (a case's recording view); the bucket defaults to its target's.
+ */
+export function createIndex(name: string, dimension: number, bucket: string | undefined, client: TargetClient): Promise<WireResponse> {
+  return createWithinBudget(context().budget, client, bucket ?? client.target.bucket, { indexName: name, dimension, distanceMetric: 'cosine' });
 }
 
-export async function deleteIndex(name: string, bucket = context().target.bucket, client = context().client): Promise<WireResponse> {
-  return client.op('DeleteVectorIndex', { indexName: name }, { bucket });
+export async function deleteIndex(name: string, bucket: string | undefined, client: TargetClient): Promise<WireResponse> {
+  return client.op('DeleteVectorIndex', { indexName: name }, { bucket: bucket ?? client.target.bucket });
 }
 
 export function vectorsFor(keys: string[], dimension = 4): Array<{ key: string; data: { float32: number[] } }> {

@@ -29,7 +29,7 @@ describe('coverage phase', () => {
         .when(request.op('DeleteVectorIndex', c.bytes, { queryForm: c.bytes.includes(0x20) ? 'eq' : 'bare' }))
         .expect((res) => expectOracle(check, res, exp, run.strict))
         .run());
-    });
+    }, run.pacing.concurrency);
     verdict(results, t.skip);
   });
 
@@ -67,7 +67,7 @@ describe('coverage phase', () => {
           .expect((res) => expectOracle(check, res, exp, run.strict))
           .run();
       });
-    });
+    }, run.pacing.concurrency);
     verdict(results, t.skip);
   });
 
@@ -84,7 +84,7 @@ describe('coverage phase', () => {
           .expect((res) => expectOracle(check, res, exp, run.strict))
           .run();
       });
-    });
+    }, run.pacing.concurrency);
     if (!(made instanceof Error)) await made.teardown();
     verdict(results, t.skip);
   });
@@ -103,7 +103,7 @@ describe('coverage phase', () => {
           if (e.kind === 'enable' && res.status === 204) await settledGone(check, then, name);
         })
         .run());
-    });
+    }, run.pacing.concurrency);
     verdict(results, t.skip);
   });
 
@@ -121,7 +121,7 @@ describe('coverage phase', () => {
         }))
         .expect((res) => expectOracle(check, res, exp, run.strict))
         .run());
-    });
+    }, run.pacing.concurrency);
     verdict(results, t.skip);
   });
 });

@@ -115,10 +115,10 @@ export function verdict(results: readonly CaseResult[], skip?: (reason: string) 
 
 /**
  * Independent cases (each its own names, nothing ordering them) run side by side, at most `limit`
- * at once (default: the run's cases in flight, the bound the properties use); results come back in
+ * at once (usually the run's cases in flight, the bound the properties use); results come back in
  * the items' order.
  */
-export async function sideBySide<T>(items: readonly T[], one: (item: T, i: number) => Promise<CaseResult>, limit = context().run.pacing.concurrency): Promise<CaseResult[]> {
+export async function sideBySide<T>(items: readonly T[], one: (item: T, i: number) => Promise<CaseResult>, limit: number): Promise<CaseResult[]> {
   limit = Math.max(1, limit);
   const results: CaseResult[] = new Array(items.length);
   let next = 0;

@@ -1,13 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { setEnvironmentData } from 'node:worker_threads';
 import { defineConfig } from 'vitest/config';
-import { newSharedLimits, SHARED_LIMITS_KEY } from '../client/pacing.ts';
 import { LongestFirstSequencer } from './sequencer.ts';
 import { TAGS } from './tags.ts';
 
-// The run's limits (PutVectorIndex pace, requests per second, index budget) are pooled between the
-// suite worker threads this process starts: the memory they share travels in their environment.
-setEnvironmentData(SHARED_LIMITS_KEY, newSharedLimits());
+// The run's pooled limits and traffic gauges reach the worker threads as environment data set by
+// run/child.ts before vitest starts (client/pacing.ts, client/gauges.ts).
 
 const compiled = import.meta.url.endsWith('.js');
 

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TargetClient } from '../../client/client.ts';
 import { chooseConcurrency, fitToTarget, isLoopback, measureRtt } from '../../client/concurrency.ts';
-import { runSpec, targetSpec } from '../../client/config.ts';
+import { targetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
 import { sleep } from '../../client/pacing.ts';
 import { startFakeTarget, type FakeTarget } from '../fixtures/fake-target.ts';
@@ -84,29 +84,26 @@ describe('fitToTarget and measureRtt against a loopback target', () => {
   it('paces a fast loopback target by cores, after measuring it with ListVectorIndexes', async () => {
     delayMs = 0;
     const target = targetSpec({ endpoint: fake.url, bucket: 'b' });
-    const run = runSpec(target, { outDir: '/tmp/unused', workers: 9, pacing: { concurrency: 99 } });
-    const line = await fitToTarget(new TargetClient(target, { main: key, denied: null }), target, run, NO_FLAGS, 2);
+    const fit = await fitToTarget(new TargetClient(target, { main: key, denied: null }), target, NO_FLAGS, 2);
     // Three samples sent together; no warm-up request: the preflight before it opened the connections.
     expect(fake.arrivals.map((a) => a.op)).toEqual(Array(3).fill('listVectorIndexes'));
-    expect([run.workers, run.pacing.concurrency]).toEqual([1, 8]);
-    expect(line).toBe('ovc: 1 worker(s), 8 case(s) in flight per property (a target on this machine: by cores)');
+    expect([fit.workers, fit.concurrency]).toEqual([1, 8]);
+    expect(fit.line).toBe('ovc: 1 worker(s), 8 case(s) in flight per property (a target on this machine: by cores)');
   });
 
   it('treats a loopback target answering in 150 ms like a far region: more workers than cores', async () => {
     delayMs = 150;
     const target = targetSpec({ endpoint: fake.url, bucket: 'b' });
-    const run = runSpec(target, { outDir: '/tmp/unused' });
-    const line = await fitToTarget(new TargetClient(target, { main: key, denied: null }), target, run, NO_FLAGS, 2);
-    expect(run.workers).toBeGreaterThan(1);
-    expect(line).toMatch(/round trip 1\d\d ms × 400 req\/s/);
+    const fit = await fitToTarget(new TargetClient(target, { main: key, denied: null }), target, NO_FLAGS, 2);
+    expect(fit.workers).toBeGreaterThan(1);
+    expect(fit.line).toMatch(/round trip 1\d\d ms × 400 req\/s/);
   });
 
   it('sends nothing to the embedded emulator', async () => {
     const target = targetSpec({ endpoint: fake.url, bucket: 'b', embedded: true });
-    const run = runSpec(target, { outDir: '/tmp/unused' });
-    await fitToTarget(new TargetClient(target, { main: key, denied: null }), target, run, NO_FLAGS, 4);
+    const fit = await fitToTarget(new TargetClient(target, { main: key, denied: null }), target, NO_FLAGS, 4);
     expect(fake.arrivals).toEqual([]);
-    expect(run.workers).toBe(3);
+    expect(fit.workers).toBe(3);
   });
 
   it('takes the median of its samples, so one slow answer does not decide the round trip', async () => {

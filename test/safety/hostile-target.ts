@@ -13,7 +13,8 @@ export type HostileMode =
   | 'huge'       // 10 MB JSON bodies to every request under test
   | 'trickle'    // headers, then one byte a second, forever
   | 'all-500'    // 500 InternalError envelopes to every request under test
-  | 'all-200';   // 200 `{}` to every request under test
+  | 'all-200'    // 200 `{}` to every request under test
+  | 'all-503';   // 503 (throttled, "slow down") to every request under test
 
 /** Requests the preflight needs answered truthfully (the run must get past it to meet the hostility). */
 const PREFLIGHT = /[?&](bucketInfo|listVectorIndexes)(=|&|$)/;
@@ -112,6 +113,12 @@ export async function startHostileTarget(mode: HostileMode, emulatorOptions: Par
         case 'all-200':
           res.writeHead(200, { ...common, 'content-length': '2' });
           res.end('{}');
+          return;
+        case 'all-503': {
+          const e = envelope(503, 'ServiceUnavailable');
+          res.writeHead(e.status, { ...common, 'content-length': String(Buffer.byteLength(e.body)) });
+          res.end(e.body);
+        }
       }
     });
   });

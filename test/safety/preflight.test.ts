@@ -106,7 +106,7 @@ describe('preflight against the emulator', () => {
     try {
       expect(await refusal(preflightQuota(c, RUN, 25)))
         .toBe(`bucket '${BUCKET}' holds 10 of its 25 indexes, so 15 slot(s) are free but the run may hold up to 20 at once; delete some indexes or lower --max-indexes.`);
-      await expect(preflightQuota(c, RUN, 30)).resolves.toEqual({ existingIndexes: 10, existingOtherIndexes: null });
+      await expect(preflightQuota(c, RUN, 30)).resolves.toEqual({ existingIndexes: 10, existingOtherIndexes: null, maxIndexes: RUN.maxIndexes });
     } finally {
       for (let i = 0; i < 10; i++) await c.op('DeleteVectorIndex', { indexName: `userIndex${i}` });
     }
@@ -202,6 +202,6 @@ describe('preflight against a scripted target', () => {
 
   it('counts the indexes of every page of the listing', async () => {
     fake.answer = (a) => (a.body?.nextToken === 'page2' ? { status: 200, body: { indexes: [{}, {}] } } : { status: 200, body: { indexes: [{}, {}, {}], nextToken: 'page2' } });
-    await expect(preflightQuota(client({ endpoint: fake.url }), RUN)).resolves.toEqual({ existingIndexes: 5, existingOtherIndexes: null });
+    await expect(preflightQuota(client({ endpoint: fake.url }), RUN)).resolves.toEqual({ existingIndexes: 5, existingOtherIndexes: null, maxIndexes: RUN.maxIndexes });
   });
 });

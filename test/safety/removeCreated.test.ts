@@ -83,7 +83,7 @@ describe('cleanup against the emulator', () => {
     const name = `${PREFIX}held`;
     await hook.setup(STATES.indexExists, { bucket: BUCKET, indexName: name, status: 'creating', dimension: 4, distanceMetric: 'cosine' });
     ledger.creating(BUCKET, name);
-    const report = await cleanup(client, ledger, 0, hook);
+    const report = await cleanup(client, ledger, { hook });
     expect(report).toMatchObject({ deleted: 1, failures: [] });
     expect(await names()).toEqual([]);
     expect(ledger.outstanding()).toEqual([]);
@@ -94,7 +94,7 @@ describe('cleanup against the emulator', () => {
     const name = `${PREFIX}late`;
     ledger.creating(BUCKET, name); // intent written, no 200 seen: the create may still be on its way
     const landed = new Promise<void>((resolve) => setTimeout(() => void create(name).then(resolve), 60));
-    const report = await cleanup(client, ledger, 0, null, () => Infinity, 250);
+    const report = await cleanup(client, ledger, { inFlightGraceMs: 250 });
     await landed;
     expect(report).toEqual({ deleted: 1, failures: [], removed: [`${BUCKET}/${name}`] });
     expect(await names()).toEqual([]);
@@ -106,7 +106,7 @@ describe('cleanup against the emulator', () => {
     const name = `${PREFIX}nolook`;
     ledger.creating(BUCKET, name);
     const deadline = Date.now() + 5_000;
-    const report = await cleanup(client, ledger, 0, null, () => deadline, 60_000);
+    const report = await cleanup(client, ledger, { deadline: () => deadline, inFlightGraceMs: 60_000 });
     expect(report.failures).toEqual([`${BUCKET}/${name}: its create may still land; kept in the ledger for the next run to look again`]);
     expect(ledger.outstanding()).toEqual([{ bucket: BUCKET, name, confirmed: false }]);
   });
@@ -117,7 +117,7 @@ describe('cleanup against the emulator', () => {
     let deadline = Infinity;
     setTimeout(() => { deadline = Date.now(); }, 200);
     const started = Date.now();
-    const report = await cleanup(client, ledger, 0, null, () => deadline, 10_000);
+    const report = await cleanup(client, ledger, { deadline: () => deadline, inFlightGraceMs: 10_000 });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(report.failures).toEqual([`${BUCKET}/${name}: its create may still land; kept in the ledger for the next run to look again`]);
     expect(ledger.outstanding()).toEqual([{ bucket: BUCKET, name, confirmed: false }]);
@@ -139,7 +139,7 @@ describe('cleanup against a scripted target', () => {
     for (const n of ['a', 'b', 'c']) ledger.created(BUCKET, `${PREFIX}${n}`);
     fake.answer = async () => { await new Promise((r) => setTimeout(r, 80)); return { status: 204 }; };
     const deadline = Date.now() + 40; // passes while the first delete is under way
-    const report = await cleanup(client, ledger, 0, null, () => deadline);
+    const report = await cleanup(client, ledger, { deadline: () => deadline });
     expect(fake.arrivals).toHaveLength(1);
     expect(report.deleted).toBe(1);
     expect(report.failures).toEqual([
@@ -153,7 +153,7 @@ describe('cleanup against a scripted target', () => {
     const ledger = newLedger();
     ledger.created(BUCKET, `${PREFIX}late0`);
     ledger.bucketCreated(`${PREFIX}bkt`);
-    const report = await cleanup(client, ledger, 0, null, () => Date.now() - 1);
+    const report = await cleanup(client, ledger, { deadline: () => Date.now() - 1 });
     // Nothing of this ledger's reached the target (a straggler of the test before — once seen on a
     // loaded CI machine: that test's delete of `a` — is not this cleanup's).
     expect(fake.arrivals.filter((a) => a.body?.indexName === `${PREFIX}late0` || a.bucket === `${PREFIX}bkt`)).toEqual([]);

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { CaseResult } from '../../reports/model.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const OVC = join(ROOT, 'dist', 'cli', 'bin.js');
+/** The compiled `ovc`; OVC_TEST_BIN runs the same tests against another build (e.g. an earlier commit's, to show a test failing there). */
+export const OVC = process.env.OVC_TEST_BIN ?? join(ROOT, 'dist', 'cli', 'bin.js');
 
 export interface CliRun { code: number | null; stdout: string; stderr: string; results: CaseResult[] }
 

@@ -1,0 +1,86 @@
+// One budget for time (issue 25 §3, docs/safety.md "The time budget"): a run that can no longer
+// judge its target ends by itself — the early stop when the target answers nothing but 503 for a
+// stretch, the run's --deadline — and a SIGINT ends it within 2 s whatever the target does; each
+// with exit 2, one sentence, cleanup and reports. The stopped line counts every request the
+// target received, exactly.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HOSTILE_ENV, startHostileTarget, type HostileMode, type HostileTarget } from './hostile-target.ts';
+import { startRun, until, type StartedRun } from './processes.ts';
+
+let target: HostileTarget | null = null;
+afterEach(async () => { await target?.close(); target = null; });
+
+const tmp = (p: string): string => mkdtempSync(join(tmpdir(), `ovc-time-${p}-`));
+
+async function startAgainst(mode: HostileMode, extra: string[], env: Record<string, string> = {}): Promise<{ run: StartedRun; out: string }> {
+  target = await startHostileTarget(mode);
+  const out = tmp(mode);
+  const run = startRun(['--endpoint', target.url, '--state-hook', target.hookUrl, '--state-dir', tmp('state'), '--out', out, '--quiet', ...extra], { ...HOSTILE_ENV, ...env });
+  return { run, out };
+}
+
+/** The figures of "stopped after F finished case(s) and R request(s) (S by the suites)". */
+function stoppedCounts(stderr: string): { finished: number; requests: number; bySuites: number } {
+  const m = /the run was stopped after (\d+) finished case\(s\) and (\d+) request\(s\) \((\d+) by the suites\)/.exec(stderr);
+  expect(m, stderr).not.toBeNull();
+  return { finished: Number(m![1]), requests: Number(m![2]), bySuites: Number(m![3]) };
+}
+
+/** Waits until the target has answered this many requests under test (the suites are running). */
+async function suitesUnderWay(run: StartedRun, seen: number): Promise<void> {
+  await until('the suites to send requests', () => {
+    if (run.child.exitCode !== null) throw new Error(`the run ended early:\n${run.err()}`);
+    return target!.requestTimes.length >= seen;
+  }, 60_000);
+}
+
+describe('the time budget', () => {
+  it('503 to everything after the preflight: the run stops by itself after the early-stop stretch, exit 2, one sentence, reports', async () => {
+    const started = Date.now();
+    const { run, out } = await startAgainst('all-503', ['--runs', '20'], { OVC_EARLY_STOP_MS: '3000' });
+    const code = await run.done;
+    expect(code).toBe(2);
+    expect(run.err()).toMatch(/ovc: for \d+ s the target gave nothing but throttled answers \(503\/429\) or timeouts \(\d+ in a row\), so the run cannot judge it now: stopping the suites, then removing what the run created…/);
+    stoppedCounts(run.err());
+    // A 503 target kept this run going past 590 s before the early stop.
+    expect(Date.now() - started).toBeLessThan(45_000);
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).toMatch(/"counts"/);
+  }, 90_000);
+
+  it('one SIGINT while the target answers only 503: the run has exited within 2 s, with exit 2', async () => {
+    const { run } = await startAgainst('all-503', ['--runs', '20']);
+    await suitesUnderWay(run, 150);
+    process.kill(run.child.pid!, 'SIGINT');
+    const signalled = Date.now();
+    const code = await run.done;
+    const tookMs = Date.now() - signalled;
+    expect(code).toBe(2);
+    expect(run.err()).toMatch(/SIGINT: stopping the suites/);
+    expect(tookMs, run.err()).toBeLessThan(2000);
+  }, 90_000);
+
+  it('the stopped line counts every request the target received, exactly', async () => {
+    const { run } = await startAgainst('all-503', ['--runs', '20']);
+    await suitesUnderWay(run, 300);
+    process.kill(run.child.pid!, 'SIGINT');
+    await run.done;
+    // Anything still on its way has arrived by now.
+    await new Promise((r) => setTimeout(r, 300));
+    const { requests, bySuites } = stoppedCounts(run.err());
+    expect(bySuites).toBeGreaterThan(0);
+    expect(requests).toBe(target!.requestTimes.length);
+  }, 90_000);
+
+  it('--deadline: a run still going when it passes stops, cleans up, reports and exits 2 with one sentence', async () => {
+    const { run, out } = await startAgainst('faithful', ['--runs', '100000', '--deadline', '6s']);
+    const code = await run.done;
+    expect(code).toBe(2);
+    expect(run.err()).toMatch(/ovc: the run's deadline \(--deadline 6s\) has passed: stopping the suites, then removing what the run created…/);
+    expect(run.err()).toMatch(/nothing the run created is left/);
+    // The reports cover what finished (under load, maybe nothing yet).
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  }, 90_000);
+});
