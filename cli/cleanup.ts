@@ -21,6 +21,7 @@ import { preflight, PreflightError } from '../safety/preflight.ts';
 import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, intFlag, namedBucketFlag, regionFlag, urlFlag } from './options.ts';
 import { inputFile } from './paths.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_BUCKET, DEFAULT_REGION } from '../contracts/defaults.ts';
 
 /** The longest a run is taken to last: an index created later than this after its name's run started is not the run's. */
 export const MAX_RUN_MS = 24 * 3600_000;
@@ -43,10 +44,10 @@ export function cleanupCommand(setExit: (code: number) => void): Command {
   return new Command('cleanup')
     .description('list (and with --yes delete) the indexes stopped ovc runs left on a target')
     .requiredOption('--endpoint <url>', 'the OSS Vectors endpoint', urlFlag('endpoint'))
-    .option('--region <region>', 'signing region', regionFlag, 'cn-hangzhou')
-    .option('--bucket <bucket>', 'vector bucket to look in', bucketFlag, 'ovc-conformance')
+    .option('--region <region>', 'signing region', regionFlag, DEFAULT_REGION)
+    .option('--bucket <bucket>', 'vector bucket to look in', bucketFlag, DEFAULT_BUCKET)
     .option('--other-bucket <bucket>', 'a second bucket to look in', namedBucketFlag('other-bucket'))
-    .option('--account-id <id>', 'account id', accountIdFlag, '1234567890')
+    .option('--account-id <id>', 'account id', accountIdFlag, DEFAULT_ACCOUNT_ID)
     .addOption(new Option('--addressing <style>', 'virtual-hosted or path-style').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
     .option('--older-than <age>', 'only runs that started longer ago than this (s, m, h, d)', durationFlag, durationFlag('1h'))
     .option('--state-dir <dir>', 'the ledgers of earlier runs (default as ovc run)')

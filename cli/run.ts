@@ -25,6 +25,7 @@ import { accountIdFlag, bucketFlag, choiceFlag, namedBucketFlag, intFlag, region
 import { TAGS } from '../suites/tags.ts';
 import { claimOutputDir, inputFile, OUTPUT_MARK } from './paths.ts';
 import { packageVersion } from './package-files.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_BUCKET, DEFAULT_OTHER_BUCKET, DEFAULT_REGION } from '../contracts/defaults.ts';
 
 export interface RunFlags {
   endpoint?: string; region: string; bucket: string; otherBucket?: string; accountId: string; addressing?: Addressing;
@@ -39,11 +40,11 @@ export { DEFAULT_RUNS };
 export function runCommand(setExit: (code: number) => void): Command {
   return new Command('run')
     .description('assert every documented DeleteVectorIndex response against a target (default: the embedded emulator)')
-    .option('--endpoint <url>', 'OSS Vectors endpoint, e.g. https://cn-hangzhou.oss-vectors.aliyuncs.com (default: start the embedded emulator)', urlFlag('endpoint'))
-    .option('--region <region>', 'signing region', regionFlag, 'cn-hangzhou')
-    .option('--bucket <bucket>', 'vector bucket to run in (must exist)', bucketFlag, 'ovc-conformance')
+    .option('--endpoint <url>', `OSS Vectors endpoint, e.g. https://${DEFAULT_REGION}.oss-vectors.aliyuncs.com (default: start the embedded emulator)`, urlFlag('endpoint'))
+    .option('--region <region>', 'signing region', regionFlag, DEFAULT_REGION)
+    .option('--bucket <bucket>', 'vector bucket to run in (must exist)', bucketFlag, DEFAULT_BUCKET)
     .option('--other-bucket <bucket>', 'a second vector bucket of the same target, for the cross-bucket cases (they skip without it; the embedded emulator serves one)', namedBucketFlag('other-bucket'))
-    .option('--account-id <id>', 'account id (part of the host and of the signed ARN)', accountIdFlag, '1234567890')
+    .option('--account-id <id>', 'account id (part of the host and of the signed ARN)', accountIdFlag, DEFAULT_ACCOUNT_ID)
     .addOption(new Option('--addressing <style>', 'virtual-hosted or path-style (default: path for IP endpoints, virtual otherwise)').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
     .option('--state-hook <url>', 'provider-state hook of the target (the embedded emulator has one)', urlFlag('state-hook'))
     .option('--out <dir>', 'report folder', 'reports/out')
@@ -88,7 +89,7 @@ export function specsFromFlags(flags: RunFlags, endpoint: string, embedded: bool
 }
 
 /** The second bucket the embedded emulator serves, for the cross-bucket cases. */
-export const EMBEDDED_OTHER_BUCKET = 'ovc-conformance-b2';
+export const EMBEDDED_OTHER_BUCKET = DEFAULT_OTHER_BUCKET;
 
 /** Signals that stop a run: the first stops the suites and cleans up, a second cuts the cleanup short, a third exits at once. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

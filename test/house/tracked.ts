@@ -20,3 +20,11 @@ export function trackedFiles(): string[] {
 function isFile(file: string): boolean {
   try { return lstatSync(join(ROOT, file)).isFile(); } catch { return false; }
 }
+
+/** The folders whose code ships in the package (everything but tests, benches, scripts and docs). */
+const RUNTIME = /^(?!test\/|bench\/|scripts\/|docs\/)[a-z][a-z0-9-]*\/.*\.(ts|mts|mjs|js)$/;
+
+/** The runtime source files (repository paths). */
+export function runtimeSources(): string[] {
+  return trackedFiles().filter((file) => RUNTIME.test(file));
+}
