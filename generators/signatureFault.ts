@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { contentMd5 } from '../protocol/md5.ts';
 import { formatDateTime, signRequest } from '../protocol/signer.ts';
 import { ALNUM } from './_internals/chars.ts';
-import type { SigningContext, WireRequest } from './wire.ts';
+import type { SigningContext, WireRequest } from '../protocol/wire.ts';
 import { DEFAULT_REGION } from '../contracts/defaults.ts';
 
 export type SignatureFault =
