@@ -1,6 +1,7 @@
 // diff.html: one self-contained page (reports/assets/diff.css inline, no script, a CSP that forbids
-// every fetch): verdict, behaviours × same/open/differs, problems grouped by signature with their first example,
-// open questions answered, stale baseline entries. Every interpolated value is escaped.
+// every fetch): verdict, behaviours × same/open/differs, problems grouped by signature with their
+// first example, open questions answered, stale baseline entries. Every interpolated value is
+// escaped.
 import { htmlAsset } from '../reports/html-assets.ts';
 import { html, Raw } from '../reports/html-template.ts';
 import type { DiffGate } from './baseline.ts';

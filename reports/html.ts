@@ -1,8 +1,8 @@
 // report.html: one self-contained page (reports/assets/report.css and report.js inline, a CSP that
-// forbids every fetch, no external fonts): verdict, matrix with pass/fail colours, coverage, the failing cases with their
-// redacted exchange, expected vs actual, seed, replay and curl lines, known deviations apart,
-// observed precedence, unknown-behaviour findings, and client-side filters by row and outcome.
-// Every interpolated value goes through the `html` tag, which escapes it.
+// forbids every fetch, no external fonts): verdict, matrix with pass/fail colours, coverage, the
+// failing cases with their redacted exchange, expected vs actual, seed, replay and curl lines,
+// known deviations apart, observed precedence, unknown-behaviour findings, and client-side filters
+// by row and outcome. Every interpolated value goes through the `html` tag, which escapes it.
 import { timingText } from './timing.ts';
 import type { BaselineEntry, GateResult } from './baseline.ts';
 import { actualText, byId, expectedText, isBad } from './cases.ts';
