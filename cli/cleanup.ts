@@ -21,6 +21,7 @@ import { preflight, PreflightError } from '../safety/preflight.ts';
 import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, intFlag, namedBucketFlag, regionFlag, urlFlag } from './options.ts';
 import { inputFile } from './paths.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_BUCKET, DEFAULT_REGION } from '../contracts/defaults.ts';
 
 interface CleanupFlags {
   endpoint: string; region: string; bucket: string; otherBucket?: string; accountId: string; addressing?: Addressing;
@@ -38,10 +39,10 @@ export function cleanupCommand(setExit: (code: number) => void): Command {
   return new Command('cleanup')
     .description('list (and with --yes delete) the indexes stopped ovc runs left on a target')
     .requiredOption('--endpoint <url>', 'the OSS Vectors endpoint', urlFlag('endpoint'))
-    .option('--region <region>', 'signing region', regionFlag, 'cn-hangzhou')
-    .option('--bucket <bucket>', 'vector bucket to look in', bucketFlag, 'ovc-conformance')
+    .option('--region <region>', 'signing region', regionFlag, DEFAULT_REGION)
+    .option('--bucket <bucket>', 'vector bucket to look in', bucketFlag, DEFAULT_BUCKET)
     .option('--other-bucket <bucket>', 'a second bucket to look in', namedBucketFlag('other-bucket'))
-    .option('--account-id <id>', 'account id', accountIdFlag, '1234567890')
+    .option('--account-id <id>', 'account id', accountIdFlag, DEFAULT_ACCOUNT_ID)
     .addOption(new Option('--addressing <style>', 'virtual-hosted or path-style').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
     .addOption(new Option('--older-than <age>', `without a ledger, only runs that started longer ago than this (s, m, h, d; at least ${LONGEST_RUN_MS / 3600_000}h, the longest a run lasts)`).argParser(durationFlag).default(LONGEST_RUN_MS, `${LONGEST_RUN_MS / 3600_000}h`))
     .option('--state-dir <dir>', 'the ledgers of earlier runs (default as ovc run)')

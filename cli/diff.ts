@@ -17,6 +17,7 @@ import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, namedBucketFlag, regionFlag, urlFlag } from './options.ts';
 import { ovcEntry } from './package-files.ts';
 import { DEFAULT_RUNS } from './run.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_BUCKET, DEFAULT_REGION } from '../contracts/defaults.ts';
 
 /** This ovc's own entry point: each live side is an `ovc run` of the same installation. */
 export const OVC_BIN = ovcEntry();
@@ -48,9 +49,9 @@ export function diffCommand(setExit: (code: number) => void): Command {
     .option('--endpoint <url>', 'the target (default: the embedded emulator)', urlFlag('endpoint'))
     .option('--cassette <dir>', 'use a recorded cassette as the target instead of running it', existingFile('cassette'))
     .requiredOption('--against <url|embedded|dir>', 'the other side: an endpoint URL, embedded, or a recorded cassette folder')
-    .option('--region <region>', 'signing region of the target', regionFlag, 'cn-hangzhou')
-    .option('--bucket <bucket>', 'vector bucket of the target', bucketFlag, 'ovc-conformance')
-    .option('--account-id <id>', 'account id of the target', accountIdFlag, '1234567890')
+    .option('--region <region>', 'signing region of the target', regionFlag, DEFAULT_REGION)
+    .option('--bucket <bucket>', 'vector bucket of the target', bucketFlag, DEFAULT_BUCKET)
+    .option('--account-id <id>', 'account id of the target', accountIdFlag, DEFAULT_ACCOUNT_ID)
     .addOption(new Option('--addressing <style>', 'addressing of the target').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
     .option('--state-hook <url>', 'provider-state hook of the target', urlFlag('state-hook'))
     .option('--against-region <region>', 'signing region of the other side (default: --region)', regionFlag)

@@ -1,4 +1,4 @@
-// The `ovc` command: run, diff, serve, pact, report (DESIGN.md, CLI contract).
+// The `ovc` command: run, diff, serve, pact, report (docs/design.md, CLI contract).
 // Subcommands are imported lazily: only the one named on the command line is loaded (`ovc --help`
 // loads none of them), so a start-up does not pay for undici, the reports or vitest it won't use.
 import { Command, CommanderError } from 'commander';

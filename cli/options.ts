@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { isValidBucketName } from '../contracts/limits.ts';
 import { UsageError } from './errors.ts';
+import { DEFAULT_REGION } from '../contracts/defaults.ts';
 
 export function intFlag(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
@@ -45,7 +46,7 @@ export function accountIdFlag(v: string): string {
 }
 
 export function regionFlag(v: string): string {
-  if (!/^[a-z0-9-]{2,40}$/.test(v) || v.startsWith('oss-')) throw new UsageError(`--region must be a plain region id such as cn-hangzhou (not oss-cn-hangzhou), got '${v}'.`);
+  if (!/^[a-z0-9-]{2,40}$/.test(v) || v.startsWith('oss-')) throw new UsageError(`--region must be a plain region id such as ${DEFAULT_REGION} (not oss-${DEFAULT_REGION}), got '${v}'.`);
   return v;
 }
 

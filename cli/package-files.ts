@@ -1,47 +1,12 @@
-// Where the package's own files are at run time, found from this module — never from the working
-// folder, never by a fixed number of `..`: the sources run from `cli/` of a checkout, the build from
-// `dist/cli/` (of a checkout or of an installed package). Everything a command needs at run time
-// (its own entry point, package.json's version, the shipped pact and OpenAPI document) is resolved
-// here; test/package/dist-paths.test.ts checks dist/ reaches no file outside the package otherwise.
-import { existsSync, readFileSync } from 'node:fs';
+// How to start this `ovc` again, found from this module. The package's own files (its version, the
+// shipped pact and OpenAPI document) are found by contracts/packageFiles.ts, re-exported here for
+// the commands.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PACKAGE_NAME = 'oss-vectors-conformance';
+export { packageFile, packageVersion } from '../contracts/packageFiles.ts';
 
 const HERE = fileURLToPath(import.meta.url);
-
-let root: string | null | undefined;
-
-/** The package's root folder: the nearest folder above this module whose package.json is ours (null: none). */
-export function packageRoot(): string | null {
-  if (root !== undefined) return root;
-  root = null;
-  for (let dir = dirname(HERE); ; dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
-      if (pkg.name === PACKAGE_NAME) { root = dir; break; }
-    } catch { /* no package.json here: go up */ }
-    if (dirname(dir) === dir) break;
-  }
-  return root;
-}
-
-/** The package version from its package.json ('0.0.0' when the package.json cannot be found). */
-export function packageVersion(): string {
-  const dir = packageRoot();
-  if (!dir) return '0.0.0';
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string };
-  return pkg.version ?? '0.0.0';
-}
-
-/** A file the package ships (a path relative to the package root, e.g. contracts/pacts/x.json), or null when absent. */
-export function packageFile(rel: string): string | null {
-  const dir = packageRoot();
-  if (!dir) return null;
-  const file = join(dir, rel);
-  return existsSync(file) ? file : null;
-}
 
 /**
  * How to start this `ovc` again as a child process (`ovc diff` runs its two sides this way): the

@@ -14,6 +14,7 @@ import { closeTransport, TransportError } from '../client/http.ts';
 import { UsageError } from './errors.ts';
 import { packageFile } from './package-files.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, urlFlag } from './options.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_BUCKET, DEFAULT_REGION } from '../contracts/defaults.ts';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
 
@@ -84,9 +85,9 @@ function targetOptions(cmd: Command): Command {
   return cmd
     .option('--endpoint <url>', 'OSS Vectors endpoint to verify against (default: start the embedded emulator)', urlFlag('endpoint'))
     .option('--state-hook <url>', 'provider-state hook of the target (the embedded emulator has one; without it, states go through the public API)', urlFlag('state-hook'))
-    .option('--bucket <bucket>', 'vector bucket the pact\'s bucket maps to (must exist)', bucketFlag, 'ovc-conformance')
-    .option('--region <region>', 'signing region', regionFlag, 'cn-hangzhou')
-    .option('--account-id <id>', 'account id (part of the host and of the signed ARN)', accountIdFlag, '1234567890')
+    .option('--bucket <bucket>', 'vector bucket the pact\'s bucket maps to (must exist)', bucketFlag, DEFAULT_BUCKET)
+    .option('--region <region>', 'signing region', regionFlag, DEFAULT_REGION)
+    .option('--account-id <id>', 'account id (part of the host and of the signed ARN)', accountIdFlag, DEFAULT_ACCOUNT_ID)
     .addOption(new Option('--addressing <style>', 'virtual-hosted or path-style (default: path for IP endpoints, virtual otherwise)').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
     .addOption(new Option('--fault <name>', 'embedded emulator only: run it with one deliberate deviation (for self-tests)'))
     .option('--timeout-ms <n>', 'per-request timeout', intFlag('timeout-ms', 100, 600_000), 15_000);
@@ -220,8 +221,8 @@ export function pactCommand(setExit: (code: number) => void): Command {
     .requiredOption('--upstream <url>', 'the provider endpoint, e.g. the URL of ovc serve', urlFlag('upstream'))
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = a free port)', intFlag('port', 0, 65535), 0)
-    .option('--region <region>', 'signing region', regionFlag, 'cn-hangzhou')
-    .option('--account-id <id>', 'account id (part of the signed ARN)', accountIdFlag, '1234567890')
+    .option('--region <region>', 'signing region', regionFlag, DEFAULT_REGION)
+    .option('--account-id <id>', 'account id (part of the signed ARN)', accountIdFlag, DEFAULT_ACCOUNT_ID)
     .option('--bucket <name>', 'bucket of a request addressed at / (the pact example is virtual-hosted)', bucketFlag, 'examplebucket')
     .action(async (flags: { upstream: string; host: string; port: number; region: string; accountId: string; bucket: string }) => {
       const credentials = credentialsFromEnv();

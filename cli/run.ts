@@ -15,6 +15,7 @@ import { accountIdFlag, bucketFlag, choiceFlag, durationMsFlag, namedBucketFlag,
 import { TAGS } from '../suites/tags.ts';
 import { claimOutputDir, inputFile, OUTPUT_MARK } from './paths.ts';
 import { packageVersion } from './package-files.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_BUCKET, DEFAULT_REGION } from '../contracts/defaults.ts';
 
 export type { RunFlags };
 export { DEFAULT_RUNS };
@@ -22,11 +23,11 @@ export { DEFAULT_RUNS };
 export function runCommand(setExit: (code: number) => void): Command {
   return new Command('run')
     .description('assert every documented DeleteVectorIndex response against a target (default: the embedded emulator)')
-    .option('--endpoint <url>', 'OSS Vectors endpoint, e.g. https://cn-hangzhou.oss-vectors.aliyuncs.com (default: start the embedded emulator)', urlFlag('endpoint'))
-    .option('--region <region>', 'signing region', regionFlag, 'cn-hangzhou')
-    .option('--bucket <bucket>', 'vector bucket to run in (must exist)', bucketFlag, 'ovc-conformance')
+    .option('--endpoint <url>', `OSS Vectors endpoint, e.g. https://${DEFAULT_REGION}.oss-vectors.aliyuncs.com (default: start the embedded emulator)`, urlFlag('endpoint'))
+    .option('--region <region>', 'signing region', regionFlag, DEFAULT_REGION)
+    .option('--bucket <bucket>', 'vector bucket to run in (must exist)', bucketFlag, DEFAULT_BUCKET)
     .option('--other-bucket <bucket>', 'a second vector bucket of the same target, for the cross-bucket cases (they skip without it; the embedded emulator serves one)', namedBucketFlag('other-bucket'))
-    .option('--account-id <id>', 'account id (part of the host and of the signed ARN)', accountIdFlag, '1234567890')
+    .option('--account-id <id>', 'account id (part of the host and of the signed ARN)', accountIdFlag, DEFAULT_ACCOUNT_ID)
     .addOption(new Option('--addressing <style>', 'virtual-hosted or path-style (default: path for IP endpoints, virtual otherwise)').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
     .option('--state-hook <url>', 'provider-state hook of the target (the embedded emulator has one)', urlFlag('state-hook'))
     .option('--out <dir>', 'report folder', 'reports/out')

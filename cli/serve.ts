@@ -9,6 +9,7 @@ import { advertisedHostOf, DEFAULT_ACCESS_KEY_SECRET, resolveOptions } from '../
 import { formatRange, MAX_DURATION_MS, parseRange, type Range } from '../emulator/realism.ts';
 import { UsageError } from './errors.ts';
 import { checkOutputFile } from './paths.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_BUCKET, DEFAULT_REGION } from '../contracts/defaults.ts';
 
 interface ServeFlags {
   host: string;
@@ -75,7 +76,7 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process
     throw new UsageError(`unknown fault profile '${flags.fault}'; valid names: ${FAULT_NAMES.join(', ')}`);
   }
   if (!/^\d+$/.test(flags.accountId)) throw new UsageError(`--account-id must be digits, got '${flags.accountId}'`);
-  if (!/^[a-z0-9-]+$/.test(flags.region)) throw new UsageError(`--region must be a region id such as cn-hangzhou, got '${flags.region}'`);
+  if (!/^[a-z0-9-]+$/.test(flags.region)) throw new UsageError(`--region must be a region id such as ${DEFAULT_REGION}, got '${flags.region}'`);
   const buckets = flags.bucket?.length ? [...new Set(flags.bucket)] : undefined;
   for (const b of buckets ?? []) if (!isValidBucketName(b)) throw new UsageError(`--bucket '${b}' is not a valid vector bucket name (3-32 of a-z, 0-9, -)`);
   if (flags.advertisedEndpoint !== undefined) {
@@ -146,9 +147,9 @@ export function serveCommand(setExit: (code: number) => void): Command {
     .description('Run the reference OSS Vectors emulator (stateful, strict, with the provider-state hook)')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = a free port)', '0')
-    .option('--region <region>', 'region id used in signatures and ARNs', 'cn-hangzhou')
-    .option('--account-id <id>', 'account id (part of the virtual-hosted host and of the ARN)', '1234567890')
-    .option('--bucket <name>', 'a bucket that exists at start (repeatable; default ovc-conformance)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--region <region>', 'region id used in signatures and ARNs', DEFAULT_REGION)
+    .option('--account-id <id>', 'account id (part of the virtual-hosted host and of the ARN)', DEFAULT_ACCOUNT_ID)
+    .option('--bucket <name>', `a bucket that exists at start (repeatable; default ${DEFAULT_BUCKET})`, (v: string, prev: string[] = []) => [...prev, v])
     .option('--state-hook', `serve the provider-state hook at POST ${PROVIDER_STATE_PATH} (default: on for loopback hosts)`)
     .option('--no-state-hook', 'do not serve the provider-state hook')
     .addOption(new Option('--fault <name>', 'run with one deliberate deviation (for self-tests)'))

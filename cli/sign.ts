@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { signRequest } from '../protocol/signer.ts';
 import { credentialsFromEnv } from '../client/config.ts';
 import { UsageError } from './errors.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../contracts/defaults.ts';
 
 export function signCommand(): Command {
   return new Command('sign')
@@ -11,8 +12,8 @@ export function signCommand(): Command {
     .requiredOption('--method <m>', 'HTTP method')
     .option('--query <q>', 'raw query string without ?', '')
     .option('--bucket <b>', 'bucket (absent for service-level requests)')
-    .option('--region <r>', 'signing region', 'cn-hangzhou')
-    .option('--account-id <id>', 'account id', '1234567890')
+    .option('--region <r>', 'signing region', DEFAULT_REGION)
+    .option('--account-id <id>', 'account id', DEFAULT_ACCOUNT_ID)
     .option('-H, --header <h...>', "a header as sent, 'Name: value'", [])
     .action((o: { method: string; query: string; bucket?: string; region: string; accountId: string; header: string[] }) => {
       const credentials = credentialsFromEnv();

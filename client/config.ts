@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Addressing } from '../protocol/addressing.ts';
 import { defaultAddressing } from '../protocol/addressing.ts';
 import type { Credentials } from '../protocol/signer.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../contracts/defaults.ts';
 
 /** The documented PutVectorIndex rate (spec §4): 5 requests per second. */
 export const DOCUMENTED_PUT_INDEX_RPS = 5;
@@ -180,10 +181,10 @@ export interface TargetInput {
 export function targetSpec(i: TargetInput): TargetSpec {
   return {
     endpoint: i.endpoint,
-    region: i.region ?? 'cn-hangzhou',
+    region: i.region ?? DEFAULT_REGION,
     bucket: i.bucket,
     otherBucket: i.otherBucket ?? null,
-    accountId: i.accountId ?? '1234567890',
+    accountId: i.accountId ?? DEFAULT_ACCOUNT_ID,
     addressing: i.addressing ?? defaultAddressing(i.endpoint),
     stateHook: i.stateHook ?? null,
     embedded: i.embedded ?? false,

@@ -17,6 +17,7 @@ import { BUCKET_NAME_PATTERN, INDEX_NAME_MAX } from './limits.ts';
 import { ERROR_CODES, type ErrorCode } from './errors.ts';
 import { ERROR_ENVELOPE_SCHEMA, OPERATIONS, type JsonSchema, type Operation } from './operations.ts';
 import { DELETE_VECTOR_INDEX_RESPONSES } from './responses.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './defaults.ts';
 
 export const OPENAPI_DIR = 'contracts/openapi';
 export const OPENAPI_FILE_NAME = 'oss-vectors.openapi.json';
@@ -27,7 +28,7 @@ export const OPENAPI_EXAMPLES = {
   date: 'Wed, 01 Jan 2025 00:00:00 GMT',
   bucket: 'examplebucket',
   indexName: 'exampleIndex',
-  hostId: 'examplebucket-1234567890.cn-hangzhou.oss-vectors.aliyuncs.com',
+  hostId: `examplebucket-${DEFAULT_ACCOUNT_ID}.${DEFAULT_REGION}.oss-vectors.aliyuncs.com`,
 } as const;
 
 const REQUEST_ID = { type: 'string', pattern: '^[0-9A-Za-z]{24}$' };
@@ -94,7 +95,7 @@ function errorResponse(o: Operation, status: number, codes: ErrorCode[]): JsonSc
 
 const indexExample = { indexName: OPENAPI_EXAMPLES.indexName, dataType: 'float32', dimension: 3, distanceMetric: 'cosine', status: 'enable', createTime: '2025-01-01T00:00:00.000Z', vectorBucketName: OPENAPI_EXAMPLES.bucket, metadata: {} };
 const vectorExample = { key: 'doc-1', data: { float32: [0.1, 0.2, 0.3] }, metadata: { genre: 'news' } };
-const bucketExample = { Name: OPENAPI_EXAMPLES.bucket, CreationDate: '2025-01-01T00:00:00.000Z', Region: 'cn-hangzhou', Location: 'oss-cn-hangzhou', ExtranetEndpoint: 'cn-hangzhou.oss-vectors.aliyuncs.com', IntranetEndpoint: 'cn-hangzhou-internal.oss-vectors.aliyuncs.com' };
+const bucketExample = { Name: OPENAPI_EXAMPLES.bucket, CreationDate: '2025-01-01T00:00:00.000Z', Region: DEFAULT_REGION, Location: `oss-${DEFAULT_REGION}`, ExtranetEndpoint: `${DEFAULT_REGION}.oss-vectors.aliyuncs.com`, IntranetEndpoint: `${DEFAULT_REGION}-internal.oss-vectors.aliyuncs.com` };
 
 /** A realistic success body per operation with a JSON answer (checked against its schema by a test). */
 export const SUCCESS_EXAMPLES: Readonly<Record<string, unknown>> = {
@@ -207,7 +208,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     },
     servers: [
       { url: 'https://{bucket}-{accountId}.{region}.oss-vectors.aliyuncs.com', description: 'virtual-hosted (spec §1): path /',
-        variables: { bucket: { default: OPENAPI_EXAMPLES.bucket }, accountId: { default: '1234567890' }, region: { default: 'cn-hangzhou' } } },
+        variables: { bucket: { default: OPENAPI_EXAMPLES.bucket }, accountId: { default: DEFAULT_ACCOUNT_ID }, region: { default: DEFAULT_REGION } } },
       { url: 'http://127.0.0.1:9000', description: 'a local emulator (ovc serve): path-style /{bucket}/' },
     ],
     paths,

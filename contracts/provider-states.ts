@@ -1,4 +1,4 @@
-// Provider-state names and params of spec/provider-states.md (protocol v2: v1 plus the two
+// Provider-state names and params of docs/provider-states.md (protocol v2: v1 plus the two
 // named transitional states, so a stub that matches on the state name alone can serve the 409s).
 import type { IndexState } from './limits.ts';
 

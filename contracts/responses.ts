@@ -1,5 +1,5 @@
 // The documented responses of DeleteVectorIndex: one entry each, the single source of truth from
-// which suites, pacts, the coverage figure and the reports are derived (DESIGN.md rule 1).
+// which suites, pacts, the coverage figure and the reports are derived (docs/design.md rule 1).
 import type { ErrorCode } from './errors.ts';
 
 export interface DocReference {
@@ -26,7 +26,7 @@ export interface DocumentedResponse {
 }
 
 const DEL_IDX_URL = 'https://www.alibabacloud.com/help/en/oss/developer-reference/deletevectorindex';
-const DEL_IDX_REV = 'help-center copy as cited by spec/oss-vectors-api.md §0 (undated stored copy; en/zh/zh-tw error tables), SDK GO @ b3226d1 (2026-05-08)';
+const DEL_IDX_REV = 'help-center copy as cited by docs/spec.md §0 (undated stored copy; en/zh/zh-tw error tables), SDK GO @ b3226d1 (2026-05-08)';
 
 export const DELETE_VECTOR_INDEX_RESPONSES = [
   {

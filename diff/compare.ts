@@ -15,7 +15,7 @@ export const VOLATILE_HEADERS: readonly string[] = [
 export const FRAMING_HEADERS: readonly string[] = ['connection', 'keep-alive', 'transfer-encoding', 'content-length'];
 
 /**
- * Headers the documentation asserts (DESIGN.md rule 3): a difference in these is a difference in a
+ * Headers the documentation asserts (docs/design.md rule 3): a difference in these is a difference in a
  * documented part. Content-Type only where a body is sent.
  */
 export const DOCUMENTED_HEADERS: readonly string[] = ['content-type', 'x-oss-request-id', 'date'];

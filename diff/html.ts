@@ -1,17 +1,13 @@
-// diff.html: one self-contained page (inline CSS, no script, a CSP that forbids every fetch):
-// verdict, behaviours × same/open/differs, problems grouped by signature with their first example,
-// open questions answered, stale baseline entries. Every interpolated value is escaped.
+// diff.html: one self-contained page (reports/assets/diff.css inline, no script, a CSP that forbids
+// every fetch): verdict, behaviours × same/open/differs, problems grouped by signature with their
+// first example, open questions answered, stale baseline entries. Every interpolated value is
+// escaped.
+import { htmlAsset } from '../reports/html-assets.ts';
 import { html, Raw } from '../reports/html-template.ts';
 import type { DiffGate } from './baseline.ts';
 import type { DiffResult } from './classify.ts';
 import { diffVerdict } from './markdown.ts';
 import { behaviourRows, differenceText, problems, questionsAnswered } from './views.ts';
-
-const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;max-width:72rem;color:#1b1f24}
-h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem}h3{font-size:1rem}
-table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
-td.n{text-align:right}.pass{color:#1a7f37}.fail{color:#cf222e}.same{background:#dafbe1}.open{background:#fff8c5}.differs{background:#ffebe9}
-code{font:12px ui-monospace,monospace;background:#f6f8fa;padding:0 .2rem}details{margin:.5rem 0}ul{margin:.25rem 0}`;
 
 export function toDiffHtml(result: DiffResult, gate: DiffGate, strict: boolean): string {
   const { counts } = result;
@@ -27,7 +23,7 @@ export function toDiffHtml(result: DiffResult, gate: DiffGate, strict: boolean):
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>ovc diff: ${result.left.label} vs ${result.right.label}</title>
-<style>${new Raw(CSS)}</style>
+<style>${new Raw(htmlAsset('diffCss'))}</style>
 </head>
 <body>
 <h1>ovc diff: ${result.left.label} vs ${result.right.label}</h1>

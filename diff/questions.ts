@@ -1,4 +1,4 @@
-// The one table from a difference to the spec §12 question it speaks to (spec/oss-vectors-api.md
+// The one table from a difference to the spec §12 question it speaks to (docs/spec.md
 // §12, U1–U24), plus three points the documentation is silent on that are not in §12. A case,
 // a pair of answers, a response header or a body field maps to a question; the first rule that
 // matches wins. test/diff/questions.test.ts checks the table against generators/labels.ts.

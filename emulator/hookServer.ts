@@ -1,4 +1,4 @@
-// The provider-state hook (spec/provider-states.md, protocol v2): POST /_ovc/provider-states sets
+// The provider-state hook (docs/provider-states.md, protocol v2): POST /_ovc/provider-states sets
 // up or tears down the states the public API cannot produce on demand. Unsigned by design.
 // States it sets stay exactly as set: no creating/deleting timer ever moves them.
 import { INDEX_STATES, isValidBucketName, isValidIndexName, LIMITS, type DistanceMetric, type IndexState } from '../contracts/limits.ts';

@@ -3,6 +3,7 @@ import { LIMITS } from '../contracts/limits.ts';
 import { FAULT_IMPLIED_OPTIONS, type FaultName } from './faults.ts';
 import { DEFAULT_MAX_MEMORY_MB, MAX_MEMORY_MB_LIMIT } from './memory.ts';
 import { isZero, REALISTIC_PROFILE, toRange, ZERO, type Range, type RangeInput } from './realism.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_BUCKET, DEFAULT_REGION } from '../contracts/defaults.ts';
 
 export interface Identity {
   accessKeyId: string;
@@ -77,7 +78,6 @@ export interface ResolvedOptions {
   advertisedHost: string | null;
 }
 
-export const DEFAULT_BUCKET = 'ovc-conformance';
 export const DEFAULT_ACCESS_KEY_ID = 'ovc-test-key';
 export const DEFAULT_ACCESS_KEY_SECRET = 'ovc-test-secret';
 export const DEFAULT_DENIED_KEY_ID = 'ovc-denied-key';
@@ -130,8 +130,8 @@ export function resolveOptions(o: EmulatorOptions, isFault: (name: string) => na
   return {
     host: o.host ?? '127.0.0.1',
     port: nonNegative('port', o.port, 0),
-    region: o.region ?? 'cn-hangzhou',
-    accountId: o.accountId ?? '1234567890',
+    region: o.region ?? DEFAULT_REGION,
+    accountId: o.accountId ?? DEFAULT_ACCOUNT_ID,
     buckets: [...(o.buckets ?? [DEFAULT_BUCKET])],
     identities: (o.identities ?? defaultIdentities()).map((i) => ({ ...i })),
     stateHook: o.stateHook ?? true,

@@ -17,7 +17,7 @@ export interface VectorIndex extends IndexSpec {
   createTime: Date;
   status: IndexState;
   vectors: VectorData;
-  /** Set up by the provider-state hook in this status: no timer ever changes it (spec/provider-states.md). */
+  /** Set up by the provider-state hook in this status: no timer ever changes it (docs/provider-states.md). */
   held: boolean;
 }
 

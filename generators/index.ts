@@ -1,6 +1,6 @@
 // The generators: fast-check arbitraries for DeleteVectorIndex cases, each labelled with what is
 // wrong with it, and the oracle from labels to the documented response.
-export * from './wire.ts';
+export type { SigningContext, WireRequest } from '../protocol/wire.ts';
 export * from './labels.ts';
 export * from './indexName.ts';
 export * from './body.ts';

@@ -1,4 +1,4 @@
-// The oracle (DESIGN.md rule 2): from the labels of a case to the documented response it must get.
+// The oracle (docs/design.md rule 2): from the labels of a case to the documented response it must get.
 // One fault → one status and code. Several faults → the set of codes any of them may cause, with
 // the status of the fault spec §12 U2 would check first; which one the target chose is recorded,
 // not asserted. An outcome that rests on an unknown is checked under --strict only.

@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { contentMd5 } from '../protocol/md5.ts';
 import { formatDateTime, signRequest } from '../protocol/signer.ts';
 import { ALNUM } from './_internals/chars.ts';
-import type { SigningContext, WireRequest } from './wire.ts';
+import type { SigningContext, WireRequest } from '../protocol/wire.ts';
+import { DEFAULT_REGION } from '../contracts/defaults.ts';
 
 export type SignatureFault =
   | { kind: 'none'; labels: string[] }
@@ -26,7 +27,7 @@ export const SIGNATURE_FAULT_KINDS: readonly SignatureFaultKind[] = [
   'none', 'unsigned', 'unknown-key', 'wrong-secret', 'tampered-header', 'md5-mismatch', 'stale-date', 'wrong-scope',
 ];
 
-const OTHER_REGIONS = ['cn-hangzhou', 'cn-beijing', 'cn-shanghai', 'cn-shenzhen', 'ap-southeast-1', 'us-west-1', 'eu-central-1'] as const;
+const OTHER_REGIONS = [DEFAULT_REGION, 'cn-beijing', 'cn-shanghai', 'cn-shenzhen', 'ap-southeast-1', 'us-west-1', 'eu-central-1'] as const;
 
 const token = (min: number, max: number): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...ALNUM), minLength: min, maxLength: max });
 

@@ -7,6 +7,7 @@ import { DELETE_VECTOR_INDEX_RESPONSES, type ResponseKey } from '../contracts/re
 import { STATES, type StateName, type StateParams } from '../contracts/provider-states.ts';
 import type { OperationName } from '../contracts/operations.ts';
 import { BUCKET_NAME_PATTERN, INDEX_NAME_PATTERN, INVALID_INDEX_NAME_PATTERN } from '../contracts/limits.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../contracts/defaults.ts';
 
 /** A contracts/ pattern without its anchors, to embed in a larger one. */
 const inner = (r: RegExp): string => r.source.replace(/^\^/, '').replace(/\$$/, '');
@@ -20,8 +21,8 @@ export const PACT_DIR = 'contracts/pacts';
 /** The example target the pact is written against (spec §1: the D-DelIdx sample host). */
 export const EXAMPLE = {
   bucket: 'examplebucket',
-  accountId: '1234567890',
-  region: 'cn-hangzhou',
+  accountId: DEFAULT_ACCOUNT_ID,
+  region: DEFAULT_REGION,
   indexName: 'exampleIndex',
   /** Test credentials of the reference client; never written into the pact file. */
   credentials: { accessKeyId: 'ak', accessKeySecret: 'sk' },
@@ -62,11 +63,11 @@ export function contentMd5Of(body: unknown): string {
 export const EXAMPLES = {
   requestId: '5C3D9175B6FC201293AD0000',
   httpDate: 'Wed, 01 Jan 2025 00:00:00 GMT',
-  authorization: `OSS4-HMAC-SHA256 Credential=EXAMPLEACCESSKEYID/20250101/cn-hangzhou/oss/aliyun_v4_request,Signature=${'0'.repeat(64)}`,
+  authorization: `OSS4-HMAC-SHA256 Credential=EXAMPLEACCESSKEYID/20250101/${DEFAULT_REGION}/oss/aliyun_v4_request,Signature=${'0'.repeat(64)}`,
   ossDate: '20250101T000000Z',
   contentSha256: 'UNSIGNED-PAYLOAD',
   message: 'The specified vector index does not exist.',
-  hostId: 'examplebucket-1234567890.cn-hangzhou.oss-vectors.aliyuncs.com',
+  hostId: `examplebucket-${DEFAULT_ACCOUNT_ID}.${DEFAULT_REGION}.oss-vectors.aliyuncs.com`,
   ec: '0015-00000101',
 } as const;
 

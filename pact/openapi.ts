@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { packageVersion } from '../cli/package-files.ts';
+import { packageVersion } from '../contracts/packageFiles.ts';
 import { buildOpenApi, OPENAPI_DIR, OPENAPI_FILE_NAME } from '../contracts/openapi.ts';
 
 export const OPENAPI_FILE = join(OPENAPI_DIR, OPENAPI_FILE_NAME);

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { packageVersion } from '../cli/package-files.ts';
+import { packageVersion } from '../contracts/packageFiles.ts';
 import { PROVIDER } from './interactions.ts';
 import { validateOpenApi } from './openapi.ts';
 import { probeBroker, PublishError, redact } from './publish.ts';

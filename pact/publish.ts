@@ -49,7 +49,7 @@ export function pactFilesIn(dirOrFile: string): string[] {
   return files.map((f) => resolve(f));
 }
 
-/** Structural checks and the secrets rule (DESIGN rule 7) on one pact file. */
+/** Structural checks and the secrets rule (DESIGN rule 9) on one pact file. */
 export function checkPactFile(file: string): void {
   let pact: { consumer?: { name?: unknown }; provider?: { name?: unknown }; interactions?: unknown; metadata?: { pactSpecification?: { version?: unknown } } };
   const text = readFileSync(file, 'utf8');

@@ -1,6 +1,6 @@
 // OSS4-HMAC-SHA256 for OSS Vectors (spec §9): standard OSS V4 with the ARN as canonical URI.
 // Signing, used by the suite's client, and the canonical form shared with the emulator's verifier
-// (protocol/verifier.ts); it must reproduce spec/signature-kat.json byte for byte.
+// (protocol/verifier.ts); it must reproduce test/fixtures/signature-kat.json byte for byte.
 import * as crypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
 

@@ -1,4 +1,4 @@
-// Per-target baselines: the known deviations of one target, kept outside the code (DESIGN.md,
+// Per-target baselines: the known deviations of one target, kept outside the code (docs/design.md,
 // lessons from ceph/s3-tests). The gate fails on regressions (a fail or error case no entry
 // lists) and on stale entries (an entry whose cases now pass), never on a known deviation.
 import { readFileSync } from 'node:fs';

@@ -1,13 +1,13 @@
-// report.html: one self-contained page (inline CSS and JS, a CSP that forbids every fetch, no
-// external fonts): verdict, matrix with pass/fail colours, coverage, the failing cases with their
-// redacted exchange, expected vs actual, seed, replay and curl lines, known deviations apart,
-// observed precedence, unknown-behaviour findings, and client-side filters by row and outcome.
-// Every interpolated value goes through the `html` tag, which escapes it.
+// report.html: one self-contained page (reports/assets/report.css and report.js inline, a CSP that
+// forbids every fetch, no external fonts): verdict, matrix with pass/fail colours, coverage, the
+// failing cases with their redacted exchange, expected vs actual, seed, replay and curl lines,
+// known deviations apart, observed precedence, unknown-behaviour findings, and client-side filters
+// by row and outcome. Every interpolated value goes through the `html` tag, which escapes it.
 import { timingText } from './timing.ts';
 import type { BaselineEntry, GateResult } from './baseline.ts';
 import { actualText, byId, expectedText, isBad } from './cases.ts';
 import { jsonForScript } from './escape.ts';
-import { REPORT_CSS, REPORT_JS } from './html-assets.ts';
+import { htmlAsset } from './html-assets.ts';
 import { html, Raw } from './html-template.ts';
 import { isObservation, observedText, type Matrix, type MatrixRow, type MergedMatrix } from './matrix.ts';
 import type { CaseResult, Exchange, RunSummary } from './model.ts';
@@ -79,7 +79,7 @@ function htmlPage(input: HtmlInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title}</title>
-<style>${new Raw(REPORT_CSS)}</style>
+<style>${new Raw(htmlAsset('reportCss'))}</style>
 </head>
 <body>
 <header>
@@ -101,7 +101,7 @@ ${runs.map((r, i) => runSection(r, `t${i}`, multi))}
 </main>
 <footer>Written by oss-vectors-conformance from results.jsonl. Authorization, x-oss-security-token and known secret values are redacted. This page fetches nothing.</footer>
 <script type="application/json" id="ovc-data">${new Raw(jsonForScript(data))}</script>
-<script>${new Raw(REPORT_JS)}</script>
+<script>${new Raw(htmlAsset('reportJs'))}</script>
 </body>
 </html>
 `;

@@ -1,6 +1,6 @@
 // The reports of one run: applies the baseline (the gate), builds the one redacted view (view.ts), then
 // has every writer render it into OUT:
-//   results.jsonl  one case per line (DESIGN.md record)     summary.json  the RunSummary + baseline
+//   results.jsonl  one case per line (docs/design.md record)     summary.json  the RunSummary + baseline
 //   junit.xml      one testsuite per matrix row             matrix.json   rows × outcomes, coverage
 //   summary.md     verdict, matrix, failing cases           report.html   the self-contained report
 //   failures.har   the exchanges of the failing cases

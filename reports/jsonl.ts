@@ -1,4 +1,4 @@
-// results.jsonl: one case per line, the DESIGN.md record fields first in their documented order,
+// results.jsonl: one case per line, the docs/design.md record fields first in their documented order,
 // then the optional ones, so a line reads the same whoever wrote it.
 import { readFileSync } from 'node:fs';
 import { ReportInputError } from './errors.ts';

@@ -1,6 +1,6 @@
 // The conformance matrix: one row per documented response (DELETE_VECTOR_INDEX_RESPONSES, in
 // catalogue order) and per behaviour row, × the four outcomes; coverage of responses and causes;
-// observed precedence and unknown-behaviour findings. Derived from contracts/ (DESIGN.md rule 1).
+// observed precedence and unknown-behaviour findings. Derived from contracts/ (docs/design.md rule 1).
 //
 // Honest figures: a documented-response row is *reached* only when a case that asserts a response
 // expected that row's status and code and the target answered exactly that. Observation cases

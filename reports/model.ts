@@ -1,4 +1,4 @@
-// The result model: one CaseResult per case, the record of a results.jsonl line (DESIGN.md).
+// The result model: one CaseResult per case, the record of a results.jsonl line (docs/design.md).
 
 export type Outcome = 'pass' | 'fail' | 'skip' | 'error';
 

@@ -1,4 +1,4 @@
-// Secrets never reach an artifact (DESIGN.md rule 7). The suites already redact the exchanges they
+// Secrets never reach an artifact (docs/design.md rule 9). The suites already redact the exchanges they
 // keep; the reports redact their one view (view.ts) before any writer renders it.
 import type { CaseResult } from './model.ts';
 

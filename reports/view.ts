@@ -1,5 +1,5 @@
 // The one view every report writer renders: the run's cases (in case-id order), its summary, the
-// gate and the matrix, redacted once here (DESIGN.md rule 7) so no writer needs the secrets.
+// gate and the matrix, redacted once here (docs/design.md rule 9) so no writer needs the secrets.
 import type { Baseline, GateResult } from './baseline.ts';
 import { byId } from './cases.ts';
 import { buildMatrix, type CauseOf, type Matrix } from './matrix.ts';

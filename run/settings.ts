@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Addressing } from '../protocol/addressing.ts';
 import { DEFAULT_MAX_INDEXES, runSpec, targetSpec, type RunSpec, type TargetSpec } from '../client/config.ts';
+import { DEFAULT_OTHER_BUCKET } from '../contracts/defaults.ts';
 
 export interface RunFlags {
   endpoint?: string; region: string; bucket: string; otherBucket?: string; accountId: string; addressing?: Addressing;
@@ -17,7 +18,7 @@ export interface RunFlags {
 }
 
 /** The second bucket the embedded emulator serves, for the cross-bucket cases. */
-export const EMBEDDED_OTHER_BUCKET = 'ovc-conformance-b2';
+export const EMBEDDED_OTHER_BUCKET = DEFAULT_OTHER_BUCKET;
 
 /** The target the flags describe. */
 export function targetFromFlags(flags: RunFlags, endpoint: string, embedded: boolean, stateHook: string | null): TargetSpec {

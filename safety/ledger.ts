@@ -1,6 +1,6 @@
 // The resource ledger: every index (and bucket) the run creates is written down — an intent line
 // *before* the create is sent, so a run killed while the request is in flight still knows the name —
-// and cleanup deletes exactly those, never anything else (DESIGN.md rule 6). Append-only JSON lines,
+// and cleanup deletes exactly those, never anything else (docs/design.md rule 6). Append-only JSON lines,
 // one folder per run; against a remote target the folder lives in the state folder and outlives the
 // run and its --out (safety/leftovers.ts), so the next run finds what a killed one left. While its
 // run is alive the folder also holds a lease (a heartbeat file refreshed every 10 s), so a cleanup on

@@ -1,4 +1,4 @@
-// Client of the provider-state hook (spec/provider-states.md).
+// Client of the provider-state hook (docs/provider-states.md).
 import type { StateName, StateParams } from '../contracts/provider-states.ts';
 import type { TargetSpec } from '../client/config.ts';
 import { send, type SendOptions } from '../client/http.ts';

@@ -1,5 +1,5 @@
 // Provider states, set up one way for every caller (suites, pact verification, the CLI): through
-// the target's provider-state hook when it has one (spec/provider-states.md v2), otherwise through
+// the target's provider-state hook when it has one (docs/provider-states.md v2), otherwise through
 // the public API on run-prefixed indexes written to the ledger — and, either way, waited for until
 // the state holds. A state the public API cannot reach is a Skip ("needs a provider-state hook");
 // a state that does not hold within the settle bound is a SetupError (the case is an `error`).

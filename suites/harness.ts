@@ -13,7 +13,7 @@ import { StateHookError } from '../scenario/hookClient.ts';
 import { Checks } from './checks.ts';
 import { context } from './context.ts';
 import { flushCaseRecords, recordCase, redactedExchange } from '../run/recorder.ts';
-import { curlLine, replayCommand } from './replay.ts';
+import { curlLine, replayCommand } from './reproduce.ts';
 
 export { SetupError, Skip };
 export { Checks } from './checks.ts';

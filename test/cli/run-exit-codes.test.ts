@@ -1,4 +1,4 @@
-// `ovc run` on bad input: one clear sentence and exit 2, before any case runs (DESIGN.md CLI contract).
+// `ovc run` on bad input: one clear sentence and exit 2, before any case runs (docs/design.md CLI contract).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

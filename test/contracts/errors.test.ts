@@ -1,10 +1,10 @@
-// contracts/errors.ts: the error catalogue agrees with spec/oss-vectors-api.md §6.4 and with the
+// contracts/errors.ts: the error catalogue agrees with docs/spec.md §6.4 and with the
 // documented responses of DeleteVectorIndex (contracts/responses.ts) that name a code.
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, SIGNATURE_FAMILY_CODES, type ErrorCode } from '../../contracts/errors.ts';
 import { DELETE_VECTOR_INDEX_RESPONSES } from '../../contracts/responses.ts';
 
-/** Rows of the §6.4 table (spec/oss-vectors-api.md), copied by hand: code → HTTP status. */
+/** Rows of the §6.4 table (docs/spec.md), copied by hand: code → HTTP status. */
 const SPEC_6_4: Record<string, number> = {
   VectorIndexParameterInvalid: 400, MalformedJson: 400, VectorBucketIndexExceedLimit: 400, InvalidVectorBucketName: 400,
   TooManyBuckets: 400, MissingArgument: 400, InvalidDigest: 400, AccessDenied: 403, InvalidAccessKeyId: 403,

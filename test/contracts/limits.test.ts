@@ -1,4 +1,4 @@
-// contracts/limits.ts against spec/oss-vectors-api.md §4 (the limits table) and §5 (index states).
+// contracts/limits.ts against docs/spec.md §4 (the limits table) and §5 (index states).
 // The figures below are copied from the spec by hand, with the row they come from; the operation
 // schemas of contracts/operations.ts must carry the same bounds.
 import { describe, expect, it } from 'vitest';

@@ -1,11 +1,11 @@
 // contracts/responses.ts: the documented responses of DeleteVectorIndex, one entry each (DESIGN
-// rule 1) — the six responses DESIGN.md names are there and documented, each cause leads to one
+// rule 1) — the six responses docs/design.md names are there and documented, each cause leads to one
 // response, keys and labels have the shape reports and case ids rely on.
 import { describe, expect, it } from 'vitest';
 import { DELETE_VECTOR_INDEX_RESPONSES, responseByKey, responseForCause } from '../../contracts/responses.ts';
 
 describe('documented responses of DeleteVectorIndex', () => {
-  it('hold the six responses DESIGN.md names, each documented', () => {
+  it('hold the six responses docs/design.md names, each documented', () => {
     const documented = DELETE_VECTOR_INDEX_RESPONSES.filter((r) => r.documented).map((r) => r.label);
     expect(documented).toEqual(expect.arrayContaining([
       '204 No Content', '400 MalformedJson', '400 VectorIndexParameterInvalid', '403 AccessDenied', '404 NoSuchVectorIndex', '409 VectorIndexOperationConflict',

@@ -12,7 +12,7 @@ const indexStatus = async (bucket: string, indexName: string): Promise<string | 
   return (r.json as { index?: { status: string } }).index?.status;
 };
 
-describe('provider-state hook (spec/provider-states.md)', () => {
+describe('provider-state hook (docs/provider-states.md)', () => {
   it("'a vector bucket exists' creates a bucket and its teardown removes only what setup created", async () => {
     const r = await hook(em, { action: 'setup', state: 'a vector bucket exists', params: { bucket: 'hook-b1' } });
     expect(r).toEqual({ status: 200, json: { bucket: 'hook-b1' } });

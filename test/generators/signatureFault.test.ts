@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectedFor } from '../../generators/oracle.ts';
 import { applySignature, SIGNATURE_FAULT_KINDS, signatureFault, type SignatureFault } from '../../generators/signatureFault.ts';
-import type { SigningContext, WireRequest } from '../../generators/wire.ts';
+import type { SigningContext, WireRequest } from '../../protocol/wire.ts';
 import { serverVerdict, SIGNATURE_LABEL_CODES, SIGNING_CONTEXT } from './oracles.ts';
 
 const ctx: SigningContext = SIGNING_CONTEXT; // now: 2026-03-01T00:10:00Z, so a scope date off by one day is a different day

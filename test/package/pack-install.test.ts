@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../protocol/signer.ts';
+import { HTML_ASSETS } from '../../reports/html-assets.ts';
 import { startBrokerStandin, type BrokerStandin } from '../pact/broker-standin.ts';
 import { strayPaths } from './dist-scan.ts';
 
@@ -57,14 +58,15 @@ afterAll(() => {
 });
 
 describe('the packed package', () => {
-  it('holds the compiled code, the published pact and OpenAPI document, package.json and README only, under 5 MiB', () => {
+  it('holds the compiled code, the published pact and OpenAPI document, the HTML pages\' CSS and JS, package.json and README only, under 5 MiB', () => {
     expect(packed.size).toBeLessThan(MAX_TARBALL_BYTES);
     const paths = packed.files.map((f) => f.path);
     expect(paths).toContain('dist/cli/bin.js');
     expect(paths).toContain('dist/suites/vitest.config.js');
     expect(paths.filter((p) => p.endsWith('.suite.js')).length).toBeGreaterThan(5);
-    for (const p of paths) expect(p, p).toMatch(/^(dist\/.+\.js|contracts\/pacts\/[^/]+\.json|contracts\/openapi\/[^/]+\.json|package\.json|README\.md)$/);
+    for (const p of paths) expect(p, p).toMatch(/^(dist\/.+\.js|contracts\/pacts\/[^/]+\.json|contracts\/openapi\/[^/]+\.json|reports\/assets\/[^/]+\.(css|js)|package\.json|README\.md)$/);
     expect(paths).toContain('contracts/pacts/ovc-reference-client-oss-vectors.json');
+    for (const asset of Object.values(HTML_ASSETS)) expect(paths).toContain(asset);
     expect(existsSync(join(app, 'node_modules', PKG.name, 'dist', 'cli', 'bin.js'))).toBe(true);
     // The build leaves the bin executable, so `npx ovc` also runs it from a checkout (no bin link there).
     expect(statSync(join(ROOT, 'dist', 'cli', 'bin.js')).mode & 0o111).not.toBe(0);
@@ -95,6 +97,9 @@ describe('the packed package', () => {
     expect(counts.pass).toBeGreaterThan(0);
     expect(counts.fail + counts.error).toBe(0);
     for (const f of ['results.jsonl', 'junit.xml', 'report.html']) expect(existsSync(join(app, 'out', f)), f).toBe(true);
+    // The page carries the installed package's stylesheet and script inline.
+    const page = readFileSync(join(app, 'out', 'report.html'), 'utf8');
+    for (const asset of [HTML_ASSETS.reportCss, HTML_ASSETS.reportJs]) expect(page).toContain(readFileSync(join(installed, asset), 'utf8'));
   }, 150_000);
 
   it('ovc pact verify finds the shipped pact by default and verifies it against the embedded emulator', () => {
@@ -244,6 +249,7 @@ describe('every command from the installed package', () => {
     expect(differs.code, differs.stdout + differs.stderr).toBe(1);
     expect(differs.stdout).toMatch(/[1-9]\d* differs/);
     for (const f of ['diff.jsonl', 'diff.md', 'diff.html']) expect(existsSync(join(app, 'diff-live', f)), f).toBe(true);
+    expect(readFileSync(join(app, 'diff-live', 'diff.html'), 'utf8')).toContain(readFileSync(join(app, 'node_modules', PKG.name, HTML_ASSETS.diffCss), 'utf8'));
   }, 120_000);
 
   it('ovc run --record keeps the tags, seed, flags and version in meta.json; ovc diff against that cassette runs the live side with its tags', async () => {

@@ -70,7 +70,7 @@ describe('consumer pact of the reference client', () => {
     for (const r of ['204', '400 MalformedJson', '400 VectorIndexParameterInvalid', '403 AccessDenied', '404 NoSuchVectorIndex', '404 NoSuchBucket', '409 VectorIndexOperationConflict']) expect(seen).toContain(r);
   });
 
-  it('uses the provider states of spec/provider-states.md with their params', () => {
+  it('uses the provider states of docs/provider-states.md with their params', () => {
     const names = new Set<string>(Object.values(STATES));
     for (const i of pact.interactions) {
       expect(i.providerStates?.length, i.description).toBeGreaterThan(0);

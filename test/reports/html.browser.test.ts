@@ -1,6 +1,7 @@
 // The HTML report in a real browser (Debian's chromium through playwright-core): content, filters,
-// no network requests, and the screenshot in docs/. Skipped only when /usr/bin/chromium is missing
-// (scripts/ensure-chromium.sh installs it where it can).
+// the stylesheets and script of reports/assets/ in effect, no network requests, and the screenshot
+// in docs/. Skipped only when /usr/bin/chromium is missing (scripts/ensure-chromium.sh installs it
+// where it can).
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,27 @@ import { applyBaseline } from '../../reports/baseline.ts';
 import { toHtml } from '../../reports/html.ts';
 import { writeReports } from '../../reports/index.ts';
 import { buildMatrix, mergeMatrices } from '../../reports/matrix.ts';
+import { HTML_ASSETS } from '../../reports/html-assets.ts';
+import { readCassette } from '../../diff/cassette.ts';
+import { diffCassettes } from '../../diff/classify.ts';
+import { writeDiffReports } from '../../diff/index.ts';
+import { buildCassette, errorResponse, IDS, tamper, writeBuilt } from '../diff/fixtures.ts';
 import { FAILING_ID, FIXTURE_BASELINE, fixtureResults, fixtureSummary, KNOWN_ID, SECRET } from './fixtures.ts';
+
+/** One computed style property of an element (runs in the page; the DOM types are not in this project's lib). */
+const computed = (e: unknown, property: string): string =>
+  (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(e)[property]!;
+
+const readAsset = (rel: string): string => readFileSync(resolve(import.meta.dirname, '../..', rel), 'utf8');
+
+/** A diff.html with one difference (so its verdict is a failing one), written to a temporary folder. */
+function writtenDiffPage(): string {
+  const root = mkdtempSync(join(tmpdir(), 'ovc-html-diff-'));
+  const right = tamper(buildCassette({ runId: 'bbbbbb' }), IDS.absent, () => errorResponse({ runId: 'bbbbbb' }, 404, 'NoSuchIndex'), { outcome: 'fail' });
+  const result = diffCassettes(readCassette(writeBuilt(join(root, 'l'), buildCassette({ runId: 'aaaaaa' }))), readCassette(writeBuilt(join(root, 'r'), right)), { left: 'left', right: 'right' });
+  writeDiffReports(join(root, 'out'), result);
+  return join(root, 'out', 'diff.html');
+}
 
 // Debian's chromium here; OVC_CHROMIUM or a preinstalled Chrome elsewhere (e.g. GitHub's runners).
 const CHROMIUM = [process.env.OVC_CHROMIUM, '/usr/bin/chromium', '/usr/bin/google-chrome'].find((p): p is string => !!p && existsSync(p)) ?? '/usr/bin/chromium';
@@ -105,6 +126,25 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in chromium (skipped when ${CHROMIU
     await page.selectOption('#f-row', 'all');
     await page.click('button[data-outcome-filter="all"]');
     await expect(page.locator('#f-empty').isVisible()).resolves.toBe(false);
+  });
+
+  it('is styled by reports/assets/report.css and filtered by reports/assets/report.js, both inline', async () => {
+    const inline = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
+      return { style: doc.querySelector('style')?.textContent, script: doc.querySelector('script:not([type])')?.textContent };
+    });
+    expect(inline).toEqual({ style: readAsset(HTML_ASSETS.reportCss), script: readAsset(HTML_ASSETS.reportJs) });
+    // A rule of the stylesheet takes effect: a failing verdict has report.css's --fail border.
+    await expect(page.locator('.verdict.bad').first().evaluate(computed, 'borderLeftColor')).resolves.toBe('rgb(207, 34, 46)');
+  });
+
+  it('diff.html is styled by reports/assets/diff.css, inline', async () => {
+    const diffPage = await browser.newPage();
+    diffPage.on('request', (r) => requests.push(r.url()));
+    await diffPage.goto(pathToFileURL(writtenDiffPage()).href);
+    await expect(diffPage.locator('style').textContent()).resolves.toBe(readAsset(HTML_ASSETS.diffCss));
+    await expect(diffPage.locator('#verdict').evaluate(computed, 'color')).resolves.toBe('rgb(207, 34, 46)');
+    await diffPage.close();
   });
 
   it('made no network request and raised no script error', () => {

@@ -64,7 +64,7 @@ describe('writeReports', () => {
     expect(data.runs[0].matrix.total).toBe(results.length);
   });
 
-  it('results.jsonl keeps the DESIGN.md field order and reads back to the same cases', async () => {
+  it('results.jsonl keeps the docs/design.md field order and reads back to the same cases', async () => {
     const dir = tmp();
     const results = fixtureResults();
     await writeReports(dir, results, fixtureSummary(results), { secrets: [] });

@@ -1,5 +1,5 @@
 // scenario/hookClient.ts: the provider-state hook client posts `{action, state, params}` as JSON to
-// the hook's URL (spec/provider-states.md) and takes anything but a 200 for a refusal.
+// the hook's URL (docs/provider-states.md) and takes anything but a 200 for a refusal.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeTransport } from '../../client/http.ts';
 import { STATES } from '../../contracts/provider-states.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signRequest } from '../../protocol/signer.ts';
-import { curlLine, replayCommand } from '../../suites/replay.ts';
+import { curlLine, replayCommand } from '../../suites/reproduce.ts';
 import { runSpec, targetSpec } from '../../client/config.ts';
 
 const config = targetSpec({
