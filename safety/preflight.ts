@@ -80,7 +80,7 @@ function unreachedText(e: TransportError): string {
 }
 
 /**
- * The hook must prove it acts on this target (spec/provider-states.md v2): after it set up "a vector
+ * The hook must prove it acts on this target (docs/provider-states.md, v2): after it set up "a vector
  * index exists" for a fresh run name, GetVectorIndex must see that index; after "no vector index
  * exists" for the same name, GetVectorIndex must answer 404. A hook that answers 200 and does
  * nothing would otherwise turn every case it sets up into a false FAIL. The probe index is written
