@@ -27,7 +27,7 @@ import { claimOutputDir, inputFile, OUTPUT_MARK } from './paths.ts';
 import { packageVersion } from './package-files.ts';
 
 export interface RunFlags {
-  endpoint?: string; region: string; bucket: string; otherBucket?: string; accountId: string; addressing?: Addressing;
+  endpoint?: string; region: string; bucket: string; otherBucket?: string | false; accountId: string; addressing?: Addressing;
   stateHook?: string; out: string; seed?: number; runs: number; strict: boolean; tags?: string;
   baseline?: string; shard?: string; timeoutMs: number; quiet: boolean;
   settleMs?: number; concurrency?: number; maxRps: number; putIndexRps?: number; maxIndexes?: number;
@@ -43,6 +43,7 @@ export function runCommand(setExit: (code: number) => void): Command {
     .option('--region <region>', 'signing region', regionFlag, 'cn-hangzhou')
     .option('--bucket <bucket>', 'vector bucket to run in (must exist)', bucketFlag, 'ovc-conformance')
     .option('--other-bucket <bucket>', 'a second vector bucket of the same target, for the cross-bucket cases (they skip without it; the embedded emulator serves one)', namedBucketFlag('other-bucket'))
+    .option('--no-other-bucket', 'no second bucket, not even the embedded emulator\'s (ovc diff aligns a one-bucket side with it)')
     .option('--account-id <id>', 'account id (part of the host and of the signed ARN)', accountIdFlag, '1234567890')
     .addOption(new Option('--addressing <style>', 'virtual-hosted or path-style (default: path for IP endpoints, virtual otherwise)').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
     .option('--state-hook <url>', 'provider-state hook of the target (the embedded emulator has one)', urlFlag('state-hook'))
@@ -72,7 +73,7 @@ export function runCommand(setExit: (code: number) => void): Command {
 /** The target and the run described by the flags (the one place the CLI builds them). */
 export function specsFromFlags(flags: RunFlags, endpoint: string, embedded: boolean, stateHook: string | null, outDir: string): { target: TargetSpec; run: RunSpec } {
   const target = targetSpec({
-    endpoint, region: flags.region, bucket: flags.bucket, otherBucket: flags.otherBucket ?? (embedded ? EMBEDDED_OTHER_BUCKET : null),
+    endpoint, region: flags.region, bucket: flags.bucket, otherBucket: flags.otherBucket === false ? null : flags.otherBucket ?? (embedded ? EMBEDDED_OTHER_BUCKET : null),
     accountId: flags.accountId, addressing: flags.addressing, stateHook, embedded, timeoutMs: flags.timeoutMs,
     tls: { caFile: flags.caFile ? resolve(flags.caFile) : null, insecure: flags.insecure },
     maxResponseBytes: flags.maxResponseBytes,
@@ -139,7 +140,7 @@ async function run(flags: RunFlags): Promise<number> {
       const denied = ids.find((i: { deniedActions?: string[] }) => i.deniedActions?.length);
       // The suite workers sign with the same identities the emulator trusts (handed over in the run channel).
       identities = { main: { accessKeyId: ids[0]!.accessKeyId, accessKeySecret: ids[0]!.accessKeySecret, securityToken: ids[0]!.securityToken }, denied: denied ? { accessKeyId: denied.accessKeyId, accessKeySecret: denied.accessKeySecret } : null };
-      emulator = await startEmulator({ region: flags.region, accountId: flags.accountId, buckets: [...new Set([flags.bucket, flags.otherBucket ?? EMBEDDED_OTHER_BUCKET])], identities: ids, stateHook: true });
+      emulator = await startEmulator({ region: flags.region, accountId: flags.accountId, buckets: [...new Set([flags.bucket, ...(flags.otherBucket === false ? [] : [flags.otherBucket ?? EMBEDDED_OTHER_BUCKET])])], identities: ids, stateHook: true });
     } else {
       const main = credentialsFromEnv();
       if (!main) throw new UsageError('OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET must be set to run against --endpoint.');

@@ -188,6 +188,25 @@ function collapsed(xs: readonly RecordedExchange[], answer: (x: Exchange) => str
   return out;
 }
 
+/**
+ * The steps of a sequence in an order both sides share: a step that waits on two names side by
+ * side (two creates, each polled until enabled) sends its requests in the order the answers came
+ * back, so each run of consecutive requests of one operation is ordered by what was asked (the
+ * normalised URL and body) on both sides alike; requests sent one at a time, in the same order on
+ * both sides, are paired as before.
+ */
+export function inStepOrder(xs: readonly RecordedExchange[], normalise: (s: string) => string): RecordedExchange[] {
+  const asked = (x: RecordedExchange): string => `${normalise(x.exchange.request.url)} ${normalise(x.exchange.request.body ?? '')}`;
+  const out: RecordedExchange[] = [];
+  for (let i = 0; i < xs.length;) {
+    let j = i + 1;
+    while (j < xs.length && xs[j]!.op === xs[i]!.op) j++;
+    out.push(...xs.slice(i, j).sort((a, b) => (asked(a) < asked(b) ? -1 : asked(a) > asked(b) ? 1 : 0)));
+    i = j;
+  }
+  return out;
+}
+
 export interface ExchangeComparison {
   differences: Difference[];
   /** Set-up differences: reported, never deciding the kind. */
@@ -206,10 +225,12 @@ export function compareExchanges(left: readonly RecordedExchange[], right: reado
   const lw = lwr.map((x) => x.exchange).sort((a, b) => answerOf(a).localeCompare(answerOf(b)));
   const rw = rwr.map((x) => x.exchange).sort((a, b) => answerOf(a).localeCompare(answerOf(b)));
   if ((lw.length > 1 || rw.length > 1) && ops.size > 1) {
-    const n = Math.max(lwr.length, rwr.length);
+    const ls = inStepOrder(lwr, nl);
+    const rs = inStepOrder(rwr, nr);
+    const n = Math.max(ls.length, rs.length);
     for (let i = 0; i < n; i++) {
-      const a = lwr[i];
-      const b = rwr[i];
+      const a = ls[i];
+      const b = rs[i];
       if (a && b && a.op === b.op) { differences.push(...compareResponses(`when[${i}]`, a.exchange, b.exchange, nl, nr)); continue; }
       differences.push({ where: `when[${i}]`, aspect: 'answer', subject: 'step of the sequence', left: a ? `${a.op ?? '?'} ${answerOf(a.exchange)}` : 'not sent', right: b ? `${b.op ?? '?'} ${answerOf(b.exchange)}` : 'not sent', documented: false, question: null });
       break; // the sequences went apart: later steps follow from this one
