@@ -78,6 +78,17 @@ describe('ovc diff pairs the steps of a sequence that waits on two names side by
   it('the same requests answered in another order are the same steps', () => {
     const d = compareExchanges(steps(A, ['N0', 'n0']), steps(B, ['n0', 'N0']), normaliser(metaFor(A)), normaliser(metaFor(B)));
     expect(d.differences).toEqual([]);
+    // The second create sent after the first one's poll, on one side only.
+    const interleaved = steps(B, ['n0', 'N0']);
+    [interleaved[1], interleaved[2]] = [interleaved[2]!, interleaved[1]!];
+    expect(compareExchanges(steps(A, ['N0', 'n0']), interleaved, normaliser(metaFor(A)), normaliser(metaFor(B))).differences).toEqual([]);
+  });
+
+  it('a request one side sent and the other did not is where the sequences went apart', () => {
+    const right = steps(B, ['n0', 'N0']);
+    right[4] = rec('c', 4, 'when', 'GetVectorIndex', exchange(B, 'getVectorIndex', ok200(B, indexBody(B, 'n0')), JSON.stringify({ indexName: 'ovcbbbbbbn0' })));
+    const d = compareExchanges(steps(A, ['N0', 'n0']), right, normaliser(metaFor(A)), normaliser(metaFor(B)));
+    expect(d.differences).toEqual([expect.objectContaining({ subject: 'step of the sequence', left: 'DeleteVectorIndex 200', right: 'GetVectorIndex 200' })]);
   });
 
   it('another answer to one of them still differs', () => {
