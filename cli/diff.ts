@@ -11,6 +11,7 @@ import {
   diffCassettes, diffSecrets, isCassetteDir, loadDiffBaseline, readCassette, writeDiffReports,
   type Cassette, type DiffBaselineEntry,
 } from '../diff/index.ts';
+import { alignSides, type SideShape } from '../diff/alignment.ts';
 import { redactText } from '../reports/redact.ts';
 import { differenceText, problems } from '../diff/views.ts';
 import { UsageError } from './errors.ts';
@@ -87,22 +88,10 @@ async function diff(flags: DiffFlags): Promise<number> {
   const outDir = resolve(flags.out);
   mkdirSync(outDir, { recursive: true });
 
-  // Seed, runs and strictness: a cassette fixes them; otherwise the flags, or a fresh seed.
+  // Seed, runs, strictness, tags and the second bucket: the same on both sides (a cassette fixes
+  // what it was recorded with), said in one line.
   const recorded = new Map<string, Cassette>();
   for (const dir of [flags.cassette, against.kind === 'cassette' ? against.dir : undefined]) if (dir && !recorded.has(dir)) recorded.set(dir, readCassette(dir));
-  const fixed = [...recorded.values()];
-  const meta = fixed[0]?.meta;
-  if (meta && flags.seed !== undefined && flags.seed !== meta.seed) log(`ovc diff: using the cassette's seed ${meta.seed}, not --seed ${flags.seed}`);
-  const seed = meta?.seed ?? flags.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const runs = meta?.runs ?? flags.runs ?? DEFAULT_RUNS;
-  // The runs are strict as the cassette was recorded; the gate is strict when --strict is given.
-  const strict = meta ? meta.strict : flags.strict;
-  if (meta && flags.strict && !meta.strict) log('ovc diff: the cassette was recorded without --strict; the runs are not strict, the gate is');
-  if (fixed.length === 2 && (fixed[0]!.meta.seed !== fixed[1]!.meta.seed || fixed[0]!.meta.runs !== fixed[1]!.meta.runs)) {
-    log(`ovc diff: the two cassettes were recorded with different seeds or runs (${fixed[0]!.meta.seed}/${fixed[0]!.meta.runs} vs ${fixed[1]!.meta.seed}/${fixed[1]!.meta.runs}); generated cases will not match`);
-  }
-  log(`ovc diff: seed ${seed}, runs ${runs}${strict ? ', strict' : ''}`);
-
   const left: SideSpec = flags.cassette ? { kind: 'cassette', dir: flags.cassette } : {
     kind: 'run', endpoint: flags.endpoint ?? null, region: flags.region, bucket: flags.bucket, accountId: flags.accountId,
     addressing: flags.addressing, stateHook: flags.stateHook, otherBucket: flags.otherBucket,
@@ -112,8 +101,12 @@ async function diff(flags: DiffFlags): Promise<number> {
     region: flags.againstRegion ?? flags.region, bucket: flags.againstBucket ?? flags.bucket, accountId: flags.againstAccountId ?? flags.accountId,
     addressing: flags.againstAddressing, stateHook: flags.againstStateHook, otherBucket: flags.againstOtherBucket ?? flags.otherBucket,
   };
-  // A cassette recorded with --tags holds those cases only: run the other side with the same tags.
-  const tags = flags.tags ?? meta?.tags ?? undefined;
+  const shape = (s: SideSpec): SideShape => (s.kind === 'cassette' ? { kind: 'cassette', meta: recorded.get(s.dir)!.meta } : s);
+  const aligned = alignSides([shape(left), shape(right)], { seed: flags.seed, runs: flags.runs, strict: flags.strict, tags: flags.tags, defaultRuns: DEFAULT_RUNS }, () => Math.floor(Math.random() * 2 ** 31));
+  for (const w of aligned.warnings) log(`ovc diff: ${w}`);
+  log(`ovc diff: ${aligned.line}`);
+  const { seed, runs, strict, tags, twoBuckets } = aligned;
+
   // Time and pacing shape both runs alike (each side waits through its own transitions).
   const extra: string[] = [];
   if (flags.settleMs !== undefined) extra.push('--settle-ms', String(flags.settleMs));
@@ -123,7 +116,7 @@ async function diff(flags: DiffFlags): Promise<number> {
   if (flags.caFile) extra.push('--ca-file', resolve(flags.caFile));
   if (flags.insecure) extra.push('--insecure');
   if (flags.stateDir) extra.push('--state-dir', resolve(flags.stateDir));
-  const common = { seed, runs, strict, tags, timeoutMs: flags.timeoutMs, extra };
+  const common = { seed, runs, strict, tags, twoBuckets, timeoutMs: flags.timeoutMs, extra };
   const [lc, rc] = await Promise.all([
     obtain('target', left, common, process.env, join(outDir, 'sides', 'target'), recorded),
     obtain('against', right, common, againstEnv(process.env), join(outDir, 'sides', 'against'), recorded),
@@ -168,13 +161,15 @@ export function againstEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** The `ovc run` arguments of one side. */
-export function runArgs(spec: Extract<SideSpec, { kind: 'run' }>, common: { seed: number; runs: number; strict: boolean; tags?: string; timeoutMs?: number; extra?: string[] }, cassetteDir: string, outDir: string): string[] {
+export function runArgs(spec: Extract<SideSpec, { kind: 'run' }>, common: { seed: number; runs: number; strict: boolean; tags?: string; twoBuckets: boolean; timeoutMs?: number; extra?: string[] }, cassetteDir: string, outDir: string): string[] {
   const args = ['run'];
   if (spec.endpoint) args.push('--endpoint', spec.endpoint);
   args.push('--region', spec.region, '--bucket', spec.bucket, '--account-id', spec.accountId);
   if (spec.addressing) args.push('--addressing', spec.addressing);
   if (spec.stateHook) args.push('--state-hook', spec.stateHook);
-  if (spec.otherBucket && spec.endpoint) args.push('--other-bucket', spec.otherBucket);
+  // One bucket unless both sides have two: the embedded emulator's own second bucket is left out then.
+  if (!common.twoBuckets) { if (!spec.endpoint) args.push('--no-other-bucket'); }
+  else if (spec.otherBucket && spec.endpoint) args.push('--other-bucket', spec.otherBucket);
   args.push('--seed', String(common.seed), '--runs', String(common.runs));
   args.push(...(common.extra ?? []));
   if (common.strict) args.push('--strict');

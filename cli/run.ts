@@ -27,6 +27,7 @@ export function runCommand(setExit: (code: number) => void): Command {
     .option('--region <region>', 'signing region', regionFlag, DEFAULT_REGION)
     .option('--bucket <bucket>', 'vector bucket to run in (must exist)', bucketFlag, DEFAULT_BUCKET)
     .option('--other-bucket <bucket>', 'a second vector bucket of the same target, for the cross-bucket cases (they skip without it; the embedded emulator serves one)', namedBucketFlag('other-bucket'))
+    .option('--no-other-bucket', 'no second bucket, not even the embedded emulator\'s (ovc diff aligns a one-bucket side with it)')
     .option('--account-id <id>', 'account id (part of the host and of the signed ARN)', accountIdFlag, DEFAULT_ACCOUNT_ID)
     .addOption(new Option('--addressing <style>', 'virtual-hosted or path-style (default: path for IP endpoints, virtual otherwise)').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
     .option('--state-hook <url>', 'provider-state hook of the target (the embedded emulator has one)', urlFlag('state-hook'))

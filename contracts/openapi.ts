@@ -9,10 +9,12 @@
 // application/json envelope) and an example for every response. Tools that route on path and method
 // alone (Prism 5.16.0, swagger-mock-validator 14.5.0: neither reads the query when it selects an
 // operation) find those no route; for them `POST /` and `POST /{bucket}/` carry one dispatch
-// operation whose answers hold for every operation: any operation's request body, a 200 and a 204
-// without declared content (a 200 is JSON for some operations and empty for others, which one
-// response object cannot state), errors as application/json envelopes. A query-key router
-// (pact/prism.ts) gives Prism the per-operation items: see docs/openapi.md.
+// operation whose answers hold for every operation: one operation's request body (each closed to its
+// documented fields, so a body no operation accepts is refused), a 200 and a 204 without declared
+// content (a 200 is JSON for some operations and empty for others, which one response object cannot
+// state), errors as application/json envelopes; and `GET /`, `GET /{bucket}/` carry GetVectorBucket,
+// the one GET. A query-key router (test/openapi/prism.ts) gives Prism the per-operation items: see
+// docs/openapi.md.
 import { BUCKET_NAME_PATTERN, INDEX_NAME_MAX } from './limits.ts';
 import { ERROR_CODES, type ErrorCode } from './errors.ts';
 import { ERROR_ENVELOPE_SCHEMA, OPERATIONS, type JsonSchema, type Operation } from './operations.ts';
@@ -156,6 +158,15 @@ function operation(o: Operation, style: 'virtual-hosted' | 'path-style'): JsonSc
   };
 }
 
+/**
+ * An operation's request body closed to its documented fields, for the dispatch operation: a tool
+ * that cannot tell operations apart checks a body against all of them, and one open branch
+ * (ListVectorIndexes requires nothing) would accept any object, `{"indexName": 5}` included.
+ */
+function closedRequestSchema(o: Operation): JsonSchema {
+  return { title: `${o.name}Request`, ...requestSchema(o), additionalProperties: false };
+}
+
 /** The path-only dispatch operation: what holds for every POST ?<key> operation alike. */
 function dispatch(ops: Operation[], style: 'virtual-hosted' | 'path-style'): JsonSchema {
   const statuses = new Map<number, ErrorCode[]>();
@@ -178,10 +189,30 @@ function dispatch(ops: Operation[], style: 'virtual-hosted' | 'path-style'): Jso
       { name: 'x-oss-date', in: 'header', required: false, schema: { type: 'string', pattern: '^\\d{8}T\\d{6}Z$' } },
       { name: 'x-oss-content-sha256', in: 'header', required: false, schema: { type: 'string' } },
     ],
-    requestBody: { required: false, description: 'The JSON body of the operation the query key names. An empty or non-JSON body is 400 MalformedJson.',
-      content: { 'application/json': { schema: { anyOf: ops.map((o) => ref(`${o.name}Request`)) }, example: REQUEST_EXAMPLES.DeleteVectorIndex } } },
+    requestBody: { required: false, description: 'The JSON body of the operation the query key names: one of the operations\' bodies, each with its required fields and only its documented ones (the service ignores unknown fields, U3; the per-operation path items allow them). An empty or non-JSON body is 400 MalformedJson.',
+      content: { 'application/json': { schema: { anyOf: ops.map(closedRequestSchema) }, example: REQUEST_EXAMPLES.DeleteVectorIndex } } },
     responses,
     security: [{ OSS4HmacSha256: [] }, {}],
+  };
+}
+
+/**
+ * The path-only GET operation: GetVectorBucket (`GET /?bucketInfo`), the one bucket-scoped GET, for
+ * tools that route on path and method alone — Prism's `--errors` proxy finds it (the preflight of
+ * `ovc run` sends it first) and validates its answer against GetVectorBucket's own responses.
+ */
+function getDispatch(o: Operation, style: 'virtual-hosted' | 'path-style'): JsonSchema {
+  const op = operation(o, style);
+  const params = op.parameters as JsonSchema[];
+  const at = style === 'path-style' ? 1 : 0;
+  return {
+    ...op,
+    operationId: style === 'path-style' ? 'bucketGetOperationPathStyle' : 'bucketGetOperation',
+    summary: `${o.name} (${style}) for tools that route on the path alone: ${o.method} ${pathKey(o, style)} (path item ${pathKey(o, style)})`,
+    // Optional as in the POST dispatch: Prism looks a required query parameter up lower-cased
+    // ('bucketinfo'), so a required `bucketInfo` would fail every request.
+    parameters: [...params.slice(0, at), { name: o.queryKey, in: 'query', required: false, allowEmptyValue: true,
+      description: `${o.name}: the key without a value (\`?${o.queryKey}\`) or with an empty one (\`?${o.queryKey}=\`).`, schema: { type: 'string', maxLength: 0 } }, ...params.slice(at)],
   };
 }
 
@@ -198,6 +229,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
   for (const style of ['virtual-hosted', 'path-style'] as const) {
     for (const o of ops) (paths[pathKey(o, style)] ??= {})[o.method.toLowerCase()] = operation(o, style);
     paths[style === 'path-style' ? '/{bucket}/' : '/']!.post = dispatch(jsonOps, style);
+    for (const o of ops.filter((x) => x.method === 'GET' && x.queryKey !== null)) paths[style === 'path-style' ? '/{bucket}/' : '/']!.get = getDispatch(o, style);
   }
   return {
     openapi: '3.1.0',

@@ -188,6 +188,34 @@ function collapsed(xs: readonly RecordedExchange[], answer: (x: Exchange) => str
   return out;
 }
 
+/**
+ * The steps of two runs of one sequence, paired by what was asked: the k-th request of an operation
+ * with a given (normalised) URL and body on one side with the k-th such request on the other. A
+ * step that waits on two names side by side (two creates, each polled until enabled) sends its
+ * requests in the order the answers come back, which differs from run to run; requests sent one at
+ * a time keep their order within each name. Pairs come in the left side's order, then the right
+ * side's unpaired requests; an unpaired request is where the two sequences went apart.
+ */
+export function pairSteps(left: readonly RecordedExchange[], right: readonly RecordedExchange[], nl: (s: string) => string, nr: (s: string) => string): Array<[RecordedExchange | undefined, RecordedExchange | undefined]> {
+  const keyed = (xs: readonly RecordedExchange[], normalise: (s: string) => string): Array<[string, RecordedExchange]> => {
+    const seen = new Map<string, number>();
+    return xs.map((x) => {
+      const asked = `${x.op ?? '?'} ${normalise(x.exchange.request.url)} ${normalise(x.exchange.request.body ?? '')}`;
+      const k = (seen.get(asked) ?? 0) + 1;
+      seen.set(asked, k);
+      return [`${asked} #${k}`, x];
+    });
+  };
+  const rightByKey = new Map(keyed(right, nr));
+  const pairs: Array<[RecordedExchange | undefined, RecordedExchange | undefined]> = [];
+  for (const [key, x] of keyed(left, nl)) {
+    pairs.push([x, rightByKey.get(key)]);
+    rightByKey.delete(key);
+  }
+  for (const x of rightByKey.values()) pairs.push([undefined, x]);
+  return pairs;
+}
+
 export interface ExchangeComparison {
   differences: Difference[];
   /** Set-up differences: reported, never deciding the kind. */
@@ -199,20 +227,22 @@ export function compareExchanges(left: readonly RecordedExchange[], right: reado
   const notes: string[] = [];
   const role = (xs: readonly RecordedExchange[], r: string): RecordedExchange[] => xs.filter((x) => x.role === r);
   // `when`: one request; several of one operation sent in parallel (races): compared as a tally
-  // of answers, then one exchange per answer; a sequence of operations (lifecycle): in order.
+  // of answers, then one exchange per answer; a sequence of operations (lifecycle): step by step, paired by what was asked.
   const lwr = role(left, 'when');
   const rwr = role(right, 'when');
   const ops = new Set([...lwr, ...rwr].map((x) => x.op));
   const lw = lwr.map((x) => x.exchange).sort((a, b) => answerOf(a).localeCompare(answerOf(b)));
   const rw = rwr.map((x) => x.exchange).sort((a, b) => answerOf(a).localeCompare(answerOf(b)));
   if ((lw.length > 1 || rw.length > 1) && ops.size > 1) {
-    const n = Math.max(lwr.length, rwr.length);
-    for (let i = 0; i < n; i++) {
-      const a = lwr[i];
-      const b = rwr[i];
-      if (a && b && a.op === b.op) { differences.push(...compareResponses(`when[${i}]`, a.exchange, b.exchange, nl, nr)); continue; }
-      differences.push({ where: `when[${i}]`, aspect: 'answer', subject: 'step of the sequence', left: a ? `${a.op ?? '?'} ${answerOf(a.exchange)}` : 'not sent', right: b ? `${b.op ?? '?'} ${answerOf(b.exchange)}` : 'not sent', documented: false, question: null });
-      break; // the sequences went apart: later steps follow from this one
+    const pairs = pairSteps(lwr, rwr, nl, nr);
+    for (let i = 0; i < pairs.length; i++) {
+      const [a, b] = pairs[i]!;
+      if (a && b) { differences.push(...compareResponses(`when[${i}]`, a.exchange, b.exchange, nl, nr)); continue; }
+      // The sequences went apart: what each sent instead (later steps follow from this one).
+      const l = pairs.find(([x, y]) => x && !y)?.[0];
+      const r = pairs.find(([x, y]) => !x && y)?.[1];
+      differences.push({ where: `when[${i}]`, aspect: 'answer', subject: 'step of the sequence', left: l ? `${l.op ?? '?'} ${answerOf(l.exchange)}` : 'not sent', right: r ? `${r.op ?? '?'} ${answerOf(r.exchange)}` : 'not sent', documented: false, question: null });
+      break;
     }
   } else if (lw.length > 1 || rw.length > 1) {
     const tally = (xs: Exchange[]): string => {

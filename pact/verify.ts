@@ -1,6 +1,7 @@
 // Provider verification: replays a pact file against a target with Pact's Verifier, in the parts
 // pact-js's verifier has: where the pact comes from (verify/source.ts), the state handlers
-// (verify/states.ts, through the scenario layer), the request replay (verify/replay.ts) and the
+// (verify/states.ts, through the scenario layer; they answer Pact's state-change calls, 500 on a
+// failed set-up, which the verifier reports as an error), the request replay (verify/replay.ts) and the
 // reading of the verifier's result (verify/result.ts). Provider states go through the target's
 // state hook when there is one, else through the public API on run-prefixed indexes; states the
 // public API cannot reach are reported as skipped, never passed.
@@ -15,7 +16,8 @@ import { cleanup } from '../safety/removeCreated.ts';
 import { openSession } from '../scenario/session.ts';
 import { InteractionUnderWay, Reachability } from './verify/interaction.ts';
 import { NameMap } from './verify/names.ts';
-import { RequestReplay } from './verify/replay.ts';
+import { RequestReplay, type FilterRequest } from './verify/replay.ts';
+import type { ServerResponse } from 'node:http';
 import { exitCodeOf, interactionResults, parseVerifierOutput, summaryText, type InteractionResult, type VerifierOutput } from './verify/result.ts';
 import { openPact, pactToReplay } from './verify/source.ts';
 import { ProviderStates } from './verify/states.ts';
@@ -117,8 +119,12 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
       provider: source.pact.provider?.name ?? 'oss-vectors',
       providerBaseUrl: o.endpoint,
       pactUrls: [pactToReplay(source, skipped, work)],
-      stateHandlers: states.handlers() as never,
-      requestFilter: replay.filter as never,
+      // Pact's state-change calls are answered by the state handlers (500 on a failed set-up),
+      // every other request is replayed against the target.
+      requestFilter: ((req: FilterRequest, res: ServerResponse, next: () => void) => {
+        if ((req.originalUrl ?? req.url ?? '').startsWith('/_pactSetup')) states.stateChange(req, res);
+        else replay.filter(req, res, next);
+      }) as never,
       logLevel: o.pactLogLevel ?? 'error',
       // The result goes to the pact's `pb:publish-verification-results` link; the token, if any,
       // reaches the verifier through $PACT_BROKER_TOKEN only.

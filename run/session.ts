@@ -80,7 +80,7 @@ export class RunSession {
       const denied = ids.find((i: { deniedActions?: string[] }) => i.deniedActions?.length);
       // The suite workers sign with the same identities the emulator trusts (handed over in the run channel).
       identities = { main: { accessKeyId: ids[0]!.accessKeyId, accessKeySecret: ids[0]!.accessKeySecret, securityToken: ids[0]!.securityToken }, denied: denied ? { accessKeyId: denied.accessKeyId, accessKeySecret: denied.accessKeySecret } : null };
-      this.emulator = await startEmulator({ region: flags.region, accountId: flags.accountId, buckets: [...new Set([flags.bucket, flags.otherBucket ?? EMBEDDED_OTHER_BUCKET])], identities: ids, stateHook: true });
+      this.emulator = await startEmulator({ region: flags.region, accountId: flags.accountId, buckets: [...new Set([flags.bucket, ...(flags.otherBucket === false ? [] : [flags.otherBucket ?? EMBEDDED_OTHER_BUCKET])])], identities: ids, stateHook: true });
     }
     const target = targetFromFlags(flags, flags.endpoint ?? this.emulator!.url, !flags.endpoint, flags.stateHook ?? this.emulator?.stateHookUrl ?? null);
     const runId = newRunId();

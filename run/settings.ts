@@ -8,7 +8,7 @@ import { DEFAULT_MAX_INDEXES, runSpec, targetSpec, type RunSpec, type TargetSpec
 import { DEFAULT_OTHER_BUCKET } from '../contracts/defaults.ts';
 
 export interface RunFlags {
-  endpoint?: string; region: string; bucket: string; otherBucket?: string; accountId: string; addressing?: Addressing;
+  endpoint?: string; region: string; bucket: string; otherBucket?: string | false; accountId: string; addressing?: Addressing;
   stateHook?: string; out: string; seed?: number; runs: number; strict: boolean; tags?: string;
   baseline?: string; shard?: string; timeoutMs: number; quiet: boolean;
   settleMs?: number; concurrency?: number; maxRps: number; putIndexRps?: number; maxIndexes?: number;
@@ -23,7 +23,7 @@ export const EMBEDDED_OTHER_BUCKET = DEFAULT_OTHER_BUCKET;
 /** The target the flags describe. */
 export function targetFromFlags(flags: RunFlags, endpoint: string, embedded: boolean, stateHook: string | null): TargetSpec {
   return targetSpec({
-    endpoint, region: flags.region, bucket: flags.bucket, otherBucket: flags.otherBucket ?? (embedded ? EMBEDDED_OTHER_BUCKET : null),
+    endpoint, region: flags.region, bucket: flags.bucket, otherBucket: flags.otherBucket === false ? null : flags.otherBucket ?? (embedded ? EMBEDDED_OTHER_BUCKET : null),
     accountId: flags.accountId, addressing: flags.addressing, stateHook, embedded, timeoutMs: flags.timeoutMs,
     tls: { caFile: flags.caFile ? resolve(flags.caFile) : null, insecure: flags.insecure },
     maxResponseBytes: flags.maxResponseBytes,

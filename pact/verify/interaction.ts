@@ -4,18 +4,13 @@
 import { TransportError } from '../../client/http.ts';
 
 export class InteractionUnderWay {
-  /** Set-up problems of the states; the replay then answers the request itself, naming them. */
-  setupProblems: string[] = [];
   /** The pact bucket named by the states (a virtual-hosted pact path, `/`, names none). */
   pactBucket: string | undefined;
   private lastAction: 'setup' | 'teardown' = 'teardown';
 
   /** A state handler runs: the first set-up after a teardown begins the next interaction. */
   handlerCalled(action: 'setup' | 'teardown'): void {
-    if (action === 'setup' && this.lastAction === 'teardown') {
-      this.setupProblems = [];
-      this.pactBucket = undefined;
-    }
+    if (action === 'setup' && this.lastAction === 'teardown') this.pactBucket = undefined;
     this.lastAction = action;
   }
 }

@@ -8,9 +8,6 @@ import type { TargetClient } from '../../client/client.ts';
 import type { InteractionUnderWay, Reachability } from './interaction.ts';
 import type { NameMap } from './names.ts';
 
-/** Status of answers the replay made up itself (set-up failed, target unreachable): never a pass. */
-export const OWN_ANSWER_STATUS = 599;
-
 
 export type FilterRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
 interface Answer { status: number; headers: Record<string, string>; body: Buffer }
@@ -37,8 +34,6 @@ export function substituteBody(body: Buffer, names: NameMap): Buffer {
   return Buffer.from(JSON.stringify({ ...o, indexName: known }));
 }
 
-const ownAnswer = (text: string): Answer => ({ status: OWN_ANSWER_STATUS, headers: { 'content-type': 'text/plain' }, body: Buffer.from(`ovc: ${text}`) });
-
 export class RequestReplay {
   constructor(
     private readonly client: TargetClient,
@@ -51,14 +46,15 @@ export class RequestReplay {
   readonly filter = (req: FilterRequest, res: ServerResponse, next: () => void): void => {
     const url = req.originalUrl ?? req.url ?? '/';
     if (url.startsWith('/_pactSetup') || url.startsWith('/_messages')) { next(); return; }
-    void this.answer(req, url).catch((e: unknown) => ownAnswer(`replay failed: ${(e as Error).message}`)).then((r) => {
+    // A request that could not be replayed gets no answer at all (the connection is closed): the
+    // verifier reports an error for it, never a status that could be mistaken for the target's.
+    void this.answer(req, url).then((r) => {
       res.writeHead(r.status, r.headers);
       res.end(r.body);
-    });
+    }, () => { res.destroy(); });
   };
 
   private async answer(req: FilterRequest, url: string): Promise<Answer> {
-    if (this.interaction.setupProblems.length) return ownAnswer(`provider state setup failed: ${this.interaction.setupProblems.join('; ')}`);
     const u = new URL(url, 'http://pact.invalid');
     const seg = /^\/([^/]+)\/?/.exec(u.pathname);
     const pactBucket = seg ? decodeURIComponent(seg[1]!) : this.interaction.pactBucket;

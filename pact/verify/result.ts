@@ -3,7 +3,6 @@
 // Tested on recorded verifier output (test/pact/fixtures/verifier-*.json).
 import { basename } from 'node:path';
 import { NEEDS_HOOK } from '../../scenario/states.ts';
-import { OWN_ANSWER_STATUS } from './replay.ts';
 import type { PactJson } from './source.ts';
 
 export type InteractionOutcome = 'pass' | 'fail' | 'skip' | 'error';
@@ -46,15 +45,15 @@ function mismatchLines(e: VerifierError): string[] {
 }
 
 /**
- * The answer the replay made up itself (state set-up failed, the request could not be sent) is
- * recognised by its status: a status mismatch whose actual status is OWN_ANSWER_STATUS. Its
- * reason is the body the replay wrote, when the verifier reports it.
+ * An interaction the verifier itself reports as an error (`mismatch.type` 'error', no comparison
+ * made): a state set-up that failed (the state-change call answered 500), or a request that got no
+ * answer. Its reason is the verifier's message.
  */
-function ownAnswer(errs: readonly VerifierError[]): { reason: string } | null {
-  const all = errs.flatMap((e) => e.mismatch?.mismatches ?? []);
-  if (!all.some((m) => m.type === 'StatusMismatch' && m.actual === OWN_ANSWER_STATUS)) return null;
-  const body = all.map((m) => m.actualBody).find((b): b is string => typeof b === 'string' && b.startsWith('ovc: '));
-  return { reason: body ?? 'the request could not be replayed' };
+function verifierError(errs: readonly VerifierError[]): { reason: string } | null {
+  const e = errs.find((x) => x.mismatch?.type === 'error');
+  if (!e) return null;
+  const message = e.mismatch?.message ?? 'the verifier reported an error';
+  return { reason: /state change/i.test(message) ? `provider state setup failed (${message})` : message };
 }
 
 /** One result per interaction of `pact`, in its order; `skipped` were left out of the replay. */
@@ -69,8 +68,8 @@ export function interactionResults(pact: PactJson, skipped: readonly string[], o
     if (verdict === undefined && !errs.length) return result('error', 'the verifier did not report this interaction');
     if (!errs.length && verdict === 'OK') return result('pass', null);
     const mismatches = errs.length ? errs.flatMap(mismatchLines) : [`verifier result: ${verdict}`];
-    const own = ownAnswer(errs);
-    return own ? result('error', own.reason, mismatches) : result('fail', null, mismatches);
+    const error = verifierError(errs);
+    return error ? result('error', error.reason, mismatches) : result('fail', null, mismatches);
   });
 }
 

@@ -1,17 +1,17 @@
 // State handlers: Pact's provider states set up and torn down through the scenario layer
 // (scenario/states.ts: the target's state hook, or the public API on run-prefixed indexes, and
-// waiting until the state holds). Pact names are mapped onto the run's first; a set-up problem is
-// kept for the replay, which then answers the interaction's request itself (an error, never a pass).
+// waiting until the state holds). Pact names are mapped onto the run's first. A set-up that fails
+// throws, and Pact's state-change call is answered 500 (stateChange): the verifier then reports the
+// interaction as an error ("One or more of the setup state change handlers has failed") without
+// replaying its request. pact-js's own state route answers 200 to a handler that throws (since
+// pact-js #1585; 16.5.0 here): the interaction would be replayed without its state.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATES, type StateName, type StateParams } from '../../contracts/provider-states.ts';
 import { fromProviderState, setUp, type Provisioned, type StateEnv } from '../../scenario/states.ts';
 import type { InteractionUnderWay, Reachability } from './interaction.ts';
 import type { NameMap } from './names.ts';
 
 type Action = 'setup' | 'teardown';
-export interface StateHandler {
-  setup: (params?: unknown) => Promise<Record<string, unknown>>;
-  teardown: (params?: unknown) => Promise<Record<string, unknown>>;
-}
 
 export class ProviderStates {
   /** The states set up for the interaction under way, torn down after it. */
@@ -26,16 +26,22 @@ export class ProviderStates {
     private readonly log: (line: string) => void,
   ) {}
 
-  /** Pact's `stateHandlers`: one per provider state of contracts/provider-states.ts. */
-  handlers(): Record<StateName, StateHandler> {
-    const out = {} as Record<StateName, StateHandler>;
-    for (const state of Object.values(STATES)) {
-      out[state] = { setup: (params) => this.handle('setup', state, params), teardown: (params) => this.handle('teardown', state, params) };
-    }
-    return out;
-  }
+  /**
+   * Pact's state-change call (`POST /_pactSetup`, `{state, action, params}`), answered here ahead of
+   * pact-js's route: the values for `fromProviderState`, or 500 naming the failed set-up.
+   */
+  readonly stateChange = (req: IncomingMessage & { body?: unknown }, res: ServerResponse): void => {
+    const { state, action, params } = (req.body ?? {}) as { state?: string; action?: string; params?: unknown };
+    const answer = (status: number, body: unknown): void => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    const known = (Object.values(STATES) as string[]).includes(state ?? '');
+    const run = known && (action === 'setup' || action === 'teardown')
+      ? this.handle(action, state as StateName, params)
+      : Promise.reject(new Error(`unknown provider state '${state}' (${action})`));
+    void run.then((values) => answer(200, values), (e: unknown) => answer(500, { error: (e as Error).message }));
+  };
 
-  private async handle(action: Action, state: StateName, params: unknown): Promise<Record<string, unknown>> {
+  /** Sets up or tears down one state; a failed set-up throws (a failed teardown is logged). */
+  async handle(action: Action, state: StateName, params: unknown): Promise<Record<string, unknown>> {
     this.interaction.handlerCalled(action);
     const p = this.runParams(state, params as Record<string, unknown> | undefined);
     try {
@@ -44,8 +50,8 @@ export class ProviderStates {
     } catch (e) {
       const msg = `${action} of '${state}' ${JSON.stringify(p)} failed: ${(e as Error).message}`;
       this.reach.note(e);
-      if (action === 'setup') this.interaction.setupProblems.push(msg);
-      else this.log(`ovc pact: ${msg}`);
+      this.log(`ovc pact: ${msg}`);
+      if (action === 'setup') throw new Error(`provider state ${msg}`);
     }
     // Values the pact's fromProviderState expressions read.
     const values: Record<string, unknown> = { bucket: p.bucket };

@@ -19,9 +19,9 @@ describe('ovc diff subprocesses', () => {
   });
 
   it('each side runs with the same seed, runs, strictness and tags, recording into its own folder', () => {
-    const args = runArgs({ kind: 'run', endpoint: 'https://x.example', region: 'cn-beijing', bucket: 'b1', accountId: '42', addressing: 'virtual', stateHook: 'http://h/hook' }, { seed: 9, runs: 3, strict: true, tags: 'races' }, '/c', '/o');
+    const args = runArgs({ kind: 'run', endpoint: 'https://x.example', region: 'cn-beijing', bucket: 'b1', accountId: '42', addressing: 'virtual', stateHook: 'http://h/hook' }, { seed: 9, runs: 3, strict: true, tags: 'races', twoBuckets: true }, '/c', '/o');
     expect(args).toEqual(['run', '--endpoint', 'https://x.example', '--region', 'cn-beijing', '--bucket', 'b1', '--account-id', '42', '--addressing', 'virtual', '--state-hook', 'http://h/hook', '--seed', '9', '--runs', '3', '--strict', '--tags', 'races', '--record', '/c', '--out', '/o', '--quiet']);
-    expect(runArgs({ kind: 'run', endpoint: null, region: 'r1', bucket: 'b', accountId: '1' }, { seed: 1, runs: 1, strict: false }, '/c', '/o')).not.toContain('--endpoint');
+    expect(runArgs({ kind: 'run', endpoint: null, region: 'r1', bucket: 'b', accountId: '1' }, { seed: 1, runs: 1, strict: false, twoBuckets: true }, '/c', '/o')).not.toContain('--endpoint');
   });
 
   it('--against is a URL, embedded, or a cassette folder', () => {

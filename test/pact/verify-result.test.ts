@@ -44,24 +44,21 @@ describe('the verifier result reader, on recorded verifier output', () => {
     expect(summaryText('t', 'p.json', rs, null, [])).toContain('FAILED: "a delete of an enable index is answered 204", "a delete of an index holding vectors is answered 204"');
   });
 
-  it('a failed state set-up is an error (the replay\'s own 599 answer, recognised by its status), never a fail, exit 2', () => {
-    const rs = read('verifier-setup-failed-bucket-absent.json');
-    expect(rs.filter((r) => r.outcome === 'fail')).toEqual([]);
-    const own = rs.filter((r) => r.reason?.startsWith('ovc: provider state setup failed: '));
-    expect(own.length).toBeGreaterThan(0);
-    expect(own[0]!.reason).toContain('GetVectorBucket answered 404 NoSuchBucket');
-    expect(exitCodeOf(rs, { unreachable: false, crashed: false })).toBe(2);
+  it('a failed state set-up is the error the verifier reports itself (its state-change call answered 500), never a fail', () => {
+    // Recorded from pact-core with the state-change call of 'a vector index exists' answered 500 and
+    // a stand-in target answering 204 to everything (so the other interactions are plain fails).
+    const rs = read('verifier-state-change-failed.json');
+    const errored = rs.filter((r) => r.outcome === 'error');
+    expect(errored.map((r) => r.description).sort()).toEqual(['a delete of an enable index is answered 204', 'a delete of an index holding vectors is answered 204', 'an unsigned delete is answered 403 AccessDenied']);
+    expect(errored.every((r) => r.reason === 'provider state setup failed (One or more of the setup state change handlers has failed)')).toBe(true);
+    expect(summaryText('t', 'p.json', rs, null, [])).toContain('(error: provider state setup failed');
+    expect(exitCodeOf(errored, { unreachable: false, crashed: false })).toBe(2);
   });
 
-  it('decides error vs fail by the status, not by the text 599 somewhere in the output', () => {
+  it('no answer status decides error: a target answering 599 is a plain mismatch', () => {
     const raw = JSON.parse(fixture('verifier-fault-status-200-on-delete.json')) as { errors: Array<{ mismatch: { mismatches: Array<Record<string, unknown>> } }> };
-    // A target whose own answer mentions 599 (here: in a header value) is still a plain mismatch…
-    raw.errors[0]!.mismatch.mismatches.push({ type: 'HeaderMismatch', key: 'x-oss-request-id', expected: 'a', actual: 'req-599', mismatch: 'Expected header x-oss-request-id 599' });
+    raw.errors[0]!.mismatch.mismatches.push({ type: 'StatusMismatch', expected: 204, actual: 599, mismatch: 'expected 204 but was 599', actualBody: 'ovc: provider state setup failed' });
     expect(interactionResults(pact, [], raw).filter((r) => r.outcome === 'error')).toEqual([]);
-    // …and an answer with status 599 is the replay's own: an error.
-    raw.errors[0]!.mismatch.mismatches.push({ type: 'StatusMismatch', expected: 204, actual: 599, mismatch: 'expected 204 but was 599' });
-    const errored = interactionResults(pact, [], raw).filter((r) => r.outcome === 'error');
-    expect(errored.map((r) => r.reason)).toEqual(['the request could not be replayed']);
   });
 
   it('interactions left out for want of a state hook are skips with the one NEEDS_HOOK text', () => {

@@ -82,7 +82,11 @@ describe('ovc pact verify against a separately started emulator', () => {
   it('a bucket that does not exist on the target is an error, not a pass', async () => {
     const { code, out } = await verify({ endpoint: em().url, bucket: 'not-there' });
     expect(code, out).toBe(2);
-    expect(out).toContain('provider state setup failed');
+    // The state handler threw, its state-change call was answered 500: the verifier reports the
+    // interactions as errors and replays none of their requests (no mismatch, no FAILED line).
+    expect(out).toContain('(error: provider state setup failed (One or more of the setup state change handlers has failed))');
+    expect(out).toMatch(/\b0 failed\b/);
+    expect(out).not.toContain('FAILED:');
   });
 
   it('an unreachable endpoint is exit 2 (UsageError)', async () => {
