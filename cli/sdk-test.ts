@@ -138,12 +138,19 @@ export async function runSdkTests(lang: SdkLanguage, root: string, flags: SdkTes
       kind: 'ovc-sdk-test', version: 1, language: lang,
       sdk: { name: LAYOUT[lang].name, version: sdkVersion(lang, root), ...sdkRevision(root) },
       target: 'ovc serve', ovcVersion: packageVersion(), date: new Date().toISOString(), isolation,
-      ...(build ? { build } : {}), tests, passed, total: tests.length,
+      ...(build ? { build } : {}), command: commandLine(lang, root, flags), tests, passed, total: tests.length,
     };
   } finally {
     await em.close();
     resolver?.close();
   }
+}
+
+/** The command as an SDK team would type it again (internal flags left out). */
+function commandLine(lang: SdkLanguage, root: string, flags: SdkTestFlags): string {
+  const opt = (name: string, v: string | undefined, dflt?: string): string[] => (v !== undefined && v !== dflt ? [`--${name}`, v] : []);
+  return ['ovc', 'sdk-test', lang, root, ...opt('gocode', flags.gocode), ...opt('jars', flags.jars), ...opt('build', flags.build, 'auto'),
+    ...opt('python', lang === 'python' ? flags.python : undefined, 'python3')].join(' ');
 }
 
 function report(r: SdkTestReport, json: string | undefined, setExit: (code: number) => void): void {
@@ -190,6 +197,7 @@ export function sdkTestCommand(setExit: (code: number) => void): Command {
         const timeoutMs = Number(flags.timeout) * 1000;
         process.stderr.write(`ovc sdk-test: building the ${lang} SDK's vectors integration tests from ${root}${lang === 'python' ? ' (nothing to build)' : ''}\n`);
         const prepared = await prepare(lang, root, flags, scratch, timeoutMs);
+        if (prepared.go?.downloadError) process.stderr.write(`ovc sdk-test: the module download failed: ${prepared.go.downloadError}\n`);
         const note = prepared.go?.note ?? prepared.java?.note;
         if (note) process.stderr.write(`ovc sdk-test: ${note}${prepared.go?.error ?? prepared.java?.error ? ` — the build failed: ${prepared.go?.error ?? prepared.java?.error}` : ''}\n`);
         process.stderr.write(`ovc sdk-test: running them against ovc serve (${isolation === 'netns' ? 'inside unshare -rnm: loopback only, every name resolves to 127.0.0.1' : 'no network isolation'})\n`);
@@ -200,7 +208,7 @@ export function sdkTestCommand(setExit: (code: number) => void): Command {
         scratch.write('build.json', JSON.stringify(prepared));
         const resolvConf = scratch.write('resolv.conf', PRIVATE_RESOLV_CONF);
         const pass = (k: keyof SdkTestFlags, opt: string): string[] => (flags[k] ? [opt, String(flags[k])] : []);
-        const status = runInNamespace(['sdk-test', lang, root, ...pass('go', '--go'), ...pass('python', '--python'), ...pass('java', '--java'),
+        const status = runInNamespace(['sdk-test', lang, root, ...pass('go', '--go'), ...pass('python', '--python'), ...pass('java', '--java'), ...pass('gocode', '--gocode'), ...pass('jars', '--jars'), ...pass('build', '--build'),
           '--timeout', flags.timeout, '--isolation', 'inside', '--prepared', scratch.dir, ...(json ? ['--json', json] : [])], resolvConf);
         if (status === EXIT_NO_LOOPBACK) throw new UsageError('cannot bring up loopback in the new network namespace (the ip command is needed); use --isolation none');
         if (status === EXIT_NO_BIND_MOUNT) throw new UsageError('cannot bind-mount the private resolv.conf in the new mount namespace; use --isolation none');

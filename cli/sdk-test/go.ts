@@ -66,7 +66,7 @@ export function gocodeModfile(root: string, gocode: string, scratch: Scratch): G
   return { modfile, replaced: replace.map((r) => r.split(' ')[1]!), missing };
 }
 
-export interface GoBuild { binary?: string; error?: string; modules: 'network' | 'gocode'; note: string }
+export interface GoBuild { binary?: string; error?: string; modules: 'network' | 'gocode'; note: string; /** Why the module download failed before the offline build. */ downloadError?: string }
 
 const MODULE_FETCH_FAILURE = /dial tcp|lookup \S+|no such host|connection refused|module lookup disabled|GOPROXY=off|GOFLAGS=-mod=mod|missing go\.sum entry|i\/o timeout|proxyconnect/;
 
@@ -88,7 +88,7 @@ export async function buildGoTests(o: { root: string; go: string; gocode?: strin
   const failed = await attempt(o.env);
   if (!failed) return { binary, modules: 'network', note: 'modules from the module proxy (GOPROXY)' };
   if (MODULE_FETCH_FAILURE.test(failed) && existsSync(DEBIAN_GOCODE)) {
-    return offline(DEBIAN_GOCODE, `the module download failed (${firstCause(failed)}); `);
+    return { ...await offline(DEBIAN_GOCODE, 'the module download failed; '), downloadError: firstCause(failed) };
   }
   return { error: firstCause(failed), modules: 'network', note: 'modules from the module proxy (GOPROXY)' };
 }

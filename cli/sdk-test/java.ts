@@ -71,7 +71,8 @@ export async function buildJavaTests(o: { root: string; mvn: string; javac: stri
     if (r.code === 0 && existsSync(cpFile)) {
       return { how: 'maven', note: 'built with Maven', classpath: [join(o.root, 'target/test-classes'), join(o.root, 'target/classes'), readFileSync(cpFile, 'utf8').trim()].join(':') };
     }
-    mavenFailure = oneLine((r.stdout + r.stderr).split('\n').find((l) => /ERROR/.test(l)) ?? (r.stderr || `exit ${r.code}`));
+    // eslint-disable-next-line no-control-regex
+    mavenFailure = oneLine((r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => /ERROR/.test(l)) ?? (r.stderr || `exit ${r.code}`));
     if (o.how === 'maven') return { how: 'maven', note: 'built with Maven', error: mavenFailure };
   }
   const system = OFFLINE_JARS.map((j) => join(SYSTEM_JARS, `${j}.jar`));
@@ -82,8 +83,18 @@ export async function buildJavaTests(o: { root: string; mvn: string; javac: stri
   const sources = [...javaFiles(join(o.root, 'src/main/java')).filter((f) => !POM_EXCLUDED.test(f)), join(o.root, 'src/it/java/com/aliyun/sdk/service/oss2/TestBase.java'), ...javaFiles(join(o.root, JAVA_TEST_DIR))];
   const argfile = o.scratch.write('javac.args', sources.map((s) => `"${s}"`).join('\n'));
   const r = await run(o.javac, ['-nowarn', '-encoding', 'UTF-8', '-proc:none', '-d', classes, '-cp', cp, `@${argfile}`], opts).catch((e: Error) => ({ code: 127, stdout: '', stderr: e.message }));
-  if (r.code !== 0) return { how: 'javac', note, error: oneLine((r.stderr || r.stdout).split('\n').find((l) => /error:/.test(l)) ?? (r.stderr || `exit ${r.code}`)) };
+  if (r.code !== 0) return { how: 'javac', note, error: javacCause(r.stderr || r.stdout) || `exit ${r.code}` };
   return { how: 'javac', note, classpath: `${classes}:${cp}` };
+}
+
+/** The first compiler error with its symbol line (`cannot find symbol … symbol: class X`) and how many there were. */
+function javacCause(out: string): string {
+  const lines = out.split('\n');
+  const at = lines.findIndex((l) => /: error: /.test(l));
+  if (at < 0) return oneLine(out);
+  const symbol = lines.slice(at + 1, at + 5).find((l) => /^\s*symbol:/.test(l));
+  const count = /^(\d+) errors?$/m.exec(out)?.[1];
+  return oneLine(`${lines[at]!.replace(/^.*\/src\//, 'src/')}${symbol ? ` (${symbol.trim()})` : ''}${count ? `; ${count} errors` : ''}`);
 }
 
 /** Runs the vectors test classes with JUnit 4's console runner. */

@@ -23,6 +23,8 @@ export interface SdkTestReport {
   isolation: 'netns' | 'none';
   /** How the tests were built (Go: where the modules came from; Java: Maven or javac and the jars). */
   build?: string;
+  /** The command that produced it (checkout path as given to it). */
+  command?: string;
   tests: SdkTestResult[];
   passed: number;
   total: number;
