@@ -5,8 +5,8 @@
 // src/it/java as a test source) and `dependency:build-classpath`. Offline (`--jars`, or when Maven
 // fails and the system has Debian's Java packages): `javac` of the SDK's sources and of
 // src/it/java/…/TestBase.java + the vectors tests, against the jars of /usr/share/java (jackson
-// 2.14, httpclient5 5.2.1, httpclient 4.5, junit4, assertj) and any `--jars` given (Debian ships
-// no jackson-datatype-jsr310: it must be given). Run: `java org.junit.runner.JUnitCore` with the
+// 2.14, httpclient5 5.2.1, httpclient 4.5, junit4, assertj) after any `--jars` given (Debian ships
+// no jackson-datatype-jsr310: it must be given; a newer httpclient5 given replaces Debian's). Run: `java org.junit.runner.JUnitCore` with the
 // test classes; the test names come from the sources (`@Test` methods, `@Ignore` ones skipped).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -39,12 +39,13 @@ export function javaIntegrationTests(root: string): { classes: string[]; tests: 
   for (const file of readdirSync(dir).filter((f) => /Test\.java$/.test(f)).sort()) {
     const cls = basename(file, '.java');
     const src = readFileSync(join(dir, file), 'utf8');
-    const found = [...src.matchAll(/@Test\b[^;{]*?(@Ignore\b)?[^;{]*?\bvoid\s+(\w+)\s*\(/g)];
+    // A method's annotation block (in any order), then `void name(`.
+    const found = [...src.matchAll(/((?:@\w+(?:\([^)]*\))?\s*)+)(?:public\s+)?void\s+(\w+)\s*\(/g)].filter((m) => /@Test\b/.test(m[1]!));
     if (found.length === 0) continue;
     classes.push(`${JAVA_TEST_PACKAGE}.${cls}`);
     for (const m of found) {
       tests.push(`${cls}.${m[2]}`);
-      if (m[1]) ignored.push(`${cls}.${m[2]}`);
+      if (/@Ignore\b/.test(m[1]!)) ignored.push(`${cls}.${m[2]}`);
     }
   }
   return { classes, tests, ignored };
@@ -77,7 +78,8 @@ export async function buildJavaTests(o: { root: string; mvn: string; javac: stri
   }
   const system = OFFLINE_JARS.map((j) => join(SYSTEM_JARS, `${j}.jar`));
   const absent = system.filter((p) => !existsSync(p));
-  const cp = [...system.filter((p) => existsSync(p)), ...o.jars].join(':');
+  // Jars given come first: they stand in for a system jar of the same library that is too old.
+  const cp = [...o.jars, ...system.filter((p) => existsSync(p))].join(':');
   const note = `${mavenFailure ? `Maven failed (${mavenFailure}); ` : ''}compiled with javac against ${SYSTEM_JARS}${o.jars.length ? ` and ${o.jars.join(', ')}` : ''}${absent.length ? ` (absent: ${absent.map((p) => basename(p)).join(', ')})` : ''}`;
   const classes = join(o.scratch.dir, 'classes');
   const sources = [...javaFiles(join(o.root, 'src/main/java')).filter((f) => !POM_EXCLUDED.test(f)), join(o.root, 'src/it/java/com/aliyun/sdk/service/oss2/TestBase.java'), ...javaFiles(join(o.root, JAVA_TEST_DIR))];

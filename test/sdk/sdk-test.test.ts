@@ -15,6 +15,9 @@ import { answerQuery } from '../../cli/sdk-test/resolver.ts';
 
 const FAKE_GO = fileURLToPath(new URL('../fixtures/sdk-test/fake-go.mjs', import.meta.url));
 const FAKE_PY = fileURLToPath(new URL('../fixtures/sdk-test/fake-python.mjs', import.meta.url));
+const FAKE_JAVA = fileURLToPath(new URL('../fixtures/sdk-test/fake-java.mjs', import.meta.url));
+const FAKE_JAVAC = fileURLToPath(new URL('../fixtures/sdk-test/fake-javac', import.meta.url));
+const FAKE_MVN = fileURLToPath(new URL('../fixtures/sdk-test/fake-mvn', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ovc-sdk-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -44,6 +47,19 @@ function pyCheckout(): string {
   mkdirSync(join(root, 'tests/integration/vector'), { recursive: true });
   mkdirSync(join(root, 'alibabacloud_oss_v2'), { recursive: true });
   writeFileSync(join(root, 'alibabacloud_oss_v2/_version.py'), 'VERSION = "1.3.2"\n');
+  return root;
+}
+
+function javaCheckout(): string {
+  const root = join(dir, 'java-sdk');
+  const tests = join(root, 'src/it/java/com/aliyun/sdk/service/oss2/vectors');
+  mkdirSync(tests, { recursive: true });
+  mkdirSync(join(root, 'src/main/java/com/aliyun/sdk/service/oss2'), { recursive: true });
+  writeFileSync(join(root, 'src/main/java/com/aliyun/sdk/service/oss2/OSSClient.java'), 'package com.aliyun.sdk.service.oss2;\npublic interface OSSClient {}\n');
+  writeFileSync(join(root, 'src/it/java/com/aliyun/sdk/service/oss2/TestBase.java'), 'package com.aliyun.sdk.service.oss2;\npublic class TestBase {}\n');
+  writeFileSync(join(root, 'pom.xml'), '<project><artifactId>alibabacloud-oss-v2</artifactId>\n<version>0.5.0</version></project>\n');
+  writeFileSync(join(tests, 'TestBaseVectors.java'), 'public class TestBaseVectors {}\n');
+  writeFileSync(join(tests, 'ClientATest.java'), 'public class ClientATest extends TestBaseVectors {\n  @Test\n  public void testReaches() {}\n  @Test\n  public void testAsserts() {}\n  @Test\n  @Ignore\n  public void testLater() {}\n}\n');
   return root;
 }
 
@@ -234,6 +250,25 @@ describe('ovc sdk-test end to end (fake toolchains, real emulator)', () => {
     const report = JSON.parse(readFileSync(json, 'utf8')) as SdkTestReport;
     expect(report.tests[0]).toEqual({ name: 'TestA.test_env', status: 'pass', why: '' });
   }, 60_000);
+
+  it('java: Maven unreachable, so javac with the --jars first; JUnit 4 console results, @Ignore a skip', async () => {
+    vi.stubEnv('FAKE_JAVAC_FIRST_JAR', '/opt/newer-httpclient5.jar');
+    try {
+      const json = join(dir, 'java.json');
+      const r = await ovc('java', javaCheckout(), '--java', FAKE_JAVA, '--javac', FAKE_JAVAC, '--mvn', FAKE_MVN, '--jars', '/opt/newer-httpclient5.jar', '--isolation', 'none', '--json', json);
+      expect(r.stderr).toMatch(/Maven failed \(\[ERROR\] Failed to execute goal: Could not resolve dependencies.*\); compiled with javac against \/usr\/share\/java and \/opt\/newer-httpclient5\.jar/);
+      expect(r.stdout).toMatch(/^ClientATest\.testReaches\s+pass\s*$/m);
+      expect(r.stdout).toMatch(/^ClientATest\.testAsserts\s+fail\s+java\.lang\.AssertionError: expected:<200> but was:<400>$/m);
+      expect(r.stdout).toMatch(/^ClientATest\.testLater\s+skip\s+@Ignore$/m);
+      expect(r.status).toBe(1);
+      expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ language: 'java', sdk: { name: 'alibabacloud-oss-java-sdk-v2', version: '0.5.0' }, passed: 1, total: 3 });
+      // Without the newer jar first, the compiler's words for every test.
+      const old = await ovc('java', javaCheckout(), '--java', FAKE_JAVA, '--javac', FAKE_JAVAC, '--build', 'javac', '--isolation', 'none');
+      expect(old.stdout).toMatch(/^ClientATest\.testReaches\s+error\s+the tests did not build: X\.java:1: error: cannot find symbol \(symbol: class TlsSocketStrategy\); 1 errors$/m);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 
   it('exit 2 with one sentence when the checkout or the toolchain is missing', async () => {
     const noCheckout = await ovc('go', join(dir, 'missing'));
