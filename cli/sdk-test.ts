@@ -1,54 +1,40 @@
-// `ovc sdk-test <go|python> <checkout>`: runs an official SDK's own vectors integration tests,
+// `ovc sdk-test <go|python|java> <checkout>`: runs an official SDK's own vectors integration tests,
 // unchanged, against an `ovc serve` on loopback and prints test → pass/fail → why.
 //
-// Isolation: by default the whole run (emulator and SDK tests) happens inside `unshare -rn` (a new
-// user and network namespace: no root needed, only loopback exists), so nothing the tests do can
-// leave the machine. Name resolution: the Go SDK addresses an IP endpoint path-style (nothing to
-// resolve); the Python SDK addresses `{bucket}-{account}.{endpoint host}` even for an IP, so its
-// HTTP proxy is pointed at the emulator itself, which accepts absolute-form request targets: no
-// resolver, no /etc/hosts, no root.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Two phases. Outside any namespace, where the network (module proxy, Maven repository) may be
+// reachable, the tests are built (cli/sdk-test/go.ts, java.ts; Python needs no build). Then, by
+// default, this command runs again inside `unshare -rnm` (cli/sdk-test/isolation.ts): only
+// loopback, a private resolver that sends every name to 127.0.0.1 (resolver.ts), the emulator and
+// the built tests — nothing the tests do can leave the machine, and the virtual-hosted names the
+// SDKs build (`{bucket}-{account}.127.0.0.1`) reach the emulator the same way for all three.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 import { UsageError } from './errors.ts';
 import { packageVersion } from './main.ts';
+import { buildGoTests, DEBIAN_GOCODE, GO_TEST_FILE, goIntegrationTests, runGoTests, type GoBuild } from './sdk-test/go.ts';
+import { EXIT_NO_BIND_MOUNT, EXIT_NO_LOOPBACK, namespacesAvailable, runInNamespace } from './sdk-test/isolation.ts';
+import { buildJavaTests, JAVA_TEST_DIR, runJavaTests, type JavaBuild } from './sdk-test/java.ts';
+import { PY_TEST_DIR, runPythonTests } from './sdk-test/python.ts';
+import { PRIVATE_RESOLV_CONF, startResolver } from './sdk-test/resolver.ts';
+import { formatTable, oneLine, type SdkLanguage, type SdkTestReport, type SdkTestResult } from './sdk-test/results.ts';
+import { makeScratch, writeReport, type Scratch } from './sdk-test/scratch.ts';
 
-export type SdkLanguage = 'go' | 'python';
-export type SdkTestStatus = 'pass' | 'fail' | 'error' | 'skip';
+export { formatTable, parseGoTestJson, parseJunit, parseJunit4Console } from './sdk-test/results.ts';
+export type { SdkLanguage, SdkTestReport, SdkTestResult, SdkTestStatus } from './sdk-test/results.ts';
+export { goIntegrationTests, goModRequires } from './sdk-test/go.ts';
 
-export interface SdkTestResult {
-  name: string;
-  status: SdkTestStatus;
-  /** One line: the first assertion or error, or what else happened (e.g. a teardown error). */
-  why: string;
-}
-
-/** What `--json` writes (and docs/compatibility.md is generated from). No secrets in it. */
-export interface SdkTestReport {
-  kind: 'ovc-sdk-test';
-  version: 1;
-  language: SdkLanguage;
-  sdk: { name: string; version: string };
-  target: string;
-  ovcVersion: string;
-  date: string;
-  isolation: 'netns' | 'none';
-  tests: SdkTestResult[];
-  passed: number;
-  total: number;
-}
-
-const LAYOUT: Record<SdkLanguage, { marker: string; what: string }> = {
-  go: { marker: 'oss/vectors/client_integration_test.go', what: 'a checkout of aliyun/alibabacloud-oss-go-sdk-v2' },
-  python: { marker: 'tests/integration/vector', what: 'a checkout of aliyun/alibabacloud-oss-python-sdk-v2' },
+const LAYOUT: Record<SdkLanguage, { marker: string; what: string; name: string }> = {
+  go: { marker: GO_TEST_FILE, what: 'a checkout of aliyun/alibabacloud-oss-go-sdk-v2', name: 'alibabacloud-oss-go-sdk-v2' },
+  python: { marker: PY_TEST_DIR, what: 'a checkout of aliyun/alibabacloud-oss-python-sdk-v2', name: 'alibabacloud-oss-python-sdk-v2' },
+  java: { marker: JAVA_TEST_DIR, what: 'a checkout of aliyun/alibabacloud-oss-java-sdk-v2', name: 'alibabacloud-oss-java-sdk-v2' },
 };
 
 /** The checkout, checked: exit-2 sentences when it is not there or not the SDK. */
 export function checkCheckout(language: string, path: string): { language: SdkLanguage; root: string } {
-  if (language !== 'go' && language !== 'python') throw new UsageError(`unknown SDK language '${language}'; valid: go, python`);
+  if (language !== 'go' && language !== 'python' && language !== 'java') throw new UsageError(`unknown SDK language '${language}'; valid: go, python, java`);
   const root = resolve(path);
   if (!existsSync(root)) throw new UsageError(`the SDK checkout ${root} does not exist`);
   const { marker, what } = LAYOUT[language];
@@ -56,7 +42,7 @@ export function checkCheckout(language: string, path: string): { language: SdkLa
   return { language, root };
 }
 
-/** The SDK's version as its checkout states it (Go: the version constant; Python: the package version). */
+/** The SDK's version as its checkout states it (Go: the version constant; Python: the package version; Java: the pom's). */
 export function sdkVersion(language: SdkLanguage, root: string): string {
   const read = (p: string): string => { try { return readFileSync(join(root, p), 'utf8'); } catch { return ''; } };
   if (language === 'go') {
@@ -65,11 +51,25 @@ export function sdkVersion(language: SdkLanguage, root: string): string {
     const [major, minor, patch] = [part('major'), part('minor'), part('patch')];
     return major && minor && patch ? `${major}.${minor}.${patch}` : 'unknown';
   }
+  if (language === 'java') return /<artifactId>alibabacloud-oss-v2<\/artifactId>\s*<version>([^<]+)<\/version>/.exec(read('pom.xml'))?.[1] ?? 'unknown';
   return /VERSION\s*=\s*['"]([^'"]+)['"]/.exec(read('alibabacloud_oss_v2/_version.py'))?.[1] ?? 'unknown';
 }
 
-/** The SDK's own test variables, pointed at the emulator. */
-export function sdkEnv(language: SdkLanguage, em: Pick<RunningEmulator, 'url' | 'region' | 'accountId' | 'identities'>, root: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+/** The checkout's commit and tag when it is a git checkout (`describe`: the tag, or tag-N-gCOMMIT). */
+export function sdkRevision(root: string): { commit?: string; tag?: string } {
+  const git = (...args: string[]): string | undefined => {
+    const r = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() || undefined : undefined;
+  };
+  const commit = git('rev-parse', '--short', 'HEAD');
+  return commit ? { commit, tag: git('describe', '--tags', '--exact-match') } : {};
+}
+
+/**
+ * The SDK's own test variables, pointed at the emulator. `proxied`: no private resolver (no
+ * namespace), so the Python SDK's virtual-hosted names go to the emulator as its HTTP proxy.
+ */
+export function sdkEnv(language: SdkLanguage, em: Pick<RunningEmulator, 'url' | 'region' | 'accountId' | 'identities'>, root: string, base: NodeJS.ProcessEnv = process.env, proxied = false): NodeJS.ProcessEnv {
   const id = em.identities[0]!;
   const common = {
     OSS_TEST_VECTORS_ENDPOINT: em.url, OSS_TEST_REGION: em.region,
@@ -78,207 +78,143 @@ export function sdkEnv(language: SdkLanguage, em: Pick<RunningEmulator, 'url' | 
     OSS_TEST_ENDPOINT: em.url,
   };
   if (language === 'go') return { ...base, ...common, OSS_TEST_ACCOUNT_ID: em.accountId };
+  if (language === 'java') return { ...base, ...common, OSS_TEST_RAM_UID: em.accountId };
   return {
     ...base, ...common, OSS_TEST_USER_ID: em.accountId,
-    // `{bucket}-{account}.127.0.0.1:port` cannot be resolved: the emulator is the proxy (absolute-form targets).
-    HTTP_PROXY: em.url, http_proxy: em.url, NO_PROXY: '', no_proxy: '',
+    ...(proxied ? { HTTP_PROXY: em.url, http_proxy: em.url, NO_PROXY: '', no_proxy: '' } : {}),
     PYTHONPATH: base.PYTHONPATH ? `${root}:${base.PYTHONPATH}` : root,
   };
 }
 
-/** The top-level tests of the Go SDK's vectors integration test file. */
-export function goIntegrationTests(source: string): string[] {
-  return [...source.matchAll(/^func (Test\w*)\(t \*testing\.T\)/gm)].map((m) => m[1]!);
-}
-
-function oneLine(s: string, max = 200): string {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
-}
-
-/** One test's verdict from `go test -json` output (lines of test2json events). */
-export function parseGoTestJson(jsonLines: string, test: string, stderr = ''): SdkTestResult {
-  const events: Array<{ Action?: string; Test?: string; Output?: string }> = [];
-  for (const line of jsonLines.split('\n')) {
-    if (!line.trim().startsWith('{')) continue;
-    try { events.push(JSON.parse(line)); } catch { /* not an event */ }
-  }
-  const mine = events.filter((e) => e.Test === test);
-  const output = mine.map((e) => e.Output ?? '').join('');
-  const final = mine.find((e) => e.Action === 'pass' || e.Action === 'fail' || e.Action === 'skip');
-  if (!final) {
-    const pkgOut = events.filter((e) => !e.Test).map((e) => e.Output ?? '').join('');
-    const cause = /panic:.*|FAIL.*build failed.*|cannot find.*|\S+\.go:\d+:\d+: .*/.exec(`${output}\n${pkgOut}\n${stderr}`)?.[0] ?? (oneLine(stderr) || 'no result reported (build failure or crash)');
-    return { name: test, status: 'error', why: oneLine(cause) };
-  }
-  if (final.Action === 'pass') return { name: test, status: 'pass', why: '' };
-  if (final.Action === 'skip') return { name: test, status: 'skip', why: oneLine(/--- SKIP.*\n\s*(.*)/.exec(output)?.[1] ?? 'skipped') };
-  // testify: "Error Trace: file:line" then "Error: <message>" possibly continued on indented lines.
-  const lines = output.split('\n');
-  const at = lines.findIndex((l) => /^\s+Error:\s/.test(l));
-  let why = '';
-  if (at >= 0) {
-    const trace = lines.slice(0, at).reverse().find((l) => /Error Trace:/.test(l));
-    const where = trace ? /(\w+\.go:\d+)/.exec(trace)?.[1] : undefined;
-    const msg = [lines[at]!.replace(/^\s+Error:\s+/, '')];
-    for (let i = at + 1; i < lines.length && /^\s{8,}\S/.test(lines[i]!) && !/^\s+(Test|Messages|Error Trace):/.test(lines[i]!); i++) msg.push(lines[i]!.trim());
-    why = `${where ? `${where}: ` : ''}${msg.join(' ')}`;
-  }
-  const panic = /panic: (.*)/.exec(output)?.[1];
-  if (panic) why = why ? `${why}; then panicked: ${panic}` : `panicked: ${panic}`;
-  return { name: test, status: 'fail', why: oneLine(why || 'failed') };
-}
-
-function xmlText(s: string): string {
-  return s.replace(/&#10;/g, '\n').replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
-    .replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
-/**
- * Verdicts from pytest's JUnit XML (`--junitxml`). A test whose body passed but whose class
- * teardown failed is a pass, with the teardown error said in `why` (pytest prints PASSED for it).
- */
-export function parseJunit(xml: string): SdkTestResult[] {
-  const out: SdkTestResult[] = [];
-  for (const m of xml.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g)) {
-    const attrs = m[1]!;
-    const attr = (k: string): string => xmlText(new RegExp(`\\b${k}="([^"]*)"`).exec(attrs)?.[1] ?? '');
-    const cls = attr('classname').split('.').pop() ?? '';
-    const name = cls ? `${cls}.${attr('name')}` : attr('name');
-    const body = m[3] ?? '';
-    const child = /<(failure|error|skipped)\b([^>]*?)(\/>|>)/.exec(body);
-    if (!child) { out.push({ name, status: 'pass', why: '' }); continue; }
-    const message = xmlText(/\bmessage="([^"]*)"/.exec(child[2]!)?.[1] ?? '');
-    const kind = child[1]!;
-    if (kind === 'skipped') out.push({ name, status: 'skip', why: oneLine(message) });
-    else if (kind === 'error' && /^failed on teardown with/.test(message)) {
-      out.push({ name, status: 'pass', why: oneLine(`test passed; the class teardown failed: ${message.replace(/^failed on teardown with\s*/, '')}`) });
-    } else {
-      // pytest's generic messages ("collection failure", "failed on setup with …"): add the last `E ` line of the report.
-      const detail = /^(collection failure|failed on setup)/.test(message) ? xmlText(body.slice(child.index + child[0].length).split(`</${kind}>`)[0]!).split('\n').filter((l) => /^E\s/.test(l)).pop()?.replace(/^E\s+/, '') : undefined;
-      out.push({ name, status: kind === 'failure' ? 'fail' : 'error', why: oneLine(detail ? `${message}: ${detail}` : message) });
-    }
-  }
-  return out;
-}
-
-/** The table: test → verdict → why. */
-export function formatTable(results: readonly SdkTestResult[]): string {
-  const w = Math.max(4, ...results.map((r) => r.name.length));
-  const lines = [`${'test'.padEnd(w)}  result  why`, `${'-'.repeat(w)}  ------  ---`];
-  for (const r of results) lines.push(`${r.name.padEnd(w)}  ${r.status.padEnd(6)}  ${r.why}`.trimEnd());
-  const passed = results.filter((r) => r.status === 'pass').length;
-  lines.push('', `${passed} of ${results.length} passed`);
-  return `${lines.join('\n')}\n`;
-}
-
-interface Exec { code: number | null; stdout: string; stderr: string }
-
-function run(cmd: string, args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Exec> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => { clearTimeout(timer); resolvePromise({ code, stdout, stderr }); });
-  });
-}
-
 /** exit-2 sentence when the toolchain is missing or unusable. */
 export function checkToolchain(language: SdkLanguage, bin: string): void {
-  const args = language === 'go' ? ['version'] : ['-c', 'import pytest, requests'];
+  const args = language === 'go' ? ['version'] : language === 'java' ? ['-version'] : ['-c', 'import pytest, requests'];
+  const what = language === 'go' ? 'Go toolchain' : language === 'java' ? 'Java runtime' : 'Python interpreter';
   const r = spawnSync(bin, args, { encoding: 'utf8', timeout: 60_000 });
-  if (r.error) throw new UsageError(`the ${language === 'go' ? 'Go toolchain' : 'Python interpreter'} '${bin}' cannot be run (${(r.error as NodeJS.ErrnoException).code ?? r.error.message}); install it or pass --${language} PATH`);
+  if (r.error) throw new UsageError(`the ${what} '${bin}' cannot be run (${(r.error as NodeJS.ErrnoException).code ?? r.error.message}); install it or pass --${language} PATH`);
   if (r.status !== 0) {
-    throw new UsageError(language === 'go'
-      ? `'${bin} version' failed: ${oneLine(r.stderr || r.stdout)}`
-      : `'${bin}' cannot import pytest and requests (the Python SDK's test dependencies): ${oneLine((r.stderr || '').split('\n').filter(Boolean).pop() ?? '')}`);
+    throw new UsageError(language === 'python'
+      ? `'${bin}' cannot import pytest and requests (the Python SDK's test dependencies): ${oneLine((r.stderr || '').split('\n').filter(Boolean).pop() ?? '')}`
+      : `'${bin} ${args[0]}' failed: ${oneLine(r.stderr || r.stdout)}`);
   }
 }
 
-export interface SdkTestOptions {
-  language: SdkLanguage;
-  root: string;
-  go: string;
-  python: string;
-  timeoutMs: number;
-  isolation: 'netns' | 'none';
+interface SdkTestFlags {
+  go: string; python: string; java: string; javac: string; mvn: string; gocode?: string; jars?: string; build: string;
+  json?: string; isolation: string; timeout: string; prepared?: string;
 }
 
-/** Runs the SDK's suite against a fresh emulator on loopback (in this process's network). */
-export async function runSdkTests(o: SdkTestOptions): Promise<SdkTestReport> {
+/** What the build phase hands to the run phase (build.json in the scratch folder). */
+interface Prepared { go?: GoBuild; java?: JavaBuild }
+
+async function prepare(lang: SdkLanguage, root: string, flags: SdkTestFlags, scratch: Scratch, timeoutMs: number): Promise<Prepared> {
+  if (lang === 'go') return { go: await buildGoTests({ root, go: flags.go, gocode: flags.gocode, env: process.env, scratch, timeoutMs }) };
+  if (lang === 'java') {
+    const how = flags.build === 'maven' || flags.build === 'javac' ? flags.build : undefined;
+    return { java: await buildJavaTests({ root, mvn: flags.mvn, javac: flags.javac, how, jars: (flags.jars ?? '').split(':').filter(Boolean), env: process.env, scratch, timeoutMs }) };
+  }
+  return {};
+}
+
+/** Runs the built tests against a fresh emulator on loopback (in this process's network). */
+export async function runSdkTests(lang: SdkLanguage, root: string, flags: SdkTestFlags, prepared: Prepared, scratch: Scratch, isolation: 'netns' | 'none'): Promise<SdkTestReport> {
+  const timeoutMs = Number(flags.timeout) * 1000;
+  const resolver = isolation === 'netns' ? await startResolver(53) : undefined;
   const em = await startEmulator({ host: '127.0.0.1', port: 0 });
-  const scratch = mkdtempSync(join(tmpdir(), 'ovc-sdk-test-'));
   try {
-    const env = sdkEnv(o.language, em, o.root);
+    const env = sdkEnv(lang, em, root, process.env, isolation === 'none');
     let tests: SdkTestResult[];
-    if (o.language === 'go') {
-      const names = goIntegrationTests(readFileSync(join(o.root, LAYOUT.go.marker), 'utf8'));
-      tests = [];
-      // One `go test` per test: a panic in one (it ends the test binary) cannot hide the others.
-      for (const name of names) {
-        const r = await run(o.go, ['test', '-tags', 'integration', join(o.root, 'oss', 'vectors'), '-run', `^${name}$`, '-count=1', '-json'], { cwd: o.root, env, timeoutMs: o.timeoutMs });
-        tests.push(parseGoTestJson(r.stdout, name, r.stderr));
-      }
-    } else {
-      const junit = join(scratch, 'junit.xml');
-      const r = await run(o.python, ['-m', 'pytest', LAYOUT.python.marker, '-rA', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`], { cwd: o.root, env, timeoutMs: o.timeoutMs });
-      if (!existsSync(junit)) throw new UsageError(`pytest wrote no results (exit ${r.code}): ${oneLine(r.stderr || r.stdout)}`);
-      tests = parseJunit(readFileSync(junit, 'utf8'));
-    }
+    let build: string | undefined;
+    if (lang === 'go') {
+      const names = goIntegrationTests(readFileSync(join(root, GO_TEST_FILE), 'utf8'));
+      tests = await runGoTests({ root, go: flags.go, build: prepared.go!, names, env, timeoutMs });
+      build = prepared.go!.note;
+    } else if (lang === 'java') {
+      tests = await runJavaTests({ root, java: flags.java, build: prepared.java!, env, timeoutMs });
+      build = prepared.java!.note;
+    } else tests = await runPythonTests({ root, python: flags.python, env, scratch, timeoutMs });
     const passed = tests.filter((t) => t.status === 'pass').length;
     return {
-      kind: 'ovc-sdk-test', version: 1, language: o.language,
-      sdk: { name: o.language === 'go' ? 'alibabacloud-oss-go-sdk-v2' : 'alibabacloud-oss-python-sdk-v2', version: sdkVersion(o.language, o.root) },
-      target: 'ovc serve', ovcVersion: packageVersion(), date: new Date().toISOString(), isolation: o.isolation,
-      tests, passed, total: tests.length,
+      kind: 'ovc-sdk-test', version: 1, language: lang,
+      sdk: { name: LAYOUT[lang].name, version: sdkVersion(lang, root), ...sdkRevision(root) },
+      target: 'ovc serve', ovcVersion: packageVersion(), date: new Date().toISOString(), isolation,
+      ...(build ? { build } : {}), command: commandLine(lang, root, flags), tests, passed, total: tests.length,
     };
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
     await em.close();
+    resolver?.close();
   }
 }
 
-/** Whether `unshare -rn` (user + network namespace, no root) works here. */
-function netnsAvailable(): boolean {
-  return spawnSync('unshare', ['-rn', 'true'], { stdio: 'ignore' }).status === 0;
+/** The command as an SDK team would type it again (internal flags left out). */
+function commandLine(lang: SdkLanguage, root: string, flags: SdkTestFlags): string {
+  const opt = (name: string, v: string | undefined, dflt?: string): string[] => (v !== undefined && v !== dflt ? [`--${name}`, v] : []);
+  return ['ovc', 'sdk-test', lang, root, ...opt('gocode', flags.gocode), ...opt('jars', flags.jars), ...opt('build', flags.build, 'auto'),
+    ...opt('python', lang === 'python' ? flags.python : undefined, 'python3')].join(' ');
 }
 
-interface SdkTestFlags { go: string; python: string; json?: string; isolation: string; timeout: string }
+function report(r: SdkTestReport, json: string | undefined, setExit: (code: number) => void): void {
+  process.stdout.write(formatTable(r.tests));
+  if (json) writeReport(json, r);
+  setExit(r.total > 0 && r.passed === r.total ? 0 : 1);
+}
 
 export function sdkTestCommand(setExit: (code: number) => void): Command {
   return new Command('sdk-test')
     .description("run an official SDK's own vectors integration tests (unchanged) against ovc serve on loopback and print test → pass/fail → why")
-    .argument('<language>', 'go or python')
-    .argument('<checkout>', 'path to a checkout of the SDK (aliyun/alibabacloud-oss-go-sdk-v2 or alibabacloud-oss-python-sdk-v2)')
-    .option('--go <bin>', 'the Go toolchain to use (its environment, e.g. GOFLAGS/GOPROXY, is passed through)', 'go')
+    .argument('<language>', 'go, python or java')
+    .argument('<checkout>', 'path to a checkout of the SDK (aliyun/alibabacloud-oss-go-sdk-v2, -python-sdk-v2 or -java-sdk-v2)')
+    .option('--go <bin>', 'the Go toolchain (its environment, e.g. GOPROXY, is passed through)', 'go')
+    .option('--gocode <dir>', `Go: build offline, each module from DIR/<module path> (Debian's layout; default when the download fails: ${DEBIAN_GOCODE})`)
     .option('--python <bin>', 'the Python interpreter with pytest and the SDK\'s dependencies', 'python3')
+    .option('--java <bin>', 'Java: the runtime', 'java')
+    .option('--javac <bin>', 'Java: the compiler of the offline build', 'javac')
+    .option('--mvn <bin>', 'Java: Maven', 'mvn')
+    .addOption(new Option('--build <how>', 'Java: maven, javac (offline, system jars), or auto (Maven, then javac)').choices(['auto', 'maven', 'javac']).default('auto'))
+    .option('--jars <paths>', 'Java: more jars for the offline build, colon-separated (e.g. jackson-datatype-jsr310, which Debian does not ship)')
     .option('--json <file>', 'also write the results as JSON (input of docs/compatibility.md)')
-    .addOption(new Option('--isolation <mode>', 'netns: run inside unshare -rn (loopback only; the default when available); none: in this network').choices(['auto', 'netns', 'none', 'inside']).default('auto'))
-    .option('--timeout <seconds>', 'per go test / for the whole pytest run', '600')
+    .addOption(new Option('--isolation <mode>', 'netns: run inside unshare -rnm (loopback only, private resolver; the default when available); none: in this network').choices(['auto', 'netns', 'none', 'inside']).default('auto'))
+    .addOption(new Option('--prepared <dir>').hideHelp())
+    .option('--timeout <seconds>', 'per build, per go test, for the whole pytest / JUnit run', '600')
     .action(async (language: string, checkout: string, flags: SdkTestFlags) => {
       const { language: lang, root } = checkCheckout(language, checkout);
       if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1) throw new UsageError(`--timeout must be a whole number of seconds, got '${flags.timeout}'`);
-      const bin = lang === 'go' ? flags.go : flags.python;
-      checkToolchain(lang, bin);
-      let isolation = flags.isolation;
-      if (isolation === 'auto') isolation = netnsAvailable() ? 'netns' : 'none';
-      if (isolation === 'netns') {
-        if (!netnsAvailable()) throw new UsageError('--isolation netns needs unshare -rn (user namespaces), which is not available here; use --isolation none');
-        // Re-run this command inside a fresh network namespace with only loopback up.
-        const self = [...process.execArgv, process.argv[1]!, 'sdk-test', lang, root, '--go', flags.go, '--python', flags.python, '--timeout', flags.timeout, '--isolation', 'inside', ...(flags.json ? ['--json', resolve(flags.json)] : [])];
-        const child = spawnSync('unshare', ['-rn', 'sh', '-c', 'ip link set lo up || exit 3; exec "$@"', 'sh', process.execPath, ...self], { stdio: 'inherit', env: process.env });
-        if (child.status === 3) throw new UsageError('cannot bring up loopback in the new network namespace (the ip command is needed); use --isolation none');
-        setExit(child.status ?? 2);
+      const json = flags.json ? resolve(flags.json) : undefined;
+      if (flags.isolation === 'inside') {
+        // The run phase, inside the namespaces: the build phase left its results in --prepared.
+        if (!flags.prepared) throw new UsageError('--isolation inside is the command\'s own run phase; use --isolation netns');
+        const scratch = { dir: flags.prepared, write: () => '', copy: () => '', remove: () => undefined } as Scratch;
+        const prepared = JSON.parse(readFileSync(join(flags.prepared, 'build.json'), 'utf8')) as Prepared;
+        report(await runSdkTests(lang, root, flags, prepared, scratch, 'netns'), json, setExit);
         return;
       }
-      process.stderr.write(`ovc sdk-test: running the ${lang} SDK's vectors integration tests from ${root} against ovc serve (${isolation === 'inside' ? 'inside unshare -rn, loopback only' : 'no network isolation'})\n`);
-      const report = await runSdkTests({ language: lang, root, go: flags.go, python: flags.python, timeoutMs: Number(flags.timeout) * 1000, isolation: isolation === 'inside' ? 'netns' : 'none' });
-      process.stdout.write(formatTable(report.tests));
-      if (flags.json) writeFileSync(flags.json, `${JSON.stringify(report, null, 2)}\n`);
-      setExit(report.total > 0 && report.passed === report.total ? 0 : 1);
+      checkToolchain(lang, lang === 'go' ? flags.go : lang === 'java' ? flags.java : flags.python);
+      let isolation = flags.isolation;
+      if (isolation === 'auto') isolation = namespacesAvailable() ? 'netns' : 'none';
+      if (isolation === 'netns' && !namespacesAvailable()) throw new UsageError('--isolation netns needs unshare -rnm (user, network and mount namespaces), which is not available here; use --isolation none');
+      const scratch = makeScratch();
+      try {
+        const timeoutMs = Number(flags.timeout) * 1000;
+        process.stderr.write(`ovc sdk-test: building the ${lang} SDK's vectors integration tests from ${root}${lang === 'python' ? ' (nothing to build)' : ''}\n`);
+        const prepared = await prepare(lang, root, flags, scratch, timeoutMs);
+        if (prepared.go?.downloadError) process.stderr.write(`ovc sdk-test: the module download failed: ${prepared.go.downloadError}\n`);
+        const note = prepared.go?.note ?? prepared.java?.note;
+        if (note) process.stderr.write(`ovc sdk-test: ${note}${prepared.go?.error ?? prepared.java?.error ? ` — the build failed: ${prepared.go?.error ?? prepared.java?.error}` : ''}\n`);
+        process.stderr.write(`ovc sdk-test: running them against ovc serve (${isolation === 'netns' ? 'inside unshare -rnm: loopback only, every name resolves to 127.0.0.1' : 'no network isolation'})\n`);
+        if (isolation === 'none') {
+          report(await runSdkTests(lang, root, flags, prepared, scratch, 'none'), json, setExit);
+          return;
+        }
+        scratch.write('build.json', JSON.stringify(prepared));
+        const resolvConf = scratch.write('resolv.conf', PRIVATE_RESOLV_CONF);
+        const pass = (k: keyof SdkTestFlags, opt: string): string[] => (flags[k] ? [opt, String(flags[k])] : []);
+        const status = runInNamespace(['sdk-test', lang, root, ...pass('go', '--go'), ...pass('python', '--python'), ...pass('java', '--java'), ...pass('gocode', '--gocode'), ...pass('jars', '--jars'), ...pass('build', '--build'),
+          '--timeout', flags.timeout, '--isolation', 'inside', '--prepared', scratch.dir, ...(json ? ['--json', json] : [])], resolvConf);
+        if (status === EXIT_NO_LOOPBACK) throw new UsageError('cannot bring up loopback in the new network namespace (the ip command is needed); use --isolation none');
+        if (status === EXIT_NO_BIND_MOUNT) throw new UsageError('cannot bind-mount the private resolv.conf in the new mount namespace; use --isolation none');
+        setExit(status ?? 2);
+      } finally {
+        scratch.remove();
+      }
     });
 }

@@ -11,15 +11,17 @@ export interface Cell { verdict: string; date: string }
 export interface Table {
   /** Column (target) → its latest run date. */
   columns: Map<string, string>;
+  /** Group → how it was run (command, build), from the newest results file of that group. */
+  notes: Map<string, { date: string; lines: string[] }>;
   /** Row key (group + name) → column → cell. */
   rows: Map<string, { group: string; name: string; cells: Map<string, Cell> }>;
 }
 
-interface SdkReport { kind: 'ovc-sdk-test'; language: string; sdk: { name: string; version: string }; target: string; date: string; tests: Array<{ name: string; status: string; why: string }> }
+interface SdkReport { kind: 'ovc-sdk-test'; language: string; sdk: { name: string; version: string; commit?: string; tag?: string }; target: string; date: string; build?: string; command?: string; tests: Array<{ name: string; status: string; why: string }> }
 interface MatrixRow { key: string; label: string; counts: { pass: number; fail: number; skip: number; error: number }; state: string }
 
 export function emptyTable(): Table {
-  return { columns: new Map(), rows: new Map() };
+  return { columns: new Map(), rows: new Map(), notes: new Map() };
 }
 
 function put(t: Table, group: string, name: string, column: string, cell: Cell): void {
@@ -50,10 +52,15 @@ export function addResults(t: Table, path: string, alias: ReadonlyMap<string, st
   }
   const report = JSON.parse(readFileSync(path, 'utf8')) as SdkReport;
   if (report.kind !== 'ovc-sdk-test') throw new Error(`${path} is neither an ovc sdk-test --json file nor an ovc run directory`);
+  const rev = [report.sdk.tag, report.sdk.commit].filter(Boolean).join(', ');
+  const group = `${report.sdk.name} ${report.sdk.version}${rev ? ` (${rev})` : ''}`;
   for (const test of report.tests) {
     const verdict = test.status === 'pass' ? (test.why ? 'pass*' : 'pass') : test.status.toUpperCase();
-    put(t, `${report.sdk.name} ${report.sdk.version}`, test.name, col(report.target), { verdict, date: report.date });
+    put(t, group, test.name, col(report.target), { verdict, date: report.date });
   }
+  const lines = [report.command ? `\`${report.command}\`` : '', report.build ?? ''].filter(Boolean);
+  const old = t.notes.get(group);
+  if (lines.length > 0 && (!old || old.date <= report.date)) t.notes.set(group, { date: report.date, lines });
 }
 
 function day(iso: string): string {
@@ -67,6 +74,8 @@ export function renderTable(t: Table, validated: ReadonlyMap<string, string> = n
   const lines = [`| suite | test / row | ${head.join(' | ')} |`, `|---|---|${cols.map(() => '---').join('|')}|`];
   const rows = [...t.rows.values()].sort((a, b) => a.group.localeCompare(b.group));
   for (const r of rows) lines.push(`| ${r.group} | ${r.name} | ${cols.map((c) => r.cells.get(c)?.verdict ?? '—').join(' | ')} |`);
+  const notes = [...t.notes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([group, n]) => `- ${group}: ${n.lines.join('; ')}`);
+  if (notes.length > 0) lines.push('', 'How each SDK was run:', '', ...notes);
   return `${lines.join('\n')}\n`;
 }
 

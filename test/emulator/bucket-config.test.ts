@@ -108,10 +108,26 @@ describe('bucket logging and the plain-OSS log target', () => {
     // Anything else signed for plain OSS is refused, never a vectors operation.
     expect(errorCode(await plainOss('GET', target, 'acl'))).toBe('InvalidRequest');
     expect(errorCode(await plainOss('PUT', 'Bad_Name'))).toBe('InvalidArgument');
-    // The OSS service level (ListBuckets) is not emulated: a clear InvalidRequest, not a signature error.
+    expect(errorCode(await plainOss('PUT', null))).toBe('InvalidRequest');
+  });
+
+  it('an SDK fixture\'s clean-up: plain OSS ListBuckets (prefix honoured, endpoints pointing back here) and the empty listings of a bucket', async () => {
+    expect((await plainOss('PUT', target)).status).toBe(200);
+    expect((await plainOss('PUT', 'other-bucket-name')).status).toBe(200);
     const list = await plainOss('GET', null, 'prefix=python-sdk-test-bucket-');
-    expect([list.status, errorCode(list)]).toEqual([400, 'InvalidRequest']);
-    expect((list.json as { Error: { Message: string } }).Error.Message).toBeTruthy();
+    expect([list.status, list.headers['content-type']]).toEqual([200, 'application/xml']);
+    expect(list.text).toContain(`<Name>${target}</Name>`);
+    expect(list.text).not.toContain('other-bucket-name');
+    expect(list.text).toContain(`<ExtranetEndpoint>${em.url}</ExtranetEndpoint>`);
+    for (const query of ['', 'versions', 'uploads', 'encoding-type=url&prefix=a']) {
+      const r = await plainOss('GET', target, query);
+      expect([query, r.status, r.text]).toEqual([query, 200, expect.stringContaining('<IsTruncated>false</IsTruncated>')]);
+    }
+    expect(errorCode(await plainOss('GET', 'no-such-oss-bucket', 'versions'))).toBe('NoSuchBucket');
+    expect(errorCode(await plainOss('GET', null, 'acl'))).toBe('InvalidRequest');
+    expect((await plainOss('DELETE', target)).status).toBe(204);
+    expect((await plainOss('DELETE', 'other-bucket-name')).status).toBe(204);
+    expect((await plainOss('GET', null, 'prefix=python-sdk-test-bucket-')).text).not.toContain('<Bucket>');
   });
 
   it('a signature valid for neither vectors nor plain OSS is still 403 SignatureDoesNotMatch', async () => {

@@ -48,6 +48,24 @@ describe('compatibility table', () => {
     expect(renderTable(t)).toContain('| go-sdk 1.5.1 | TestA | pass |');
   });
 
+  it('names each SDK by version, tag and commit, and says below the table how each was run', () => {
+    const t = emptyTable();
+    const p = join(dir, 'tagged.json');
+    writeFileSync(p, JSON.stringify({ kind: 'ovc-sdk-test', version: 1, language: 'go', sdk: { name: 'go-sdk', version: '1.5.1', tag: 'v1.5.1', commit: 'b3226d1' }, target: 'ovc serve', date: '2026-12-06T10:00:00Z',
+      command: 'ovc sdk-test go /tmp/sdk-go', build: 'modules from the module proxy (GOPROXY)', tests: [{ name: 'TestA', status: 'error', why: 'did not build' }] }));
+    addResults(t, p);
+    expect(renderTable(t)).toBe([
+      '| suite | test / row | ovc serve (measured 2026-12-06) |',
+      '|---|---|---|',
+      '| go-sdk 1.5.1 (v1.5.1, b3226d1) | TestA | ERROR |',
+      '',
+      'How each SDK was run:',
+      '',
+      '- go-sdk 1.5.1 (v1.5.1, b3226d1): `ovc sdk-test go /tmp/sdk-go`; modules from the module proxy (GOPROXY)',
+      '',
+    ].join('\n'));
+  });
+
   it('refuses what is not a results file', () => {
     const other = join(dir, 'other.json');
     writeFileSync(other, '{"kind":"something"}');
