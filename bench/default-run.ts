@@ -1,17 +1,22 @@
 // The default `ovc run` as a user runs it: the compiled package's bin (`npx ovc run`, embedded
 // emulator), N times. Per run: wall time from spawn to exit, CPU time of the whole process tree,
 // and the peak RSS of every process in it (VmHWM from /proc, polled every 20 ms; the suite
-// workers are threads of the child process). Also the tsx entry (`cli/bin/ovc.mjs`) side by side.
-//   npx tsx bench/default-run.ts [--rounds 5] [--runs 500]
+// workers are threads of the child process). Also the tsx entry (`cli/bin/ovc.mjs`) side by side,
+// or (`--base DIR`) another checkout's compiled package, e.g. a worktree of the base commit with
+// dist/ built, for a before/after taken in alternating order. `--tags` runs a subset (one suite:
+// the start-up of a run).
+//   npx tsx bench/default-run.ts [--rounds 5] [--runs 500] [--tags EXPR] [--base DIR] [--no-tsx] [--name default-run]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { numArg } from './lib/cli.ts';
+import { flag, numArg, strArg } from './lib/cli.ts';
 import { machine, ROOT, table, writeResult } from './lib/report.ts';
 import { fmtSummary, summarize } from './lib/stats.ts';
 
-const ROUNDS = Math.max(5, numArg('rounds', 5));
+const ROUNDS = Math.max(3, numArg('rounds', 5));
+const TAGS = strArg('tags', '');
+const BASE = strArg('base', '');
 const RUNS = numArg('runs', 500);
 const TICKS = 100; // clock ticks per second (getconf CLK_TCK on Linux)
 
@@ -55,7 +60,7 @@ function cpuTicks(pid: number): number {
 async function once(entry: string[]): Promise<Sample> {
   const out = mkdtempSync(join(tmpdir(), 'ovc-bench-default-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [...entry, 'run', '--quiet', '--runs', String(RUNS), '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, OSS_ACCESS_KEY_ID: '', OSS_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' } });
+  const child = spawn(process.execPath, [...entry, 'run', '--quiet', '--runs', String(RUNS), ...(TAGS ? ['--tags', TAGS] : []), '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, OSS_ACCESS_KEY_ID: '', OSS_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' } });
   const peaks = new Map<number, { hwmKiB: number; name: string; cpu: number }>();
   const timer = setInterval(() => {
     for (const p of tree(child.pid!)) {
@@ -79,7 +84,8 @@ async function once(entry: string[]): Promise<Sample> {
 
 const variants: Array<{ name: string; entry: string[] }> = [
   { name: 'compiled (npx ovc run)', entry: [join(ROOT, 'dist', 'cli', 'bin.js')] },
-  { name: 'tsx (node cli/bin/ovc.mjs run)', entry: [join(ROOT, 'cli', 'bin', 'ovc.mjs')] },
+  ...(flag('no-tsx') ? [] : [{ name: 'tsx (node cli/bin/ovc.mjs run)', entry: [join(ROOT, 'cli', 'bin', 'ovc.mjs')] }]),
+  ...(BASE ? [{ name: `base: ${BASE}`, entry: [join(BASE, 'dist', 'cli', 'bin.js')] }] : []),
 ];
 if (!existsSync(variants[0]!.entry[0]!)) throw new Error('dist/ is missing: npm run build first');
 
@@ -98,4 +104,6 @@ const rows = variants.map((v) => {
   return [v.name, `${fmtSummary(summarize(xs.map((x) => x.wallMs)))} ms`, `${fmtSummary(summarize(xs.map((x) => x.cpuMs)))} ms`, `${fmtSummary(summarize(xs.map((x) => x.peakRssMiB)))} MiB`, String(xs[0]!.cases)];
 });
 process.stdout.write(table(['entry', 'wall', 'CPU (tree)', 'peak RSS of any process', 'cases'], rows));
-writeResult('default-run', { machine: machine(), rounds: ROUNDS, runs: RUNS, samples });
+const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+process.stdout.write(`\nload average at the end: ${loadavg}\n`);
+writeResult(strArg('name', 'default-run'), { machine: machine(), rounds: ROUNDS, runs: RUNS, tags: TAGS || null, base: BASE || null, loadAverageAtEnd: loadavg, samples });

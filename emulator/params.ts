@@ -45,7 +45,10 @@ export function indexNameOk(name: string, fault: FaultName | null): boolean {
 // of the shapes) with Ajv. Every schema violation is the documented 400 VectorIndexParameterInvalid
 // (spec §12 U3, U9); checks a schema cannot say (the index's dimension, zero vectors, metadata sizes)
 // stay in the handlers, after the schema check.
-const ajv = new Ajv({ allErrors: false, strict: false });
+// Our own constant schemas: their validity against JSON Schema's meta-schema is checked by
+// test/contracts/operations.test.ts, not at run time (compiling the meta-schema cost the first
+// request ~45 ms of CPU).
+const ajv = new Ajv({ allErrors: false, strict: false, validateSchema: false });
 const compiled = new Map<string, ValidateFunction>();
 
 function compile(key: string, schema: JsonSchema): ValidateFunction {
@@ -84,6 +87,21 @@ export function checkRequest(op: OperationName, body: JsonObject, fault: FaultNa
   if (!validate(body)) fail(validate);
 }
 
+const nameValidators = new Map<string, ValidateFunction>();
+
+/** The validator of `{ indexName }` alone, built once per operation and format rule (not per request). */
+function nameValidator(op: OperationName, checkFormat: boolean): ValidateFunction {
+  const key = checkFormat ? op : `${op}.any`;
+  let v = nameValidators.get(key);
+  if (!v) {
+    const full = schemaOf(op) as { properties: { indexName: JsonSchema } };
+    const { pattern: _pattern, ...withoutPattern } = full.properties.indexName;
+    v = compile(`${op}.indexName${checkFormat ? '' : '.any'}`, { type: 'object', required: ['indexName'], properties: { indexName: checkFormat ? full.properties.indexName : withoutPattern } });
+    nameValidators.set(key, v);
+  }
+  return v;
+}
+
 /** The `indexName` of the body against the operation's schema for it (required, string, pattern). */
 export function requireIndexName(body: JsonObject, opts: { op?: OperationName; checkFormat?: boolean; fault?: FaultName | null } = {}): string {
   const op = opts.op ?? 'DeleteVectorIndex';
@@ -91,10 +109,7 @@ export function requireIndexName(body: JsonObject, opts: { op?: OperationName; c
   // The length faults bend the name rule: the schema checks presence and type, indexNameOk the rest.
   const bent = fault === 'reject-63-char-name' || fault === 'accept-64-char-name';
   const checkFormat = (opts.checkFormat ?? true) && !bent;
-  const full = schemaOf(op) as { properties: { indexName: JsonSchema } };
-  const { pattern: _pattern, ...withoutPattern } = full.properties.indexName;
-  const nameSchema = { type: 'object', required: ['indexName'], properties: { indexName: checkFormat ? full.properties.indexName : withoutPattern } };
-  const validate = compile(`${op}.indexName${checkFormat ? '' : '.any'}`, nameSchema);
+  const validate = nameValidator(op, checkFormat);
   if (!validate(body)) fail(validate);
   const name = body.indexName as string;
   if (bent && (opts.checkFormat ?? true) && !indexNameOk(name, fault)) throw invalidParam('indexName must be 1-63 letters and digits, starting with a letter');

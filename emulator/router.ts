@@ -33,8 +33,18 @@ function bucketConfigOperation(key: string, method: string, scope: 'service' | '
   return op;
 }
 
+/** The distinct operation keys of a query, in order of appearance (one pass; most queries hold one key). */
+function operationKeys(query: readonly QueryParam[]): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i < query.length; i++) {
+    const k = query[i]!.key;
+    if ((KEYED_OPS.has(k) || BUCKET_CONFIG_KEYS.has(k)) && !keys.includes(k)) keys.push(k);
+  }
+  return keys;
+}
+
 export function resolveOperation(method: string, query: readonly QueryParam[], scope: 'service' | 'bucket'): Operation {
-  const opKeys = [...new Set(query.map((p) => p.key).filter((k) => KEYED_OPS.has(k) || BUCKET_CONFIG_KEYS.has(k)))];
+  const opKeys = operationKeys(query);
   if (opKeys.length > 1) throw new ApiError('InvalidRequest', `more than one operation in the query: ${opKeys.join(', ')}`);
   if (opKeys.length === 1 && BUCKET_CONFIG_KEYS.has(opKeys[0]!)) return bucketConfigOperation(opKeys[0]!, method, scope);
   if (opKeys.length === 1) {

@@ -97,6 +97,9 @@ const status: SuiteStatus = { broken: null };
 try {
   const vitest = await startVitest('test', [], {
     config: join(root, 'suites', `vitest.config${OWN_EXT}`),
+    // Compiled, the config is plain JavaScript Node imports as it is: bundling it first (vite's
+    // default) loaded rolldown and its native binding in every run.
+    ...(OWN_EXT === '.js' ? { configLoader: 'native' as const } : {}),
     root,
     watch: false,
     reporters: [reporter as never],

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -34,6 +34,6 @@ export function writeResult(name: string, data: Record<string, unknown>): string
   const dir = join(BENCH_DIR, 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.json`);
-  writeFileSync(file, `${JSON.stringify({ bench: name, takenAt: new Date().toISOString(), machine: machine(), command: `npx tsx bench/${name}.ts ${process.argv.slice(2).join(' ')}`.trim(), ...data }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ bench: name, takenAt: new Date().toISOString(), machine: machine(), command: `npx tsx bench/${basename(process.argv[1] ?? `${name}.ts`)} ${process.argv.slice(2).join(' ')}`.trim(), ...data }, null, 2)}\n`);
   return file;
 }
