@@ -67,10 +67,11 @@ describe('durations: fixed or ranges', () => {
   });
 
   it("a ranged creating window: each new index is 'creating' for a drawn time, then 'enable'", async () => {
-    const e = await open({ creatingMs: { min: 60, max: 90 } });
+    // A window wide enough that the status read right after the create lands inside it on a loaded machine.
+    const e = await open({ creatingMs: { min: 400, max: 600 } });
     await createIndex(e, 'ranged');
     expect(await status(e, 'ranged')).toBe('creating');
-    await sleep(200);
+    await sleep(900);
     expect(await status(e, 'ranged')).toBe('enable');
   });
 
