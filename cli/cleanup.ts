@@ -7,8 +7,7 @@
 // Without a ledger entry or a matching creation time nothing is ever deleted; without --yes
 // nothing at all is (the list is printed).
 import { Command, Option } from 'commander';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { makeTempFolder, removeOurs } from '../files/gate.ts';
 import { join, resolve } from 'node:path';
 import { Pacer, TargetClient, codeOf } from '../client/client.ts';
 import { credentialsFromEnv, prefixFor, RUN_NAME, runStartOf, targetSpec, type TargetSpec } from '../client/config.ts';
@@ -119,7 +118,7 @@ async function runCleanup(flags: CleanupFlags): Promise<number> {
     for (const c of found) log(`${c.delete ? (flags.yes ? 'delete' : 'would delete') : 'keep'}  ${c.bucket}/${c.name}  (${c.source}${c.createTime ? `, created ${c.createTime}` : ''}: ${c.why})`);
     if (!flags.yes) { log(`${doomed.length} index(es) would be deleted; run again with --yes to delete them.`); return 0; }
     // Through ledgers, so the deletes are the run's own settle-aware cleanup, prefix-checked.
-    const work = mkdtempSync(join(tmpdir(), 'ovc-cleanup-'));
+    const work = makeTempFolder('ovc-cleanup-');
     let failures = 0;
     let deleted = 0;
     try {
@@ -144,7 +143,7 @@ async function runCleanup(flags: CleanupFlags): Promise<number> {
         closeRunLedger(s.ledger);
       }
     } finally {
-      rmSync(work, { recursive: true, force: true });
+      removeOurs(work);
     }
     log(`deleted ${deleted} index(es)${failures ? `; ${failures} could not be deleted` : ''}.`);
     return failures ? 1 : 0;

@@ -12,9 +12,9 @@ import { toMergedMarkdown } from '../reports/markdown.ts';
 import type { CaseResult, RunSummary } from '../reports/model.ts';
 import { collectSecrets, redactText } from '../reports/redact.ts';
 import { combineShards, readRun, type StoredRun } from '../reports/runs.ts';
-import { writeFileAtomic } from '../reports/atomic.ts';
 import { UsageError } from './errors.ts';
-import { checkInputDir, checkOutputFile, claimOutputDir, inputDir } from './paths.ts';
+import { claimOutputs, writeFileAtomic, writeOutputFile } from '../files/gate.ts';
+import { checkInputDir, claimOutputDir, inputDir } from './paths.ts';
 
 export function reportCommand(setExit: (code: number) => void): Command {
   const report = new Command('report')
@@ -56,8 +56,8 @@ export function reportCommand(setExit: (code: number) => void): Command {
       const baseline = baselineFromResults(run.results, reason, run.summary.target);
       const text = redactText(formatBaseline(baseline, flags.out && /\.json$/i.test(flags.out) ? 'json' : 'yaml'), collectSecrets());
       if (flags.out) {
-        // Replaces only a baseline (a file with `deviations`), never another file of the user's.
-        writeFileAtomic(checkOutputFile('--out', flags.out, (t) => /(^|\n)\s*"?deviations"?\s*:/.test(t)), text);
+        // Replaces only a new file or the baseline ovc wrote there before (its mark), never another file of the user's.
+        writeOutputFile('--out', claimOutputs([{ flag: '--out', path: flags.out, kind: 'file' }])[0]!, text);
         process.stderr.write(`ovc report baseline: ${baseline.deviations.length} deviations of ${run.summary.target} written to ${flags.out}\n`);
       } else {
         process.stdout.write(text);

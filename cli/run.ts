@@ -2,7 +2,6 @@
 // emulator when no --endpoint is given), writes the reports, and exits 0 / 1 / 2.
 import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Addressing } from '../protocol/addressing.ts';
 import { observedText, type Matrix } from '../reports/matrix.ts';
@@ -23,7 +22,8 @@ import { createWorkFolder, readExchangeLines, readWorkerStats, removeWorkFolder,
 import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, namedBucketFlag, intFlag, regionFlag, shardFlag, tagsFlag, urlFlag } from './options.ts';
 import { TAGS } from '../suites/tags.ts';
-import { claimOutputDir, inputFile, OUTPUT_MARK } from './paths.ts';
+import { claimOutputs } from '../files/gate.ts';
+import { inputFile } from './paths.ts';
 import { packageVersion } from './package-files.ts';
 
 export interface RunFlags {
@@ -100,10 +100,13 @@ async function run(flags: RunFlags): Promise<number> {
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
   // Bad input is refused before any request is sent, and before anything is written.
   const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
-  const outDir = claimOutputDir('--out', flags.out);
-  if (flags.record) claimCassetteDir(flags.record);
   const remote = Boolean(flags.endpoint);
-  const stateDir = remote ? claimStateDir(flags.stateDir ?? defaultStateDir()) : null;
+  // Every output claimed at once, before any is created (files/claim.ts): a refused one leaves none behind.
+  const [outDir, stateDir = null] = claimOutputs([
+    { flag: '--out', path: flags.out, kind: 'folder' },
+    ...(remote ? [{ flag: '--state-dir', path: flags.stateDir ?? defaultStateDir(), kind: 'folder' as const }] : []),
+    ...(flags.record ? [{ flag: '--record', path: flags.record, kind: 'folder' as const }] : []),
+  ]).slice(0, remote ? 2 : 1) as [string, string?];
   if (flags.insecure) log('ovc: WARNING: --insecure: the endpoint\'s TLS certificate is NOT verified; anyone on the path can read and change this run\'s traffic. Use --ca-file for a private CA instead.');
 
   // Stopping: the first signal stops the suites (then the run cleans up and reports), a second one
@@ -209,22 +212,6 @@ function stoppedEarly(log: (s: string) => void): number {
 function leftoverLine(r: LeftoverReport): string {
   const gone = r.removed.length;
   return `removed ${gone} index(es) left by ${r.runs.length} earlier stopped run(s) on this target (${r.runs.join(', ')})${gone ? `: ${r.removed.join(', ')}` : ''}${r.failures.length ? `; could not remove ${r.failures.length}: ${r.failures.join('; ')} (kept for the next run)` : ''}.`;
-}
-
-/** A cassette folder is ours when it is new, empty, marked, or an earlier cassette (meta.json of format ovc-cassette). */
-function claimCassetteDir(dir: string): string {
-  const meta = join(resolve(dir), 'meta.json');
-  if (existsSync(meta) && !existsSync(join(resolve(dir), OUTPUT_MARK))) {
-    let format: unknown;
-    try { format = (JSON.parse(readFileSync(meta, 'utf8')) as { format?: unknown }).format; } catch { format = null; }
-    if (typeof format !== 'string' || !format.startsWith('ovc-cassette/')) throw new UsageError(`--record: the folder '${dir}' holds a meta.json that is not an ovc cassette's; give a new or empty folder.`);
-  }
-  return claimOutputDir('--record', dir);
-}
-
-/** The state folder: created when missing; refused when it is a file, unwritable or on a kernel file system. */
-function claimStateDir(dir: string): string {
-  return claimOutputDir('--state-dir', dir);
 }
 
 function settleFigures(ms: number[]): SettleFigures {

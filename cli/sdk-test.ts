@@ -8,8 +8,8 @@
 // HTTP proxy is pointed at the emulator itself, which accepts absolute-form request targets: no
 // resolver, no /etc/hosts, no root.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { claimOutputs, makeTempFolder, removeOurs, writeOutputFile } from '../files/gate.ts';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
@@ -211,7 +211,7 @@ export interface SdkTestOptions {
 /** Runs the SDK's suite against a fresh emulator on loopback (in this process's network). */
 export async function runSdkTests(o: SdkTestOptions): Promise<SdkTestReport> {
   const em = await startEmulator({ host: '127.0.0.1', port: 0 });
-  const scratch = mkdtempSync(join(tmpdir(), 'ovc-sdk-test-'));
+  const scratch = makeTempFolder('ovc-sdk-test-');
   try {
     const env = sdkEnv(o.language, em, o.root);
     let tests: SdkTestResult[];
@@ -237,7 +237,7 @@ export async function runSdkTests(o: SdkTestOptions): Promise<SdkTestReport> {
       tests, passed, total: tests.length,
     };
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    removeOurs(scratch);
     await em.close();
   }
 }
@@ -261,6 +261,7 @@ export function sdkTestCommand(setExit: (code: number) => void): Command {
     .option('--timeout <seconds>', 'per go test / for the whole pytest run', '600')
     .action(async (language: string, checkout: string, flags: SdkTestFlags) => {
       const { language: lang, root } = checkCheckout(language, checkout);
+      if (flags.json) claimOutputs([{ flag: '--json', path: flags.json, kind: 'file' }]);
       if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1) throw new UsageError(`--timeout must be a whole number of seconds, got '${flags.timeout}'`);
       const bin = lang === 'go' ? flags.go : flags.python;
       checkToolchain(lang, bin);
@@ -278,7 +279,7 @@ export function sdkTestCommand(setExit: (code: number) => void): Command {
       process.stderr.write(`ovc sdk-test: running the ${lang} SDK's vectors integration tests from ${root} against ovc serve (${isolation === 'inside' ? 'inside unshare -rn, loopback only' : 'no network isolation'})\n`);
       const report = await runSdkTests({ language: lang, root, go: flags.go, python: flags.python, timeoutMs: Number(flags.timeout) * 1000, isolation: isolation === 'inside' ? 'netns' : 'none' });
       process.stdout.write(formatTable(report.tests));
-      if (flags.json) writeFileSync(flags.json, `${JSON.stringify(report, null, 2)}\n`);
+      if (flags.json) writeOutputFile('--json', flags.json, `${JSON.stringify(report, null, 2)}\n`);
       setExit(report.total > 0 && report.passed === report.total ? 0 : 1);
     });
 }

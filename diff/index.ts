@@ -1,6 +1,6 @@
 // The reports of `ovc diff`: applies the diff baseline (the gate) and writes diff.jsonl, diff.md
 // and diff.html into OUT, every file redacted (the secrets of both sides).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { makeFolder, writeFileAtomic } from '../files/gate.ts';
 import { join, resolve } from 'node:path';
 import { collectSecrets, redactText, redactValue } from '../reports/redact.ts';
 import { applyDiffBaseline, type DiffBaselineEntry, type DiffGate } from './baseline.ts';
@@ -23,7 +23,7 @@ export function diffSecrets(env: Record<string, string | undefined> = process.en
 
 export function writeDiffReports(outDir: string, result: DiffResult, opts: { baseline?: readonly DiffBaselineEntry[]; strict?: boolean; secrets?: readonly string[] } = {}): { files: string[]; gate: DiffGate } {
   const dir = resolve(outDir);
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const secrets = [...diffSecrets(), ...(opts.secrets ?? [])];
   const strict = opts.strict ?? false;
   const gate = applyDiffBaseline(result.cases, opts.baseline ?? [], strict);
@@ -37,7 +37,7 @@ export function writeDiffReports(outDir: string, result: DiffResult, opts: { bas
   const written: string[] = [];
   for (const [name, text] of files) {
     const path = join(dir, name);
-    writeFileSync(path, redactText(text, secrets));
+    writeFileAtomic(path, redactText(text, secrets));
     written.push(path);
   }
   return { files: written, gate };

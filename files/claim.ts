@@ -46,6 +46,10 @@ function specialFs(p: string): string | null {
 
 /** Why `req` may not be claimed, or null when it may. Reads only: lstat, statfs, readdir, access. */
 function refusal(req: OutputRequest): string | null {
+  try { return checked(req); } catch (e) { return `${req.flag}: cannot use '${req.path}': ${describeFsError(e)}.`; }
+}
+
+function checked(req: OutputRequest): string | null {
   const { flag, path } = req;
   const abs = resolve(path);
   const near = nearestExisting(abs);
@@ -55,9 +59,10 @@ function refusal(req: OutputRequest): string | null {
   if (st === null) {
     // New: the nearest existing part above must be a folder we may write into.
     let up: ReturnType<typeof statSync>;
-    try { up = statSync(near); } catch (e) { return `${flag}: cannot create '${path}': ${describeFsError(e)}.`; }
-    if (!up.isDirectory()) return `${flag}: cannot create '${path}': a part of the path is a file, not a folder.`;
-    try { accessSync(near, constants.W_OK | constants.X_OK); } catch (e) { return `${flag}: cannot create '${path}': ${describeFsError(e)}.`; }
+    const what = `${flag}: cannot create the ${req.kind === 'folder' ? 'folder' : 'file'} '${path}'`;
+    try { up = statSync(near); } catch (e) { return `${what}: ${describeFsError(e)}.`; }
+    if (!up.isDirectory()) return `${what}: a part of the path is a file, not a folder.`;
+    try { accessSync(near, constants.W_OK | constants.X_OK); } catch (e) { return `${what}: ${describeFsError(e)}.`; }
     return null;
   }
   if (st.isSymbolicLink()) return `${flag}: '${path}' is a symbolic link; give the real path (ovc never writes through a link).`;

@@ -20,10 +20,11 @@ export function fileMarkPath(file: string): string {
   return join(dirname(file), `.${basename(file)}${OUTPUT_MARK}`);
 }
 
-/** lstat, or null when nothing is there. */
+/** lstat, or null when nothing is there (a file in the way of the path counts as nothing there). */
 export function lstatOrNull(p: string): Stats | null {
   try { return lstatSync(p); } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw e;
   }
 }

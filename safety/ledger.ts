@@ -3,7 +3,8 @@
 // and cleanup deletes exactly those, never anything else (DESIGN.md rule 6). Append-only JSON lines,
 // one folder per run; against a remote target the folder lives in the state folder and outlives the
 // run and its --out (safety/leftovers.ts), so the next run finds what a killed one left.
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { appendText, makeFolder } from '../files/gate.ts';
 import { join } from 'node:path';
 
 export type LedgerEvent = 'creating' | 'created' | 'deleted';
@@ -19,8 +20,8 @@ export class Ledger {
 
   private write(e: LedgerEntry): void {
     if (!e.name.startsWith(this.prefix)) throw new Error(`refusing to track '${e.name}': not under the run prefix '${this.prefix}'`);
-    if (!existsSync(this.dir)) mkdirSync(this.dir, { recursive: true });
-    appendFileSync(this.file, `${JSON.stringify(e)}\n`);
+    if (!existsSync(this.dir)) makeFolder(this.dir);
+    appendText(this.file, `${JSON.stringify(e)}\n`);
   }
 
   /** Written before a PutVectorIndex of a run name is sent: the index may exist from now on. */

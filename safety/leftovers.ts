@@ -9,7 +9,8 @@
 // crash, a CI timeout). The next run against the same target removes what that ledger holds and
 // says so; a run whose owner is still alive on this machine is never touched.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { makeFolder, removeOurs, writeFileAtomic } from '../files/gate.ts';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { TargetClient } from '../client/client.ts';
@@ -59,20 +60,19 @@ export function runLedgerDir(stateDir: string, t: Pick<TargetSpec, 'endpoint' | 
 
 /** Creates the run's ledger folder and writes who owns it, before anything is created. */
 export function openRunLedger(target: TargetSpec, run: Pick<RunSpec, 'runId' | 'prefix' | 'ledgerDir'>): Ledger {
-  mkdirSync(run.ledgerDir, { recursive: true });
+  makeFolder(run.ledgerDir);
   const owner: RunOwner = {
     runId: run.runId, prefix: run.prefix, pid: process.pid, host: hostname(), startedAt: new Date().toISOString(),
     endpoint: target.endpoint, bucket: target.bucket, otherBucket: target.otherBucket,
   };
-  writeFileSync(join(run.ledgerDir, OWNER_FILE), `${JSON.stringify(owner, null, 2)}\n`);
+  writeFileAtomic(join(run.ledgerDir, OWNER_FILE), `${JSON.stringify(owner, null, 2)}\n`);
   return new Ledger(run.ledgerDir, run.prefix);
 }
 
 /** Removes the run's ledger folder once it holds nothing outstanding; otherwise keeps it for the next run. */
 export function closeRunLedger(ledger: Ledger): boolean {
   if (ledger.outstanding('index').length > 0 || ledger.outstanding('bucket').length > 0) return false;
-  rmSync(ledger.dir, { recursive: true, force: true });
-  return true;
+  return removeOurs(ledger.dir);
 }
 
 function readOwner(dir: string): RunOwner | null {
