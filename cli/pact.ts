@@ -35,7 +35,8 @@ export const DEFAULT_OPENAPI_FILE = packageFile('contracts/openapi/oss-vectors.o
 
 /** `--pact`: an http(s) URL as it is, else an existing file. */
 function pactSource(value: string): string {
-  return /^https?:\/\//i.test(value) ? value : existingFile('pact')(value);
+  if (/^https?:\/\//i.test(value)) { urlFlag('pact')(value); return value; }
+  return existingFile('pact')(value);
 }
 
 export interface TargetFlags {
