@@ -11,7 +11,7 @@
 // merge / render / baseline, diff of two cassettes, pact openapi, serve --client-log killed once it
 // listens); `ovc run` uses the embedded emulator with --runs 1 and one narrow tag. `pact generate`
 // (a minute of Pact mock servers) and `sdk-test` (an SDK checkout and toolchain) are not run here:
-// they claim through the same gate (pact generate: test/files/gate.test.ts).
+// they claim through the same gate (test/files/gate.test.ts checks the gate functions directly).
 // OVC_ATTACK_ONLY=<command label> restricts the commands (to show one defect at a time).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
