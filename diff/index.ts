@@ -3,6 +3,7 @@
 import { makeFolder, writeFileAtomic } from '../files/gate.ts';
 import { join, resolve } from 'node:path';
 import { collectSecrets, redactText, redactValue } from '../reports/redact.ts';
+import type { ReportWriter } from '../reports/view.ts';
 import { applyDiffBaseline, type DiffBaselineEntry, type DiffGate } from './baseline.ts';
 import type { DiffResult } from './classify.ts';
 import { toDiffHtml } from './html.ts';
@@ -14,6 +15,16 @@ export { diffCassettes, type CaseDiff, type DiffResult, type Kind } from './clas
 export { loadDiffBaseline, parseDiffBaseline, applyDiffBaseline, type DiffBaselineEntry, type DiffGate } from './baseline.ts';
 
 export const DIFF_FILES = { jsonl: 'diff.jsonl', markdown: 'diff.md', html: 'diff.html' } as const;
+
+/** What every diff report renders: the result and the gate, redacted once (writeDiffReports). */
+export interface DiffView { result: DiffResult; gate: DiffGate; strict: boolean }
+
+/** The diff's report files, in the shape of the run's (reports/view.ts ReportWriter). */
+export const DIFF_WRITERS: ReadonlyArray<ReportWriter<DiffView>> = [
+  { file: DIFF_FILES.jsonl, render: (v) => toDiffJsonl(v.result.cases) },
+  { file: DIFF_FILES.markdown, render: (v) => toDiffMarkdown(v.result, v.gate, v.strict) },
+  { file: DIFF_FILES.html, render: (v) => toDiffHtml(v.result, v.gate, v.strict) },
+];
 
 /** Secret values of the environment, including the other side's (OVC_AGAINST_*). */
 export function diffSecrets(env: Record<string, string | undefined> = process.env): string[] {
@@ -27,17 +38,11 @@ export function writeDiffReports(outDir: string, result: DiffResult, opts: { bas
   const secrets = [...diffSecrets(), ...(opts.secrets ?? [])];
   const strict = opts.strict ?? false;
   const gate = applyDiffBaseline(result.cases, opts.baseline ?? [], strict);
-  const safe = redactValue(result, secrets);
-  const safeGate = redactValue(gate, secrets);
-  const files: Array<[string, string]> = [
-    [DIFF_FILES.jsonl, toDiffJsonl(safe.cases)],
-    [DIFF_FILES.markdown, toDiffMarkdown(safe, safeGate, strict)],
-    [DIFF_FILES.html, toDiffHtml(safe, safeGate, strict)],
-  ];
+  const view: DiffView = { result: redactValue(result, secrets), gate: redactValue(gate, secrets), strict };
   const written: string[] = [];
-  for (const [name, text] of files) {
-    const path = join(dir, name);
-    writeFileAtomic(path, redactText(text, secrets));
+  for (const writer of DIFF_WRITERS) {
+    const path = join(dir, writer.file);
+    writeFileAtomic(path, redactText(writer.render(view), secrets));
     written.push(path);
   }
   return { files: written, gate };

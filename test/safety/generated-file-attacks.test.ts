@@ -135,6 +135,9 @@ function foreignChanges(before: Map<string, Entry>, after: Map<string, Entry>): 
     const inside = [...after.keys()].filter((k) => dirname(k) === rel);
     return inside.length > 0 && inside.every((k) => !before.has(k) && newOurs(k));
   };
+  // OVC_ATTACK_EXISTING_ONLY=1: judge only what existed before (to show on an older ovc, which marked
+  // none of the files it wrote, what it changed of the user's).
+  if (process.env.OVC_ATTACK_EXISTING_ONLY) return bad;
   for (const rel of after.keys()) if (!before.has(rel) && !newOurs(rel)) bad.push(`created ${rel} outside anything marked as ovc's`);
   return bad;
 }
