@@ -3,9 +3,9 @@
 // nothing differs (--strict: nothing open either) outside the baseline, 1 otherwise, 2 when a side
 // could not be run or read.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { claimOutputs, makeFolder, removeOurs } from '../files/gate.ts';
 import { ReportInputError } from '../reports/errors.ts';
 import {
   diffCassettes, diffSecrets, isCassetteDir, loadDiffBaseline, readCassette, writeDiffReports,
@@ -85,8 +85,7 @@ async function diff(flags: DiffFlags): Promise<number> {
   if (flags.endpoint && flags.cassette) throw new UsageError('--endpoint and --cassette both name the target; give one.');
   const against = parseAgainst(flags.against);
   const baseline: DiffBaselineEntry[] = flags.baseline ? loadDiffBaseline(flags.baseline) : [];
-  const outDir = resolve(flags.out);
-  mkdirSync(outDir, { recursive: true });
+  const [outDir] = claimOutputs([{ flag: '--out', path: flags.out, kind: 'folder' }]) as [string];
 
   // Seed, runs, strictness, tags and the second bucket: the same on both sides (a cassette fixes
   // what it was recorded with), said in one line.
@@ -183,8 +182,8 @@ async function obtain(name: string, spec: SideSpec, common: Parameters<typeof ru
   try {
     if (spec.kind === 'cassette') return recorded.get(spec.dir) ?? readCassette(spec.dir);
     const cassetteDir = join(workDir, 'cassette');
-    rmSync(workDir, { recursive: true, force: true });
-    mkdirSync(workDir, { recursive: true });
+    removeOurs(workDir);
+    makeFolder(workDir);
     const args = runArgs(spec, common, cassetteDir, join(workDir, 'run'));
     const { code, stderr } = await runChild(args, env);
     if (code !== 0 && code !== 1) {

@@ -2,6 +2,7 @@
 // Subcommands are imported lazily: only the one named on the command line is loaded (`ovc --help`
 // loads none of them), so a start-up does not pay for undici, the reports or vitest it won't use.
 import { Command, CommanderError } from 'commander';
+import { PathRefused } from '../files/gate.ts';
 import { ReportInputError } from '../reports/errors.ts';
 import { UsageError } from './errors.ts';
 import { packageVersion } from './package-files.ts';
@@ -86,7 +87,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return EXIT.conformant;
       return EXIT.couldNotRun;
     }
-    if (e instanceof UsageError || e instanceof ReportInputError) {
+    if (e instanceof UsageError || e instanceof PathRefused || e instanceof ReportInputError) {
       process.stderr.write(`ovc: ${e.message}\n`);
       return EXIT.couldNotRun;
     }

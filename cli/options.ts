@@ -13,11 +13,25 @@ export function intFlag(name: string, min: number, max = Number.MAX_SAFE_INTEGER
   };
 }
 
+/** Where the credentials of each URL flag belong instead of the URL. */
+const CREDENTIALS_FROM: Record<string, string> = {
+  'broker-url': 'PACT_BROKER_TOKEN (or PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD)',
+  pact: 'PACT_BROKER_TOKEN (or PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD)',
+  against: 'OVC_AGAINST_ACCESS_KEY_ID/OVC_AGAINST_ACCESS_KEY_SECRET',
+};
+
+/** `v` with any `user:password@` part hidden, for a message that must quote it. */
+const withoutUserinfo = (v: string): string => v.replace(/^([a-z][a-z0-9+.-]*:\/*)[^/?#]*@/i, '$1…@');
+
 export function urlFlag(name: string) {
   return (v: string): string => {
     let u: URL;
-    try { u = new URL(v); } catch { throw new UsageError(`--${name} must be an http(s) URL, got '${v}'.`); }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--${name} must be an http(s) URL, got '${v}'.`);
+    try { u = new URL(v); } catch { throw new UsageError(`--${name} must be an http(s) URL, got '${withoutUserinfo(v)}'.`); }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--${name} must be an http(s) URL, got '${withoutUserinfo(v)}'.`);
+    // A secret in a URL would be printed, logged and written into every report (issue 25 §5): refused, never echoed.
+    if (u.username || u.password || /^[a-z]+:\/*[^/?#]*@/i.test(v)) {
+      throw new UsageError(`--${name}: the URL holds a user name or password, which ovc refuses (it would end up in logs and reports); pass credentials through ${CREDENTIALS_FROM[name] ?? 'OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET'}.`);
+    }
     return v.replace(/\/+$/, '');
   };
 }

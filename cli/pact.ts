@@ -11,6 +11,7 @@ import type { PublishResults, VerifyOptions, VerifyReport } from '../pact/verify
 import { credentialsFromEnv, targetSpec } from '../client/config.ts';
 import { TargetClient } from '../client/client.ts';
 import { closeTransport, TransportError } from '../client/http.ts';
+import { PathRefused } from '../files/gate.ts';
 import { UsageError } from './errors.ts';
 import { packageFile } from './package-files.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, urlFlag } from './options.ts';
@@ -35,7 +36,8 @@ export const DEFAULT_OPENAPI_FILE = packageFile('contracts/openapi/oss-vectors.o
 
 /** `--pact`: an http(s) URL as it is, else an existing file. */
 function pactSource(value: string): string {
-  return /^https?:\/\//i.test(value) ? value : existingFile('pact')(value);
+  if (/^https?:\/\//i.test(value)) { urlFlag('pact')(value); return value; }
+  return existingFile('pact')(value);
 }
 
 export interface TargetFlags {
@@ -147,7 +149,7 @@ export async function pactVerify(flags: VerifyFlags, out: (s: string) => void = 
   try {
     report = await withTarget(flags, (o) => verifyPact({ ...o, pactFile: flags.pact, ...(publishResults ? { publishResults } : {}) }));
   } catch (e) {
-    if (e instanceof UsageError) throw e;
+    if (e instanceof UsageError || e instanceof PathRefused) throw e;
     if (/^(publishing verification results|cannot fetch the pact)/.test((e as Error).message)) throw new UsageError((e as Error).message);
     throw e;
   }

@@ -5,16 +5,15 @@ import { join, resolve } from 'node:path';
 import { baselineFromResults, formatBaseline, loadBaseline, type Baseline, type GateResult } from '../reports/baseline.ts';
 import { ReportInputError } from '../reports/errors.ts';
 import { causeOf } from '../generators/labels.ts';
-import { toHtml } from '../reports/html.ts';
 import { appendStepSummary, writeReports } from '../reports/index.ts';
 import { mergeMatrices, type Matrix } from '../reports/matrix.ts';
-import { toMergedMarkdown } from '../reports/markdown.ts';
+import { MERGE_WRITERS, type MergeView } from '../reports/merged.ts';
 import type { CaseResult, RunSummary } from '../reports/model.ts';
 import { collectSecrets, redactText } from '../reports/redact.ts';
 import { combineShards, readRun, type StoredRun } from '../reports/runs.ts';
-import { writeFileAtomic } from '../reports/atomic.ts';
 import { UsageError } from './errors.ts';
-import { checkInputDir, checkOutputFile, claimOutputDir, inputDir } from './paths.ts';
+import { claimOutputs, writeFileAtomic, writeOutputFile } from '../files/gate.ts';
+import { checkInputDir, claimOutputDir, inputDir } from './paths.ts';
 
 export function reportCommand(setExit: (code: number) => void): Command {
   const report = new Command('report')
@@ -56,8 +55,8 @@ export function reportCommand(setExit: (code: number) => void): Command {
       const baseline = baselineFromResults(run.results, reason, run.summary.target);
       const text = redactText(formatBaseline(baseline, flags.out && /\.json$/i.test(flags.out) ? 'json' : 'yaml'), collectSecrets());
       if (flags.out) {
-        // Replaces only a baseline (a file with `deviations`), never another file of the user's.
-        writeFileAtomic(checkOutputFile('--out', flags.out, (t) => /(^|\n)\s*"?deviations"?\s*:/.test(t)), text);
+        // Replaces only a new file or the baseline ovc wrote there before (its mark), never another file of the user's.
+        writeOutputFile('--out', claimOutputs([{ flag: '--out', path: flags.out, kind: 'file' }])[0]!, text);
         process.stderr.write(`ovc report baseline: ${baseline.deviations.length} deviations of ${run.summary.target} written to ${flags.out}\n`);
       } else {
         process.stdout.write(text);
@@ -109,13 +108,13 @@ async function merge(dirs: readonly string[], outDir: string, override: Baseline
     written.push({ summary: run.summary, gate, matrix, results: run.results, dir });
   }
   const merged = mergeMatrices(written.map((w) => ({ target: w.summary.target, matrix: w.matrix })));
-  const secrets = collectSecrets();
-  const markdown = toMergedMarkdown(merged, written, secrets);
-  writeFileAtomic(join(outDir, 'matrix.json'), redactText(`${JSON.stringify(merged, null, 2)}\n`, secrets));
-  writeFileAtomic(join(outDir, 'summary.md'), markdown);
-  writeFileAtomic(join(outDir, 'report.html'), toHtml({ runs: written, merged }, secrets));
-  const step = stepSummaryPath();
-  if (step) appendStepSummary(step, markdown, secrets);
+  const view: MergeView = { merged, runs: written, secrets: collectSecrets() };
+  for (const writer of MERGE_WRITERS) {
+    const text = writer.render(view);
+    writeFileAtomic(join(outDir, writer.file), text);
+    const step = stepSummaryPath();
+    if (step && writer.file === 'summary.md') appendStepSummary(step, text, view.secrets);
+  }
   process.stderr.write(`ovc report merge: ${runs.length} targets → ${resolve(outDir)} (matrix.json, summary.md, report.html; one folder per target)\n`);
   return Math.max(...written.map((w) => exitStatus(w.results, w.gate)));
 }

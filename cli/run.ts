@@ -2,8 +2,6 @@
 // emulator when no --endpoint is given), writes the reports, and exits 0 / 1 / 2. This file parses
 // the flags and claims the paths they name; the run itself is run/session.ts's.
 import { Command, Option } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { credentialsFromEnv, DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_INDEXES, DEFAULT_RUNS, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, deniedCredentialsFromEnv } from '../client/config.ts';
 import { loadBaseline } from '../reports/baseline.ts';
 import { defaultStateDir } from '../safety/leftovers.ts';
@@ -13,7 +11,8 @@ import type { RunFlags } from '../run/settings.ts';
 import { UsageError } from './errors.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, durationMsFlag, namedBucketFlag, intFlag, regionFlag, shardFlag, tagsFlag, urlFlag } from './options.ts';
 import { TAGS } from '../suites/tags.ts';
-import { claimOutputDir, inputFile, OUTPUT_MARK } from './paths.ts';
+import { claimOutputs } from '../files/gate.ts';
+import { inputFile } from './paths.ts';
 import { packageVersion } from './package-files.ts';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_BUCKET, DEFAULT_REGION } from '../contracts/defaults.ts';
 
@@ -59,23 +58,16 @@ async function run(flags: RunFlags): Promise<number> {
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
   // Bad input is refused before any request is sent, and before anything is written.
   const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
-  const outDir = claimOutputDir('--out', flags.out);
-  if (flags.record) claimCassetteDir(flags.record);
-  const stateDir = flags.endpoint ? claimOutputDir('--state-dir', flags.stateDir ?? defaultStateDir()) : null;
+  const remote = Boolean(flags.endpoint);
+  // Every output claimed at once, before any is created (files/claim.ts): a refused one leaves none behind.
+  const [outDir, stateDir = null] = claimOutputs([
+    { flag: '--out', path: flags.out, kind: 'folder' },
+    ...(remote ? [{ flag: '--state-dir', path: flags.stateDir ?? defaultStateDir(), kind: 'folder' as const }] : []),
+    ...(flags.record ? [{ flag: '--record', path: flags.record, kind: 'folder' as const }] : []),
+  ]).slice(0, remote ? 2 : 1) as [string, string?];
   if (flags.insecure) log('ovc: WARNING: --insecure: the endpoint\'s TLS certificate is NOT verified; anyone on the path can read and change this run\'s traffic. Use --ca-file for a private CA instead.');
   const main = flags.endpoint ? credentialsFromEnv() : null;
   if (flags.endpoint && !main) throw new UsageError('OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET must be set to run against --endpoint.');
   const identities = main ? { main, denied: deniedCredentialsFromEnv() } : null;
   return new RunSession({ flags, outDir, stateDir, identities, baseline, ovcVersion: packageVersion(), log }).run();
-}
-
-/** A cassette folder is ours when it is new, empty, marked, or an earlier cassette (meta.json of format ovc-cassette). */
-function claimCassetteDir(dir: string): string {
-  const meta = join(resolve(dir), 'meta.json');
-  if (existsSync(meta) && !existsSync(join(resolve(dir), OUTPUT_MARK))) {
-    let format: unknown;
-    try { format = (JSON.parse(readFileSync(meta, 'utf8')) as { format?: unknown }).format; } catch { format = null; }
-    if (typeof format !== 'string' || !format.startsWith('ovc-cassette/')) throw new UsageError(`--record: the folder '${dir}' holds a meta.json that is not an ovc cassette's; give a new or empty folder.`);
-  }
-  return claimOutputDir('--record', dir);
 }

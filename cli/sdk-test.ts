@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { claimOutputs } from '../files/gate.ts';
 import { Command, Option } from 'commander';
 import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 import { UsageError } from './errors.ts';
@@ -178,6 +179,7 @@ export function sdkTestCommand(setExit: (code: number) => void): Command {
     .option('--timeout <seconds>', 'per build, per go test, for the whole pytest / JUnit run', '600')
     .action(async (language: string, checkout: string, flags: SdkTestFlags) => {
       const { language: lang, root } = checkCheckout(language, checkout);
+      if (flags.json) claimOutputs([{ flag: '--json', path: flags.json, kind: 'file' }]);
       if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1) throw new UsageError(`--timeout must be a whole number of seconds, got '${flags.timeout}'`);
       const json = flags.json ? resolve(flags.json) : undefined;
       if (flags.isolation === 'inside') {

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_MEMORY_MB, MAX_MEMORY_MB_LIMIT } from '../emulator/memory.t
 import { advertisedHostOf, DEFAULT_ACCESS_KEY_SECRET, resolveOptions } from '../emulator/options.ts';
 import { formatRange, MAX_DURATION_MS, parseRange, type Range } from '../emulator/realism.ts';
 import { UsageError } from './errors.ts';
-import { checkOutputFile } from './paths.ts';
+import { claimOutputs } from '../files/gate.ts';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_BUCKET, DEFAULT_REGION } from '../contracts/defaults.ts';
 
 interface ServeFlags {
@@ -88,8 +88,8 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process
     host: flags.host, port, region: flags.region, accountId: flags.accountId, buckets, stateHook,
     fault: flags.fault ?? null, creatingMs, deletingMs, latencyMs, throttleRps, throttlePutIndexRps, indexQuota,
     realistic: flags.realistic ?? false, maxMemoryMb,
-    // Appends only to a client log (JSON lines) or a new file, never to another file of the user's.
-    clientLog: flags.clientLog ? checkOutputFile('--client-log', flags.clientLog, (t) => t.trimStart().startsWith('{')) : null,
+    // Appends only to a new file or the client log ovc wrote there before (its mark beside it), never to another file of the user's.
+    clientLog: flags.clientLog ? claimOutputs([{ flag: '--client-log', path: flags.clientLog, kind: 'append-file' }])[0]! : null,
     identities: defaultIdentities(env),
     ...(flags.advertisedEndpoint !== undefined ? { advertisedEndpoint: flags.advertisedEndpoint } : {}),
   };

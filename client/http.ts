@@ -3,7 +3,7 @@
 // never are. Neither are timeouts nor answers cut off after their headers: the target had the
 // request (it may have acted on it), so a second copy could be answered about the state the first
 // one changed — a DeleteVectorIndex re-sent after a slow 204 would read 404 and decide the case.
-import { readFileSync } from 'node:fs';
+import { INPUT_BOUNDS, readTextBounded } from '../files/gate.ts';
 import { rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
 
@@ -48,7 +48,7 @@ let tls: { ca?: string[]; rejectUnauthorized?: boolean } = {};
  */
 export function configureTls(o: { caFile: string | null; insecure: boolean }): void {
   const next: typeof tls = {};
-  if (o.caFile) next.ca = [...rootCertificates, readFileSync(o.caFile, 'utf8')];
+  if (o.caFile) next.ca = [...rootCertificates, readTextBounded(o.caFile, INPUT_BOUNDS.caFile, '--ca-file')];
   if (o.insecure) next.rejectUnauthorized = false;
   tls = next;
   const d = dispatcher;

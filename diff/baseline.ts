@@ -1,7 +1,7 @@
 // Accepted differences of `ovc diff --baseline FILE`: a JSON or YAML list of {id, kind, reason}
 // (or a mapping with such a list under `accepted`). `id` is a case id, or a prefix ending in `*`.
 // An accepted case does not fail the diff; an entry that accepted nothing is stale and reported.
-import { readFileSync } from 'node:fs';
+import { INPUT_BOUNDS, readTextBounded } from '../files/gate.ts';
 import { parse as parseYaml } from 'yaml';
 import { ReportInputError } from '../reports/errors.ts';
 import type { CaseDiff, Kind } from './classify.ts';
@@ -45,11 +45,7 @@ export function parseDiffBaseline(text: string, source = 'diff baseline'): DiffB
 }
 
 export function loadDiffBaseline(path: string): DiffBaselineEntry[] {
-  let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) {
-    throw new ReportInputError(`cannot read diff baseline ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseDiffBaseline(text, path);
+  return parseDiffBaseline(readTextBounded(path, INPUT_BOUNDS.baseline, 'diff baseline'), path);
 }
 
 const matches = (e: DiffBaselineEntry, id: string): boolean => (e.id.endsWith('*') ? id.startsWith(e.id.slice(0, -1)) : e.id === id);

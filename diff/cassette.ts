@@ -3,8 +3,8 @@
 //   exchanges.jsonl  one HTTP exchange of a case per line, redacted: {caseId, seq, role, op, exchange}
 //   results.jsonl    the run's case records (CaseResult lines)
 // Reading checks the shape and says which file and line is wrong; `ovc diff` turns that into exit 2.
-import { writeFileAtomic } from '../reports/atomic.ts';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { INPUT_BOUNDS, makeFolder, PathRefused, readTextBounded, writeFileAtomic } from '../files/gate.ts';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReportInputError } from '../reports/errors.ts';
 import { parseJsonl, toJsonLine } from '../reports/jsonl.ts';
@@ -95,8 +95,8 @@ export function isCassetteDir(dir: string): boolean {
 
 function readText(dir: string, name: string): string {
   const path = join(dir, name);
-  try { return readFileSync(path, 'utf8'); } catch (e) {
-    throw new ReportInputError(`cannot read cassette file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  try { return readTextBounded(path, name === CASSETTE_FILES.meta ? INPUT_BOUNDS.runMeta : INPUT_BOUNDS.runRecords, 'cassette file'); } catch (e) {
+    throw new ReportInputError(`cannot read cassette file ${path}: ${e instanceof PathRefused ? e.message : (e as Error).message}`);
   }
 }
 
@@ -164,9 +164,9 @@ export function readCassette(dir: string): Cassette {
  * --record` may use, and what the tests build their synthetic cassettes with.
  */
 export function writeCassette(dir: string, meta: CassetteMeta, exchanges: readonly RecordedExchange[], results: readonly CaseResult[], secrets: readonly string[] = collectSecrets()): void {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const text = (s: string): string => redactText(s, secrets);
-  // Each file replaced whole (reports/atomic.ts): a stopped run leaves the earlier cassette intact.
+  // Each file replaced whole (files/write.ts): a stopped run leaves the earlier cassette intact.
   writeFileAtomic(join(dir, CASSETTE_FILES.meta), text(`${JSON.stringify(meta, null, 2)}\n`));
   writeFileAtomic(join(dir, CASSETTE_FILES.exchanges), text(exchanges.map((x) => `${JSON.stringify(redactValue(x, secrets))}\n`).join('')));
   writeFileAtomic(join(dir, CASSETTE_FILES.results), text(results.map((r) => `${toJsonLine(redactValue(r, secrets))}\n`).join('')));

@@ -1,6 +1,7 @@
 // The client-conformance log: one JSON line per request saying what the client did differently
 // from the official SDKs (spec §2, §9, §10). It never holds Authorization, secrets or tokens.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
+import { appendStream } from '../files/gate.ts';
 import type { Operation } from '../contracts/operations.ts';
 import { parseDateTime } from '../protocol/signer.ts';
 import type { Md5Check } from './auth.ts';
@@ -87,7 +88,7 @@ export class ClientLog {
   private readonly stream: WriteStream;
 
   constructor(path: string) {
-    this.stream = createWriteStream(path, { flags: 'a' });
+    this.stream = appendStream(path);
     // A failing log must not take the emulator down.
     this.stream.on('error', (e) => console.error(`ovc emulator: client log ${path}: ${e.message}`));
   }

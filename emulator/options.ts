@@ -163,6 +163,7 @@ export function advertisedHostOf(endpoint: string): string {
   let u: URL;
   try { u = new URL(endpoint); } catch { throw new Error(`advertised endpoint '${endpoint}' is not a URL (e.g. http://vectors.example:8080)`); }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`advertised endpoint '${endpoint}' must be an http:// or https:// URL`);
-  if (u.pathname !== '/' || u.search || u.hash || u.username || u.password) throw new Error(`advertised endpoint '${endpoint}' must be scheme://host[:port] only`);
+  if (u.username || u.password) throw new Error('the advertised endpoint must not hold a user name or password (it is sent to every client); pass credentials through OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET');
+  if (u.pathname !== '/' || u.search || u.hash) throw new Error(`advertised endpoint '${endpoint}' must be scheme://host[:port] only`);
   return u.host;
 }

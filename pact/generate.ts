@@ -1,10 +1,9 @@
 // Consumer pact generation: runs the project's signed client (client/client.ts, the reference SDK)
 // against Pact's mock server once per interaction of pact/interactions.ts and writes the V4 pact
 // file. `npx tsx pact/generate.ts [DIR]` (or `ovc pact generate`) rewrites contracts/pacts/.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { claimOutputs, INPUT_BOUNDS, makeTempFolder, readTextBounded, removeOurs, writeFileAtomic } from '../files/gate.ts';
 import { ERROR_CODES, type ErrorCode } from '../contracts/errors.ts';
 import { TargetClient, codeOf, type WireResponse } from '../client/client.ts';
 import { targetSpec } from '../client/config.ts';
@@ -146,8 +145,10 @@ export function normalisePact(text: string): unknown {
 /** Runs every interaction against Pact's mock server and writes the pact file into outDir. Returns its path. */
 export async function generatePact(outDir: string = PACT_DIR): Promise<string> {
   const p = await import('@pact-foundation/pact');
+  // The output folder is claimed first (new, empty or marked by ovc; files/claim.ts).
+  const [dir] = claimOutputs([{ flag: '--out', path: outDir, kind: 'folder' }]);
   // A fresh folder: Pact merges into an existing file, and the result must depend on the code only.
-  const work = mkdtempSync(join(tmpdir(), 'ovc-pact-'));
+  const work = makeTempFolder('ovc-pact-');
   try {
     const pact = new p.PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: work, logLevel: 'error', spec: p.SpecificationVersion.SPECIFICATION_VERSION_V4 });
     for (const def of INTERACTIONS) {
@@ -156,15 +157,12 @@ export async function generatePact(outDir: string = PACT_DIR): Promise<string> {
     await closeTransport();
     const produced = join(work, PACT_FILE_NAME);
     // Stable bytes: pretty-printed with sorted interactions as Pact wrote them, newline-terminated.
-    const text = `${JSON.stringify(JSON.parse(readFileSync(produced, 'utf8')), null, 2)}\n`;
-    mkdirSync(outDir, { recursive: true });
-    const target = join(resolve(outDir), PACT_FILE_NAME);
-    writeFileSync(`${target}.tmp`, text);
-    copyFileSync(`${target}.tmp`, target);
-    rmSync(`${target}.tmp`);
+    const text = `${JSON.stringify(JSON.parse(readTextBounded(produced, INPUT_BOUNDS.pact, 'the generated pact')), null, 2)}\n`;
+    const target = join(dir!, PACT_FILE_NAME);
+    writeFileAtomic(target, text);
     return target;
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    removeOurs(work);
   }
 }
 

@@ -1,9 +1,9 @@
 // Writes the OpenAPI 3.1 document of contracts/openapi.ts into contracts/openapi/ and checks it:
 // `npx tsx pact/openapi.ts [DIR]` or `ovc pact openapi`. The document is the provider contract of
 // bi-directional contract testing (`ovc pact publish-provider-contract`).
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { claimOutputs, writeFileAtomic } from '../files/gate.ts';
 import { packageVersion } from '../contracts/packageFiles.ts';
 import { buildOpenApi, OPENAPI_DIR, OPENAPI_FILE_NAME } from '../contracts/openapi.ts';
 
@@ -25,9 +25,10 @@ export async function validateOpenApi(file: string): Promise<string[]> {
 }
 
 export async function generateOpenApi(outDir: string = OPENAPI_DIR): Promise<string> {
-  mkdirSync(outDir, { recursive: true });
-  const file = join(resolve(outDir), OPENAPI_FILE_NAME);
-  writeFileSync(file, openApiText());
+  // The folder is claimed first: new, empty or marked by ovc (files/claim.ts); the file replaced whole.
+  const [dir] = claimOutputs([{ flag: '--out', path: outDir, kind: 'folder' }]);
+  const file = join(dir!, OPENAPI_FILE_NAME);
+  writeFileAtomic(file, openApiText());
   const problems = await validateOpenApi(file);
   if (problems.length) throw new Error(`the generated OpenAPI document is not valid:\n${problems.join('\n')}`);
   return file;

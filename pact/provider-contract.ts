@@ -4,10 +4,9 @@
 // `pact pactflow publish-provider-contract … --verifier ovc` of @pact-foundation/pact-cli; the token
 // reaches it through $PACT_BROKER_TOKEN only, and its output is redacted before it is shown.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { INPUT_BOUNDS, makeTempFolder, readTextBounded, removeOurs, writeFileAtomic } from '../files/gate.ts';
 import { packageVersion } from '../contracts/packageFiles.ts';
 import { PROVIDER } from './interactions.ts';
 import { validateOpenApi } from './openapi.ts';
@@ -43,7 +42,7 @@ export function ovcVersion(): string {
  */
 export function readSelfVerification(file: string): SelfVerification {
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) { throw new PublishError(`cannot read the ovc run results ${file}: ${(e as Error).message}`, 2); }
+  try { text = readTextBounded(file, INPUT_BOUNDS.runRecords, '--results'); } catch (e) { throw new PublishError(`cannot read the ovc run results ${file}: ${(e as Error).message}`, 2); }
   const cases: Array<Record<string, unknown>> = [];
   for (const [i, line] of text.split('\n').entries()) {
     if (!line.trim()) continue;
@@ -92,17 +91,17 @@ export async function publishProviderContract(o: ProviderContractOptions): Promi
   if (problems.length) throw new PublishError(`${o.openapiFile} is not a valid OpenAPI document: ${problems.slice(0, 3).join('; ')}`, 2);
   const self = readSelfVerification(o.resultsFile);
   const secrets = secretsOf(env);
-  const contractText = readFileSync(o.openapiFile, 'utf8');
+  const contractText = readTextBounded(o.openapiFile, INPUT_BOUNDS.pact, '--openapi');
   const resultsText = `${JSON.stringify(self.document, null, 2)}\n`;
   for (const s of secrets) {
     if (contractText.includes(s) || resultsText.includes(s)) throw new PublishError('refusing to publish: a secret value from the environment appears in the contract or the results.', 2);
   }
   await probeBroker(brokerUrl, env.PACT_BROKER_TOKEN || undefined, o.probeTimeoutMs);
 
-  const work = mkdtempSync(join(tmpdir(), 'ovc-provider-contract-'));
+  const work = makeTempFolder('ovc-provider-contract-');
   try {
     const resultsFile = join(work, 'ovc-self-verification.json');
-    writeFileSync(resultsFile, resultsText);
+    writeFileAtomic(resultsFile, resultsText);
     const args = [
       'pactflow', 'publish-provider-contract', o.openapiFile,
       '--broker-base-url', brokerUrl, '--provider', PROVIDER, '--provider-app-version', o.providerVersion,
@@ -122,6 +121,6 @@ export async function publishProviderContract(o: ProviderContractOptions): Promi
     log(`published ${o.openapiFile} as provider contract of ${PROVIDER} version ${o.providerVersion}${o.branch ? ` on branch ${o.branch}` : ''}; self-verification by ovc ${self.success ? 'passed' : 'FAILED'} (${self.counts.pass} passed, ${self.counts.fail} failed, ${self.counts.skip} skipped, ${self.counts.error} errors)`);
     return { output: shown, args, success: self.success };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    removeOurs(work);
   }
 }

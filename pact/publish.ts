@@ -3,7 +3,8 @@
 // the configured target (a pact that did not pass is never published), then `pact-broker publish
 // --validate`. The token travels in the environment (PACT_BROKER_TOKEN), never in argv or output.
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { INPUT_BOUNDS, readTextBounded } from '../files/gate.ts';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { VerifyReport } from './verify.ts';
@@ -52,7 +53,7 @@ export function pactFilesIn(dirOrFile: string): string[] {
 /** Structural checks and the secrets rule (DESIGN rule 9) on one pact file. */
 export function checkPactFile(file: string): void {
   let pact: { consumer?: { name?: unknown }; provider?: { name?: unknown }; interactions?: unknown; metadata?: { pactSpecification?: { version?: unknown } } };
-  const text = readFileSync(file, 'utf8');
+  const text = readTextBounded(file, INPUT_BOUNDS.pact, 'a pact file');
   try { pact = JSON.parse(text) as typeof pact; } catch (e) { throw new PublishError(`${file} is not valid JSON: ${(e as Error).message}`, 2); }
   if (typeof pact.consumer?.name !== 'string' || typeof pact.provider?.name !== 'string') throw new PublishError(`${file} names no consumer and provider.`, 2);
   if (!Array.isArray(pact.interactions) || pact.interactions.length === 0) throw new PublishError(`${file} has no interactions.`, 2);

@@ -5,9 +5,7 @@
 // reading of the verifier's result (verify/result.ts). Provider states go through the target's
 // state hook when there is one, else through the public API on run-prefixed indexes; states the
 // public API cannot reach are reported as skipped, never passed.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { makeTempFolder, removeOurs } from '../files/gate.ts';
 import type { Addressing } from '../protocol/addressing.ts';
 import type { Credentials } from '../protocol/signer.ts';
 import { runSpec, targetSpec } from '../client/config.ts';
@@ -81,7 +79,7 @@ export interface VerifyReport {
 export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   const log = o.log ?? ((s: string) => { process.stderr.write(`${s}\n`); });
   const targetName = o.targetName ?? o.endpoint;
-  const work = mkdtempSync(join(tmpdir(), 'ovc-pact-verify-'));
+  const work = makeTempFolder('ovc-pact-verify-');
   const source = await openPact(o.pactFile, work);
   const target = targetSpec({
     endpoint: o.endpoint, region: o.region, bucket: o.bucket, accountId: o.accountId, addressing: o.addressing,
@@ -93,7 +91,7 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   // Interactions the public API cannot set up are left out of the replay and reported as skipped.
   const skipped = session.hook ? [] : source.needsHook;
   if (o.publishResults && (!source.fromBroker || skipped.length)) {
-    rmSync(work, { recursive: true, force: true });
+    removeOurs(work);
     throw new Error(!source.fromBroker
       ? 'publishing verification results needs the pact from a Pact Broker: pass its URL (--pact https://broker/pacts/provider/…/consumer/…/version/…), not a file'
       : `publishing verification results needs every interaction verified; ${skipped.length} need a provider-state hook (--state-hook)`);
@@ -146,7 +144,7 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
     if (brokerBase !== undefined) process.env.PACT_BROKER_BASE_URL = brokerBase;
     const report = await cleanup(session.client, session.ledger, { settleMs: runSpecOfPact.settleMs, hook: session.hook }).catch((e: unknown) => ({ deleted: 0, failures: [(e as Error).message] }));
     await closeTransport();
-    rmSync(work, { recursive: true, force: true });
+    removeOurs(work);
     cleanupFailures = report.failures;
   }
   const results = interactionResults(source.pact, skipped, output);
@@ -155,8 +153,3 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   return { exitCode, pactFile: o.pactFile, pactSha256: source.sha256, target: targetName, results, summary, cleanupFailures };
 }
 
-/** Writes a report as JSON (for CI artifacts). */
-export function writeReport(file: string, report: VerifyReport): void {
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ ...report, summary: undefined }, null, 2)}\n`);
-}

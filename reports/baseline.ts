@@ -1,7 +1,7 @@
 // Per-target baselines: the known deviations of one target, kept outside the code (docs/design.md,
 // lessons from ceph/s3-tests). The gate fails on regressions (a fail or error case no entry
 // lists) and on stale entries (an entry whose cases now pass), never on a known deviation.
-import { readFileSync } from 'node:fs';
+import { INPUT_BOUNDS, readTextBounded } from '../files/gate.ts';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { isBad } from './cases.ts';
 import { ReportInputError } from './errors.ts';
@@ -88,11 +88,8 @@ export function formatBaseline(baseline: Baseline, format: 'yaml' | 'json'): str
 
 /** Reads a baseline file: JSON when the name ends in .json or the text starts with `{`, YAML otherwise. */
 export function loadBaseline(path: string): Baseline {
-  let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) {
-    throw new ReportInputError(`cannot read baseline ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseBaseline(text, path);
+  // Bounded (files/read.ts): a missing, special or oversized file is refused in one sentence.
+  return parseBaseline(readTextBounded(path, INPUT_BOUNDS.baseline, 'baseline'), path);
 }
 
 export function parseBaseline(text: string, source = 'baseline'): Baseline {

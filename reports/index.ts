@@ -4,9 +4,8 @@
 //   junit.xml      one testsuite per matrix row             matrix.json   rows × outcomes, coverage
 //   summary.md     verdict, matrix, failing cases           report.html   the self-contained report
 //   failures.har   the exchanges of the failing cases
-import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from './atomic.ts';
+import { appendText, makeFolder, writeFileAtomic } from '../files/gate.ts';
 import { applyBaseline, type GateResult } from './baseline.ts';
 import { harWriter } from './har.ts';
 import { htmlWriter } from './html.ts';
@@ -48,7 +47,7 @@ const STEP_SUMMARY_LIMIT = 1000 * 1024;
  */
 export async function writeReports(outDir: string, results: CaseResult[], summary: RunSummary, opts: WriteOptions = {}): Promise<{ files: string[]; matrix: Matrix; gate: GateResult }> {
   const dir = resolve(outDir);
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const gate = applyBaseline(results, opts.baseline ?? null);
   for (const r of results) r.target ??= summary.target;
   const view = reportView(results, summary, gate, opts);
@@ -68,5 +67,5 @@ export function appendStepSummary(path: string, markdown: string, secrets: reado
   if (Buffer.byteLength(text) > STEP_SUMMARY_LIMIT) {
     text = `${Buffer.from(text).subarray(0, STEP_SUMMARY_LIMIT).toString('utf8').replace(/\uFFFD$/, '')}\n\n… cut to fit the step summary; the full text is summary.md in the uploaded reports.\n`;
   }
-  appendFileSync(path, `${text}\n`);
+  appendText(path, `${text}\n`);
 }

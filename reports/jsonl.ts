@@ -1,6 +1,6 @@
 // results.jsonl: one case per line, the docs/design.md record fields first in their documented order,
 // then the optional ones, so a line reads the same whoever wrote it.
-import { readFileSync } from 'node:fs';
+import { INPUT_BOUNDS, readTextBounded } from '../files/gate.ts';
 import { ReportInputError } from './errors.ts';
 import type { CaseResult, Outcome } from './model.ts';
 import type { ReportWriter } from './view.ts';
@@ -41,11 +41,7 @@ export function parseJsonl(text: string, source = 'results.jsonl'): CaseResult[]
 }
 
 export function readJsonl(path: string): CaseResult[] {
-  let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) {
-    throw new ReportInputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseJsonl(text, path);
+  return parseJsonl(readTextBounded(path, INPUT_BOUNDS.runRecords, 'results'), path);
 }
 
 function recordProblem(v: unknown): string | null {

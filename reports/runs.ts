@@ -1,6 +1,7 @@
 // A run on disk: OUT/results.jsonl and OUT/summary.json (the RunSummary plus the baseline that was
 // applied). Reading runs back, and combining shards of one target into one run.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { INPUT_BOUNDS, readTextBounded } from '../files/gate.ts';
 import { join } from 'node:path';
 import type { Baseline } from './baseline.ts';
 import { applyBaseline } from './baseline.ts';
@@ -38,7 +39,8 @@ export function readRun(dir: string): StoredRun {
   if (!existsSync(resultsPath)) throw new ReportInputError(`${dir} holds no ${RESULTS_FILE} (is it the --out folder of an ovc run?)`);
   if (!existsSync(summaryPath)) throw new ReportInputError(`${dir} holds no ${SUMMARY_FILE} (is it the --out folder of an ovc run?)`);
   let raw: unknown;
-  try { raw = JSON.parse(readFileSync(summaryPath, 'utf8')); } catch (e) {
+  const text = readTextBounded(summaryPath, INPUT_BOUNDS.runMeta, 'summary');
+  try { raw = JSON.parse(text); } catch (e) {
     throw new ReportInputError(`${summaryPath} is not JSON: ${(e as Error).message}`);
   }
   const s = raw as Partial<StoredSummary> | null;

@@ -17,10 +17,10 @@ export interface ReportView {
   stored: StoredSummary;
 }
 
-/** A report file: its name in the output folder and its text for a view. */
-export interface ReportWriter {
+/** A report file: its name in the output folder and its text for a view (run, diff and merge reports alike). */
+export interface ReportWriter<View = ReportView> {
   file: string;
-  render(view: ReportView): string;
+  render(view: View): string;
 }
 
 export interface ViewOptions {

@@ -12,7 +12,8 @@
 //
 // The folder is a fresh temporary one (`ovc-run-<pid>-<run id>-*` in the system's temp folder),
 // removed when the run ends; one whose owning process is gone is removed by the next run.
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendText, makeFolder, makeTempFolder, removeOurs, writeFileAtomic } from '../files/gate.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PacingStats } from '../client/pacing.ts';
@@ -47,11 +48,11 @@ const FOLDER_PREFIX = 'ovc-run-';
 
 /** A new work folder for run `runId`, owned by this process. */
 export function createWorkFolder(runId: string): string {
-  return mkdtempSync(join(tmpdir(), `${FOLDER_PREFIX}${process.pid}-${runId}-`));
+  return makeTempFolder(`${FOLDER_PREFIX}${process.pid}-${runId}-`);
 }
 
 export function removeWorkFolder(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
+  removeOurs(dir);
 }
 
 /** Removes the work folders of runs whose process is gone (killed before they could remove their own). */
@@ -65,8 +66,7 @@ export function sweepStaleWorkFolders(root = tmpdir()): number {
     const pid = Number(m[1]);
     if (pid === process.pid) continue;
     try { process.kill(pid, 0); continue; } catch (e) { if ((e as NodeJS.ErrnoException).code === 'EPERM') continue; }
-    rmSync(join(root, name), { recursive: true, force: true });
-    n++;
+    if (removeOurs(join(root, name))) n++;
   }
   return n;
 }
@@ -77,21 +77,21 @@ export class WorkerChannel {
   private readonly exchanges: string;
   private readonly stats: string;
   constructor(readonly dir: string, pid: number, thread: number) {
-    mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
     this.cases = join(dir, `cases-${pid}-${thread}.jsonl`);
     this.exchanges = join(dir, `exchanges-${pid}-${thread}.jsonl`);
     this.stats = join(dir, `stats-${pid}-${thread}.json`);
   }
 
   /** Appends already serialised lines (each ends in a newline). */
-  appendCases(lines: readonly string[]): void { if (lines.length) appendFileSync(this.cases, lines.join('')); }
-  appendExchanges(lines: readonly string[]): void { if (lines.length) appendFileSync(this.exchanges, lines.join('')); }
-  writeStats(s: WorkerStats): void { writeFileSync(this.stats, JSON.stringify(s)); }
+  appendCases(lines: readonly string[]): void { if (lines.length) appendText(this.cases, lines.join('')); }
+  appendExchanges(lines: readonly string[]): void { if (lines.length) appendText(this.exchanges, lines.join('')); }
+  writeStats(s: WorkerStats): void { writeFileAtomic(this.stats, JSON.stringify(s)); }
 }
 
 /** The child's last word: written when vitest returned (a killed child writes none). */
 export function writeSuiteStatus(dir: string, status: SuiteStatus): void {
-  writeFileSync(join(dir, STATUS_FILE), JSON.stringify(status));
+  writeFileAtomic(join(dir, STATUS_FILE), JSON.stringify(status));
 }
 
 export function readSuiteStatus(dir: string): SuiteStatus | null {

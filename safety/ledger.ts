@@ -5,7 +5,8 @@
 // run and its --out (safety/leftovers.ts), so the next run finds what a killed one left. While its
 // run is alive the folder also holds a lease (a heartbeat file refreshed every 10 s), so a cleanup on
 // another host or in another container sharing the state folder leaves a live run alone.
-import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { appendText, makeFolder, removeOurs, writeFileAtomic } from '../files/gate.ts';
 import { join } from 'node:path';
 
 export type LedgerEvent = 'creating' | 'created' | 'deleted';
@@ -32,8 +33,8 @@ export class Ledger {
 
   private write(e: LedgerEntry): void {
     if (!e.name.startsWith(this.prefix)) throw new Error(`refusing to track '${e.name}': not under the run prefix '${this.prefix}'`);
-    if (!existsSync(this.dir)) mkdirSync(this.dir, { recursive: true });
-    appendFileSync(this.file, `${JSON.stringify(e)}\n`);
+    if (!existsSync(this.dir)) makeFolder(this.dir);
+    appendText(this.file, `${JSON.stringify(e)}\n`);
   }
 
   /** Written before a PutVectorIndex of a run name is sent: the index may exist from now on. */
@@ -98,7 +99,7 @@ export class Ledger {
   holdLease(): void {
     if (this.lease) return;
     const beat = (): void => {
-      try { mkdirSync(this.dir, { recursive: true }); writeFileSync(join(this.dir, LEASE_FILE), `${JSON.stringify({ pid: process.pid, at: new Date().toISOString() })}\n`); } catch { /* the next beat tries again */ }
+      try { if (!existsSync(this.dir)) makeFolder(this.dir); writeFileAtomic(join(this.dir, LEASE_FILE), `${JSON.stringify({ pid: process.pid, at: new Date().toISOString() })}\n`); } catch { /* the next beat tries again */ }
     };
     beat();
     this.lease = setInterval(beat, LEASE_REFRESH_MS).unref();
@@ -108,7 +109,7 @@ export class Ledger {
   releaseLease(): void {
     if (this.lease) clearInterval(this.lease);
     this.lease = null;
-    rmSync(join(this.dir, LEASE_FILE), { force: true });
+    removeOurs(join(this.dir, LEASE_FILE));
   }
 }
 

@@ -13,7 +13,8 @@
 // is never touched. A ledger that does not check out against its own run id (safety/deleteGate.ts)
 // is reported and ignored, never obeyed.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { makeFolder, removeOurs, writeFileAtomic } from '../files/gate.ts';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { TargetClient } from '../client/client.ts';
@@ -71,12 +72,12 @@ export function runLedgerDir(stateDir: string, t: Pick<TargetSpec, 'endpoint' | 
 
 /** Creates the run's ledger folder and writes who owns it, before anything is created. */
 export function openRunLedger(target: TargetSpec, run: Pick<RunSpec, 'runId' | 'prefix' | 'ledgerDir'>): Ledger {
-  mkdirSync(run.ledgerDir, { recursive: true });
+  makeFolder(run.ledgerDir);
   const owner: RunOwner = {
     runId: run.runId, prefix: run.prefix, pid: process.pid, host: hostname(), startedAt: new Date().toISOString(),
     endpoint: target.endpoint, bucket: target.bucket, otherBucket: target.otherBucket, pidNs: pidNamespace(),
   };
-  writeFileSync(join(run.ledgerDir, OWNER_FILE), `${JSON.stringify(owner, null, 2)}\n`);
+  writeFileAtomic(join(run.ledgerDir, OWNER_FILE), `${JSON.stringify(owner, null, 2)}\n`);
   const ledger = new Ledger(run.ledgerDir, run.prefix);
   // The lease says "alive" to a cleanup that cannot see this pid (another host or container).
   ledger.holdLease();
@@ -87,8 +88,7 @@ export function openRunLedger(target: TargetSpec, run: Pick<RunSpec, 'runId' | '
 export function closeRunLedger(ledger: Ledger): boolean {
   ledger.releaseLease();
   if (ledger.outstanding('index').length > 0 || ledger.outstanding('bucket').length > 0) return false;
-  rmSync(ledger.dir, { recursive: true, force: true });
-  return true;
+  return removeOurs(ledger.dir);
 }
 
 function readOwner(dir: string): RunOwner | null {

@@ -1,7 +1,7 @@
 // The suite worker's context: the run channel handed over by `ovc run` (vitest's provide/inject),
 // the worker's paced client watched by the ledger and budget tracker, and the fixtures cases share
 // (fresh run-prefixed names, creating and deleting indexes within the budget).
-import { mkdirSync } from 'node:fs';
+import { makeFolder } from '../files/gate.ts';
 import { inject } from 'vitest';
 import { INDEX_NAME_MAX } from '../contracts/limits.ts';
 import type { RunChannel, RunSpec, TargetSpec } from '../client/config.ts';
@@ -47,7 +47,7 @@ export function context(): SuiteContext {
 /** Builds the worker's context from a run channel (the project's tests call it directly). */
 export function initContext(channel: RunChannel): SuiteContext {
   const { target, run, identities } = channel;
-  mkdirSync(run.workDir, { recursive: true });
+  makeFolder(run.workDir);
   configureTls(target.tls);
   const pacer = new Pacer(run.pacing, run.workers);
   const base = new TargetClient(target, identities, pacer);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SOURCES = ['cli', 'client', 'contracts', 'diff', 'emulator', 'generators', 'pact', 'protocol', 'reports', 'run', 'safety', 'scenario', 'suites'];
+const SOURCES = ['files', 'cli', 'client', 'contracts', 'diff', 'emulator', 'generators', 'pact', 'protocol', 'reports', 'run', 'safety', 'scenario', 'suites'];
 
 function newestSource(dir: string): number {
   let newest = 0;

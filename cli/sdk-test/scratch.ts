@@ -1,8 +1,7 @@
 // The one place `ovc sdk-test` writes files: its scratch folder (the prepared test binary or
 // classes, the Go module replacement, the private resolver's resolv.conf) and the --json report.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { copyTreeInto, makeFolder, makeTempFolder, removeOurs, writeFileAtomic, writeOutputFile } from '../../files/gate.ts';
 
 export interface Scratch {
   dir: string;
@@ -14,25 +13,26 @@ export interface Scratch {
 }
 
 export function makeScratch(): Scratch {
-  const dir = mkdtempSync(join(tmpdir(), 'ovc-sdk-test-'));
+  const dir = makeTempFolder('ovc-sdk-test-');
   return {
     dir,
     write(rel, text) {
       const p = join(dir, rel);
-      mkdirSync(dirname(p), { recursive: true });
-      writeFileSync(p, text);
+      makeFolder(dirname(p));
+      writeFileAtomic(p, text);
       return p;
     },
     copy(from, rel) {
       const p = join(dir, rel);
-      cpSync(from, p, { recursive: true });
+      makeFolder(dirname(p));
+      copyTreeInto(from, p);
       return p;
     },
-    remove() { rmSync(dir, { recursive: true, force: true }); },
+    remove() { removeOurs(dir); },
   };
 }
 
-/** The --json results file. */
+/** The --json results file (claimed as an output file before the run: new, or ovc's own). */
 export function writeReport(path: string, report: unknown): void {
-  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  writeOutputFile('--json', path, `${JSON.stringify(report, null, 2)}\n`);
 }

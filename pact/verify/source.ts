@@ -1,7 +1,7 @@
 // Where the pact comes from: a local file, or a Pact Broker URL fetched into the run's work folder.
 // Also the copy the verifier replays when interactions are left out (they need a state hook).
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { INPUT_BOUNDS, readBounded, readTextBounded, writeFileAtomic } from '../../files/gate.ts';
 import { basename, join } from 'node:path';
 import { needsStateHook } from '../interactions.ts';
 
@@ -40,18 +40,18 @@ export async function fetchPact(url: string, file: string): Promise<string> {
   }
   const text = await res.text();
   if (!res.ok) throw new Error(`cannot fetch the pact at ${url}: HTTP ${res.status}`);
-  writeFileSync(file, text);
+  writeFileAtomic(file, text);
   return file;
 }
 
 export function sha256File(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+  return createHash('sha256').update(readBounded(file, INPUT_BOUNDS.pact, 'the pact file')).digest('hex');
 }
 
 /** The interactions of a pact file, and which ones cannot be verified without a state hook. */
 export function readPact(file: string): { pact: PactJson; needsHook: string[] } {
   let pact: PactJson;
-  try { pact = JSON.parse(readFileSync(file, 'utf8')) as PactJson; } catch (e) { throw new Error(`cannot read pact file ${file}: ${(e as Error).message}`); }
+  try { pact = JSON.parse(readTextBounded(file, INPUT_BOUNDS.pact, 'the pact file')) as PactJson; } catch (e) { throw new Error(`cannot read pact file ${file}: ${(e as Error).message}`); }
   if (!Array.isArray(pact.interactions)) throw new Error(`${file} is not a pact file (no interactions)`);
   return { pact, needsHook: pact.interactions.filter((i) => needsStateHook(i.providerStates ?? [])).map((i) => i.description) };
 }
@@ -69,6 +69,6 @@ export function pactToReplay(source: PactSource, left: readonly string[], work: 
   if (!left.length) return source.given;
   const copy = { ...source.pact, interactions: source.pact.interactions!.filter((i) => !left.includes(i.description)) };
   const file = join(work, basename(source.file));
-  writeFileSync(file, JSON.stringify(copy));
+  writeFileAtomic(file, JSON.stringify(copy));
   return file;
 }

@@ -91,7 +91,7 @@ describe('baseline files', () => {
       expect(() => parseBaseline(text, 'known.yaml'), text).toThrow(ReportInputError);
       expect(() => parseBaseline(text, 'known.yaml'), text).toThrow(message);
     }
-    expect(() => loadBaseline('/nonexistent/baseline.yaml')).toThrow(/cannot read baseline/);
+    expect(() => loadBaseline('/nonexistent/baseline.yaml')).toThrow(/baseline: no such file/);
   });
 
   it('an empty file is an empty baseline', () => {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/errors.ts';
+import { PathRefused } from '../../files/gate.ts';
+import { claimOutputDir } from '../../cli/paths.ts';
 import { reportCommand } from '../../cli/report.ts';
 import { loadBaseline } from '../../reports/baseline.ts';
 import { writeReports } from '../../reports/index.ts';
@@ -28,7 +30,7 @@ async function ovcReport(...args: string[]): Promise<{ code: number; stderr: str
     program.addCommand(reportCommand((c) => { code = c; }));
     await program.parseAsync(['node', 'ovc', 'report', ...args]);
   } catch (e) {
-    if (e instanceof UsageError) { stderr += `ovc: ${e.message}\n`; code = 2; }
+    if (e instanceof UsageError || e instanceof PathRefused) { stderr += `ovc: ${e.message}\n`; code = 2; }
     else if (e instanceof CommanderError) code = 2;
     else throw e;
   } finally {
@@ -41,6 +43,7 @@ async function ovcReport(...args: string[]): Promise<{ code: number; stderr: str
 async function runDir(results: CaseResult[], target = 'embedded emulator', baseline = FIXTURE_BASELINE): Promise<string> {
   const dir = tmp();
   for (const r of results) r.target = target;
+  claimOutputDir('--out', dir); // as ovc run does: its --out folder holds ovc's mark
   await writeReports(dir, results, fixtureSummary(results, target), { baseline, secrets: [] });
   return dir;
 }

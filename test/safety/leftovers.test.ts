@@ -2,6 +2,7 @@
 // else ~/.local/state/ovc; `--state-dir` is cli/run.ts's and wins over all three), which earlier
 // ledgers are stale (their owner is gone), and how the next run removes what they hold.
 import { spawn, spawnSync } from 'node:child_process';
+import { makeTempFolder } from '../../files/gate.ts';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +73,7 @@ describe('stale ledgers', () => {
   }
 
   it('are the runs whose owner pid is dead, or that have no owner file; never a live owner\'s or our own', () => {
-    const state = mkdtempSync(join(tmpdir(), 'ovc-leftovers-'));
+    const state = makeTempFolder('ovc-leftovers-') /* a state folder as ovc run claims it: marked */;
     ledgerOf(state, 'deadrun01', owner({ runId: 'deadrun01', prefix: 'ovcdeadrun01', pid: deadPid() }));
     ledgerOf(state, 'liverun01', owner({ runId: 'liverun01', prefix: 'ovcliverun01' }));
     ledgerOf(state, 'noowner01', null);
@@ -85,7 +86,7 @@ describe('stale ledgers', () => {
   });
 
   it('look only in the folder of their own target', () => {
-    const state = mkdtempSync(join(tmpdir(), 'ovc-leftovers-'));
+    const state = makeTempFolder('ovc-leftovers-') /* a state folder as ovc run claims it: marked */;
     ledgerOf(state, 'deadrun02', owner({ pid: deadPid() }));
     expect(staleLedgers(state, { ...target, bucket: 'another' })).toEqual([]);
     expect(staleLedgers(join(state, 'nothing-here'), target)).toEqual([]);
@@ -206,7 +207,7 @@ describe('run ledgers and their removal', () => {
   afterAll(() => emulator.close());
 
   it('writes who owns a run before anything is created, and removes the folder only once nothing is outstanding', () => {
-    const state = mkdtempSync(join(tmpdir(), 'ovc-leftovers-'));
+    const state = makeTempFolder('ovc-leftovers-') /* a state folder as ovc run claims it: marked */;
     const ledgerDir = runLedgerDir(state, target, 'own1run01');
     const ledger = openRunLedger(target, { runId: 'own1run01', prefix: 'ovcown1run01', ledgerDir });
     const o = JSON.parse(readFileSync(join(ledgerDir, OWNER_FILE), 'utf8')) as RunOwner;
@@ -220,7 +221,7 @@ describe('run ledgers and their removal', () => {
   });
 
   it('removes what a stopped run left, says which run it was, and drops its emptied ledger', async () => {
-    const state = mkdtempSync(join(tmpdir(), 'ovc-leftovers-'));
+    const state = makeTempFolder('ovc-leftovers-') /* a state folder as ovc run claims it: marked */;
     const deadDir = runLedgerDir(state, target, 'stopped01');
     mkdirSync(deadDir, { recursive: true });
     writeFileSync(join(deadDir, OWNER_FILE), JSON.stringify({ runId: 'stopped01', prefix: 'ovcstopped01', pid: deadPid(), host: hostname(), startedAt: new Date().toISOString(), endpoint: target.endpoint, bucket: target.bucket, otherBucket: null }));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claimOutputDir, OUTPUT_MARK } from '../../cli/paths.ts';
-import { UsageError } from '../../cli/errors.ts';
+import { PathRefused } from '../../files/gate.ts';
 import { runOvc } from '../selftest/run-cli.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'ovc-outputs-'));
@@ -72,7 +72,7 @@ describe('the other commands refuse them too', () => {
 });
 
 describe('claimOutputDir', () => {
-  it('claims a new folder, an empty one, and one it marked before; refuses one it did not write', () => {
+  it('claims a new folder, an empty one, and one it marked before; refuses one without the mark, whatever its files are called', () => {
     const d = mkdtempSync(join(tmpdir(), 'ovc-claim-'));
     const fresh = join(d, 'a', 'b');
     expect(claimOutputDir('--out', fresh)).toBe(fresh);
@@ -80,15 +80,16 @@ describe('claimOutputDir', () => {
     writeFileSync(join(fresh, 'results.jsonl'), '{}\n');
     writeFileSync(join(fresh, 'anything-else'), 'ovc wrote it under its mark');
     expect(claimOutputDir('--out', fresh)).toBe(fresh);
-    const old = join(d, 'old');
-    mkdirSync(old);
-    writeFileSync(join(old, 'results.jsonl'), '{}\n'); // an earlier ovc's output, before the mark existed
-    expect(claimOutputDir('--out', old)).toBe(old);
+    const named = join(d, 'named');
+    mkdirSync(named);
+    writeFileSync(join(named, 'results.jsonl'), '{}\n'); // names ovc writes prove nothing: no mark, not ovc's
+    expect(() => claimOutputDir('--out', named)).toThrow(PathRefused);
+    expect(readdirSync(named)).toEqual(['results.jsonl']);
     const theirs = join(d, 'theirs');
     mkdirSync(theirs);
     writeFileSync(join(theirs, 'results.jsonl'), '{}\n');
     writeFileSync(join(theirs, 'thesis.tex'), '…');
-    expect(() => claimOutputDir('--out', theirs)).toThrow(UsageError);
+    expect(() => claimOutputDir('--out', theirs)).toThrow(PathRefused);
     expect(readdirSync(theirs).sort()).toEqual(['results.jsonl', 'thesis.tex']);
   });
 });
