@@ -239,7 +239,7 @@ export function runTiming(results: readonly CaseResult[], run: RunSpec): RunTimi
   const gone: number[] = [];
   for (const r of results) for (const x of r.settle ?? []) if (x.reached) (x.kind === 'enable' ? enable : gone).push(x.ms);
   const stats = readWorkerStats(run.workDir);
-  return { settleBoundMs: run.settleMs, enable: settleFigures(enable), gone: settleFigures(gone), requests: stats.requests, throttled: stats.throttled, retries: stats.retries, gaveUp: stats.gaveUp, peakIndexes: stats.peakIndexes };
+  return { settleBoundMs: run.settleMs, enable: settleFigures(enable), gone: settleFigures(gone), requests: stats.requests, throttled: stats.throttled, retries: stats.retries, gaveUp: stats.gaveUp, peakIndexes: stats.peakIndexes, ...(stats.evidenceNotKept?.bodies ? { evidenceNotKept: stats.evidenceNotKept } : {}) };
 }
 
 async function finish(results: CaseResult[], target: TargetSpec, run: RunSpec, started: Date, cleanupReport: CleanupReport, baseline: Baseline | null): Promise<number> {
