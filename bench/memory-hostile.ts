@@ -40,7 +40,7 @@ for (const c of chosen) {
   const peak = sampler.stop();
   const files = existsSync(out) ? readdirSync(out).filter((f) => !f.startsWith('.')).map((f) => `${f} ${(statSync(join(out, f)).size / 1e6).toFixed(2)} MB`).join(', ') : 'none';
   const last = err.trim().split('\n').filter((l) => l.startsWith('ovc')).slice(-1)[0]?.slice(0, 200) ?? '';
-  console.log(`${c.mode} ${c.args.join(' ') || '(default --runs)'}: ${killed ? `killed after ${limitMs / 1000} s` : `exit ${code}`} in ${((Date.now() - started) / 1000).toFixed(1)} s, peak tree RSS ${peak} MiB; ${files}\n    ${last}`);
+  console.log(`${c.mode} ${c.args.join(' ') || '(default --runs)'}: ${killed ? `killed after ${limitMs / 1000} s` : `exit ${code}`} in ${((Date.now() - started) / 1000).toFixed(1)} s, peak tree RSS ${peak} MiB (per process ${sampler.peaksByProcess().join(' + ')}); ${files}\n    ${last}`);
   await t.close();
 }
 process.exit(0);
