@@ -77,6 +77,10 @@ export interface HostileTarget {
   mode: HostileMode | Hostility;
   /** Epoch ms of every request the front received (the hook's included). */
   requestTimes: number[];
+  /** Requests under test answered in the hostile way (0: the run never got past the preflight). */
+  hostileAnswers: number;
+  /** Requests that asked for a compressed answer (an Accept-Encoding other than identity, or none). */
+  askedForCompression: string[];
   /** The index names the emulator behind holds in `bucket` (asked directly, not through the front). */
   indexes(bucket?: string): Promise<string[]>;
   close(): Promise<void>;
@@ -98,7 +102,7 @@ export async function startHostileTarget(mode: HostileMode | Hostility, emulator
   const timers = new Set<NodeJS.Timeout>();
   const direct = new TargetClient(targetSpec({ endpoint: emulator.url, bucket: 'ovc-conformance' }), { main: KEYS, denied: null });
   const state: HostileTarget = {
-    url: '', hookUrl: '', emulator, mode, requestTimes: [], close: async () => undefined,
+    url: '', hookUrl: '', emulator, mode, requestTimes: [], hostileAnswers: 0, askedForCompression: [], close: async () => undefined,
     indexes: async (bucket = 'ovc-conformance') => {
       const r = await direct.op('ListVectorIndexes', { maxResults: 100 }, { bucket });
       return ((r.json as { indexes?: Array<{ indexName: string }> } | undefined)?.indexes ?? []).map((i) => i.indexName);
@@ -106,7 +110,10 @@ export async function startHostileTarget(mode: HostileMode | Hostility, emulator
   };
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
-    const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+    // The hook answers only at its own address (emulator/hookServer.ts): a front names it, as a
+    // reverse proxy would. Signed API requests keep the Host they were signed for.
+    const headers = req.url?.startsWith('/_ovc/') ? { ...req.headers, host: upstream.host } : req.headers;
+    const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
     });
@@ -145,6 +152,9 @@ export async function startHostileTarget(mode: HostileMode | Hostility, emulator
 
   const server: Server = createServer((req, res) => {
     state.requestTimes.push(Date.now());
+    // Without Accept-Encoding any coding is acceptable (RFC 9110 §12.5.3).
+    const ae = req.headers['accept-encoding'];
+    if (ae === undefined || !/^\s*identity\s*$/i.test(ae)) state.askedForCompression.push(`${req.method} ${req.url} (Accept-Encoding: ${ae ?? 'none'})`);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -159,6 +169,7 @@ export async function startHostileTarget(mode: HostileMode | Hostility, emulator
       }
       if (state.mode === 'faithful' || !underTest(url, reqBody)) return forward(req, res, reqBody);
       pastPreflight = true;
+      state.hostileAnswers++;
       if (hostility) return answer(res, hostility, body!);
       const common = { 'x-oss-request-id': 'H'.repeat(24), 'x-oss-ec': '0000-00000000', date: new Date().toUTCString(), 'content-type': 'application/json' };
       switch (state.mode) {
