@@ -25,6 +25,8 @@ export interface HttpResponse {
   /** Lower-cased names; repeated values joined with ', '. */
   headers: Record<string, string>;
   body: Buffer;
+  /** The body's whole length, when `body` holds only its first bytes (a record's kept copy). */
+  bodyBytes?: number;
   durationMs: number;
 }
 

@@ -31,21 +31,22 @@ export class EvidenceBudget {
   constructor(readonly limit: number, readonly perBody = EVIDENCE_BODY_BYTES) {}
 
   /** The body as evidence: its first `perBody` bytes as text or base64, or a note once the bound is spent. */
-  keep(b: Buffer): KeptBody {
-    if (b.length > 0 && this.spent >= this.limit) return this.drop(b);
+  /** `whole`: the body's length when `b` is already only its first bytes. */
+  keep(b: Buffer, whole = b.length): KeptBody {
+    if (b.length > 0 && this.spent >= this.limit) return this.drop(whole);
     const cut = b.length > this.perBody ? b.subarray(0, this.perBody) : b;
-    const note = cut === b ? '' : `… [${b.length - cut.length} more bytes not kept]`;
+    const note = whole > cut.length ? `… [${whole - cut.length} more bytes not kept]` : '';
     const kept: KeptBody = isText(cut) ? { body: `${cut.toString('utf8')}${note}`, bodyEncoding: 'utf8' } : { body: cut.toString('base64'), bodyEncoding: 'base64' };
     if (b.length === 0) return kept;
     const size = serialisedLength(kept);
-    if (this.spent + size > this.limit) return this.drop(b);
+    if (this.spent + size > this.limit) return this.drop(whole);
     this.spent += size;
     return kept;
   }
 
-  private drop(b: Buffer): KeptBody {
+  private drop(whole: number): KeptBody {
     this.notKept.bodies++;
-    this.notKept.bytes += b.length;
-    return { body: `[body of ${b.length} bytes not kept: the run's evidence bound of ${mib(EVIDENCE_RUN_BYTES)} was spent]`, bodyEncoding: 'utf8' };
+    this.notKept.bytes += whole;
+    return { body: `[body of ${whole} bytes not kept: the run's evidence bound of ${mib(EVIDENCE_RUN_BYTES)} was spent]`, bodyEncoding: 'utf8' };
   }
 }

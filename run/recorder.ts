@@ -51,11 +51,11 @@ function evidence(): EvidenceBudget {
  */
 export function redactedExchange(x: SentExchange, secrets: readonly string[], as: 'evidence' | 'recording' = 'evidence'): Exchange {
   const keeper = as === 'evidence' ? evidence() : recording;
-  const evidenceBody = (b: Buffer): ReturnType<EvidenceBudget['keep']> => keeper.keep(b);
+  const evidenceBody = (b: Buffer, whole?: number): ReturnType<EvidenceBudget['keep']> => keeper.keep(b, whole);
   const hdrs = (h: Record<string, string>): Record<string, string> => redactHeaders(h, secrets);
   return {
     request: { method: x.request.method, url: x.request.url, headers: hdrs(x.request.sentHeaders), ...evidenceBody(x.request.body) },
-    response: { status: x.response.status, headers: hdrs(x.response.headers), ...evidenceBody(x.response.body) },
+    response: { status: x.response.status, headers: hdrs(x.response.headers), ...evidenceBody(x.response.body, x.response.bodyBytes) },
     startedAt: new Date(x.startedAt).toISOString(),
     durationMs: Math.round(x.durationMs * 100) / 100,
   };
