@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { isValidBucketName } from '../contracts/limits.ts';
 import { PROVIDER_STATE_PATH } from '../contracts/provider-states.ts';
 import { defaultIdentities, FAULT_NAMES, FAULT_PROFILES, isFaultName, startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/index.ts';
+import { DEFAULT_MAX_INFLIGHT_BODY_MB } from '../emulator/inflight.ts';
 import { DEFAULT_MAX_MEMORY_MB, MAX_MEMORY_MB_LIMIT } from '../emulator/memory.ts';
 import { advertisedHostOf, DEFAULT_ACCESS_KEY_SECRET, resolveOptions } from '../emulator/options.ts';
 import { formatRange, MAX_DURATION_MS, parseRange, type Range } from '../emulator/realism.ts';
@@ -28,6 +29,7 @@ interface ServeFlags {
   realistic?: boolean;
   clientLog?: string;
   maxMemoryMb?: string;
+  maxInflightBodyMb?: string;
   advertisedEndpoint?: string;
 }
 
@@ -72,6 +74,8 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process
   const indexQuota = flags.indexQuota === undefined ? undefined : integerFlag('--index-quota', flags.indexQuota, MAX_INDEX_QUOTA);
   const maxMemoryMb = flags.maxMemoryMb === undefined ? undefined : integerFlag('--max-memory-mb', flags.maxMemoryMb, MAX_MEMORY_MB_LIMIT);
   if (maxMemoryMb === 0) throw new UsageError(`--max-memory-mb must be an integer in 1..${MAX_MEMORY_MB_LIMIT}, got '0'`);
+  const maxInflightBodyMb = flags.maxInflightBodyMb === undefined ? undefined : integerFlag('--max-inflight-body-mb', flags.maxInflightBodyMb, MAX_MEMORY_MB_LIMIT);
+  if (maxInflightBodyMb === 0) throw new UsageError(`--max-inflight-body-mb must be an integer in 1..${MAX_MEMORY_MB_LIMIT}, got '0'`);
   if (flags.fault !== undefined && !isFaultName(flags.fault)) {
     throw new UsageError(`unknown fault profile '${flags.fault}'; valid names: ${FAULT_NAMES.join(', ')}`);
   }
@@ -88,6 +92,7 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process
     host: flags.host, port, region: flags.region, accountId: flags.accountId, buckets, stateHook,
     fault: flags.fault ?? null, creatingMs, deletingMs, latencyMs, throttleRps, throttlePutIndexRps, indexQuota,
     realistic: flags.realistic ?? false, maxMemoryMb,
+    ...(maxInflightBodyMb !== undefined ? { maxInflightBodyMb } : {}),
     // Appends only to a new file or the client log ovc wrote there before (its mark beside it), never to another file of the user's.
     clientLog: flags.clientLog ? claimOutputs([{ flag: '--client-log', path: flags.clientLog, kind: 'append-file' }])[0]! : null,
     identities: defaultIdentities(env),
@@ -160,6 +165,7 @@ export function serveCommand(setExit: (code: number) => void): Command {
     .option('--throttle-put-index-rps <n>', 'PutVectorIndex requests per second (documented: 5); beyond it 503 ServiceUnavailable (default off; 0 = off)')
     .option('--index-quota <n>', "indexes per bucket ('deleting' ones count); beyond it 400 VectorBucketIndexExceedLimit (default 100)")
     .option('--realistic', 'cloud-like profile: --latency-ms 5-40 --creating-ms 200-1500 --deleting-ms 200-1500 --throttle-put-index-rps 5 --index-quota 100 (explicit flags override its parts)')
+    .option('--max-inflight-body-mb <n>', `bytes of request bodies held at once, in MiB; a request whose declared body (or, chunked, the per-request cap) would pass it gets 503 ServiceUnavailable with Retry-After: 1 before its body is read (default ${DEFAULT_MAX_INFLIGHT_BODY_MB})`)
     .option('--max-memory-mb <n>', `memory budget of the vectors held (Float32Array blocks, keys, metadata), in MiB; a PutVectors beyond it gets 400 EntityTooLarge, a provider-state setup beyond it a 400 refusal, checked before anything is allocated (default ${DEFAULT_MAX_MEMORY_MB})`)
     .option('--client-log <file>', 'append one JSON line per request saying what the client did differently from the SDKs')
     .option('--advertised-endpoint <url>', 'the endpoint reported as a bucket\'s ExtranetEndpoint/IntranetEndpoint, e.g. behind a proxy or in a container (default: the emulator\'s own address)')

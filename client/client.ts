@@ -19,7 +19,11 @@ const WINDOW_MAX = 256;
 
 export type { WireRequest };
 
+/** Characters of a body kept as `text` (for messages): a large body is judged whole, then let go. */
+export const TEXT_KEPT_BYTES = 64 * 1024;
+
 export interface WireResponse extends HttpResponse {
+  /** The body as UTF-8, cut at TEXT_KEPT_BYTES (`json`, `error` were made from all of it). */
   text: string;
   /** The decoded error envelope, when the body is one. */
   error: ErrorBody | null;
@@ -191,7 +195,10 @@ export class TargetClient {
     let json: unknown;
     try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
     const env = res.status >= 300 && text ? decodeError(text, errorEnvelopeProblems) : null;
-    const response: WireResponse = { ...res, text, json, error: env?.body && typeof env.body.Code === 'string' ? env.body : null, envelopeProblems: env?.problems ?? [] };
+    // The whole text was parsed above; a case holds its exchanges until judged, so a large body's
+    // text (twice its bytes) is not kept beside it — only a fresh string of its first bytes.
+    const kept = res.body.length > TEXT_KEPT_BYTES ? res.body.subarray(0, TEXT_KEPT_BYTES).toString('utf8') : text;
+    const response: WireResponse = { ...res, text: kept, json, error: env?.body && typeof env.body.Code === 'string' ? env.body : null, envelopeProblems: env?.problems ?? [] };
     const x: SentExchange = { request: { ...req, url: a.url, sentHeaders: headers }, response, op, role: this.role, startedAt, durationMs: res.durationMs };
     this.observer?.after(x);
     this.listener?.(x);

@@ -3,6 +3,10 @@
 // never are. Neither are timeouts nor answers cut off after their headers: the target had the
 // request (it may have acted on it), so a second copy could be answered about the state the first
 // one changed — a DeleteVectorIndex re-sent after a slow 204 would read 404 and decide the case.
+// No answer is ever decompressed: every request says `Accept-Encoding: identity` (without the
+// header any coding would be acceptable, RFC 9110 §12.5.3), and a compressed answer all the same is
+// read as the bytes it is, under the same bound as any body, and judged as sent (its Content-Encoding
+// header stays in the exchange; the body is no JSON, so the case fails). A gzip bomb stays 900 KB.
 import { INPUT_BOUNDS, readTextBounded } from '../files/gate.ts';
 import { rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -21,6 +25,8 @@ export interface HttpResponse {
   /** Lower-cased names; repeated values joined with ', '. */
   headers: Record<string, string>;
   body: Buffer;
+  /** The body's whole length, when `body` holds only its first bytes (a record's kept copy). */
+  bodyBytes?: number;
   durationMs: number;
 }
 
@@ -75,6 +81,12 @@ export interface SendOptions {
   maxBytes?: number;
 }
 
+/** The request's headers, asking for no compression unless the caller set Accept-Encoding itself (a case testing it). */
+function withIdentityEncoding(h: Record<string, string>): Record<string, string> {
+  for (const k in h) if (k.toLowerCase() === 'accept-encoding') return h;
+  return { ...h, 'accept-encoding': 'identity' };
+}
+
 /** Reads a body up to `max` bytes; a body that says or turns out larger is dropped unread. */
 async function readBounded(res: Dispatcher.ResponseData, max: number, where: string): Promise<Buffer> {
   const declared = Number(res.headers['content-length'] ?? NaN);
@@ -114,7 +126,7 @@ export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpR
     try {
       const res = await request(`${req.origin}${req.path}`, {
         method: req.method as 'POST',
-        headers: req.headers,
+        headers: withIdentityEncoding(req.headers),
         body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
         dispatcher: agent(),
         headersTimeout: timeoutMs,

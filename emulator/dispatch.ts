@@ -168,6 +168,11 @@ function answerHook(hook: StateHook, method: string, req: IncomingMessage, body:
     sendJson(res, reply, 405, { error: 'the provider-state hook takes POST' }, { Allow: 'POST' });
     return;
   }
+  const refused = hook.refusal(req.headers);
+  if (refused) {
+    sendJson(res, reply, refused.status, refused.json);
+    return;
+  }
   try {
     const answer = hook.handle(body);
     sendJson(res, reply, answer.status, answer.json);

@@ -1,6 +1,12 @@
 // The provider-state hook (docs/provider-states.md, protocol v2): POST /_ovc/provider-states sets
 // up or tears down the states the public API cannot produce on demand. Unsigned by design.
 // States it sets stay exactly as set: no creating/deleting timer ever moves them.
+// Unsigned, it must not be drivable by a web page the developer happens to open: it refuses (403)
+// a request with a foreign Origin, without a JSON content type (a page's form or simple fetch sends
+// text/plain, form data or none), or addressed to a Host that is not the emulator's own (a DNS
+// rebinding page names its own domain) — see `refusal`.
+import { isIP } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { INDEX_STATES, isValidBucketName, isValidIndexName, LIMITS, type DistanceMetric, type IndexState } from '../contracts/limits.ts';
 import { STATE_DEFAULTS, STATE_STATUS, STATES } from '../contracts/provider-states.ts';
 import { isObject, type JsonObject } from './params.ts';
@@ -23,11 +29,72 @@ class BadParams extends Error {}
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Where the emulator listens, for the hook's Host and Origin checks. */
+export interface HookAddress {
+  /** The address bound (`127.0.0.1`, `::`, `0.0.0.0`, a name). */
+  host: string;
+  port: number;
+  /** `host[:port]` of --advertised-endpoint, if given. */
+  advertisedHost: string | null;
+}
+
+const lower = (h: string): string => h.toLowerCase().replace(/\.$/, '');
+
+/** `host` and `port` of a Host header value or an origin's authority (`[::1]:9000`, `localhost`). */
+function splitAuthority(a: string, defaultPort: number): { host: string; port: number } | null {
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(a.trim());
+  if (!m) return null;
+  return { host: lower(m[1]!.replace(/^\[|\]$/g, '')), port: m[2] ? Number(m[2]) : defaultPort };
+}
+
 export class StateHook {
   /** Buckets created by 'a vector bucket exists', which its teardown may delete again. */
   private readonly createdBuckets = new Set<string>();
+  /** Set once listening: without it (a handler mounted in-process) Host is not checked. */
+  private address: HookAddress | null = null;
 
   constructor(private readonly store: Store, private readonly defaultBucket: string | undefined) {}
+
+  /** The emulator's own address, known once it listens. */
+  listeningAt(a: HookAddress): void { this.address = a; }
+
+  /** A Host this emulator answers as: its own address, another loopback name of it (any IP literal when bound to every interface), or the advertised endpoint. */
+  private isOwn(authority: string): boolean {
+    const a = this.address!;
+    const at = splitAuthority(authority, 80);
+    if (!at) return false;
+    const adv = a.advertisedHost ? splitAuthority(a.advertisedHost, 80) : null;
+    if (adv && adv.host === at.host && adv.port === at.port) return true;
+    if (at.port !== a.port) return false;
+    const bound = lower(a.host.replace(/^\[|\]$/g, ''));
+    if (at.host === bound) return true;
+    // A DNS rebinding page always names its own domain; an IP literal names no one's.
+    if (bound === '0.0.0.0' || bound === '::') return at.host === 'localhost' || isIP(at.host) !== 0;
+    return isLoopback(bound) && isLoopback(at.host);
+  }
+
+  /** 403 and why, when a request may come from a web page rather than a test harness; null to go on. */
+  refusal(h: IncomingHttpHeaders): HookAnswer | null {
+    const host = h.host;
+    if (this.address && (host === undefined || !this.isOwn(host))) {
+      return forbidden(`the provider-state hook answers only at its own address (${this.ownText()}), not Host: ${String(host ?? '(none)').slice(0, 100)}; behind a proxy or in a container, pass ovc serve --advertised-endpoint`);
+    }
+    // The emulator's own origin is the one the request was addressed to (its Host, checked above).
+    if (h.origin !== undefined && !sameAuthority(h.origin, host)) {
+      return forbidden(`the provider-state hook refuses requests from another origin (Origin: ${String(h.origin).slice(0, 100)}): it is for test harnesses, not web pages`);
+    }
+    const type = (h['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json' && !/^application\/[a-z0-9.+-]*\+json$/.test(type)) {
+      return forbidden(`the provider-state hook takes Content-Type: application/json${type ? `, not ${type.slice(0, 100)}` : ' (none was sent)'}`);
+    }
+    return null;
+  }
+
+  private ownText(): string {
+    const a = this.address!;
+    const h = a.host.includes(':') ? `[${a.host}]` : a.host;
+    return `${h}:${a.port}${a.advertisedHost ? ` or ${a.advertisedHost}` : ''}`;
+  }
 
   handle(body: Buffer): HookAnswer {
     let req: unknown;
@@ -140,6 +207,23 @@ export class StateHook {
 
 function ok(json: JsonObject): HookAnswer {
   return { status: 200, json };
+}
+
+const isLoopback = (h: string): boolean => h === 'localhost' || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
+
+/** Whether `origin` (`http://host:port`) names exactly the authority of the Host header. */
+function sameAuthority(origin: string, host: string | undefined): boolean {
+  if (host === undefined) return false;
+  let u: URL;
+  try { u = new URL(origin); } catch { return false; }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
+  const o = splitAuthority(u.host, u.protocol === 'https:' ? 443 : 80);
+  const h = splitAuthority(host, u.protocol === 'https:' ? 443 : 80);
+  return o !== null && h !== null && o.host === h.host && o.port === h.port;
+}
+
+function forbidden(error: string): HookAnswer {
+  return { status: 403, json: { error } };
 }
 
 function bad(error: string): HookAnswer {

@@ -1,6 +1,7 @@
 // Emulator configuration: the public option types and their defaults.
 import { LIMITS } from '../contracts/limits.ts';
 import { FAULT_IMPLIED_OPTIONS, type FaultName } from './faults.ts';
+import { DEFAULT_MAX_INFLIGHT_BODY_MB } from './inflight.ts';
 import { DEFAULT_MAX_MEMORY_MB, MAX_MEMORY_MB_LIMIT } from './memory.ts';
 import { isZero, REALISTIC_PROFILE, toRange, ZERO, type Range, type RangeInput } from './realism.ts';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_BUCKET, DEFAULT_REGION } from '../contracts/defaults.ts';
@@ -41,6 +42,8 @@ export interface EmulatorOptions {
   random?: () => number;
   clientLog?: string | null;
   maxBodyBytes?: number;
+  /** Total of request bodies held at once, in MiB (emulator/inflight.ts); default DEFAULT_MAX_INFLIGHT_BODY_MB. */
+  maxInflightBodyMb?: number;
   /** Memory budget of the vectors held, in MiB (emulator/memory.ts); default DEFAULT_MAX_MEMORY_MB. */
   maxMemoryMb?: number;
   now?: () => Date;
@@ -72,6 +75,7 @@ export interface ResolvedOptions {
   random: () => number;
   clientLog: string | null;
   maxBodyBytes: number;
+  maxInflightBodyMb: number;
   maxMemoryMb: number;
   now: () => Date;
   /** `host[:port]` reported as bucket endpoints; null: the request's own Host (see EmulatorOptions). */
@@ -147,9 +151,16 @@ export function resolveOptions(o: EmulatorOptions, isFault: (name: string) => na
     clientLog: o.clientLog ?? null,
     maxBodyBytes: nonNegative('maxBodyBytes', o.maxBodyBytes, LIMITS.maxBodyBytes),
     maxMemoryMb: memoryMb(o.maxMemoryMb),
+    maxInflightBodyMb: inflightMb(o.maxInflightBodyMb),
     now: o.now ?? (() => new Date()),
     advertisedHost: o.advertisedEndpoint ? advertisedHostOf(o.advertisedEndpoint) : null,
   };
+}
+
+function inflightMb(n: number | undefined): number {
+  if (n === undefined) return DEFAULT_MAX_INFLIGHT_BODY_MB;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_MEMORY_MB_LIMIT) throw new Error(`maxInflightBodyMb must be an integer number of MiB in 1..${MAX_MEMORY_MB_LIMIT}`);
+  return n;
 }
 
 function memoryMb(v: number | undefined): number {

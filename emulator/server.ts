@@ -9,7 +9,8 @@ import { ClientLog } from './clientLog.ts';
 import { handleRequest, type Emulator } from './dispatch.ts';
 import { ApiError } from './errors.ts';
 import { isFaultName } from './faults.ts';
-import { commonHeaders, rawResponse, renderError, type ReplyContext } from './http.ts';
+import { commonHeaders, rawResponse, renderError, sendError, type ReplyContext } from './http.ts';
+import { InflightBodies } from './inflight.ts';
 import { MIB } from './memory.ts';
 import { resolveOptions, type EmulatorOptions, type Identity } from './options.ts';
 import { Realism } from './realism.ts';
@@ -30,6 +31,8 @@ export interface RunningEmulator {
 
 export interface EmulatorInstance {
   emulator: Emulator;
+  /** Bytes of request bodies held now (bounded by maxInflightBodyMb). */
+  inflight: InflightBodies;
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   close(): Promise<void>;
 }
@@ -46,7 +49,14 @@ export function createEmulatorInstance(opts: EmulatorOptions = {}): EmulatorInst
     clientLog: options.clientLog ? new ClientLog(options.clientLog) : null,
     realism: Realism.wanted(options) ? new Realism(options) : null,
   };
+  const inflight = new InflightBodies(options.maxInflightBodyMb * MIB, options.maxBodyBytes);
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!inflight.admit(req, res)) {
+      // Refused before a byte of the body is read; the connection closes after the answer.
+      const reply: ReplyContext = { requestId: newRequestId(), hostId: req.headers.host ?? 'localhost', fault: options.fault, now: options.now() };
+      sendError(res, reply, new ApiError('ServiceUnavailable', `request bodies in flight would pass ${options.maxInflightBodyMb} MiB (ovc serve --max-inflight-body-mb)`), { 'Retry-After': '1', Connection: 'close' });
+      return;
+    }
     handleRequest(emulator, req, res).catch((e: unknown) => {
       // handleRequest answers every error itself; reaching here is a bug, so say so loudly but stay up.
       console.error('ovc emulator: request failed outside the dispatcher:', e);
@@ -54,7 +64,7 @@ export function createEmulatorInstance(opts: EmulatorOptions = {}): EmulatorInst
     });
   };
   return {
-    emulator, handler,
+    emulator, handler, inflight,
     close: async () => {
       store.close();
       await emulator.clientLog?.close();
@@ -104,6 +114,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   // Every endpoint the emulator reports leads back to it (unless told otherwise); bound to every
   // interface, it cannot know which one a client reached, so the request's own Host is reported.
   if (options.host !== '0.0.0.0' && options.host !== '::') options.advertisedHost ??= `${urlHost}:${port}`;
+  instance.emulator.hook?.listeningAt({ host: options.host, port, advertisedHost: options.advertisedHost });
   let closed: Promise<void> | null = null;
   return {
     url, host: options.host, port, region: options.region, accountId: options.accountId,

@@ -85,6 +85,8 @@ export interface RunTiming {
   gaveUp: number;
   /** Most live indexes one worker held at once. */
   peakIndexes: number;
+  /** Bodies of failing cases not kept as evidence: the run's bound was spent (run/evidence.ts). */
+  evidenceNotKept?: { bodies: number; bytes: number };
 }
 
 export interface SettleFigures { count: number; medianMs: number | null; maxMs: number | null }

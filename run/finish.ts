@@ -29,7 +29,7 @@ export function runTiming(results: readonly CaseResult[], run: Pick<RunSpec, 'se
   const enable: number[] = [];
   const gone: number[] = [];
   for (const r of results) for (const x of r.settle ?? []) if (x.reached) (x.kind === 'enable' ? enable : gone).push(x.ms);
-  return { settleBoundMs: run.settleMs, enable: settleFigures(enable), gone: settleFigures(gone), requests: stats.requests, throttled: stats.throttled, retries: stats.retries, gaveUp: stats.gaveUp, peakIndexes: stats.peakIndexes };
+  return { settleBoundMs: run.settleMs, enable: settleFigures(enable), gone: settleFigures(gone), requests: stats.requests, throttled: stats.throttled, retries: stats.retries, gaveUp: stats.gaveUp, peakIndexes: stats.peakIndexes, ...(stats.evidenceNotKept?.bodies ? { evidenceNotKept: stats.evidenceNotKept } : {}) };
 }
 
 /** Writes the reports, prints the run's figures, and returns the exit status (0, 1 or 2). */

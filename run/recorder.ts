@@ -5,6 +5,7 @@ import type { Exchange } from '../reports/model.ts';
 import { redactHeaders } from '../reports/redact.ts';
 import type { SentExchange } from '../client/client.ts';
 import { context } from '../suites/context.ts';
+import { EVIDENCE_RUN_BYTES, EvidenceBudget } from './evidence.ts';
 import { WorkerChannel } from './workfolder.ts';
 
 // Case records reach `ovc run` through the work folder (run/workfolder.ts), in batches (one
@@ -24,7 +25,7 @@ export function flushCaseRecords(): void {
   channel.appendExchanges(pendingExchanges);
   pendingExchanges.length = 0;
   // The worker's pacing counters and budget peak, summed by the run into its summary.
-  channel.writeStats({ ...c.client.pacer.stats, peakIndexes: c.budget.peak });
+  channel.writeStats({ ...c.client.pacer.stats, peakIndexes: c.budget.peak, evidenceNotKept: { ...evidence().notKept } });
 }
 
 function flushSoon(): void {
@@ -32,23 +33,29 @@ function flushSoon(): void {
   flushTimer.unref();
 }
 
-const isText = (b: Buffer): boolean => Buffer.from(b.toString('utf8'), 'utf8').equals(b);
+export { EVIDENCE_BODY_BYTES } from './evidence.ts';
 
-/** Bodies kept as evidence are cut here: a hostile target's large answers must not fill the reports. */
-export const EVIDENCE_BODY_BYTES = 64 * 1024;
-
-function evidenceBody(b: Buffer): { body: string; bodyEncoding: 'utf8' | 'base64' } {
-  const cut = b.length > EVIDENCE_BODY_BYTES ? b.subarray(0, EVIDENCE_BODY_BYTES) : b;
-  const note = cut === b ? '' : `… [${b.length - cut.length} more bytes not kept]`;
-  return isText(cut) ? { body: `${cut.toString('utf8')}${note}`, bodyEncoding: 'utf8' } : { body: cut.toString('base64'), bodyEncoding: 'base64' };
+/** This worker's share of the run's evidence bound (run/evidence.ts). */
+let budget: EvidenceBudget | null = null;
+/** A recording (--record) keeps every exchange for replay: each body cut, no run total. */
+const recording = new EvidenceBudget(Infinity);
+function evidence(): EvidenceBudget {
+  budget ??= new EvidenceBudget(Math.floor(EVIDENCE_RUN_BYTES / Math.max(1, context().run.workers)));
+  return budget;
 }
 
-/** One exchange as reports keep it: secrets redacted, bodies as text or base64 (cut past EVIDENCE_BODY_BYTES). */
-export function redactedExchange(x: SentExchange, secrets: readonly string[]): Exchange {
+/**
+ * One exchange as reports keep it: secrets redacted, bodies as text or base64, cut past
+ * EVIDENCE_BODY_BYTES, and — as a case's evidence, not a recording's exchange — replaced by a note
+ * once the worker's share of the run's bound is spent.
+ */
+export function redactedExchange(x: SentExchange, secrets: readonly string[], as: 'evidence' | 'recording' = 'evidence'): Exchange {
+  const keeper = as === 'evidence' ? evidence() : recording;
+  const evidenceBody = (b: Buffer, whole?: number): ReturnType<EvidenceBudget['keep']> => keeper.keep(b, whole);
   const hdrs = (h: Record<string, string>): Record<string, string> => redactHeaders(h, secrets);
   return {
     request: { method: x.request.method, url: x.request.url, headers: hdrs(x.request.sentHeaders), ...evidenceBody(x.request.body) },
-    response: { status: x.response.status, headers: hdrs(x.response.headers), ...evidenceBody(x.response.body) },
+    response: { status: x.response.status, headers: hdrs(x.response.headers), ...evidenceBody(x.response.body, x.response.bodyBytes) },
     startedAt: new Date(x.startedAt).toISOString(),
     durationMs: Math.round(x.durationMs * 100) / 100,
   };

@@ -17,9 +17,10 @@ import { appendText, makeFolder, makeTempFolder, removeOurs, writeFileAtomic } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PacingStats } from '../client/pacing.ts';
+import type { EvidenceNotKept } from './evidence.ts';
 import type { CaseResult } from '../reports/model.ts';
 
-export interface WorkerStats extends PacingStats { peakIndexes: number }
+export interface WorkerStats extends PacingStats { peakIndexes: number; evidenceNotKept?: EvidenceNotKept }
 
 /** What the child passes back besides the case records. */
 export interface SuiteStatus {
@@ -124,13 +125,15 @@ export function readExchangeLines(dir: string): string[] {
 
 /** The workers' pacing counters, summed (peak: the largest of any worker). */
 export function readWorkerStats(dir: string): WorkerStats {
-  const sum: WorkerStats = { requests: 0, throttled: 0, retries: 0, gaveUp: 0, peakIndexes: 0 };
+  const sum: WorkerStats = { requests: 0, throttled: 0, retries: 0, gaveUp: 0, peakIndexes: 0, evidenceNotKept: { bodies: 0, bytes: 0 } };
   if (!existsSync(dir)) return sum;
   for (const f of readdirSync(dir).filter((n) => n.startsWith('stats-'))) {
     let s: WorkerStats;
     try { s = JSON.parse(readFileSync(join(dir, f), 'utf8')) as WorkerStats; } catch { continue; }
     sum.requests += s.requests; sum.throttled += s.throttled; sum.retries += s.retries; sum.gaveUp += s.gaveUp;
     sum.peakIndexes = Math.max(sum.peakIndexes, s.peakIndexes);
+    sum.evidenceNotKept!.bodies += s.evidenceNotKept?.bodies ?? 0;
+    sum.evidenceNotKept!.bytes += s.evidenceNotKept?.bytes ?? 0;
   }
   return sum;
 }

@@ -12,12 +12,26 @@ import { awaitEnable, awaitGone, type SettleOutcome } from './settle.ts';
 import { setUp, slotsOf, type Provisioned, type State } from './states.ts';
 import type { StateHook } from './hookClient.ts';
 
+/** Bytes of an answer's body a record keeps: all that evidence and recordings keep (run/evidence.ts). */
+const KEPT_BODY_BYTES = 64 * 1024;
+
+/**
+ * The exchange as a record keeps it: a large answer's body cut to its first bytes (its length kept).
+ * The case judged the whole answer where it got it; a record lives until the case ends, and a
+ * hostile target's 900 KiB answers held by every case in flight would fill the worker.
+ */
+function kept(x: SentExchange): SentExchange {
+  const b = x.response.body;
+  if (b.length <= KEPT_BODY_BYTES) return x;
+  return { ...x, response: { ...x.response, body: Buffer.from(b.subarray(0, KEPT_BODY_BYTES)), bodyBytes: b.length } };
+}
+
 /** Everything a case sent and waited for, in order. */
 export class CaseRecord {
   readonly exchanges: SentExchange[] = [];
   readonly settles: Array<{ kind: 'enable' | 'gone'; ms: number; reached: boolean }> = [];
   readonly cleanupProblems: string[] = [];
-  readonly listener = (x: SentExchange): void => { this.exchanges.push(x); };
+  readonly listener = (x: SentExchange): void => { this.exchanges.push(kept(x)); };
 
   /** The request under test, or the last exchange when the case has no `when`. */
   evidence(): SentExchange | null {

@@ -83,7 +83,7 @@ export async function runCase(spec: CaseSpec, body: CaseBody): Promise<CaseResul
     }
   }
   recordCase(`${JSON.stringify(result)}\n`, c.run.recordDir
-    ? record.exchanges.map((x, seq) => `${JSON.stringify({ caseId: spec.id, seq, role: x.role, op: x.op, exchange: redactedExchange(x, c.secrets) })}\n`)
+    ? record.exchanges.map((x, seq) => `${JSON.stringify({ caseId: spec.id, seq, role: x.role, op: x.op, exchange: redactedExchange(x, c.secrets, 'recording') })}\n`)
     : []);
   return result;
 }

@@ -3,6 +3,7 @@
 // fails is an error with its cause — retried only when nothing was received.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AnswerTooLargeError, closeTransport, send, TransportError } from '../../client/http.ts';
 
@@ -77,6 +78,33 @@ describe('bounded reads', () => {
     const res = await send(get(origin), { maxBytes: 1000 });
     expect(res.status).toBe(200);
     expect(res.body.length).toBe(1000);
+  });
+});
+
+describe('compression', () => {
+  it('asks for no compression: every request carries Accept-Encoding: identity', async () => {
+    let seen: string | undefined;
+    const origin = await serve((req, res) => { seen = req.headers['accept-encoding']; res.end('{}'); });
+    await send(get(origin));
+    expect(seen).toBe('identity');
+  });
+
+  it('never inflates a compressed answer: a gzip bomb is returned as the bytes sent, Content-Encoding kept for the verdict', async () => {
+    // 64 gzip members of 1 MiB of spaces each: ~64 KB on the wire, 64 MiB inflated.
+    const member = gzipSync(Buffer.alloc(2 ** 20, 0x20), { level: 9 });
+    const bomb = Buffer.concat(Array.from({ length: 64 }, () => member));
+    expect(gunzipSync(bomb).length).toBe(64 * 2 ** 20);
+    const origin = await serve((_req, res) => { res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(bomb.length) }); res.end(bomb); });
+    const res = await send(get(origin), { maxBytes: 1 << 20 });
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.body.equals(bomb)).toBe(true);
+  });
+
+  it('bounds a compressed answer like any other: past the limit it is an answer too large', async () => {
+    const member = gzipSync(Buffer.alloc(2 ** 20, 0x20), { level: 9 });
+    const bomb = Buffer.concat(Array.from({ length: 64 }, () => member));
+    const origin = await serve((_req, res) => { res.writeHead(200, { 'content-encoding': 'gzip', 'transfer-encoding': 'chunked' }); res.end(bomb); });
+    await expect(send(get(origin), { maxBytes: 16 * 1024 })).rejects.toBeInstanceOf(AnswerTooLargeError);
   });
 });
 

@@ -113,7 +113,7 @@ describe('provider-state hook (docs/provider-states.md)', () => {
       const r = await hook(em, body);
       expect([JSON.stringify(body), r.status, typeof r.json.error]).toEqual([JSON.stringify(body), 400, 'string']);
     }
-    const raw = await request(`${em.stateHookUrl}`, { method: 'POST', body: '{nope' });
+    const raw = await request(`${em.stateHookUrl}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     expect(raw.statusCode).toBe(400);
     expect(await raw.body.json()).toHaveProperty('error');
     const get = await request(`${em.stateHookUrl}`);

@@ -31,9 +31,9 @@ export function alive(pid: number): boolean {
 
 export interface StartedRun { child: ChildProcess; out: () => string; err: () => string; done: Promise<number | null> }
 
-/** `ovc run …` in a process group of its own (as CI runners start jobs), output collected. */
-export function startRun(args: string[], env: Record<string, string>): StartedRun {
-  const child = spawn(process.execPath, [OVC, 'run', ...args], {
+/** `ovc run …` in a process group of its own (as CI runners start jobs), output collected; `bin`: another build's bin.js. */
+export function startRun(args: string[], env: Record<string, string>, bin: string = OVC): StartedRun {
+  const child = spawn(process.execPath, [bin, 'run', ...args], {
     cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PACT_DO_NOT_TRACK: 'true', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },
   });
