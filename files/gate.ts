@@ -4,6 +4,6 @@
 // imports nothing of ovc's. docs/safety.md ("Files") states the rules, the mark and the bounds.
 export { claimOutputs, isOurFolder, type OutputRequest } from './claim.ts';
 export { fileMarkPath, OUTPUT_MARK } from './marks.ts';
-export { checkInputDir, checkInputFile, INPUT_BOUNDS, readBounded, readTextBounded } from './read.ts';
+export { checkInputDir, checkInputFile, INPUT_BOUNDS, readAppended, readBounded, readTextBounded } from './read.ts';
 export { describeFsError, PathRefused } from './refusal.ts';
 export { appendStream, appendText, copyTreeInto, makeFolder, makeTempFolder, removeOurs, writeFileAtomic, writeOutputFile } from './write.ts';

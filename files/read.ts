@@ -68,3 +68,27 @@ export function checkInputDir(what: string, v: string): void {
   if (!st.isDirectory()) throw new PathRefused(`${what}: '${v}' is a file; give a folder.`);
   try { accessSync(v, constants.R_OK | constants.X_OK); } catch (e) { throw new PathRefused(`${what}: cannot read '${v}': ${describeFsError(e)}.`); }
 }
+
+/**
+ * What was appended to `path` since byte `offset` (a file ovc appends to, such as a ledger): the
+ * bytes from `offset` to its end, or from 0 when the file is now shorter than `offset` (it was
+ * replaced), with the offset they start at; null when the file cannot be opened.
+ */
+export function readAppended(path: string, offset: number): { from: number; bytes: Buffer } | null {
+  let fd: number;
+  try { fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW); } catch { return null; }
+  try {
+    const size = fstatSync(fd).size;
+    const from = size < offset ? 0 : offset;
+    const buf = Buffer.alloc(size - from);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, from + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return { from, bytes: buf.subarray(0, got) };
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,7 +1,7 @@
 // The run's time-awareness figures (DESIGN rule 5) as one sentence, for the terminal, summary.md
 // and report.html alike: settle times seen (median, max), the bound, throttling and retries, and
-// the bodies not kept as evidence once the run's bound was spent (run/evidence.ts).
-import { EVIDENCE_BODY_BYTES, EVIDENCE_RUN_BYTES, mib, type EvidenceNotKept } from '../run/evidence.ts';
+// the bodies not kept as evidence once the run's bound was spent (run/evidence.ts, bounds in reports/evidence.ts).
+import { EVIDENCE_BODY_BYTES, EVIDENCE_RUN_BYTES, mib, type EvidenceNotKept } from './evidence.ts';
 import type { RunTiming, SettleFigures } from './model.ts';
 
 function figures(x: SettleFigures): string {

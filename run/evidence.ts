@@ -5,20 +5,14 @@
 // 9.8 MiB, not kept". Workers are threads that share nothing: each keeps its share of the run's
 // bound (as the index budget is shared out), so the run as a whole never keeps more.
 // Trimming happens after a case is judged: it changes what is kept, never the verdict.
+import { EVIDENCE_BODY_BYTES, EVIDENCE_RUN_BYTES, mib, type EvidenceNotKept } from '../reports/evidence.ts';
 
-/** Largest part of one body kept as evidence (the service's answers are a few KiB). */
-export const EVIDENCE_BODY_BYTES = 64 * 1024;
-/** Largest total of bodies one run keeps as evidence, as serialised into results.jsonl. */
-export const EVIDENCE_RUN_BYTES = 4 * 2 ** 20;
+export { EVIDENCE_BODY_BYTES, EVIDENCE_RUN_BYTES, type EvidenceNotKept };
 
 export interface KeptBody { body: string; bodyEncoding: 'utf8' | 'base64' }
 
-/** Bodies (and their bytes as received) that were not kept because the run's bound was spent. */
-export interface EvidenceNotKept { bodies: number; bytes: number }
-
 const isText = (b: Buffer): boolean => Buffer.from(b.toString('utf8'), 'utf8').equals(b);
 
-export const mib = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
 /** Characters a kept body takes in a JSON line (quotes and escapes included). */
 const serialisedLength = (k: KeptBody): number => (k.bodyEncoding === 'base64' ? k.body.length + 2 : JSON.stringify(k.body).length);

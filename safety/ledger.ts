@@ -5,8 +5,8 @@
 // run and its --out (safety/leftovers.ts), so the next run finds what a killed one left. While its
 // run is alive the folder also holds a lease (a heartbeat file refreshed every 10 s), so a cleanup on
 // another host or in another container sharing the state folder leaves a live run alone.
-import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { appendText, makeFolder, removeOurs, writeFileAtomic } from '../files/gate.ts';
+import { existsSync, statSync } from 'node:fs';
+import { appendText, makeFolder, readAppended, removeOurs, writeFileAtomic } from '../files/gate.ts';
 import { join } from 'node:path';
 
 export type LedgerEvent = 'creating' | 'created' | 'deleted';
@@ -62,26 +62,13 @@ export class Ledger {
 
   /** Reads the lines appended since the last look (other workers of the run append to the same file). */
   private readOn(): void {
-    let fd: number;
-    try { fd = openSync(this.file, 'r'); } catch { return; }
-    try {
-      const size = fstatSync(fd).size;
-      if (size < this.readTo) { this.readTo = 0; this.live.index.clear(); this.live.bucket.clear(); }
-      if (size === this.readTo) return;
-      const buf = Buffer.alloc(size - this.readTo);
-      let got = 0;
-      while (got < buf.length) {
-        const n = readSync(fd, buf, got, buf.length - got, this.readTo + got);
-        if (n === 0) break;
-        got += n;
-      }
-      // Only whole lines: a line still being written (or cut by a kill) is read once it ends.
-      const end = buf.subarray(0, got).lastIndexOf(0x0a) + 1;
-      for (const line of buf.subarray(0, end).toString('utf8').split('\n')) this.apply(line);
-      this.readTo += end;
-    } finally {
-      closeSync(fd);
-    }
+    const tail = readAppended(this.file, this.readTo);
+    if (!tail) return;
+    if (tail.from < this.readTo) { this.readTo = 0; this.live.index.clear(); this.live.bucket.clear(); }
+    // Only whole lines: a line still being written (or cut by a kill) is read once it ends.
+    const end = tail.bytes.lastIndexOf(0x0a) + 1;
+    for (const line of tail.bytes.subarray(0, end).toString('utf8').split('\n')) this.apply(line);
+    this.readTo += end;
   }
 
   private apply(line: string): void {
