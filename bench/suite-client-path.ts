@@ -23,11 +23,11 @@ const server = await startOvcServe({ bucket: 'examplebucket' });
 const work = mkdtempSync(join(tmpdir(), 'ovc-bench-client-'));
 const target = targetSpec({ endpoint: `http://127.0.0.1:${server.port}`, region: BENCH_REGION, bucket: 'examplebucket', accountId: BENCH_ACCOUNT, addressing: 'path', name: 'bench', timeoutMs: 10_000 });
 const run = runSpec(target, { runId: 'bench', seed: 1, runs: count, outDir: work, workDir: work, workers: 1, pacing: { putIndexRps: 0 } });
-const { context, initContext } = await import('../suites/harness.ts');
-initContext({ target, run, identities: { main: { ...BENCH_KEY }, denied: null } });
+const { initContext } = await import('../suites/harness.ts');
+const ctx = initContext({ target, run, identities: { main: { ...BENCH_KEY }, denied: null } });
 const { propertyCases } = await import('../suites/property.ts');
 const { expectOracle, oracleSpec } = await import('../suites/common.ts');
-const { client } = context();
+const { client } = ctx;
 const arb = validBody(absentIndexName('ovcbenchn')).map((c) => ({ ...c, labels: [...c.labels, 'index-absent'] }));
 const bare = new Agent({ connections: 64, keepAliveTimeout: 10_000 });
 
@@ -37,7 +37,7 @@ const ratios: number[] = [];
 try {
   const runSuite = async (r: number): Promise<number> => {
     const t = performance.now();
-    const results = await propertyCases({
+    const results = await propertyCases(ctx, {
       salt: `bench${r}`, arbitrary: arb, runs: count,
       spec: (c, i) => oracleSpec(`bench#${i}`, c.labels, expectedFor(c.labels)),
       run: async (c, check) => { expectOracle(check, await client.send(client.sign(client.build('DeleteVectorIndex', c.bytes))), expectedFor(c.labels), false); },

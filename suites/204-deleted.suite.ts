@@ -7,8 +7,10 @@ import { describe, it } from 'vitest';
 import { responseByKey } from '../contracts/responses.ts';
 import { codeOf, type TargetClient } from '../client/client.ts';
 import { request, type Then } from '../scenario/scenario.ts';
-import { context, createIndex, deleteIndex, freshName, runCase, verdict, type CaseSpec, type Checks } from './harness.ts';
+import { createIndex, deleteIndex, freshName, runCase, suiteContext, verdict, type CaseSpec, type Checks } from './harness.ts';
 import { caseSpec, settledEnable, settledGone } from './common.ts';
+
+const ctx = suiteContext();
 
 const R = responseByKey('204-deleted');
 const spec = (behaviour: string, labels: string[] = []): CaseSpec => caseSpec(R.key, behaviour, labels);
@@ -18,13 +20,13 @@ const spec = (behaviour: string, labels: string[] = []): CaseSpec => caseSpec(R.
  * `deleting` on the way — and ListVectorIndexes no longer lists it. Returns whether it is gone.
  */
 export async function checkGone(check: Checks, then: Then, name: string, inBucket?: string): Promise<boolean> {
-  const { run } = context();
+  const { run } = ctx;
   const bucket = inBucket ?? then.client.target.bucket;
   if (run.strict) {
     const get = await then.client.op('GetVectorIndex', { indexName: name }, { bucket });
     check.that(get.status === 404 && codeOf(get) === 'NoSuchVectorIndex', `--strict: GetVectorIndex right after the delete must be 404 NoSuchVectorIndex, got ${get.status} ${codeOf(get) ?? (get.json as { index?: { status?: string } })?.index?.status ?? ''}`.trim());
     if (get.status !== 404) return false;
-  } else if (!(await settledGone(check, then, name, bucket))) {
+  } else if (!(await settledGone(ctx, check, then, name, bucket))) {
     return false;
   }
   const list = await then.client.op('ListVectorIndexes', { prefix: name }, { bucket });
@@ -37,10 +39,10 @@ export async function checkGone(check: Checks, then: Then, name: string, inBucke
 
 /** Re-creates a deleted name: 200, then (after `enable`) an empty index. */
 async function checkReusable(check: Checks, then: Then, name: string): Promise<boolean> {
-  const again = await createIndex(name, 4, undefined, then.client);
+  const again = await createIndex(ctx, name, 4, undefined, then.client);
   check.that(again.status === 200, `re-creating a deleted name must succeed (200), got ${again.status} ${codeOf(again) ?? ''}`.trim());
   if (again.status !== 200) return false;
-  return settledEnable(check, then, name, 'the re-created index: ');
+  return settledEnable(ctx, check, then, name, 'the re-created index: ');
 }
 
 async function vectorKeys(check: Checks, client: TargetClient, name: string): Promise<string[] | null> {
@@ -52,8 +54,8 @@ async function vectorKeys(check: Checks, client: TargetClient, name: string): Pr
 
 describe(R.label, () => {
   it('an enable index without vectors: 204, then gone, and the name is reusable', { tags: [R.key] }, async (t) => {
-    const name = freshName('e');
-    const r = await runCase(spec('empty-index', ['index-enable']), (check, s) => s
+    const name = freshName(ctx, 'e');
+    const r = await runCase(ctx, spec('empty-index', ['index-enable']), (check, s) => s
       .given({ state: 'index', indexName: name })
       .when(request.op('DeleteVectorIndex', { indexName: name }))
       .expect(async (res, then) => {
@@ -66,9 +68,9 @@ describe(R.label, () => {
   });
 
   it('an index holding vectors: 204, its vectors gone, a sibling index untouched', { tags: [R.key] }, async (t) => {
-    const name = freshName('v');
-    const sibling = freshName('s');
-    const r = await runCase(spec('index-with-vectors', ['index-with-vectors']), (check, s) => s
+    const name = freshName(ctx, 'v');
+    const sibling = freshName(ctx, 's');
+    const r = await runCase(ctx, spec('index-with-vectors', ['index-with-vectors']), (check, s) => s
       .given({ state: 'index', indexName: name, vectorCount: 3 }, { state: 'index', indexName: sibling, vectorCount: 2 })
       .when(request.op('DeleteVectorIndex', { indexName: name }))
       .expect(async (del, then) => {
@@ -96,9 +98,9 @@ describe(R.label, () => {
   it('the official SDKs\' wire forms: Go `?deleteVectorIndex` compact JSON, Python `?deleteVectorIndex=` spaced JSON', { tags: [R.key, 'wire-forms'] }, async (t) => {
     const results = [];
     for (const form of ['go', 'python'] as const) {
-      const name = freshName(form === 'go' ? 'g' : 'p');
+      const name = freshName(ctx, form === 'go' ? 'g' : 'p');
       const body = form === 'go' ? Buffer.from(JSON.stringify({ indexName: name })) : Buffer.from(`{"indexName": "${name}"}`);
-      results.push(await runCase(spec(`wire-form-${form}`, ['index-enable']), (check, s) => s
+      results.push(await runCase(ctx, spec(`wire-form-${form}`, ['index-enable']), (check, s) => s
         .given({ state: 'index', indexName: name })
         .when(request.raw((c) => c.sign(c.build('DeleteVectorIndex', body, { queryForm: form === 'go' ? 'bare' : 'eq' }))))
         .expect((res) => check.noContent(res))

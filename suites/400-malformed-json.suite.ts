@@ -5,12 +5,14 @@ import { describe, it } from 'vitest';
 import { responseByKey } from '../contracts/responses.ts';
 import { malformedJsonBody } from '../generators/malformedJson.ts';
 import { generatedBodyCases } from './body-property.ts';
-import { verdict } from './harness.ts';
+import { suiteContext, verdict } from './harness.ts';
+
+const ctx = suiteContext();
 
 const R = responseByKey('400-malformed-json');
 
 describe(R.label, () => {
   it('generated malformed bodies are answered 400 MalformedJson', { tags: [R.key, 'property'] }, async (t) => {
-    verdict(await generatedBodyCases(R.key, malformedJsonBody()), t.skip);
+    verdict(await generatedBodyCases(ctx, R.key, malformedJsonBody()), t.skip);
   });
 });

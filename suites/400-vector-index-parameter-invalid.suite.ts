@@ -5,12 +5,14 @@ import { describe, it } from 'vitest';
 import { responseByKey } from '../contracts/responses.ts';
 import { invalidParameterBody } from '../generators/body.ts';
 import { generatedBodyCases } from './body-property.ts';
-import { verdict } from './harness.ts';
+import { suiteContext, verdict } from './harness.ts';
+
+const ctx = suiteContext();
 
 const R = responseByKey('400-vector-index-parameter-invalid');
 
 describe(R.label, () => {
   it('generated invalid parameters are answered 400 VectorIndexParameterInvalid', { tags: [R.key, 'property'] }, async (t) => {
-    verdict(await generatedBodyCases(R.key, invalidParameterBody()), t.skip);
+    verdict(await generatedBodyCases(ctx, R.key, invalidParameterBody()), t.skip);
   });
 });

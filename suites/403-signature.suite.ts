@@ -9,24 +9,26 @@ import { expectedFor } from '../generators/oracle.ts';
 import { applySignature, signatureFault } from '../generators/signatureFault.ts';
 import { request } from '../scenario/scenario.ts';
 import { setUp } from '../scenario/states.ts';
-import { context, freshName, runCase, verdict } from './harness.ts';
+import { freshName, runCase, suiteContext, verdict } from './harness.ts';
 import { caseSpec, expectOracle, oracleSpec } from './common.ts';
 import { propertyCases } from './property.ts';
+
+const ctx = suiteContext();
 
 const R = responseByKey('403-signature');
 
 describe(R.label, () => {
   it('generated signature faults are refused, and the index survives them', { tags: [R.key, 'property'] }, async (t) => {
-    const { client, target, run, env } = context();
-    const name = freshName('f');
+    const { client, target, run, env } = ctx;
+    const name = freshName(ctx, 'f');
     // One `enable` index for every faulty request (set up and waited for once, torn down at the end).
     const made = await setUp({ ...env, client: client.as('given') }, { state: 'index', indexName: name }).catch((e: unknown) => e as Error);
     if (made instanceof Error) {
-      verdict([await runCase(caseSpec(R.key, 'index-survives-faulty-requests', [], { expected: { status: 200, code: null } }), () => Promise.reject(made))], t.skip);
+      verdict([await runCase(ctx, caseSpec(R.key, 'index-survives-faulty-requests', [], { expected: { status: 200, code: null } }), () => Promise.reject(made))], t.skip);
       return;
     }
     const signing = { region: target.region, accountId: target.accountId, credentials: client.credentials, now: () => new Date() };
-    const results = await propertyCases({
+    const results = await propertyCases(ctx, {
       salt: R.key,
       runs: Math.max(20, Math.round(run.runs / 2)),
       arbitrary: signatureFault().filter((f) => f.kind !== 'none'),
@@ -37,7 +39,7 @@ describe(R.label, () => {
           .run();
       },
     });
-    results.push(await runCase(caseSpec(R.key, 'index-survives-faulty-requests', [], { expected: { status: 200, code: null } }), (check, s) => s
+    results.push(await runCase(ctx, caseSpec(R.key, 'index-survives-faulty-requests', [], { expected: { status: 200, code: null } }), (check, s) => s
       .when(request.op('GetVectorIndex', { indexName: name }))
       .expect((get) => {
         check.observe(get);

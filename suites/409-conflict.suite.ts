@@ -10,15 +10,17 @@ import { codeOf, indexStatusOf } from '../client/client.ts';
 import { request } from '../scenario/scenario.ts';
 import { caseSpec, mustCreate } from './common.ts';
 import { deleteIfPresent } from '../scenario/states.ts';
-import { context, freshName, runCase, SetupError, verdict } from './harness.ts';
+import { freshName, runCase, SetupError, suiteContext, verdict } from './harness.ts';
+
+const ctx = suiteContext();
 
 const R = responseByKey('409-vector-index-operation-conflict');
 
 describe(R.label, () => {
   for (const status of ['creating', 'deleting'] as const) {
     it(`an index in '${status}' cannot be deleted, and stays`, { tags: [R.key, 'state-hook'] }, async (t) => {
-      const name = freshName(status === 'creating' ? 'c' : 'k');
-      const r = await runCase(caseSpec(R.key, `index-${status}`, [`index-${status}`]), (check, s) => s
+      const name = freshName(ctx, status === 'creating' ? 'c' : 'k');
+      const r = await runCase(ctx, caseSpec(R.key, `index-${status}`, [`index-${status}`]), (check, s) => s
         .given({ state: 'index', indexName: name, status })
         .when(request.op('DeleteVectorIndex', { indexName: name }))
         .expect(async (res, then) => {
@@ -34,10 +36,10 @@ describe(R.label, () => {
   }
 
   it('an index observed creating right after PutVectorIndex refuses a delete (409), else recorded', { tags: [R.key] }, async (t) => {
-    const name = freshName('r');
-    const r = await runCase(caseSpec(R.key, 'observed-creating', ['index-creating']), async (check, s) => {
+    const name = freshName(ctx, 'r');
+    const r = await runCase(ctx, caseSpec(R.key, 'observed-creating', ['index-creating']), async (check, s) => {
       const client = s.client('given');
-      await mustCreate(name, 4, client);
+      await mustCreate(ctx, name, 4, client);
       const get = await client.op('GetVectorIndex', { indexName: name });
       const status = indexStatusOf(get);
       const when = s.client('when');
@@ -58,7 +60,7 @@ describe(R.label, () => {
         else check.that(false, `a delete of an index that was 'creating' must answer 409 VectorIndexOperationConflict (or 204 once enable), got ${del.status} ${codeOf(del) ?? ''}`.trim());
       }
       // Leave nothing behind: wait for `enable` if it is still creating, then delete.
-      const problem = await deleteIfPresent({ ...context().env, client: then }, context().target.bucket, name);
+      const problem = await deleteIfPresent({ ...ctx.env, client: then }, ctx.target.bucket, name);
       if (problem) throw new SetupError(`cleanup: ${problem}`);
     });
     verdict([r], t.skip);

@@ -6,14 +6,14 @@ import type { BodyCase } from '../generators/body.ts';
 import { expectedFor } from '../generators/oracle.ts';
 import type { CaseResult } from '../reports/model.ts';
 import { request } from '../scenario/scenario.ts';
-import { context } from './harness.ts';
+import type { SuiteContext } from './harness.ts';
 import { expectOracle, oracleSpec } from './common.ts';
 import { propertyCases } from './property.ts';
 
-export function generatedBodyCases(responseKey: string, arbitrary: fc.Arbitrary<BodyCase>): Promise<CaseResult[]> {
+export function generatedBodyCases(ctx: SuiteContext, responseKey: string, arbitrary: fc.Arbitrary<BodyCase>): Promise<CaseResult[]> {
   const R = responseByKey(responseKey);
-  const { run } = context();
-  return propertyCases({
+  const { run } = ctx;
+  return propertyCases(ctx, {
     salt: R.key,
     arbitrary,
     spec: (c, i) => oracleSpec(`delete-vector-index/${R.key}/generated-body#${i}`, c.labels, expectedFor(c.labels), { tags: R.key }),

@@ -5,18 +5,20 @@
 import { describe, it } from 'vitest';
 import { codeOf } from '../client/client.ts';
 import { request } from '../scenario/scenario.ts';
-import { context, runCase, Skip, verdict } from './harness.ts';
+import { runCase, Skip, suiteContext, verdict } from './harness.ts';
 import { settledGone } from './common.ts';
+
+const ctx = suiteContext();
 
 const ROW = 'bucket lifecycle';
 
 describe(ROW, () => {
   it('DeleteVectorBucket: 409 VectorBucketNotEmpty while an index exists, 204 once it is deleted', { tags: ['buckets'] }, async (t) => {
-    const { run } = context();
+    const { run } = ctx;
     // Bucket names allow lower-case letters, digits and '-': the run prefix is all of those.
     const bucket = `${run.prefix}-bl`;
     const name = `${run.prefix}bl`;
-    const r = await runCase({
+    const r = await runCase(ctx, {
       id: 'delete-vector-index/buckets/delete-bucket-after-index', response: ROW, labels: [], expected: { status: 204, code: null }, tags: 'buckets',
       cites: 'D-DelBkt: a bucket that still holds indexes cannot be deleted (409 VectorBucketNotEmpty); D-DelIdx removes the index.',
     }, async (check, s) => {
@@ -32,7 +34,7 @@ describe(ROW, () => {
           const del = await when.op('DeleteVectorIndex', { indexName: name }, { bucket });
           check.noContent(del);
           if (del.status !== 204) return;
-          if (!run.strict && !(await settledGone(check, then, name, bucket))) return;
+          if (!run.strict && !(await settledGone(ctx, check, then, name, bucket))) return;
           const gone = await when.op('DeleteVectorBucket', undefined, { bucket });
           check.that(gone.status === 204, `DeleteVectorBucket after its only index was deleted${run.strict ? '' : ' and gone'} must answer 204, got ${gone.status} ${codeOf(gone) ?? ''}`.trim());
           if (gone.status === 204) check.noContent(gone);

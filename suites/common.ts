@@ -6,7 +6,7 @@ import type { IndexStateCase } from '../generators/indexState.ts';
 import type { Then } from '../scenario/scenario.ts';
 import { settleProblem } from '../scenario/settle.ts';
 import type { State } from '../scenario/states.ts';
-import { context, createIndex, SetupError, type CaseSpec, type Checks } from './harness.ts';
+import { createIndex, SetupError, type CaseSpec, type Checks, type SuiteContext } from './harness.ts';
 
 export function caseSpec(responseKey: string, behaviour: string, labels: readonly string[], extra: Partial<CaseSpec> = {}): CaseSpec {
   const r: DocumentedResponse = responseByKey(responseKey);
@@ -22,8 +22,8 @@ export function caseSpec(responseKey: string, behaviour: string, labels: readonl
 }
 
 /** Creates an index through the public API (SetupError unless 200); callers wait for `enable` with the scenario layer. */
-export async function mustCreate(name: string, dimension: number, client: TargetClient, bucket?: string): Promise<void> {
-  const res = await createIndex(name, dimension, bucket, client);
+export async function mustCreate(ctx: Pick<SuiteContext, 'budget'>, name: string, dimension: number, client: TargetClient, bucket?: string): Promise<void> {
+  const res = await createIndex(ctx, name, dimension, bucket, client);
   if (res.status !== 200) throw new SetupError(`could not create index ${name}: ${res.status} ${codeOf(res) ?? ''}`);
 }
 
@@ -56,9 +56,9 @@ export function oracleSpec(id: string, labels: readonly string[], exp: Expectati
 }
 
 /** The scenario states of a generated index state (what `given` sets up for it). */
-export function statesFor(c: IndexStateCase, name: string): State[] {
+export function statesFor(ctx: Pick<SuiteContext, 'run'>, c: IndexStateCase, name: string): State[] {
   switch (c.kind) {
-    case 'bucket-absent': return [{ state: 'no-bucket', bucket: context().run.absentBucket }];
+    case 'bucket-absent': return [{ state: 'no-bucket', bucket: ctx.run.absentBucket }];
     case 'absent': return [{ state: 'no-index', indexName: name }];
     case 'deleted': return [{ state: 'deleted-index', indexName: name }];
     case 'creating':
@@ -71,15 +71,15 @@ export function statesFor(c: IndexStateCase, name: string): State[] {
  * Waits until a deleted index is gone (`deleting` allowed on the way, within --settle-ms); anything
  * else is a problem of the case. True when it is gone.
  */
-export async function settledGone(check: Checks, then: Then, name: string, bucket?: string): Promise<boolean> {
-  const problem = settleProblem('gone', await then.awaitGone(name, bucket), context().run.settleMs);
+export async function settledGone(ctx: Pick<SuiteContext, 'run'>, check: Checks, then: Then, name: string, bucket?: string): Promise<boolean> {
+  const problem = settleProblem('gone', await then.awaitGone(name, bucket), ctx.run.settleMs);
   if (problem) check.that(false, problem);
   return problem === null;
 }
 
 /** Waits until a created index is `enable` (`creating` allowed on the way); `what` names it in the problem. */
-export async function settledEnable(check: Checks, then: Then, name: string, what = ''): Promise<boolean> {
-  const problem = settleProblem('enable', await then.awaitEnable(name), context().run.settleMs);
+export async function settledEnable(ctx: Pick<SuiteContext, 'run'>, check: Checks, then: Then, name: string, what = ''): Promise<boolean> {
+  const problem = settleProblem('enable', await then.awaitEnable(name), ctx.run.settleMs);
   if (problem) check.that(false, `${what}${problem}`);
   return problem === null;
 }

@@ -1,6 +1,8 @@
 // The suite worker's context: the run channel handed over by `ovc run` (vitest's provide/inject),
 // the worker's paced client watched by the ledger and budget tracker, and the fixtures cases share
-// (fresh run-prefixed names, creating and deleting indexes within the budget).
+// (fresh run-prefixed names, creating and deleting indexes within the budget). Each suite file
+// takes the context once (`const ctx = suiteContext()`) and hands it to the shared helpers, which
+// never look it up themselves.
 import { makeFolder } from '../files/gate.ts';
 import { inject } from 'vitest';
 import { INDEX_NAME_MAX } from '../contracts/limits.ts';
@@ -33,16 +35,26 @@ export interface SuiteContext {
   env: ScenarioEnv;
   /** Secret values to keep out of every record. */
   secrets: string[];
+  /** How many names each tag has given out (freshName). */
+  names: Map<string, number>;
 }
 
-let ctx: SuiteContext | null = null;
+/**
+ * The worker's one context. Suite files share a worker thread (vitest `isolate: false`), and the
+ * worker's budget and pacer are one: every file gets the same context.
+ */
+let worker: SuiteContext | null = null;
 
-export function context(): SuiteContext {
-  if (ctx) return ctx;
+/** The run as the suite files see it; a suite file calls it once, at its top. */
+export function suiteContext(): SuiteContext {
+  if (worker) return worker;
   const channel = inject('ovc');
   if (!channel) throw new Error("the suites are run by 'ovc run', not directly (no run channel was provided)");
   return initContext(channel);
 }
+
+/** The worker's context, for the case recorder's flush (run/recorder.ts). */
+export const context = suiteContext;
 
 /** Builds the worker's context from a run channel (the project's tests call it directly). */
 export function initContext(channel: RunChannel): SuiteContext {
@@ -55,33 +67,32 @@ export function initContext(channel: RunChannel): SuiteContext {
   const ledger = new Ledger(run.ledgerDir, run.prefix);
   const client = base.observed(tracker({ ledger, budget, run }));
   const hook = stateHookOf(target);
-  ctx = {
+  worker = {
     target, run, client, hook, ledger, budget, hasDenied: identities.denied !== null,
     env: { client, hook, target, run, ledger, budget },
     secrets: [identities.main.accessKeySecret, identities.main.securityToken, identities.denied?.accessKeySecret].filter((v): v is string => typeof v === 'string' && v.length > 0),
+    names: new Map(),
   };
-  return ctx;
+  return worker;
 }
 
-const nameCounters = new Map<string, number>();
 /**
  * A fresh index name under the run prefix: prefix + tag + a counter of that tag. Each suite file
  * uses its own tags, so names are unique in the run and equal between runs up to the prefix
  * (what `ovc diff` compares).
  */
-export function freshName(tag: string): string {
-  const c = context();
-  const n = nameCounters.get(tag) ?? 0;
-  nameCounters.set(tag, n + 1);
-  return `${c.run.prefix}${tag}${n.toString(36)}`.slice(0, INDEX_NAME_MAX);
+export function freshName(ctx: Pick<SuiteContext, 'run' | 'names'>, tag: string): string {
+  const n = ctx.names.get(tag) ?? 0;
+  ctx.names.set(tag, n + 1);
+  return `${ctx.run.prefix}${tag}${n.toString(36)}`.slice(0, INDEX_NAME_MAX);
 }
 
 /**
  * Creates an index (PutVectorIndex) within the run's index budget; the tracker writes it into the
  * ledger. The client is the caller's (a case's recording view); the bucket defaults to its target's.
  */
-export function createIndex(name: string, dimension: number, bucket: string | undefined, client: TargetClient): Promise<WireResponse> {
-  return createWithinBudget(context().budget, client, bucket ?? client.target.bucket, { indexName: name, dimension, distanceMetric: 'cosine' });
+export function createIndex(ctx: Pick<SuiteContext, 'budget'>, name: string, dimension: number, bucket: string | undefined, client: TargetClient): Promise<WireResponse> {
+  return createWithinBudget(ctx.budget, client, bucket ?? client.target.bucket, { indexName: name, dimension, distanceMetric: 'cosine' });
 }
 
 export async function deleteIndex(name: string, bucket: string | undefined, client: TargetClient): Promise<WireResponse> {

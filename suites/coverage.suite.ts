@@ -11,21 +11,23 @@ import type { IndexStateCase } from '../generators/indexState.ts';
 import { codeOf } from '../client/client.ts';
 import { request } from '../scenario/scenario.ts';
 import { setUp } from '../scenario/states.ts';
-import { context, createIndex, freshName, runCase, sideBySide, verdict } from './harness.ts';
+import { createIndex, freshName, runCase, sideBySide, suiteContext, verdict } from './harness.ts';
 import { expectOracle, oracleSpec, settledGone, statesFor } from './common.ts';
+
+const ctx = suiteContext();
 
 const coverage = { phase: 'coverage' as const, tags: 'coverage' };
 const id = (s: string): string => `delete-vector-index/coverage/${s}`;
 
 describe('coverage phase', () => {
   it('every body label and boundary, once', { tags: ['coverage'] }, async (t) => {
-    const { run } = context();
+    const { run } = ctx;
     const results = await sideBySide(BODY_ENTRIES, (e) => {
-      const c = e.build(freshName('cb'));
+      const c = e.build(freshName(ctx, 'cb'));
       // A body with nothing wrong (or only an extra field) names an index that does not exist.
       const labels = c.labels.every((l) => l === 'body-extra-field') ? [...c.labels, 'index-absent'] : c.labels;
       const exp = expectedFor(labels);
-      return runCase({ ...oracleSpec(id(e.id), labels, exp), ...coverage }, (check, s) => s
+      return runCase(ctx, { ...oracleSpec(id(e.id), labels, exp), ...coverage }, (check, s) => s
         .when(request.op('DeleteVectorIndex', c.bytes, { queryForm: c.bytes.includes(0x20) ? 'eq' : 'bare' }))
         .expect((res) => expectOracle(check, res, exp, run.strict))
         .run());
@@ -34,11 +36,11 @@ describe('coverage phase', () => {
   });
 
   it('names of 1, 63 and 64 characters', { tags: ['coverage'] }, async (t) => {
-    const { run, target } = context();
+    const { run, target } = ctx;
     const results = await sideBySide(NAME_BOUNDARIES, (e) => {
       const labels = e.valid ? [] : ['name-too-long'];
       const exp = expectedFor(labels);
-      return runCase({ ...oracleSpec(id(e.id), labels, exp), ...coverage }, async (check, s) => {
+      return runCase(ctx, { ...oracleSpec(id(e.id), labels, exp), ...coverage }, async (check, s) => {
         if (e.length === 1) {
           // A one-character name cannot carry the run prefix: it is only read (GetVectorIndex),
           // never created or deleted, on every target alike. An accepted name reads as absent
@@ -61,7 +63,7 @@ describe('coverage phase', () => {
           return;
         }
         // Too long: PutVectorIndex and DeleteVectorIndex both refuse it.
-        const put = await createIndex(name, 4, target.bucket, s.client('given'));
+        const put = await createIndex(ctx, name, 4, target.bucket, s.client('given'));
         check.that(put.status === 400 && codeOf(put) === 'VectorIndexParameterInvalid', `PutVectorIndex of a ${name.length}-character name must be 400 VectorIndexParameterInvalid, got ${put.status} ${codeOf(put) ?? ''}`.trim());
         await s.when(request.op('DeleteVectorIndex', { indexName: name }))
           .expect((res) => expectOracle(check, res, exp, run.strict))
@@ -72,13 +74,13 @@ describe('coverage phase', () => {
   });
 
   it('every signature fault, once, against an existing index', { tags: ['coverage'] }, async (t) => {
-    const { client, target, run, env } = context();
-    const name = freshName('cs');
+    const { client, target, run, env } = ctx;
+    const name = freshName(ctx, 'cs');
     const made = await setUp({ ...env, client: client.as('given') }, { state: 'index', indexName: name }).catch((e: unknown) => e as Error);
     const signing = { region: target.region, accountId: target.accountId, credentials: client.credentials, now: () => new Date() };
     const results = await sideBySide(SIGNATURE_ENTRIES, (e) => {
       const exp = expectedFor(e.fault.labels);
-      return runCase({ ...oracleSpec(id(e.id), e.fault.labels, exp), ...coverage }, async (check, s) => {
+      return runCase(ctx, { ...oracleSpec(id(e.id), e.fault.labels, exp), ...coverage }, async (check, s) => {
         if (made instanceof Error) throw made;
         await s.when(request.raw((c) => applySignature(c.build('DeleteVectorIndex', { indexName: name }), e.fault, signing)))
           .expect((res) => expectOracle(check, res, exp, run.strict))
@@ -90,17 +92,17 @@ describe('coverage phase', () => {
   });
 
   it('every index state at delete time, once', { tags: ['coverage'] }, async (t) => {
-    const { run } = context();
+    const { run } = ctx;
     const results = await sideBySide(STATE_ENTRIES, (e) => {
       const state = { kind: e.kind, labels: e.covers ? [e.covers] : [], dimension: 4, distanceMetric: 'cosine', vectorCount: 2 } as IndexStateCase;
       const exp = expectedFor(state.labels);
-      const name = freshName('ct');
-      return runCase({ ...oracleSpec(id(`state-${e.id}`), state.labels, exp), ...coverage }, (check, s) => s
-        .given(...statesFor(state, name))
+      const name = freshName(ctx, 'ct');
+      return runCase(ctx, { ...oracleSpec(id(`state-${e.id}`), state.labels, exp), ...coverage }, (check, s) => s
+        .given(...statesFor(ctx, state, name))
         .when(request.op('DeleteVectorIndex', { indexName: name }, { bucket: e.kind === 'bucket-absent' ? run.absentBucket : undefined }))
         .expect(async (res, then) => {
           expectOracle(check, res, exp, run.strict);
-          if (e.kind === 'enable' && res.status === 204) await settledGone(check, then, name);
+          if (e.kind === 'enable' && res.status === 204) await settledGone(ctx, check, then, name);
         })
         .run());
     }, run.pacing.concurrency);
@@ -108,13 +110,13 @@ describe('coverage phase', () => {
   });
 
   it('two faults at once: any allowed code, and under --strict the first in the U2 order', { tags: ['coverage', 'multi-fault'] }, async (t) => {
-    const { client, target, run } = context();
+    const { client, target, run } = ctx;
     const signing = { region: target.region, accountId: target.accountId, credentials: client.credentials, now: () => new Date() };
     const results = await sideBySide(MULTI_ENTRIES, (e) => {
-      const c = e.build(freshName('cm'));
+      const c = e.build(freshName(ctx, 'cm'));
       const labels = [...(e.unsigned ? ['unsigned'] : []), ...(e.bucketAbsent ? ['bucket-absent'] : []), ...c.labels];
       const exp = expectedFor(labels);
-      return runCase({ ...oracleSpec(id(`multi/${e.id}`), labels, exp), ...coverage }, (check, s) => s
+      return runCase(ctx, { ...oracleSpec(id(`multi/${e.id}`), labels, exp), ...coverage }, (check, s) => s
         .when(request.raw((cl) => {
           const req = cl.build('DeleteVectorIndex', c.bytes, { bucket: e.bucketAbsent ? run.absentBucket : target.bucket });
           return e.unsigned ? applySignature(req, { kind: 'unsigned', labels: ['unsigned'] }, signing) : cl.sign(req);

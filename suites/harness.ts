@@ -1,7 +1,7 @@
 // What every suite shares, in one place to import from: the worker's context and fixtures
 // (context.ts), the documented-response checks (checks.ts), and — here — running one case with its
 // four outcomes and turning outcomes into the vitest verdict; the records go out through
-// recorder.ts and the work folder.
+// recorder.ts and the work folder. The helpers take the suite's context as their first argument.
 import type { CaseResult, Outcome } from '../reports/model.ts';
 import { BudgetError } from '../safety/budget.ts';
 import { codeOf } from '../client/client.ts';
@@ -11,13 +11,13 @@ import { CaseRecord, Scenario } from '../scenario/scenario.ts';
 import { SetupError, Skip } from '../scenario/states.ts';
 import { StateHookError } from '../scenario/hookClient.ts';
 import { Checks } from './checks.ts';
-import { context } from './context.ts';
+import type { SuiteContext } from './context.ts';
 import { flushCaseRecords, recordCase, redactedExchange } from '../run/recorder.ts';
 import { curlLine, replayCommand } from './reproduce.ts';
 
 export { SetupError, Skip };
 export { Checks } from './checks.ts';
-export { context, createIndex, deleteIndex, freshName, initContext, vectorsFor, type SuiteContext } from './context.ts';
+export { createIndex, deleteIndex, freshName, initContext, suiteContext, vectorsFor, type SuiteContext } from './context.ts';
 export { flushCaseRecords, redactedExchange, EVIDENCE_BODY_BYTES } from '../run/recorder.ts';
 
 export interface CaseSpec {
@@ -39,8 +39,7 @@ export interface CaseSpec {
 export type CaseBody = (check: Checks, scenario: Scenario) => Promise<unknown>;
 
 /** Runs one case, records it (one results.jsonl line) and returns it. Never throws for the case's own failures. */
-export async function runCase(spec: CaseSpec, body: CaseBody): Promise<CaseResult> {
-  const c = context();
+export async function runCase(c: Pick<SuiteContext, 'target' | 'run' | 'env' | 'secrets'>, spec: CaseSpec, body: CaseBody): Promise<CaseResult> {
   const check = new Checks(c.run.strict);
   const record = new CaseRecord();
   const started = performance.now();

@@ -10,19 +10,21 @@ import { indexState, type IndexStateCase } from '../generators/indexState.ts';
 import { expectedFor } from '../generators/oracle.ts';
 import { request } from '../scenario/scenario.ts';
 import { settleProblem } from '../scenario/settle.ts';
-import { context, verdict } from './harness.ts';
+import { suiteContext, verdict } from './harness.ts';
 import { expectOracle, oracleSpec, statesFor } from './common.ts';
 import { propertyCases } from './property.ts';
+
+const ctx = suiteContext();
 
 interface StateCase { state: IndexStateCase; name: string | null }
 
 describe('index states at delete time', () => {
   it('each generated state is answered as documented', { tags: ['index-states', 'property'] }, async (t) => {
-    const { target, run } = context();
+    const { target, run } = ctx;
     // Against the embedded emulator the names span the whole valid space (1–63 characters, mixed
     // case); elsewhere each case gets its own run-prefixed name, so nothing foreign is touched.
     const name: fc.Arbitrary<string | null> = target.embedded ? validIndexName() : fc.constant(null);
-    const results = await propertyCases<StateCase>({
+    const results = await propertyCases<StateCase>(ctx, {
       salt: 'index-states',
       runs: Math.max(12, Math.min(60, Math.round(run.runs / 10))),
       arbitrary: fc.record({ state: indexState({ maxVectors: 20, maxDimension: 64 }), name }),
@@ -32,7 +34,7 @@ describe('index states at delete time', () => {
       run: async (c, check, s, i) => {
         const indexName = c.name ?? `${run.prefix}q${i === 'shrunk' ? 'x' : i.toString(36)}`;
         const bucket = c.state.kind === 'bucket-absent' ? run.absentBucket : target.bucket;
-        await s.given(...statesFor(c.state, indexName))
+        await s.given(...statesFor(ctx, c.state, indexName))
           .when(request.op('DeleteVectorIndex', { indexName }, { bucket }))
           .expect(async (res, then) => {
             expectOracle(check, res, expectedFor(c.state.labels), run.strict);

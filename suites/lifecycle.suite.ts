@@ -8,7 +8,9 @@ import { codeOf, type TargetClient, type WireResponse } from '../client/client.t
 import { responseSchemaProblems } from '../client/schemas.ts';
 import { awaitEnable, awaitGone, settleProblem } from '../scenario/settle.ts';
 import type { CaseResult } from '../reports/model.ts';
-import { context, createIndex, deleteIndex, runCase, sideBySide, Skip, verdict, vectorsFor } from './harness.ts';
+import { createIndex, deleteIndex, runCase, sideBySide, Skip, suiteContext, verdict, vectorsFor } from './harness.ts';
+
+const ctx = suiteContext();
 
 const ROW = 'lifecycle model';
 /** Time a disagreeing sequence may spend shrinking (replays included). */
@@ -32,7 +34,7 @@ function conforming(op: OperationName, res: WireResponse): WireResponse {
  * sequence disagrees — so the model stays exact whatever the target's transition times.
  */
 function targetDriver(prefix: string, client: TargetClient): LifecycleDriver {
-  const { target, run } = context();
+  const { target, run } = ctx;
   // Keys name the bucket too (`name@2`: the other bucket).
   const at = (key: string): { name: string; bucket: string } => {
     const k = splitKey(key);
@@ -41,7 +43,7 @@ function targetDriver(prefix: string, client: TargetClient): LifecycleDriver {
   return {
     async createIndex(key, dimension) {
       const { name, bucket } = at(key);
-      const res = await createIndex(name, dimension, bucket, client);
+      const res = await createIndex(ctx, name, dimension, bucket, client);
       if (res.status === 200) {
         const p = settleProblem('enable', await awaitEnable(client, bucket, name, run.settleMs), run.settleMs);
         if (p) throw new Error(`create(${key}): ${p}`);
@@ -91,13 +93,12 @@ function targetDriver(prefix: string, client: TargetClient): LifecycleDriver {
 
 describe(ROW, () => {
   it('random command sequences agree with the model', { tags: ['lifecycle', 'property'] }, async (t) => {
-    const c = context();
-    const sequences = Math.max(5, Math.min(50, Math.round(c.run.runs / 25)));
+    const sequences = Math.max(5, Math.min(50, Math.round(ctx.run.runs / 25)));
     const one = async (i: number): Promise<CaseResult> => {
       // Each sequence gets its own name pool, so sequences never see each other's indexes.
-      const prefix = sequencePrefix(c.run.prefix, i);
-      const seed = c.run.seed + i;
-      return runCase({
+      const prefix = sequencePrefix(ctx.run.prefix, i);
+      const seed = ctx.run.seed + i;
+      return runCase(ctx, {
         id: `delete-vector-index/lifecycle/sequence#${i}`, response: ROW, labels: [], expected: null, tags: 'lifecycle',
         cites: 'D-DelIdx: an index deleted with all its vectors is gone (404, unlisted) and its name is reusable, empty.',
       }, async (check, s) => {
@@ -107,13 +108,13 @@ describe(ROW, () => {
         const counted = countingDriver(driver, () => { commands++; });
         // Names that extend each other always; names that differ only in case under --strict (U10);
         // both buckets when the run has a second one.
-        const property = fc.asyncProperty(lifecycleCommands({ prefix, maxCommands: 12, twoBuckets: c.target.otherBucket !== null, caseVariants: c.run.strict, maxLive: SEQUENCE_MAX_LIVE }), async (cmds) => {
+        const property = fc.asyncProperty(lifecycleCommands({ prefix, maxCommands: 12, twoBuckets: ctx.target.otherBucket !== null, caseVariants: ctx.run.strict, maxLive: SEQUENCE_MAX_LIVE }), async (cmds) => {
           commands = 0;
           try {
             await fc.asyncModelRun(() => ({ model: newModel(), real: counted }), cmds);
           } finally {
             // Leave nothing behind between runs of the property: shrinking replays sequences on a clean slate.
-            for (const which of c.target.otherBucket ? [1, 2] as const : [1] as const) {
+            for (const which of ctx.target.otherBucket ? [1, 2] as const : [1] as const) {
               const left = await driver.listIndexNames(which);
               for (const name of left.names ?? []) if (name.startsWith(prefix)) await driver.deleteIndex(which === 2 ? `${name}@2` : name).catch(() => undefined);
             }
@@ -138,7 +139,7 @@ describe(ROW, () => {
       });
     };
     // A small pool of sequences in flight; transitions (creating, deleting) are waited for side by side.
-    const lanes = sequencesInFlight(c.run.maxIndexes, c.run.workers, c.run.pacing.concurrency, sequences);
+    const lanes = sequencesInFlight(ctx.run.maxIndexes, ctx.run.workers, ctx.run.pacing.concurrency, sequences);
     verdict(await sideBySide(Array.from({ length: sequences }, (_, i) => i), one, lanes), t.skip);
   });
 });

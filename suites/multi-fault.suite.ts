@@ -9,13 +9,15 @@ import { malformedJsonBody } from '../generators/malformedJson.ts';
 import { expectedFor } from '../generators/oracle.ts';
 import { applySignature, signatureFault } from '../generators/signatureFault.ts';
 import { request } from '../scenario/scenario.ts';
-import { context, verdict } from './harness.ts';
+import { suiteContext, verdict } from './harness.ts';
 import { expectOracle, oracleSpec } from './common.ts';
 import { propertyCases } from './property.ts';
 
+const ctx = suiteContext();
+
 describe('multi-fault requests', () => {
   it('any allowed code, precedence recorded', { tags: ['multi-fault', 'property'] }, async (t) => {
-    const { client, target, run } = context();
+    const { client, target, run } = ctx;
     const absent = absentIndexName(`${run.prefix}m`);
     const arbitrary = fc.record({
       sig: signatureFault(),
@@ -27,7 +29,7 @@ describe('multi-fault requests', () => {
       labels: [...sig.labels, ...body.labels, ...(bucketAbsent ? ['bucket-absent'] : body.labels.length === 0 ? ['index-absent'] : [])],
     })).filter((c) => c.labels.length >= 2);
     const signing = { region: target.region, accountId: target.accountId, credentials: client.credentials, now: () => new Date() };
-    const results = await propertyCases({
+    const results = await propertyCases(ctx, {
       salt: 'multi-fault',
       runs: Math.max(20, Math.round(run.runs / 2)),
       arbitrary,

@@ -5,8 +5,10 @@
 import { describe, it } from 'vitest';
 import { codeOf, indexStatusOf, type TargetClient } from '../client/client.ts';
 import { request } from '../scenario/scenario.ts';
-import { context, freshName, runCase, Skip, verdict, type Checks } from './harness.ts';
+import { freshName, runCase, Skip, suiteContext, verdict, type Checks } from './harness.ts';
 import { settledEnable, settledGone } from './common.ts';
+
+const ctx = suiteContext();
 
 const ROW = 'name isolation';
 const spec = (behaviour: string, extra: { unknown?: boolean } = {}) => ({
@@ -23,25 +25,25 @@ async function stillThere(check: Checks, client: TargetClient, name: string, buc
 
 describe(ROW, () => {
   it('deleting `abc` leaves `abcd` (a name that starts with it)', { tags: ['names'] }, async (t) => {
-    const short = freshName('pfx');
+    const short = freshName(ctx, 'pfx');
     const long = `${short}d`;
-    const r = await runCase(spec('prefix-sibling'), (check, s) => s
+    const r = await runCase(ctx, spec('prefix-sibling'), (check, s) => s
       .given({ state: 'index', indexName: short }, { state: 'index', indexName: long })
       .when(request.op('DeleteVectorIndex', { indexName: short }))
       .expect(async (res, then) => {
         check.noContent(res);
-        if (res.status !== 204 || !(await settledGone(check, then, short))) return;
-        await stillThere(check, then.client, long, context().target.bucket, `deleting ${short} must leave ${long}`, true);
+        if (res.status !== 204 || !(await settledGone(ctx, check, then, short))) return;
+        await stillThere(check, then.client, long, ctx.target.bucket, `deleting ${short} must leave ${long}`, true);
       })
       .run());
     verdict([r], t.skip);
   });
 
   it('deleting `Abc` leaves `abc` (names are case-sensitive, U10)', { tags: ['names'] }, async (t) => {
-    const lower = freshName('cas');
+    const lower = freshName(ctx, 'cas');
     const upper = lower.replace(/cas(\w*)$/, 'Cas$1');
-    const { run, target } = context();
-    const r = await runCase(spec('case-sibling', { unknown: !run.strict }), (check, s) => s.given({ state: 'index', indexName: lower })
+    const { run, target } = ctx;
+    const r = await runCase(ctx, spec('case-sibling', { unknown: !run.strict }), (check, s) => s.given({ state: 'index', indexName: lower })
         .when(request.raw((c) => c.sign(c.build('PutVectorIndex', { indexName: upper, dataType: 'float32', dimension: 4, distanceMetric: 'cosine' }))))
         .expect(async (created, then) => {
           if (created.status !== 200) {
@@ -50,10 +52,10 @@ describe(ROW, () => {
             else check.recordOnly(`PutVectorIndex ${upper} beside ${lower}: ${created.status} ${codeOf(created) ?? ''}`.trim());
             return;
           }
-          if (!(await settledEnable(check, then, upper))) return;
+          if (!(await settledEnable(ctx, check, then, upper))) return;
           const del = await then.client.as('when').op('DeleteVectorIndex', { indexName: upper });
           check.noContent(del);
-          if (del.status !== 204 || !(await settledGone(check, then, upper))) return;
+          if (del.status !== 204 || !(await settledGone(ctx, check, then, upper))) return;
           await stillThere(check, then.client, lower, target.bucket, `deleting ${upper} must leave ${lower}`, run.strict);
         })
         .run());
@@ -61,15 +63,15 @@ describe(ROW, () => {
   });
 
   it('deleting a name in one bucket leaves the same name in the other bucket, with its vectors', { tags: ['names'] }, async (t) => {
-    const name = freshName('xb');
-    const { target } = context();
-    const r = await runCase(spec('other-bucket'), async (check, s) => {
+    const name = freshName(ctx, 'xb');
+    const { target } = ctx;
+    const r = await runCase(ctx, spec('other-bucket'), async (check, s) => {
       if (!target.otherBucket) throw new Skip('needs a second bucket (--other-bucket)');
       await s.given({ state: 'index', indexName: name, vectorCount: 2 }, { state: 'index', indexName: name, bucket: target.otherBucket, vectorCount: 3 })
         .when(request.op('DeleteVectorIndex', { indexName: name }))
         .expect(async (res, then) => {
           check.noContent(res);
-          if (res.status !== 204 || !(await settledGone(check, then, name))) return;
+          if (res.status !== 204 || !(await settledGone(ctx, check, then, name))) return;
           await stillThere(check, then.client, name, target.otherBucket!, `deleting ${name} in ${target.bucket} must leave ${name} in ${target.otherBucket}`, true);
           const list = await then.client.op('ListVectors', { indexName: name, maxResults: 100 }, { bucket: target.otherBucket! });
           const keys = ((list.json as { vectors?: Array<{ key: string }> } | undefined)?.vectors ?? []).map((v) => v.key).sort();

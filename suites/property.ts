@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import type { CaseResult } from '../reports/model.ts';
 import { CaseRecord, Scenario } from '../scenario/scenario.ts';
-import { Checks, context, runCase, type CaseSpec } from './harness.ts';
+import { Checks, runCase, type CaseSpec, type SuiteContext } from './harness.ts';
 
 export interface PropertyOptions<T> {
   /** Distinguishes this property's seed from the others' (so two properties never share values). */
@@ -25,8 +25,8 @@ export function saltedSeed(seed: number, salt: string): number {
   return h;
 }
 
-export async function propertyCases<T>(o: PropertyOptions<T>): Promise<CaseResult[]> {
-  const { run, env } = context();
+export async function propertyCases<T>(ctx: Pick<SuiteContext, 'target' | 'run' | 'env' | 'secrets'>, o: PropertyOptions<T>): Promise<CaseResult[]> {
+  const { run, env } = ctx;
   const seed = saltedSeed(run.seed, o.salt);
   const runs = o.runs ?? run.runs;
   const concurrency = Math.max(1, Math.min(o.concurrency ?? run.pacing.concurrency, run.pacing.concurrency));
@@ -39,7 +39,7 @@ export async function propertyCases<T>(o: PropertyOptions<T>): Promise<CaseResul
   await fc.check(fc.asyncProperty(o.arbitrary, async (value) => {
     const i = next++;
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
-    const done: Promise<void> = runCase({ phase: 'property', ...o.spec(value, i) }, (check, s) => o.run(value, check, s, i))
+    const done: Promise<void> = runCase(ctx, { phase: 'property', ...o.spec(value, i) }, (check, s) => o.run(value, check, s, i))
       .then((r) => { results[i] = r; })
       .finally(() => { inFlight.delete(done); });
     inFlight.add(done);
@@ -57,7 +57,7 @@ export async function propertyCases<T>(o: PropertyOptions<T>): Promise<CaseResul
     }), { seed, numRuns: firstFail + 1 });
     if (out.failed && out.counterexample) {
       const v = out.counterexample[0] as T;
-      results.push(await runCase({ phase: 'property', ...o.spec(v, 'shrunk') }, (check, s) => o.run(v, check, s, 'shrunk')));
+      results.push(await runCase(ctx, { phase: 'property', ...o.spec(v, 'shrunk') }, (check, s) => o.run(v, check, s, 'shrunk')));
     }
   }
   return results;

@@ -5,8 +5,10 @@
 import { describe, it } from 'vitest';
 import { codeOf, type WireResponse } from '../client/client.ts';
 import { request } from '../scenario/scenario.ts';
-import { context, createIndex, deleteIndex, freshName, runCase, verdict, vectorsFor } from './harness.ts';
+import { createIndex, deleteIndex, freshName, runCase, suiteContext, vectorsFor, verdict } from './harness.ts';
 import { settledEnable, settledGone } from './common.ts';
+
+const ctx = suiteContext();
 
 const ROW = 'races';
 const spec = (behaviour: string, labels: string[], expected: { status: number; code: string | null; codes?: string[] }) => ({
@@ -17,9 +19,9 @@ const spec = (behaviour: string, labels: string[], expected: { status: number; c
 describe(ROW, () => {
   for (const n of [16, 64]) {
     it(`${n} concurrent deletes of one index: exactly one 204, the others 404 (or 409)`, { tags: [ROW] }, async (t) => {
-      const name = freshName('z');
+      const name = freshName(ctx, 'z');
       let rest: Promise<WireResponse[]> = Promise.resolve([]);
-      const r = await runCase(spec(`concurrent-deletes-${n}`, ['index-enable'], { status: 204, code: null, codes: ['NoSuchVectorIndex', 'VectorIndexOperationConflict'] }), (check, s) => s
+      const r = await runCase(ctx, spec(`concurrent-deletes-${n}`, ['index-enable'], { status: 204, code: null, codes: ['NoSuchVectorIndex', 'VectorIndexOperationConflict'] }), (check, s) => s
         .given({ state: 'index', indexName: name })
         .when(request.raw((c) => {
           // The other n-1 deletes leave together with this one.
@@ -33,12 +35,12 @@ describe(ROW, () => {
           const others = answers.filter((a) => a.status !== 204);
           if (ok.length > 0) check.observe(ok[0]!);
           check.that(ok.length === 1, `exactly one delete must answer 204, ${ok.length} did`);
-          const allowed = context().run.strict ? ['NoSuchVectorIndex'] : ['NoSuchVectorIndex', 'VectorIndexOperationConflict'];
+          const allowed = ctx.run.strict ? ['NoSuchVectorIndex'] : ['NoSuchVectorIndex', 'VectorIndexOperationConflict'];
           const wrong = others.filter((a) => !allowed.includes(codeOf(a) ?? ''));
           check.that(wrong.length === 0, `the losing deletes must answer ${allowed.join(' or ')}, got ${[...new Set(wrong.map((a) => `${a.status} ${codeOf(a) ?? ''}`))].join(', ')}`);
           const seen = [...new Set(others.map((a) => codeOf(a)))].join('+');
           if (seen) check.precedence = seen;
-          if (ok.length === 1) await settledGone(check, then, name);
+          if (ok.length === 1) await settledGone(ctx, check, then, name);
         })
         .run());
       verdict([r], t.skip);
@@ -46,9 +48,9 @@ describe(ROW, () => {
   }
 
   it('a delete racing PutVectors on the same index leaves no vectors behind', { tags: [ROW] }, async (t) => {
-    const name = freshName('w');
+    const name = freshName(ctx, 'w');
     let racing: Promise<unknown> = Promise.resolve();
-    const r = await runCase(spec('delete-vs-put-vectors', ['index-with-vectors'], { status: 204, code: null }), (check, s) => s
+    const r = await runCase(ctx, spec('delete-vs-put-vectors', ['index-with-vectors'], { status: 204, code: null }), (check, s) => s
       .given({ state: 'index', indexName: name, vectorCount: 2 })
       .when(request.raw((c) => {
         // Eight PutVectors leave together with the delete (started as the delete is sent).
@@ -62,11 +64,11 @@ describe(ROW, () => {
         await racing;
         check.that(del.status === 204, `the delete must succeed, got ${del.status} ${codeOf(del) ?? ''}`);
         if (del.status !== 204) return;
-        if (!(await settledGone(check, then, name))) return;
-        const again = await createIndex(name, 4, undefined, client);
+        if (!(await settledGone(ctx, check, then, name))) return;
+        const again = await createIndex(ctx, name, 4, undefined, client);
         check.that(again.status === 200, `re-creating the name must succeed, got ${again.status} ${codeOf(again) ?? ''}`);
         if (again.status !== 200) return;
-        if (!(await settledEnable(check, then, name))) return;
+        if (!(await settledEnable(ctx, check, then, name))) return;
         const list = await client.op('ListVectors', { indexName: name, maxResults: 1000 });
         const keys = ((list.json as { vectors?: Array<{ key: string }> } | undefined)?.vectors ?? []).map((v) => v.key);
         check.that(list.status === 200 && keys.length === 0, `no vector may survive the delete, found ${JSON.stringify(keys)}`);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSpec, targetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
 import { runOvc } from '../selftest/run-cli.ts';
+import type { SuiteContext } from '../../suites/harness.ts';
 import { startFaultyServer, type FaultMode, type FaultyServer } from './faulty-server.ts';
 
 const TIMEOUT_MS = 250;
@@ -19,6 +20,7 @@ const MAX_ATTEMPTS = 3;
 let faulty: FaultyServer;
 let workDir: string;
 let harness: typeof import('../../suites/harness.ts');
+let ctx: SuiteContext;
 
 beforeAll(async () => {
   // Far beyond the timeout: undici checks timeouts on a coarse (about 1 s) clock, so an answer a few
@@ -29,7 +31,7 @@ beforeAll(async () => {
   const run = runSpec(target, { runId: 'faults1', seed: 1, runs: 1, outDir: workDir, workDir: join(workDir, '.work') });
   // The harness gets its target as an `ovc run` worker does: one run channel.
   harness = await import('../../suites/harness.ts');
-  harness.initContext({ target, run, identities: { main: { accessKeyId: 'faults-key', accessKeySecret: 'faults-secret' }, denied: null } });
+  ctx = harness.initContext({ target, run, identities: { main: { accessKeyId: 'faults-key', accessKeySecret: 'faults-secret' }, denied: null } });
 });
 afterAll(async () => {
   await closeTransport();
@@ -41,8 +43,8 @@ afterAll(async () => {
 async function deleteCase(mode: FaultMode, status = 404, code: string | null = 'NoSuchVectorIndex') {
   await closeTransport(); // no kept-alive socket from an earlier mode
   faulty.reset(mode);
-  return harness.runCase({ id: `faults/${mode}`, response: `${status}`, labels: [mode], expected: { status, code } }, async (check) => {
-    const res = await harness.context().client.op('DeleteVectorIndex', { indexName: 'gone' });
+  return harness.runCase(ctx, { id: `faults/${mode}`, response: `${status}`, labels: [mode], expected: { status, code } }, async (check) => {
+    const res = await ctx.client.op('DeleteVectorIndex', { indexName: 'gone' });
     if (status === 204) check.noContent(res);
     else check.error(res, status, [code!]);
   });

@@ -11,12 +11,14 @@ import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
 import { runSpec, targetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
 import { request } from '../../scenario/scenario.ts';
+import type { SuiteContext } from '../../suites/harness.ts';
 
 const KEY = { accessKeyId: 'evidence-key', accessKeySecret: 'evidence-secret-value' };
 let emu: RunningEmulator;
 let work: string;
 let harness: typeof import('../../suites/harness.ts');
 let property: typeof import('../../suites/property.ts');
+let ctx: SuiteContext;
 
 beforeAll(async () => {
   emu = await startEmulator({ fault: 'wrong-error-code', identities: [KEY], stateHook: true });
@@ -25,7 +27,7 @@ beforeAll(async () => {
   const run = runSpec(target, { runId: 'evid1', seed: 3, runs: 200, outDir: work, workers: 1, pacing: { concurrency: 200, putIndexRps: 0 } });
   harness = await import('../../suites/harness.ts');
   property = await import('../../suites/property.ts');
-  harness.initContext({ target, run, identities: { main: KEY, denied: null } });
+  ctx = harness.initContext({ target, run, identities: { main: KEY, denied: null } });
 });
 afterAll(async () => {
   await closeTransport();
@@ -37,7 +39,7 @@ describe('evidence of concurrent cases', () => {
   it('200 concurrent failing cases, an extra await after each send: each carries its own exchange', async () => {
     const names = fc.integer({ min: 0, max: 1_000_000 }).map((n) => `ovcevid1n${n.toString(36)}`);
     const sentBy = new Map<string, string>();
-    const results = await property.propertyCases({
+    const results = await property.propertyCases(ctx, {
       salt: 'evidence', runs: 200, concurrency: 200,
       arbitrary: fc.tuple(names, fc.integer({ min: 0, max: 15 })),
       spec: ([name], i) => ({ id: `evidence#${i}`, response: '404 NoSuchVectorIndex', labels: ['index-absent'], expected: { status: 404, code: 'NoSuchVectorIndex' }, cites: name }),
