@@ -174,6 +174,9 @@ export async function putVectors(client: TargetClient, bucket: string, indexName
  */
 export async function deleteIfPresent(env: StateEnv, bucket: string, name: string): Promise<string | null> {
   if (!name.startsWith(env.run.prefix) && !env.target.embedded) return `refusing to delete '${name}': not created by this run`;
+  // Nothing of the run's is left under this name when its ledger holds no create of it: the run's
+  // own delete was answered 204 (the index is gone or on its way), or it was never created.
+  if (!env.target.embedded && !env.ledger.holds('index', bucket, name)) return null;
   const client = env.client.as('cleanup');
   try {
     const settled = await deleteIndexSettled(client, bucket, name, proofOf(env), env.run.settleMs);
