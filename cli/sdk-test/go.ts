@@ -73,7 +73,8 @@ const MODULE_FETCH_FAILURE = /dial tcp|lookup \S+|no such host|connection refuse
 /** Compiles the test binary; `gocode` undefined: the network first, DEBIAN_GOCODE when that fails. */
 export async function buildGoTests(o: { root: string; go: string; gocode?: string; env: NodeJS.ProcessEnv; scratch: Scratch; timeoutMs: number }): Promise<GoBuild> {
   const binary = join(o.scratch.dir, 'vectors.test');
-  const args = ['test', '-c', '-tags', 'integration', '-o', binary, './oss/vectors'];
+  // The package by its directory (a rooted path is a file-system package path to go, like ./oss/vectors).
+  const args = ['test', '-c', '-tags', 'integration', '-o', binary, join(o.root, 'oss', 'vectors')];
   const attempt = async (env: NodeJS.ProcessEnv): Promise<string | undefined> => {
     const r = await run(o.go, args, { cwd: o.root, env, timeoutMs: o.timeoutMs });
     return r.code === 0 && existsSync(binary) ? undefined : (r.stderr || r.stdout || `exit ${r.code}`);

@@ -4,16 +4,11 @@
 // nothing the tests do can leave the machine, and every SDK's virtual-hosted names reach the
 // emulator through the system's own resolver.
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { ovcEntry } from '../package-files.ts';
 
 /** Whether user + network + mount namespaces work here. */
 export function namespacesAvailable(): boolean {
   return spawnSync('unshare', ['-rnm', 'true'], { stdio: 'ignore' }).status === 0;
-}
-
-/** The entry that runs this command: the compiled bin, or the TypeScript sources through tsx. */
-function selfEntry(): string {
-  return fileURLToPath(import.meta.url.endsWith('.ts') ? new URL('../bin/ovc.mjs', import.meta.url) : new URL('../bin.js', import.meta.url));
 }
 
 export const EXIT_NO_LOOPBACK = 3;
@@ -22,6 +17,6 @@ export const EXIT_NO_BIND_MOUNT = 4;
 /** Runs `ovc <args>` inside the namespaces, output inherited; returns its exit status. */
 export function runInNamespace(args: readonly string[], resolvConf: string): number | null {
   const script = `ip link set lo up || exit ${EXIT_NO_LOOPBACK}; mount --bind "$0" /etc/resolv.conf || exit ${EXIT_NO_BIND_MOUNT}; exec "$@"`;
-  const child = spawnSync('unshare', ['-rnm', 'sh', '-c', script, resolvConf, process.execPath, selfEntry(), ...args], { stdio: 'inherit', env: process.env });
+  const child = spawnSync('unshare', ['-rnm', 'sh', '-c', script, resolvConf, process.execPath, ovcEntry(), ...args], { stdio: 'inherit', env: process.env });
   return child.status;
 }
