@@ -89,12 +89,13 @@ export function tagsFlag(known: readonly string[]) {
 }
 
 /** `1500ms`, `90s`, `30m`, `2h` → ms (at least `min`). */
-export function durationMsFlag(name: string, min: number) {
+export function durationMsFlag(name: string, min: number, max = Infinity, why = '') {
   return (v: string): number => {
     const m = /^(\d+)\s*(ms|s|m|h)$/.exec(v.trim());
     if (!m) throw new UsageError(`--${name} must be a whole number with a unit ms, s, m or h (e.g. 30m, 2h), got '${v}'.`);
     const ms = Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
     if (ms < min) throw new UsageError(`--${name} must be at least ${min} ms, got '${v}'.`);
+    if (ms > max) throw new UsageError(`--${name} must be at most ${max / 3_600_000} h${why}, got '${v}'.`);
     return ms;
   };
 }

@@ -6,6 +6,7 @@ import { credentialsFromEnv, DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_MS, DEFAULT_M
 import { loadBaseline } from '../reports/baseline.ts';
 import { defaultStateDir } from '../safety/leftovers.ts';
 import { RunSession } from '../run/session.ts';
+import { LONGEST_RUN_MS } from '../safety/deleteGate.ts';
 import { durationText } from '../run/stop.ts';
 import type { RunFlags } from '../run/settings.ts';
 import { UsageError } from './errors.ts';
@@ -50,7 +51,7 @@ export function runCommand(setExit: (code: number) => void): Command {
     .option('--record <dir>', 'keep every exchange of the run, redacted, as a cassette in DIR (for ovc diff); DIR must be new, empty or an earlier cassette')
     .option('--state-dir <dir>', 'where the ledgers of runs against remote targets are kept, so a later run removes what a stopped one left (default: $OVC_STATE_DIR, else $XDG_STATE_HOME/ovc, else ~/.local/state/ovc)')
     .option('--max-response-bytes <n>', 'largest answer body read; a larger one makes its case an error ("answer too large")', intFlag('max-response-bytes', 1024, 1 << 30), DEFAULT_MAX_RESPONSE_BYTES)
-    .option('--deadline <duration>', `how long the run may last in all (e.g. 30m, 2h); past it the run stops, cleans up, reports and exits 2 (default ${durationText(DEFAULT_DEADLINE_MS)})`, durationMsFlag('deadline', 1000), DEFAULT_DEADLINE_MS)
+    .option('--deadline <duration>', `how long the run may last in all (e.g. 30m, 2h); past it the run stops, cleans up, reports and exits 2 (default ${durationText(DEFAULT_DEADLINE_MS)})`, durationMsFlag('deadline', 1000, LONGEST_RUN_MS, ': ovc cleanup treats a run older than that as stopped'), DEFAULT_DEADLINE_MS)
     .action(async (flags: RunFlags) => { setExit(await run(flags)); });
 }
 

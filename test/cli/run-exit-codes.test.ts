@@ -23,6 +23,7 @@ describe('ovc run exit status 2 on bad input', () => {
     [['--concurrency', '0'], /--concurrency must be between 1 and 256/],
     [['--ca-file', '/nonexistent/ca.pem'], /--ca-file: no such file/],
     [['--other-bucket', 'X'], /--other-bucket must be 3–32 characters/],
+    [['--deadline', '7h'], /--deadline must be at most 6 h/],
   ])('%j', async (args, message) => {
     const r = await runOvc(['run', ...args], creds);
     expect(r.stderr).toMatch(message);
