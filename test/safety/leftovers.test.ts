@@ -184,7 +184,7 @@ describe('the lease', () => {
   });
 
   it('is held from the opening of a run ledger and released when it is closed', () => {
-    const state = mkdtempSync(join(tmpdir(), 'ovc-lease-'));
+    const state = makeTempFolder('ovc-lease-') /* a state folder as ovc run claims it: marked */;
     const ledgerDir = runLedgerDir(state, target, 'leased001');
     const ledger = openRunLedger(target as TargetSpec, { runId: 'leased001', prefix: 'ovcleased001', ledgerDir });
     expect(existsSync(join(ledgerDir, LEASE_FILE))).toBe(true);

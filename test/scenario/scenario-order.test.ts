@@ -9,6 +9,7 @@ import { runSpec, targetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
 import { Ledger } from '../../safety/ledger.ts';
 import { CaseRecord, request, Scenario, type ScenarioEnv } from '../../scenario/scenario.ts';
+import { tracker } from '../../scenario/states.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,9 +33,14 @@ describe('scenario order', () => {
     try {
       const target = targetSpec({ endpoint: emu.url, bucket: 'ovc-conformance' });
       const work = mkdtempSync(join(tmpdir(), 'ovc-order-'));
-      const run = runSpec(target, { runId: 'order1', outDir: work, workDir: work });
-      const client = new TargetClient(target, { main: key, denied: null });
-      const env: ScenarioEnv = { client, hook: null, target, run, ledger: new Ledger(work, run.prefix), budget: new IndexBudget(5, client, run.settleMs) };
+      // A run id of the run shape, and the client observed by the run's tracker (as the suites' is):
+      // the set-up's create lands in the ledger, which proves the teardown's delete (safety/deleteGate.ts).
+      const run = runSpec(target, { runId: 'htrorder1', outDir: work, workDir: work });
+      const base = new TargetClient(target, { main: key, denied: null });
+      const ledger = new Ledger(work, run.prefix);
+      const budget = new IndexBudget(5, base, run.settleMs);
+      const client = base.observed(tracker({ ledger, budget, run }));
+      const env: ScenarioEnv = { client, hook: null, target, run, ledger, budget };
       const record = new CaseRecord();
       const name = `${run.prefix}a`;
       let seenInExpect: string[] = [];
