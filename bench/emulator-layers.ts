@@ -11,7 +11,7 @@
 // emulator ≤ 1.5× bare+v4 and ≤ 3× bare, per round, median over rounds.
 //   npx tsx bench/emulator-layers.ts [--seconds 3] [--rounds 5] [--connections 16] [--mix absent|cycles|both]
 //                                    [--variants bare,bare+v4,emulator] [--no-build] [--name emulator-layers]
-import { call, closeClient } from './lib/client.ts';
+import { closeClient, sweepIndexes } from './lib/client.ts';
 import { flag, numArg, strArg } from './lib/cli.ts';
 import { driveCycles, driveEach, presignAbsentDeletes, presignCycles, type Measured } from './lib/load.ts';
 import { table, writeResult } from './lib/report.ts';
@@ -38,21 +38,12 @@ async function measure(s: ChildServer, mix: 'absent' | 'cycles', prefix: string,
   const n = Math.max(1, m.total);
   const userUs = ((c1.user - c0.user) * 1000) / n;
   const systemUs = ((c1.system - c0.system) * 1000) / n;
-  if (s.kind === 'emulator' && mix === 'cycles') await sweepIndexes(s.port);
+  if (s.kind === 'emulator' && mix === 'cycles') await sweepIndexes(s.port, BUCKET);
   // A floor that refused the requests (403) or failed them would measure the wrong thing.
   if (m.status['5xx'] || ((s.kind === 'bare' || s.kind === 'bare+v4') && m.status['4xx'])) throw new Error(`${s.kind} answered ${JSON.stringify(m.status)}`);
   return { rps: m.rps, userUs, systemUs, totalUs: userUs + systemUs, status: m.status };
 }
 
-/** Deletes the indexes a cycles run left behind (autocannon stops mid-cycle), not timed: the 100-index quota is never reached. */
-async function sweepIndexes(port: number): Promise<void> {
-  for (let pass = 0; pass < 20; pass++) {
-    const list = await call(port, BUCKET, 'listVectorIndexes', { maxResults: 100 });
-    const names = ((list.json as { indexes?: Array<{ indexName: string }> }).indexes ?? []).map((i) => i.indexName);
-    if (names.length === 0) return;
-    for (const indexName of names) await call(port, BUCKET, 'deleteVectorIndex', { indexName });
-  }
-}
 
 if (!flag('no-build')) build();
 const servers: ChildServer[] = [];

@@ -19,7 +19,7 @@
 //   npx tsx bench/emulator-throughput.ts [--seconds 4] [--rounds 5] [--connections 16] [--rate 1000] [--entry dist|tsx] [--no-build] [--name emulator-throughput]
 import { join } from 'node:path';
 import { request } from 'undici';
-import { call, closeClient } from './lib/client.ts';
+import { closeClient, sweepIndexes } from './lib/client.ts';
 import { flag, numArg, strArg } from './lib/cli.ts';
 import { driveCycles, driveEach, presignAbsentDeletes, presignCycles, type Measured, type Prepared } from './lib/load.ts';
 import { ROOT, table, writeResult } from './lib/report.ts';
@@ -84,24 +84,10 @@ async function measure(server: ChildServer, mix: Mix, shape: Shape, load: Load):
   // for a moment, spec §12 U7): one list per load shape, long enough not to wrap around.
   const m = mix === 'cycles' ? await driveCycles(server.port, shape === 'paced' ? load.pacedCycles : load.cycles, o) : await driveEach(server.port, load.absent, o);
   const cell = { ...m, serverCpuUsPerReq: ((cpuMs(server.pid) - cpu0) * 1000) / Math.max(1, m.total) };
-  if (server.kind === 'emulator' && mix === 'cycles') await sweepIndexes(server.port);
+  if (server.kind === 'emulator' && mix === 'cycles') await sweepIndexes(server.port, BUCKET);
   return cell;
 }
 
-/**
- * Deletes the indexes a cycles run left behind (autocannon stops mid-cycle on up to one Put per
- * connection), so they never pile up to the 100-indexes-per-bucket limit. Not timed.
- */
-async function sweepIndexes(port: number): Promise<void> {
-  for (let pass = 0; pass < 20; pass++) {
-    const list = await call(port, BUCKET, 'listVectorIndexes', { maxResults: 100 });
-    const names = ((list.json as { indexes?: Array<{ indexName: string }> }).indexes ?? []).map((i) => i.indexName);
-    if (names.length === 0) return;
-    for (const indexName of names) await call(port, BUCKET, 'deleteVectorIndex', { indexName });
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('indexes left by the cycles runs could not be deleted');
-}
 
 async function main(): Promise<void> {
   if (!flag('no-build') && ENTRY === 'dist') build();

@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { call, closeClient } from './lib/client.ts';
+import { closeClient, sweepIndexes } from './lib/client.ts';
 import { flag, numArg, strArg } from './lib/cli.ts';
 import { driveCycles, driveEach, presignAbsentDeletes, presignCycles, type Measured } from './lib/load.ts';
 import { ROOT, table, writeResult } from './lib/report.ts';
@@ -83,22 +83,13 @@ async function measure(s: ChildServer, mix: 'absent' | 'cycles', prefix: string,
   const n = Math.max(1, m.total);
   const userUs = ((c1.user - c0.user) * 1000) / n;
   const systemUs = ((c1.system - c0.system) * 1000) / n;
-  if (s.kind.startsWith('emulator') && mix === 'cycles') await sweepIndexes(s.port);
+  if (s.kind.startsWith('emulator') && mix === 'cycles') await sweepIndexes(s.port, BUCKET);
   // A server that refused the requests, or failed them, would measure the wrong thing.
   if (m.status['5xx'] || m.errors || ((s.kind === 'bare' || s.kind === 'bare+v4') && m.status['4xx'])) throw new Error(`${s.kind} answered ${JSON.stringify(m.status)}, ${m.errors} errors\n${s.stderr()}`);
   if (s.kind.startsWith('emulator') && mix === 'absent' && m.status['2xx']) throw new Error(`${s.kind} answered an absent delete with 2xx: ${JSON.stringify(m.status)}`);
   return { rps: m.rps, userUs, systemUs, totalUs: userUs + systemUs, status: m.status };
 }
 
-/** Deletes the indexes a cycles run left behind (autocannon stops mid-cycle), not timed: the index quota is never reached. */
-async function sweepIndexes(port: number): Promise<void> {
-  for (let pass = 0; pass < 20; pass++) {
-    const list = await call(port, BUCKET, 'listVectorIndexes', { maxResults: 100 });
-    const names = ((list.json as { indexes?: Array<{ indexName: string }> }).indexes ?? []).map((i) => i.indexName);
-    if (names.length === 0) return;
-    for (const indexName of names) await call(port, BUCKET, 'deleteVectorIndex', { indexName });
-  }
-}
 
 const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 

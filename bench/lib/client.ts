@@ -30,3 +30,18 @@ export async function stateHook(port: number, state: StateRequest): Promise<Answ
 export async function closeClient(): Promise<void> {
   await agent.close();
 }
+
+/**
+ * Deletes the indexes a cycles run left behind in `bucket` (autocannon stops mid-cycle on up to one
+ * Put per connection), so they never pile up to the 100-indexes-per-bucket limit. Not timed.
+ */
+export async function sweepIndexes(port: number, bucket: string): Promise<void> {
+  for (let pass = 0; pass < 20; pass++) {
+    const list = await call(port, bucket, 'listVectorIndexes', { maxResults: 100 });
+    const names = ((list.json as { indexes?: Array<{ indexName: string }> }).indexes ?? []).map((i) => i.indexName);
+    if (names.length === 0) return;
+    for (const indexName of names) await call(port, bucket, 'deleteVectorIndex', { indexName });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('indexes left by the cycles runs could not be deleted');
+}
