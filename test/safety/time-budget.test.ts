@@ -52,7 +52,7 @@ describe('the time budget', () => {
 
   it('one SIGINT while the target answers only 503: the run has exited within 2 s, with exit 2', async () => {
     const { run } = await startAgainst('all-503', ['--runs', '20']);
-    await suitesUnderWay(run, 150);
+    await suitesUnderWay(run, 60);
     process.kill(run.child.pid!, 'SIGINT');
     const signalled = Date.now();
     const code = await run.done;
@@ -64,7 +64,7 @@ describe('the time budget', () => {
 
   it('the stopped line counts every request the target received, exactly', async () => {
     const { run } = await startAgainst('all-503', ['--runs', '20']);
-    await suitesUnderWay(run, 300);
+    await suitesUnderWay(run, 150);
     process.kill(run.child.pid!, 'SIGINT');
     await run.done;
     // Anything still on its way has arrived by now.
