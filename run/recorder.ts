@@ -4,9 +4,8 @@ import { threadId } from 'node:worker_threads';
 import type { Exchange } from '../reports/model.ts';
 import { redactHeaders } from '../reports/redact.ts';
 import type { SentExchange } from '../client/client.ts';
-import { context } from '../suites/context.ts';
 import { EVIDENCE_RUN_BYTES, EvidenceBudget } from './evidence.ts';
-import { WorkerChannel } from './workfolder.ts';
+import { WorkerChannel, type WorkerStats } from './workfolder.ts';
 
 // Case records reach `ovc run` through the work folder (run/workfolder.ts), in batches (one
 // synchronous append per case cost ~5 % of the property phase): every test's verdict flushes, and
@@ -17,15 +16,31 @@ const FLUSH_EVERY = 256;
 let channel: WorkerChannel | null = null;
 let flushTimer: NodeJS.Timeout | null = null;
 
+/** What the recorder needs of its worker: bound once, when the worker's context is built (suites/context.ts). */
+export interface RecorderSource {
+  workDir: string;
+  workers: number;
+  /** The worker's pacing counters and budget peak, summed by the run into its summary. */
+  stats(): Omit<WorkerStats, 'evidenceNotKept'>;
+}
+let source: RecorderSource | null = null;
+
+/** Binds the recorder to its worker (a new binding starts a new channel and evidence share). */
+export function bindRecorder(s: RecorderSource): void {
+  if (source && (pending.length > 0 || pendingExchanges.length > 0)) flushCaseRecords();
+  source = s;
+  channel = null;
+  budget = null;
+}
+
 export function flushCaseRecords(): void {
-  const c = context();
-  channel ??= new WorkerChannel(c.run.workDir, process.pid, threadId);
+  if (!source) return;
+  channel ??= new WorkerChannel(source.workDir, process.pid, threadId);
   channel.appendCases(pending);
   pending.length = 0;
   channel.appendExchanges(pendingExchanges);
   pendingExchanges.length = 0;
-  // The worker's pacing counters and budget peak, summed by the run into its summary.
-  channel.writeStats({ ...c.client.pacer.stats, peakIndexes: c.budget.peak, evidenceNotKept: { ...evidence().notKept } });
+  channel.writeStats({ ...source.stats(), evidenceNotKept: { ...evidence().notKept } });
 }
 
 function flushSoon(): void {
@@ -40,7 +55,7 @@ let budget: EvidenceBudget | null = null;
 /** A recording (--record) keeps every exchange for replay: each body cut, no run total. */
 const recording = new EvidenceBudget(Infinity);
 function evidence(): EvidenceBudget {
-  budget ??= new EvidenceBudget(Math.floor(EVIDENCE_RUN_BYTES / Math.max(1, context().run.workers)));
+  budget ??= new EvidenceBudget(Math.floor(EVIDENCE_RUN_BYTES / Math.max(1, source?.workers ?? 1)));
   return budget;
 }
 

@@ -14,6 +14,7 @@ import { Ledger } from '../safety/ledger.ts';
 import type { ScenarioEnv } from '../scenario/scenario.ts';
 import { createWithinBudget, tracker } from '../scenario/states.ts';
 import { stateHookOf, type StateHook } from '../scenario/hookClient.ts';
+import { bindRecorder } from '../run/recorder.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -53,9 +54,6 @@ export function suiteContext(): SuiteContext {
   return initContext(channel);
 }
 
-/** The worker's context, for the case recorder's flush (run/recorder.ts). */
-export const context = suiteContext;
-
 /** Builds the worker's context from a run channel (the project's tests call it directly). */
 export function initContext(channel: RunChannel): SuiteContext {
   const { target, run, identities } = channel;
@@ -73,6 +71,8 @@ export function initContext(channel: RunChannel): SuiteContext {
     secrets: [identities.main.accessKeySecret, identities.main.securityToken, identities.denied?.accessKeySecret].filter((v): v is string => typeof v === 'string' && v.length > 0),
     names: new Map(),
   };
+  // The case recorder writes into this worker's channel of the work folder (run/recorder.ts).
+  bindRecorder({ workDir: run.workDir, workers: run.workers, stats: () => ({ ...client.pacer.stats, peakIndexes: budget.peak }) });
   return worker;
 }
 

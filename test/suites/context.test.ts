@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSpec, targetSpec } from '../../client/config.ts';
-import { context, freshName, initContext, suiteContext } from '../../suites/context.ts';
+import { freshName, initContext, suiteContext } from '../../suites/context.ts';
+import { flushCaseRecords, recordCase } from '../../run/recorder.ts';
+import { readCaseRecords } from '../../run/workfolder.ts';
 import { ROOT } from '../selftest/run-cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'ovc-context-'));
@@ -20,8 +22,11 @@ describe('the suite worker\'s context', () => {
     const built = initContext(channel());
     expect(suiteContext()).toBe(built);
     expect(suiteContext()).toBe(built);
-    expect(context()).toBe(built);
     expect(built.secrets).toEqual(['context-secret']);
+    // The recorder is bound to the same worker: what a case records lands in its run's work folder.
+    recordCase(`${JSON.stringify({ id: 'ctx/recorded#0', outcome: 'pass' })}\n`, []);
+    flushCaseRecords();
+    expect(readCaseRecords(built.run.workDir).map((r) => r.id)).toEqual(['ctx/recorded#0']);
   });
 
   it('fresh names count per tag, under the run prefix, in the context they are drawn from', () => {
