@@ -158,9 +158,7 @@ export class StateHook {
     const bucketName = this.bucketParam(p);
     const indexName = this.indexParam(p);
     if (action === 'teardown') {
-      const b = this.store.bucket(bucketName);
-      const i = b?.indexes.get(indexName);
-      if (b && i) this.store.removeIndex(b, i);
+      this.removeIndexIfPresent(bucketName, indexName);
       return {};
     }
     if (fixed !== undefined && p.status !== undefined && p.status !== fixed) throw new BadParams(`params.status must be '${fixed}' (or absent) for this state`);
@@ -196,12 +194,15 @@ export class StateHook {
   private noIndex(action: string, p: JsonObject): JsonObject {
     const bucketName = this.bucketParam(p);
     const indexName = this.indexParam(p);
-    if (action === 'setup') {
-      const b = this.store.bucket(bucketName);
-      const i = b?.indexes.get(indexName);
-      if (b && i) this.store.removeIndex(b, i);
-    }
+    if (action === 'setup') this.removeIndexIfPresent(bucketName, indexName);
     return action === 'setup' ? { bucket: bucketName, indexName } : {};
+  }
+
+  /** Removes the index at once (no 'deleting' window) when the bucket holds it; nothing otherwise. */
+  private removeIndexIfPresent(bucketName: string, indexName: string): void {
+    const b = this.store.bucket(bucketName);
+    const i = b?.indexes.get(indexName);
+    if (b && i) this.store.removeIndex(b, i);
   }
 }
 
