@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { closeClient, sweepIndexes } from './lib/client.ts';
 import { flag, numArg, strArg } from './lib/cli.ts';
-import { driveCycles, driveEach, presignAbsentDeletes, presignCycles, type Measured } from './lib/load.ts';
+import { driveCycles, driveEach, presignAbsentDeletes, presignCycles, rotatedRound, type Measured } from './lib/load.ts';
 import { ROOT, table, writeResult } from './lib/report.ts';
 import { BENCH_ACCOUNT, BENCH_KEY, BENCH_REGION, build, cpuSplitMs, startBare, startOvcServe, type ChildServer } from './lib/servers.ts';
 import { fmt, fmtSummary, summarize } from './lib/stats.ts';
@@ -109,11 +109,7 @@ try {
   const rounds: Record<string, Array<Record<string, Cell>>> = Object.fromEntries(MIXES.map((m) => [m, []]));
   for (let r = 0; r < ROUNDS; r++) {
     for (const mix of MIXES) {
-      const got: Record<string, Cell> = {};
-      for (let i = 0; i < servers.length; i++) {
-        const s = servers[(i + r) % servers.length]!;
-        got[s.kind] = await measure(s, mix, `r${r}${mix}${s.kind.replace(/\W/g, '')}`, SECONDS);
-      }
+      const got = await rotatedRound(servers, r, (s) => measure(s, mix, `r${r}${mix}${s.kind.replace(/\W/g, '')}`, SECONDS));
       rounds[mix]!.push(got);
       loads.push(loadavg());
       console.log(`round ${r + 1}/${ROUNDS} ${mix} (load ${loads.at(-1)}): ${KINDS.map((v) => `${v} ${fmt(got[v]!.totalUs, 1)} µs`).join(' | ')}`);

@@ -101,3 +101,16 @@ export async function driveEach(port: number, list: Prepared[], o: DriveOptions)
   });
   return measured(result);
 }
+
+/**
+ * One round of a side-by-side comparison: each server measured once, in an order rotated by the
+ * round number, so no server always runs first (or right after the same neighbour).
+ */
+export async function rotatedRound<S extends { kind: string }, C>(servers: readonly S[], round: number, measureOne: (s: S) => Promise<C>): Promise<Record<string, C>> {
+  const got: Record<string, C> = {};
+  for (let i = 0; i < servers.length; i++) {
+    const s = servers[(i + round) % servers.length]!;
+    got[s.kind] = await measureOne(s);
+  }
+  return got;
+}
