@@ -22,7 +22,32 @@ export function parseJsonBody(body: Buffer, fault: FaultName | null, opts: { emp
     throw malformed('the request body is empty');
   }
   if (!isUtf8(body)) throw malformed('the request body is not valid UTF-8');
+  if (body.length >= SCAN_FROM_BYTES && !bracketsBalance(body)) throw malformed('the request body is not valid JSON');
   try { return JSON.parse(body.toString('utf8')); } catch { throw malformed('the request body is not valid JSON'); }
+}
+
+/** Bodies from this size are scanned before JSON.parse (below it the parse costs less than the scan). */
+const SCAN_FROM_BYTES = 4096;
+
+/**
+ * False when the body's brackets cannot be JSON: outside strings, a `]` or `}` closes nothing, or
+ * the text ends inside a string or an open array or object. JSON.parse would reject all of these,
+ * but it builds every level first: 900 KB of `[` cost it ~250 ms of CPU (and a second of GC in a
+ * busy process), the scan ~1 ms. Only a necessary condition: what passes is still parsed.
+ */
+export function bracketsBalance(body: Buffer): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i]!;
+    if (inString) {
+      if (b === 0x5c) i++; // a backslash: the next byte is escaped
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x5b || b === 0x7b) depth++;
+    else if ((b === 0x5d || b === 0x7d) && --depth < 0) return false;
+  }
+  return depth === 0 && !inString;
 }
 
 export function isObject(v: unknown): v is JsonObject {
