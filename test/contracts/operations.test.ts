@@ -3,7 +3,7 @@
 // what the spec's wire examples send and refuse what it says is invalid.
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { findOperation, OPERATIONS, type Operation } from '../../contracts/operations.ts';
+import { ERROR_ENVELOPE_SCHEMA, findOperation, OPERATIONS, type Operation } from '../../contracts/operations.ts';
 
 const ops = Object.entries(OPERATIONS) as Array<[string, Operation]>;
 
@@ -34,7 +34,7 @@ describe('the operations', () => {
 
   it('have request and response schemas that are valid JSON Schema and compile (the emulator and the client skip that check at run time)', () => {
     const ajv = new Ajv({ strict: false });
-    for (const [name, o] of ops) {
+    for (const [name, o] of [...ops, ['the error envelope', { request: ERROR_ENVELOPE_SCHEMA, response: null }] as const]) {
       for (const schema of [o.request, o.response]) {
         if (!schema) continue;
         expect(ajv.validateSchema(schema), `${name}: ${ajv.errorsText()}`).toBe(true);
