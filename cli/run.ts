@@ -3,10 +3,8 @@
 // the flags and claims the paths they name; the run itself is run/session.ts's.
 import { Command, Option } from 'commander';
 import { credentialsFromEnv, DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_INDEXES, DEFAULT_RUNS, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, deniedCredentialsFromEnv } from '../client/config.ts';
-import { loadBaseline } from '../reports/baseline.ts';
-import { defaultStateDir } from '../safety/leftovers.ts';
-import { RunSession } from '../run/session.ts';
-import { LONGEST_RUN_MS } from '../safety/deleteGate.ts';
+import { SuiteChild } from '../run/runner.ts';
+import { defaultStateDir, LONGEST_RUN_MS } from '../safety/runLimits.ts';
 import { durationText } from '../run/stop.ts';
 import type { RunFlags } from '../run/settings.ts';
 import { UsageError } from './errors.ts';
@@ -58,7 +56,7 @@ export function runCommand(setExit: (code: number) => void): Command {
 async function run(flags: RunFlags): Promise<number> {
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
   // Bad input is refused before any request is sent, and before anything is written.
-  const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
+  const baseline = flags.baseline ? (await import('../reports/baseline.ts')).loadBaseline(flags.baseline) : null;
   const remote = Boolean(flags.endpoint);
   // Every output claimed at once, before any is created (files/claim.ts): a refused one leaves none behind.
   const [outDir, stateDir = null] = claimOutputs([
@@ -70,5 +68,13 @@ async function run(flags: RunFlags): Promise<number> {
   const main = flags.endpoint ? credentialsFromEnv() : null;
   if (flags.endpoint && !main) throw new UsageError('OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET must be set to run against --endpoint.');
   const identities = main ? { main, denied: deniedCredentialsFromEnv() } : null;
-  return new RunSession({ flags, outDir, stateDir, identities, baseline, ovcVersion: packageVersion(), log }).run();
+  // The suite child first: vitest loads there while the run's own modules load here, the target
+  // starts and the preflight runs (a run that ends before its suites dismisses it).
+  const suites = SuiteChild.start({ tags: flags.tags, shard: flags.shard, progress: !flags.quiet });
+  try {
+    const { RunSession } = await import('../run/session.ts');
+    return await new RunSession({ flags, outDir, stateDir, identities, baseline, ovcVersion: packageVersion(), log, suites }).run();
+  } finally {
+    await suites.dismiss();
+  }
 }

@@ -9,22 +9,33 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setEnvironmentData } from 'node:worker_threads';
-import { startVitest } from 'vitest/node';
+import { createVitest, type Vitest } from 'vitest/node';
+import type { RunChannel } from '../client/config.ts';
 import { GAUGES_KEY, newSharedGauges, TrafficGauges } from '../client/gauges.ts';
 import { newSharedLimits, SHARED_LIMITS_KEY } from '../client/pacing.ts';
-import { childLoader, OWN_EXT, type ChildMessage, type ChildReport } from './runner.ts';
+import { childLoader, OWN_EXT, type ChildMessage, type ChildReport, type StallRule } from './runner.ts';
 import { writeSuiteStatus, type SuiteStatus } from './workfolder.ts';
 import type { CleanerMessage } from './cleaner.ts';
 
 interface TestCaseLike { fullName: string; result(): { state: string }; diagnostic(): { duration: number } | undefined }
 
-// The run arrives over IPC from `ovc run` (run/runner.ts), then goes to the workers through
-// vitest's provide/inject: one typed value, keys included, never in the environment or on disk.
-const first = await new Promise<ChildMessage>((resolve) => process.once('message', (m) => resolve(m as ChildMessage)));
-if (first.type !== 'run') process.exit(0);
-const { channel, options: o } = first;
+// The child starts with the run (`prepare`: the suite options) and loads vitest while the parent
+// starts the target; the run itself (target, settings, keys) arrives later over IPC from `ovc run`
+// (run/runner.ts), then goes to the workers through vitest's provide/inject: one typed value, keys
+// included, never in the environment or on disk. A `stop` or a lost parent before the run: nothing
+// was sent, so the child just leaves.
+const inbox: ChildMessage[] = [];
+let delivered: ((m: ChildMessage) => void) | null = null;
+process.on('message', (m: ChildMessage) => {
+  if (m.type === 'stop') { onStop(); return; }
+  if (delivered) { const d = delivered; delivered = null; d(m); } else inbox.push(m);
+});
+const nextMessage = (): Promise<ChildMessage> => new Promise((resolve) => { const m = inbox.shift(); if (m) resolve(m); else delivered = resolve; });
 const parentPid = process.ppid;
 let leaving = false;
+/** The run, once handed over (null before: a stop or a lost parent then has nothing to clean). */
+let channel: RunChannel | null = null;
+let stall: StallRule | undefined;
 
 /** Time the cleaner has, from the moment the parent was found gone, to delete what the ledger holds. */
 const CLEANER_BUDGET_MS = 1500;
@@ -32,6 +43,7 @@ const CLEANER_BUDGET_MS = 1500;
 function parentLost(): void {
   if (leaving) return;
   leaving = true;
+  if (!channel) process.exit(3);
   const cleaner = spawn(process.execPath, [...childLoader(), fileURLToPath(new URL(`./cleaner${OWN_EXT}`, import.meta.url))], {
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   });
@@ -60,23 +72,19 @@ async function stopCounted(): Promise<never> {
     last = gauges.sent;
     await new Promise((r) => setTimeout(r, QUIET_MS));
   }
-  try { writeSuiteStatus(channel.run.workDir, { broken: null, sent: gauges.sent }); } catch { /* the parent counts without it */ }
+  try { if (channel) writeSuiteStatus(channel.run.workDir, { broken: null, sent: gauges.sent }); } catch { /* the parent counts without it */ }
   process.exit(0);
 }
 
-process.on('message', (m) => { if ((m as ChildMessage).type === 'stop') void stopCounted(); });
+/** Told to stop, or signalled by its parent: before the run there is nothing to count. */
+function onStop(): void {
+  if (!channel) process.exit(0);
+  void stopCounted();
+}
+
 process.on('disconnect', parentLost);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(sig, () => { if (process.connected && process.ppid === parentPid) void stopCounted(); else parentLost(); });
-}
-// The early stop (docs/safety.md, "the time budget"): a stretch of nothing but throttled answers or
-// timeouts means the run cannot judge the target now; the parent decides what follows.
-if (o.stall) {
-  const { windowMs, minAnswers } = o.stall;
-  setInterval(() => {
-    const s = gauges.stretch();
-    if (s.ms >= windowMs && s.answers >= minAnswers && process.connected) process.send?.({ type: 'stall', ...s } satisfies ChildReport);
-  }, Math.min(250, windowMs)).unref();
+  process.on(sig, () => { if (process.connected && process.ppid === parentPid) onStop(); else parentLost(); });
 }
 setInterval(() => { if (process.ppid !== parentPid) parentLost(); }, 250).unref();
 // A parent that died leaves a closed pipe behind: writing progress there must not end the child first.
@@ -93,22 +101,58 @@ const reporter = {
   },
 };
 
+const first = await nextMessage();
+if (first.type !== 'prepare') process.exit(0);
+const o = first.options;
+
+/** vitest, with the suite configuration loaded and its workers not yet started (or why it could not be made). */
+async function prepareVitest(): Promise<Vitest | Error> {
+  process.env.TEST = 'true';
+  process.env.VITEST = 'true';
+  process.env.NODE_ENV ??= 'test';
+  try {
+    return await createVitest('test', {
+      config: join(root, 'suites', `vitest.config${OWN_EXT}`),
+      // Compiled, the config is plain JavaScript Node imports as it is: bundling it first (vite's
+      // default) loaded rolldown and its native binding in every run.
+      ...(OWN_EXT === '.js' ? { configLoader: 'native' as const } : {}),
+      root,
+      watch: false,
+      reporters: [reporter as never],
+      ...(o.tags ? { tagsFilter: [o.tags] } : {}),
+      ...(o.shard ? { shard: o.shard } : {}),
+      passWithNoTests: true,
+    }, undefined, { stdout: process.stderr, stderr: process.stderr });
+  } catch (e) {
+    return e as Error;
+  }
+}
+const prepared = await prepareVitest();
+
+const handed = await nextMessage();
+if (handed.type !== 'run') process.exit(0);
+channel = handed.channel;
+stall = handed.stall;
+// The early stop (docs/safety.md, "the time budget"): a stretch of nothing but throttled answers or
+// timeouts means the run cannot judge the target now; the parent decides what follows.
+if (stall) {
+  const { windowMs, minAnswers } = stall;
+  setInterval(() => {
+    const s = gauges.stretch();
+    if (s.ms >= windowMs && s.answers >= minAnswers && process.connected) process.send?.({ type: 'stall', ...s } satisfies ChildReport);
+  }, Math.min(250, windowMs)).unref();
+}
+
 const status: SuiteStatus = { broken: null };
 try {
-  const vitest = await startVitest('test', [], {
-    config: join(root, 'suites', `vitest.config${OWN_EXT}`),
-    // Compiled, the config is plain JavaScript Node imports as it is: bundling it first (vite's
-    // default) loaded rolldown and its native binding in every run.
-    ...(OWN_EXT === '.js' ? { configLoader: 'native' as const } : {}),
-    root,
-    watch: false,
-    reporters: [reporter as never],
-    ...(o.tags ? { tagsFilter: [o.tags] } : {}),
-    ...(o.shard ? { shard: o.shard } : {}),
-    passWithNoTests: true,
-    maxWorkers: channel.run.workers,
-    provide: { ovc: channel },
-  }, undefined, { stdout: process.stderr, stderr: process.stderr });
+  if (prepared instanceof Error) throw prepared;
+  const vitest = prepared;
+  // The settings the preflight froze: the workers' count (read by vitest when it starts them) and
+  // the run itself, handed to every worker through inject().
+  vitest.config.maxWorkers = channel.run.workers;
+  for (const project of vitest.projects) project.config.maxWorkers = channel.run.workers;
+  vitest.provide('ovc', channel);
+  await vitest.start([]);
   const errors = vitest.state.getUnhandledErrors();
   const failedToLoad = vitest.state.getFiles().filter((f) => f.result?.state === 'fail' && (f.result.errors?.length ?? 0) > 0 && f.tasks.length === 0);
   if (failedToLoad.length > 0) status.broken = `suite files failed to load: ${failedToLoad.map((f) => `${f.name}: ${f.result?.errors?.[0]?.message}`).join('; ')}`;

@@ -3,7 +3,7 @@
 // group reaches both), keeps its IPC link to the parent open and ends the moment it is told to, is
 // signalled, or loses the parent (run/child.ts). The run session (run/session.ts) then reads what
 // the workers wrote through the work folder (run/workfolder.ts) and cleans up.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RunChannel } from '../client/config.ts';
@@ -45,19 +45,24 @@ export function childLoader(heap: string[] = []): string[] {
 // docs/performance.md §2.0 for the peak RSS it saves.
 const SEMI_SPACE_MB = Number(process.env.OVC_SEMI_SPACE_MB ?? 4);
 
-/** What the parent sends the child over IPC (never through the environment or a file: it holds the keys). */
+/**
+ * What the parent sends the child over IPC (never through the environment or a file: it holds the
+ * keys). `prepare` comes first, at the start of the run: the child loads vitest and the suite
+ * configuration while the parent starts the target and runs the preflight; `run` brings the target,
+ * the frozen settings and the keys once the preflight passed; `stop` ends it at any point.
+ */
 export type ChildMessage =
-  | { type: 'run'; channel: RunChannel; options: ChildOptions }
+  | { type: 'prepare'; options: ChildOptions }
+  | { type: 'run'; channel: RunChannel; stall?: StallRule }
   | { type: 'stop' };
 
 export interface ChildOptions {
   tags?: string;
   shard?: string;
   progress: boolean;
-  /** The early stop: tell the parent after `windowMs` of nothing but at least `minAnswers` unjudgeable answers. */
-  stall?: StallRule;
 }
 
+/** The early stop: tell the parent after `windowMs` of nothing but at least `minAnswers` unjudgeable answers. */
 export interface StallRule { windowMs: number; minAnswers: number }
 
 /** What the child tells the parent: the target gave no judgeable answer for the stretch. */
@@ -66,23 +71,58 @@ export type ChildReport = { type: 'stall'; ms: number; answers: number };
 /** How long a child told to stop may take before it is killed. */
 const STOP_GRACE_MS = 2000;
 
-export async function runSuites(channel: RunChannel, o: SuiteRunOptions = {}): Promise<SuiteRunResult> {
-  const child = spawn(process.execPath, [...childLoader([`--max-semi-space-size=${SEMI_SPACE_MB}`]), fileURLToPath(new URL(`./child${OWN_EXT}`, import.meta.url))], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const message: ChildMessage = { type: 'run', channel, options: { tags: o.tags, shard: o.shard, progress: o.progress ?? false, stall: o.stall } };
-  child.send(message);
-  let stalled = false;
-  child.on('message', (m: ChildReport) => { if (m.type === 'stall' && !stalled) { stalled = true; o.onStall?.(m); } });
-  let interrupted = false;
-  const stop = (): void => {
-    interrupted = true;
+/**
+ * The suite runner's child, started when the run starts (SuiteChild.start) so that loading vitest
+ * and the suite configuration overlaps the parent's own start and preflight; it runs the suites
+ * only when handed the run (`run`), and a run that ends before that dismisses it (`dismiss`).
+ */
+export class SuiteChild {
+  private readonly child: ChildProcess;
+  private readonly closed: Promise<number | null>;
+  private running = false;
+
+  private constructor(options: ChildOptions) {
+    this.child = spawn(process.execPath, [...childLoader([`--max-semi-space-size=${SEMI_SPACE_MB}`]), fileURLToPath(new URL(`./child${OWN_EXT}`, import.meta.url))], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.closed = new Promise((resolve) => this.child.on('close', (c) => resolve(c)));
+    this.child.on('error', () => undefined);
+    this.child.send({ type: 'prepare', options } satisfies ChildMessage, () => { /* gone already: run() finds out */ });
+  }
+
+  static start(o: Pick<SuiteRunOptions, 'tags' | 'shard' | 'progress'> = {}): SuiteChild {
+    return new SuiteChild({ tags: o.tags, shard: o.shard, progress: o.progress ?? false });
+  }
+
+  /** Hands the child the run and waits until it has run the suites (or was stopped). */
+  async run(channel: RunChannel, o: Pick<SuiteRunOptions, 'signal' | 'stall' | 'onStall'> = {}): Promise<SuiteRunResult> {
+    this.running = true;
+    const { child } = this;
+    if (child.connected) child.send({ type: 'run', channel, stall: o.stall } satisfies ChildMessage, () => { /* gone already: its exit code tells */ });
+    let stalled = false;
+    child.on('message', (m: ChildReport) => { if (m.type === 'stall' && !stalled) { stalled = true; o.onStall?.(m); } });
+    let interrupted = false;
+    const stop = (): void => {
+      interrupted = true;
+      this.stopChild();
+    };
+    if (o.signal?.aborted) stop();
+    o.signal?.addEventListener('abort', stop, { once: true });
+    const code = await this.closed;
+    o.signal?.removeEventListener('abort', stop);
+    return { code, interrupted };
+  }
+
+  /** Ends a child that was never handed the run (the run ended before its suites); waits until it is gone. */
+  async dismiss(): Promise<void> {
+    if (this.running) return;
+    this.stopChild();
+    await this.closed;
+  }
+
+  private stopChild(): void {
+    const { child } = this;
     if (child.connected) child.send({ type: 'stop' } satisfies ChildMessage, () => { /* gone already: fine */ });
     setTimeout(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); }, STOP_GRACE_MS).unref();
-  };
-  if (o.signal?.aborted) stop();
-  o.signal?.addEventListener('abort', stop, { once: true });
-  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-  o.signal?.removeEventListener('abort', stop);
-  return { code, interrupted };
+  }
 }

@@ -22,9 +22,9 @@ import { runStartOf } from '../client/config.ts';
 import { awaitEnable } from '../scenario/settle.ts';
 import type { Ledger } from './ledger.ts';
 
-/** The longest a run is taken to last (the default run deadline is below it): an index whose run started
- *  less long ago may belong to a live run; one created later than this after its run started is not the run's. */
-export const LONGEST_RUN_MS = 6 * 3600_000;
+import { LONGEST_RUN_MS } from './runLimits.ts';
+
+export { LONGEST_RUN_MS };
 /** Clock skew allowed between the machine that named an index and the service that dated it. */
 export const SKEW_MS = 5 * 60_000;
 

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { makeFolder, removeOurs, writeFileAtomic } from '../files/gate.ts';
-import { homedir, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { TargetClient } from '../client/client.ts';
 import type { RunSpec, TargetSpec } from '../client/config.ts';
@@ -23,6 +23,7 @@ import { cleanup, type CleanupReport } from './removeCreated.ts';
 import { leaseAge, LEASE_FRESH_MS, Ledger } from './ledger.ts';
 import { ledgerFolderProblem, OWNER_FILE } from './deleteGate.ts';
 import type { StateHook } from '../scenario/hookClient.ts';
+import { defaultStateDir } from './runLimits.ts';
 
 export { OWNER_FILE };
 
@@ -47,11 +48,7 @@ function pidNamespace(): string | null {
 /** A ledger left on another host is taken for stale only after this long (its pid cannot be checked from here). */
 const OTHER_HOST_STALE_MS = 24 * 3600_000;
 
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.OVC_STATE_DIR) return env.OVC_STATE_DIR;
-  const xdg = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
-  return join(xdg, 'ovc');
-}
+export { defaultStateDir };
 
 /** One folder name per target: readable host and bucket, and a hash of the exact endpoint and bucket. */
 export function targetKey(t: Pick<TargetSpec, 'endpoint' | 'bucket'>): string {

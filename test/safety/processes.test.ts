@@ -29,7 +29,12 @@ function args(out: string): string[] {
   return ['--endpoint', target.url, '--state-hook', target.hookUrl, '--state-dir', stateDir, '--out', out, '--quiet', '--tags', 'lifecycle || 404-no-such-vector-index', '--runs', '200'];
 }
 
-/** Starts a run and waits until it holds at least one index of its own (its prefix) on the target. */
+/**
+ * Starts a run and waits until its suites hold at least one index of its own (its prefix) on the
+ * target — not the preflight's hook probe: the suite child is already running during the preflight,
+ * whose probe is ledgered under a lease with no owner file yet (a later run takes it once the lease
+ * is a minute old).
+ */
 async function runHoldingAnIndex(out: string): Promise<{ run: StartedRun; tree: number[] }> {
   const run = startRun(args(out), HOSTILE_ENV);
   let tree: number[] = [];
@@ -37,7 +42,7 @@ async function runHoldingAnIndex(out: string): Promise<{ run: StartedRun; tree: 
     if (run.child.exitCode !== null) throw new Error(`the run ended early:\n${run.err()}`);
     tree = descendants(run.child.pid!);
     const id = /ovc run ([0-9a-z]{9}):/.exec(run.err())?.[1];
-    return id !== undefined && tree.length > 0 && (await target.indexes()).some((n) => n.startsWith(`ovc${id}`));
+    return id !== undefined && tree.length > 0 && (await target.indexes()).some((n) => n.startsWith(`ovc${id}`) && !n.endsWith('hookprobe'));
   });
   return { run, tree };
 }
@@ -72,6 +77,22 @@ describe('the run never outlives its parent', () => {
     await new Promise((r) => setTimeout(r, 1000));
     const ledgered = new Set(staleLedgers(stateDir, { endpoint: target.url, bucket: 'ovc-conformance' }).flatMap((s) => s.ledger.outstanding().map((e) => e.name)));
     for (const n of (await target.indexes()).filter((x) => RUN_NAME.test(x))) expect(ledgered, `${n} is on the target but in no ledger`).toContain(n);
+  }, 60_000);
+
+  it('kill -9 of the parent during its preflight: the suite child, started with the run, leaves at once', async () => {
+    const run = startRun(args(tmp('kill9-preflight')), HOSTILE_ENV);
+    let tree: number[] = [];
+    // The child exists from the run's start; the preflight (several 150–250 ms requests) is still on
+    // when the run has said its id but not yet how many workers it fitted to the target.
+    await until('the suite child during the preflight', () => {
+      if (run.child.exitCode !== null) throw new Error(`the run ended early:\n${run.err()}`);
+      tree = descendants(run.child.pid!);
+      return tree.length > 0 && /ovc run [0-9a-z]{9}:/.test(run.err());
+    });
+    expect(run.err()).not.toMatch(/worker\(s\), \d+ case\(s\) in flight/);
+    process.kill(run.child.pid!, 'SIGKILL');
+    await run.done;
+    await until('every process of the run to end', () => tree.every((p) => !alive(p) && descendants(p).every((d) => !alive(d))), 3000);
   }, 60_000);
 
   it('SIGTERM to the process group (a CI runner\'s stop): clean exit 2, truthful counts, nothing left', async () => {
