@@ -6,7 +6,6 @@
 // early-stop stretch (client/gauges.ts). If the parent is gone — its IPC link closes, or the parent
 // pid changes — it hands the run's ledger to a short-lived cleaner (run/cleaner.ts) and exits.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setEnvironmentData } from 'node:worker_threads';
 import { createVitest, type Vitest } from 'vitest/node';
@@ -15,6 +14,7 @@ import { GAUGES_KEY, newSharedGauges, TrafficGauges } from '../client/gauges.ts'
 import { newSharedLimits, SHARED_LIMITS_KEY } from '../client/pacing.ts';
 import { childLoader, OWN_EXT, type ChildMessage, type ChildReport, type StallRule } from './runner.ts';
 import { writeSuiteStatus, type SuiteStatus } from './workfolder.ts';
+import { SUITE_TEST_OPTIONS, SUITES_ROOT } from '../suites/options.ts';
 import type { CleanerMessage } from './cleaner.ts';
 
 interface TestCaseLike { fullName: string; result(): { state: string }; diagnostic(): { duration: number } | undefined }
@@ -91,7 +91,6 @@ setInterval(() => { if (process.ppid !== parentPid) parentLost(); }, 250).unref(
 process.stderr.on('error', () => undefined);
 process.stdout.on('error', () => undefined);
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const reporter = {
   onTestCaseResult(tc: TestCaseLike): void {
     if (!o.progress) return;
@@ -112,11 +111,10 @@ async function prepareVitest(): Promise<Vitest | Error> {
   process.env.NODE_ENV ??= 'test';
   try {
     return await createVitest('test', {
-      config: join(root, 'suites', `vitest.config${OWN_EXT}`),
-      // Compiled, the config is plain JavaScript Node imports as it is: bundling it first (vite's
-      // default) loaded rolldown and its native binding in every run.
-      ...(OWN_EXT === '.js' ? { configLoader: 'native' as const } : {}),
-      root,
+      // The suites' options inline (suites/options.ts): no config file to find, bundle or import.
+      config: false,
+      ...SUITE_TEST_OPTIONS,
+      root: SUITES_ROOT,
       watch: false,
       reporters: [reporter as never],
       ...(o.tags ? { tagsFilter: [o.tags] } : {}),

@@ -1,0 +1,33 @@
+// How vitest runs the conformance suites, as plain options: run/child.ts hands them to vitest
+// inline (no config file: vite imported the file on a thread of its own, ~100 ms of CPU and a
+// thread per run), and suites/vitest.config.ts wraps them for running the suites with vitest itself.
+// The run's pooled limits and traffic gauges reach the worker threads as environment data set by
+// run/child.ts before vitest starts (client/pacing.ts, client/gauges.ts).
+import { fileURLToPath } from 'node:url';
+import { LongestFirstSequencer } from './sequencer.ts';
+import { TAGS } from './tags.ts';
+
+const compiled = import.meta.url.endsWith('.js');
+
+/** The package's root (vitest's root for the suites). */
+export const SUITES_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The suites' test options (vitest's `test` section). */
+export const SUITE_TEST_OPTIONS = {
+  // Compiled (dist/suites/) it runs the compiled suites, from the sources the .ts ones.
+  include: [`suites/**/*.suite.${compiled ? 'js' : 'ts'}`],
+  // Compiled, everything but the suite files themselves is plain JavaScript Node loads as it is:
+  // passing it through vite's transform cost each run ~0.4 s of CPU and ~35 MiB (docs/performance.md).
+  ...(compiled ? { server: { deps: { external: [/\/dist\/(?!suites\/[^/]*\.suite\.js$)/] } } } : {}),
+  tags: TAGS,
+  pool: 'threads' as const,
+  fileParallelism: true,
+  // No results cache: it would be written under the package (dist/node_modules/.vite in an
+  // installed package, maybe read-only), and the suites' order is set by the sequencer below.
+  cache: false as const,
+  sequence: { sequencer: LongestFirstSequencer },
+  isolate: false,
+  testTimeout: 120_000,
+  hookTimeout: 60_000,
+  env: { PACT_DO_NOT_TRACK: 'true' },
+};
