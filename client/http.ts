@@ -9,7 +9,16 @@
 // header stays in the exchange; the body is no JSON, so the case fails). A gzip bomb stays 900 KB.
 import { INPUT_BOUNDS, readTextBounded } from '../files/gate.ts';
 import { rootCertificates } from 'node:tls';
-import { Agent, request, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent as UndiciAgent, Dispatcher } from 'undici';
+
+// Only undici's Agent and its request API: the package's index also loads fetch, WebSocket, the
+// caches and more, ~100–150 ms of start-up in every process and worker thread that sends (the
+// worker's profile, docs/performance.md). The request goes to the agent with its origin and path
+// as they are, with no URL parsed per request: exactly the bytes the request was signed for.
+const load = createRequire(import.meta.url);
+const Agent = load('undici/lib/dispatcher/agent.js') as typeof UndiciAgent;
+const request = load('undici/lib/api/api-request.js') as (this: Dispatcher, opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
 
 export interface HttpRequest {
   origin: string;
@@ -45,7 +54,7 @@ export const DEFAULT_MAX_BYTES = 1 << 20;
 /** Failures before any answer: the connection could not be made, or it broke without a byte back. */
 const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CLOSED']);
 
-let dispatcher: Agent | null = null;
+let dispatcher: UndiciAgent | null = null;
 let tls: { ca?: string[]; rejectUnauthorized?: boolean } = {};
 
 /**
@@ -62,7 +71,7 @@ export function configureTls(o: { caFile: string | null; insecure: boolean }): v
   if (d) void d.close();
 }
 
-function agent(): Agent {
+function agent(): UndiciAgent {
   dispatcher ??= new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 10_000, connect: { ...tls } });
   return dispatcher;
 }
@@ -124,11 +133,12 @@ export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpR
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new TransportError(`no complete answer within ${timeoutMs} ms (--timeout-ms)`, attempt, 'TIMEOUT')), timeoutMs);
     try {
-      const res = await request(`${req.origin}${req.path}`, {
+      const res = await request.call(agent(), {
+        origin: req.origin,
+        path: req.path,
         method: req.method as 'POST',
         headers: withIdentityEncoding(req.headers),
         body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
-        dispatcher: agent(),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         signal: deadline.signal,

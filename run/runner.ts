@@ -35,9 +35,14 @@ export function suitesBroken(status: SuiteStatus | null, run: SuiteRunResult): s
 /** `.js` when this runs compiled (dist/, the published package), `.ts` from the sources. */
 export const OWN_EXT = import.meta.url.endsWith('.js') ? '.js' : '.ts';
 
-/** Node flags a child of the run needs: tsx's loader for the TypeScript sources, none for the compiled package. */
+/**
+ * Node flags a child of the run needs: tsx's loader for the TypeScript sources, none for the
+ * compiled package; and the profiling flags `ovc` itself was started with (`node --cpu-prof
+ * --cpu-prof-dir=D …/ovc run` profiles every process and thread of the run: bench/run-phases.ts).
+ */
 export function childLoader(heap: string[] = []): string[] {
-  return OWN_EXT === '.js' ? heap : [...heap, '--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href];
+  const profiling = process.execArgv.filter((a) => /^--(cpu|heap)-prof(-dir|-interval)?(=|$)/.test(a));
+  return OWN_EXT === '.js' ? [...heap, ...profiling] : [...heap, ...profiling, '--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href];
 }
 
 // A small young generation (V8's default semi-space is 16 MiB per isolate, and the child holds
