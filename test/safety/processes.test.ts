@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { HOSTILE_ENV, startHostileTarget, type HostileTarget } from './hostile-target.ts';
 import { alive, descendants, startRun, until, type StartedRun } from './processes.ts';
 import { OVC, ROOT, runOvc } from '../selftest/run-cli.ts';
@@ -80,7 +80,11 @@ describe('the run never outlives its parent', () => {
   }, 60_000);
 
   it('kill -9 of the parent during its preflight: the suite child, started with the run, leaves at once', async () => {
-    const run = startRun(args(tmp('kill9-preflight')), HOSTILE_ENV);
+    // A target and state folder of its own: the preflight's hook probe stays behind under a lease
+    // that is fresh for a minute, which the other cases here would take for theirs.
+    const own = await startHostileTarget('faithful', { latencyMs: [150, 250], creatingMs: [200, 600], deletingMs: [200, 600] });
+    onTestFinished(() => own.close());
+    const run = startRun(['--endpoint', own.url, '--state-hook', own.hookUrl, '--state-dir', tmp('state-preflight'), '--out', tmp('kill9-preflight'), '--quiet', '--tags', '404-no-such-vector-index', '--runs', '2'], HOSTILE_ENV);
     let tree: number[] = [];
     // The child exists from the run's start; the preflight (several 150–250 ms requests) is still on
     // when the run has said its id but not yet how many workers it fitted to the target.
