@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setEnvironmentData } from 'node:worker_threads';
-import { createVitest, type Vitest } from 'vitest/node';
+import type { Vitest } from 'vitest/node';
 import type { RunChannel } from '../client/config.ts';
 import { GAUGES_KEY, newSharedGauges, TrafficGauges } from '../client/gauges.ts';
 import { newSharedLimits, SHARED_LIMITS_KEY } from '../client/pacing.ts';
@@ -31,7 +31,10 @@ process.on('message', (m: ChildMessage) => {
   if (delivered) { const d = delivered; delivered = null; d(m); } else inbox.push(m);
 });
 const nextMessage = (): Promise<ChildMessage> => new Promise((resolve) => { const m = inbox.shift(); if (m) resolve(m); else delivered = resolve; });
-const parentPid = process.ppid;
+// The parent's pid comes on the command line: read from process.ppid here it would be init's if
+// the parent was gone before this line ran (and a 'disconnect' emitted before the listener below is
+// lost), and the child would wait for a run that never comes.
+const parentPid = Number(process.argv[2]) || process.ppid;
 let leaving = false;
 /** The run, once handed over (null before: a stop or a lost parent then has nothing to clean). */
 let channel: RunChannel | null = null;
@@ -44,12 +47,19 @@ function parentLost(): void {
   if (leaving) return;
   leaving = true;
   if (!channel) process.exit(3);
-  const cleaner = spawn(process.execPath, [...childLoader(), fileURLToPath(new URL(`./cleaner${OWN_EXT}`, import.meta.url))], {
-    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-  });
-  const msg: CleanerMessage = { channel, deadline: Date.now() + CLEANER_BUDGET_MS };
-  cleaner.send(msg, () => process.exit(3));
-  setTimeout(() => process.exit(3), 500).unref();
+  // Gone within moments however the hand-over goes: the timer is set first and holds the loop (an
+  // exception below may be swallowed by vitest's own handlers, and nothing else may hold the loop).
+  setTimeout(() => process.exit(3), 500);
+  try {
+    const cleaner = spawn(process.execPath, [...childLoader(), fileURLToPath(new URL(`./cleaner${OWN_EXT}`, import.meta.url))], {
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    cleaner.on('error', () => process.exit(3));
+    const msg: CleanerMessage = { channel, deadline: Date.now() + CLEANER_BUDGET_MS };
+    cleaner.send(msg, () => process.exit(3));
+  } catch {
+    process.exit(3);
+  }
 }
 
 // Made here, before vitest starts its workers, and handed to them as environment data: the run's
@@ -87,6 +97,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(sig, () => { if (process.connected && process.ppid === parentPid) onStop(); else parentLost(); });
 }
 setInterval(() => { if (process.ppid !== parentPid) parentLost(); }, 250).unref();
+if (process.ppid !== parentPid || !process.connected) parentLost();
 // A parent that died leaves a closed pipe behind: writing progress there must not end the child first.
 process.stderr.on('error', () => undefined);
 process.stdout.on('error', () => undefined);
@@ -110,6 +121,9 @@ async function prepareVitest(): Promise<Vitest | Error> {
   process.env.VITEST = 'true';
   process.env.NODE_ENV ??= 'test';
   try {
+    // Loaded here, after the handlers above: importing vitest takes the child ~0.4 s, during which
+    // a lost parent or a stop must already be heard.
+    const { createVitest } = await import('vitest/node');
     return await createVitest('test', {
       // The suites' options inline (suites/options.ts): no config file to find, bundle or import.
       config: false,

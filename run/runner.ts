@@ -76,6 +76,12 @@ export type ChildReport = { type: 'stall'; ms: number; answers: number };
 /** How long a child told to stop may take before it is killed. */
 const STOP_GRACE_MS = 2000;
 
+/** Suite children not yet handed their run, nor ended. */
+const LIVE = new Set<ChildProcess>();
+function killLive(): void {
+  for (const c of LIVE) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+}
+
 /**
  * The suite runner's child, started when the run starts (SuiteChild.start) so that loading vitest
  * and the suite configuration overlaps the parent's own start and preflight; it runs the suites
@@ -87,10 +93,15 @@ export class SuiteChild {
   private running = false;
 
   private constructor(options: ChildOptions) {
-    this.child = spawn(process.execPath, [...childLoader([`--max-semi-space-size=${SEMI_SPACE_MB}`]), fileURLToPath(new URL(`./child${OWN_EXT}`, import.meta.url))], {
+    this.child = spawn(process.execPath, [...childLoader([`--max-semi-space-size=${SEMI_SPACE_MB}`]), fileURLToPath(new URL(`./child${OWN_EXT}`, import.meta.url)), String(process.pid)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    this.closed = new Promise((resolve) => this.child.on('close', (c) => resolve(c)));
+    // However this process ends (an exit from a signal handler included), a child not yet handed the
+    // run ends with it (it holds nothing); one running the suites hears its parent is gone and hands
+    // the run's ledger to the cleaner (run/child.ts).
+    LIVE.add(this.child);
+    if (LIVE.size === 1) process.on('exit', killLive);
+    this.closed = new Promise((resolve) => this.child.on('close', (c) => { LIVE.delete(this.child); resolve(c); }));
     this.child.on('error', () => undefined);
     this.child.send({ type: 'prepare', options } satisfies ChildMessage, () => { /* gone already: run() finds out */ });
   }
@@ -103,6 +114,7 @@ export class SuiteChild {
   async run(channel: RunChannel, o: Pick<SuiteRunOptions, 'signal' | 'stall' | 'onStall'> = {}): Promise<SuiteRunResult> {
     this.running = true;
     const { child } = this;
+    LIVE.delete(child);
     if (child.connected) child.send({ type: 'run', channel, stall: o.stall } satisfies ChildMessage, () => { /* gone already: its exit code tells */ });
     let stalled = false;
     child.on('message', (m: ChildReport) => { if (m.type === 'stall' && !stalled) { stalled = true; o.onStall?.(m); } });

@@ -99,6 +99,20 @@ describe('the run never outlives its parent', () => {
     await until('every process of the run to end', () => tree.every((p) => !alive(p) && descendants(p).every((d) => !alive(d))), 3000);
   }, 60_000);
 
+  it('kill -9 of the parent the moment its suite child exists (the child still loading vitest): the child leaves too', async () => {
+    for (let round = 0; round < 3; round++) {
+      const run = startRun(['--out', tmp(`kill9-early-${round}`), '--quiet', '--tags', '404-no-such-bucket'], {}, process.env.OVC_TEST_BIN ?? OVC);
+      let tree: number[] = [];
+      await until('the suite child', () => {
+        if (run.child.exitCode !== null) throw new Error(`the run ended early:\n${run.err()}`);
+        tree = descendants(run.child.pid!);
+        return tree.length > 0;
+      }, 10_000);
+      process.kill(run.child.pid!, 'SIGKILL');
+      await until('every process of the run to end', () => tree.every((p) => !alive(p)), 3000);
+    }
+  }, 60_000);
+
   it('SIGTERM to the process group (a CI runner\'s stop): clean exit 2, truthful counts, nothing left', async () => {
     const { run } = await runHoldingAnIndex(tmp('term'));
     process.kill(-run.child.pid!, 'SIGTERM');
