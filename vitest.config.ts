@@ -1,4 +1,4 @@
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -12,11 +12,11 @@ export default defineConfig({
     // dist/ up to date before the tests that run the compiled `ovc`.
     globalSetup: ['./test/global-build.ts'],
     pool: 'forks',
-    // Two files at a time, at most three concurrent tests in each: most of the tests run `ovc` as
-    // processes and wait on them, so vitest's default on this 2-CPU machine (one file at a time)
-    // left a CPU idle; three files, or five concurrent `ovc run`s a file, overloaded it (60 s test
-    // timeouts). docs/performance.md, "CI time".
-    maxWorkers: 2,
+    // A file per CPU (at least two), at most three concurrent tests in each: most of the tests run
+    // `ovc` as processes and wait on them, so vitest's default on a 2-CPU machine (one file at a
+    // time) left a CPU idle; three files, or five concurrent `ovc run`s a file, overloaded it (60 s
+    // test timeouts). docs/performance.md, "CI time".
+    maxWorkers: Math.max(2, availableParallelism()),
     maxConcurrency: 3,
     testTimeout: 60_000,
     hookTimeout: 60_000,
