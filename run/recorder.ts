@@ -44,8 +44,19 @@ export function flushCaseRecords(): void {
 }
 
 function flushSoon(): void {
-  flushTimer ??= setInterval(flushCaseRecords, 500);
+  flushTimer ??= setInterval(flushOnTimer, 500);
   flushTimer.unref();
+}
+
+/** The timer's flush: a work folder that is gone means its run is over (its parent removed it), not an error of this worker. */
+function flushOnTimer(): void {
+  try {
+    flushCaseRecords();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    pending.length = 0;
+    pendingExchanges.length = 0;
+  }
 }
 
 export { EVIDENCE_BODY_BYTES } from './evidence.ts';
