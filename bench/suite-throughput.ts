@@ -1,12 +1,12 @@
 // The suite's own speed:
-//   1. wall time of the default run (`node cli/bin/ovc.mjs run --quiet --out …`, embedded emulator)
+//   1. wall time of the default run (`node dist/cli/bin.js run --quiet --out …`, embedded emulator)
 //      and how many requests it sends (counted by `ovc serve --client-log`, one line per request);
 //   2. checked requests/s of the property phase (`--tags property`) against `ovc serve`, next to
 //      a bare undici loop replaying the very same requests (recorded through a proxy in a separate
 //      pass, signatures still valid) to the same server at the same concurrency;
 //   3. the scaling curve: property runs sized for about 1k, 10k and 100k requests.
 // `--root DIR` runs another checkout's `ovc` (a local experiment on a copy of the suites).
-//   npx tsx bench/suite-throughput.ts [--rounds 3] [--concurrency 8] [--sizes 1000,10000,100000] [--skip-scaling] [--skip-default] [--root DIR] [--name suite-throughput]
+//   npx tsx bench/suite-throughput.ts [--tsx] [--rounds 3] [--concurrency 8] [--sizes 1000,10000,100000] [--skip-scaling] [--skip-default] [--root DIR] [--name suite-throughput]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -25,7 +25,8 @@ const SIZES = strArg('sizes', '1000,10000,100000').split(',').map(Number);
 const BUCKET = 'ovc-conformance';
 const RUN_ROOT = strArg('root', ROOT);
 const NAME = strArg('name', 'suite-throughput');
-const OVC = join(RUN_ROOT, 'cli', 'bin', 'ovc.mjs');
+// The compiled package's bin, as users run it (`npm run build` first); `--tsx` runs the TypeScript entry.
+const OVC = flag('tsx') ? join(RUN_ROOT, 'cli', 'bin', 'ovc.mjs') : join(RUN_ROOT, 'dist', 'cli', 'bin.js');
 const ENV = { OSS_ACCESS_KEY_ID: BENCH_KEY.accessKeyId, OSS_ACCESS_KEY_SECRET: BENCH_KEY.accessKeySecret, OSS_SESSION_TOKEN: '', OVC_DENIED_ACCESS_KEY_ID: '', OVC_DENIED_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' };
 
 interface OvcRun { code: number | null; wallMs: number; cases: number; out: string }
