@@ -12,7 +12,7 @@ import type { Vitest } from 'vitest/node';
 import type { RunChannel } from '../client/config.ts';
 import { GAUGES_KEY, newSharedGauges, TrafficGauges } from '../client/gauges.ts';
 import { newSharedLimits, SHARED_LIMITS_KEY } from '../client/pacing.ts';
-import { childLoader, OWN_EXT, type ChildMessage, type ChildReport, type StallRule } from './runner.ts';
+import { childLoader, OWN_EXT, type ChildMessage, type ChildReport } from './runner.ts';
 import { writeSuiteStatus, type SuiteStatus } from './workfolder.ts';
 import { SUITE_TEST_OPTIONS, SUITES_ROOT } from '../suites/options.ts';
 import type { CleanerMessage } from './cleaner.ts';
@@ -38,7 +38,6 @@ const parentPid = Number(process.argv[2]) || process.ppid;
 let leaving = false;
 /** The run, once handed over (null before: a stop or a lost parent then has nothing to clean). */
 let channel: RunChannel | null = null;
-let stall: StallRule | undefined;
 
 /** Time the cleaner has, from the moment the parent was found gone, to delete what the ledger holds. */
 const CLEANER_BUDGET_MS = 1500;
@@ -144,7 +143,7 @@ const prepared = await prepareVitest();
 const handed = await nextMessage();
 if (handed.type !== 'run') process.exit(0);
 channel = handed.channel;
-stall = handed.stall;
+const { stall } = handed;
 // The early stop (docs/safety.md, "the time budget"): a stretch of nothing but throttled answers or
 // timeouts means the run cannot judge the target now; the parent decides what follows.
 if (stall) {
