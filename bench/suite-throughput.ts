@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   // 2. Property phase vs a bare loop of the same requests, same server, same concurrency.
   console.log('\nproperty phase vs bare undici loop …');
   const PROP_RUNS = 500;
-  const rounds: Array<{ suiteRps: number; suiteWallRps: number; bareRps: number; ratio: number; requests: number; recorded: number }> = [];
+  const rounds: Array<{ suiteRps: number; suiteWallRps: number; bareRps: number; ratio: number; requests: number; recorded: number; suitesOnlyRps: number; suitesOnlyRequests: number; startGapMs: number; ratioSuitesOnly: number }> = [];
   for (let i = 0; i < ROUNDS; i++) {
     const seed = String(200 + i);
     // Recording pass (not timed): the requests exactly as the suite sends them.
@@ -165,9 +165,16 @@ async function main(): Promise<void> {
     const suiteRequests = timed.log.requests - rec.result.length;
     const suiteTimes = timed.log.times.slice(0, suiteRequests);
     const suiteRps = (suiteRequests / Math.max(1, Math.max(...suiteTimes) - Math.min(...suiteTimes))) * 1000;
-    const row = { suiteRps, suiteWallRps: (suiteRequests / timed.result.run.wallMs) * 1000, bareRps: timed.result.bare.rps, ratio: suiteRps / timed.result.bare.rps, requests: suiteRequests, recorded: rec.result.length };
+    // The same from the suites' first request: the preflight's requests come from the parent, then
+    // nothing while the suite child starts its worker — the longest gap in the log's first half.
+    const sorted = [...suiteTimes].sort((a, b) => a - b);
+    let cut = 1;
+    for (let k = 1; k < sorted.length / 2; k++) if (sorted[k]! - sorted[k - 1]! > sorted[cut]! - sorted[cut - 1]!) cut = k;
+    const suitesOnly = sorted.slice(cut);
+    const suitesRps = (suitesOnly.length / Math.max(1, suitesOnly.at(-1)! - suitesOnly[0]!)) * 1000;
+    const row = { suiteRps, suiteWallRps: (suiteRequests / timed.result.run.wallMs) * 1000, bareRps: timed.result.bare.rps, ratio: suiteRps / timed.result.bare.rps, requests: suiteRequests, recorded: rec.result.length, suitesOnlyRps: suitesRps, suitesOnlyRequests: suitesOnly.length, startGapMs: sorted[cut]! - sorted[cut - 1]!, ratioSuitesOnly: suitesRps / timed.result.bare.rps };
     rounds.push(row);
-    console.log(`  round ${i + 1}: suite ${fmt(row.suiteRps)} checked req/s (phase), ${fmt(row.suiteWallRps)} req/s over the whole command; bare loop ${fmt(row.bareRps)} req/s; ratio ${fmt(row.ratio, 2)} (${suiteRequests} requests)`);
+    console.log(`  round ${i + 1}: suite ${fmt(row.suiteRps)} checked req/s (phase), ${fmt(row.suiteWallRps)} req/s over the whole command; from the suites' first request ${fmt(suitesRps)} req/s (${suitesOnly.length} requests, after a ${fmt(row.startGapMs)} ms gap); bare loop ${fmt(row.bareRps)} req/s; ratio ${fmt(row.ratio, 2)}, from the suites' first request ${fmt(row.ratioSuitesOnly, 2)} (${suiteRequests} requests)`);
   }
 
   // 3. Scaling: property runs sized for ~1k / 10k / 100k requests.
@@ -194,8 +201,10 @@ async function main(): Promise<void> {
     ['default run requests (ovc serve client log)', String(requestsCounted), `≥ 2000: ${requestsCounted >= 2000 ? 'met' : 'NOT met'}`],
     ['default run cases', String(defaults[0]?.cases ?? ''), ''],
     ['property phase, checked req/s', fmtSummary(summarize(rounds.map((r) => r.suiteRps))), ''],
+    ['same, from the suites\' first request (after the child\'s start-up gap)', fmtSummary(summarize(rounds.map((r) => r.suitesOnlyRps))), ''],
     ['bare undici loop, same requests, req/s', fmtSummary(summarize(rounds.map((r) => r.bareRps))), `concurrency ${CONCURRENCY}`],
     ['ratio suite / bare', fmtSummary(ratio, 2), `≥ 0.5: ${ratio.median >= 0.5 ? 'met' : 'NOT met'}`],
+    ['same, from the suites\' first request', fmtSummary(summarize(rounds.map((r) => r.ratioSuitesOnly)), 2), ''],
   ]));
   const bareMedian = summarize(rounds.map((r) => r.bareRps)).median;
   const marginals: Array<{ from: number; to: number; rps: number; ratioToBare: number; wallMsPerRequest: number }> = [];
