@@ -13,19 +13,23 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const STAMP = join(root, 'dist', '.built-from');
 
-/** The newest mtime (ms) under the build's inputs. */
+/** The newest mtime (ms) of the build's inputs: the TypeScript files of its source folders, and its configuration. */
 function newestInput() {
   // tsconfig.build.json is JSON with comments: its include list is read from the line that holds it.
   const build = readFileSync(join(root, 'tsconfig.build.json'), 'utf8');
   const include = JSON.parse(/"include":\s*(\[[^\]]*\])/.exec(build)[1]);
   let newest = 0;
-  const visit = (path) => {
-    const st = statSync(path);
-    newest = Math.max(newest, st.mtimeMs);
-    if (st.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+  // Only .ts files count: a run's reports written under reports/out are no input of the build.
+  const visit = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) visit(path);
+      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
   };
-  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json', ...include]) {
-    if (existsSync(join(root, f))) visit(join(root, f));
+  for (const d of include) if (existsSync(join(root, d))) visit(join(root, d));
+  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json']) {
+    if (existsSync(join(root, f))) newest = Math.max(newest, statSync(join(root, f)).mtimeMs);
   }
   return newest;
 }

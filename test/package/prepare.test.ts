@@ -40,6 +40,11 @@ describe('prepare builds dist/ only when it is stale', () => {
     const dir = checkout(Date.now());
     expect(upToDate(dir)).toBe(true);
     const now = new Date();
+    // A run's reports written under a source folder (reports/out) are no input of the build.
+    mkdirSync(join(dir, 'src', 'out'));
+    writeFileSync(join(dir, 'src', 'out', 'summary.json'), '{}\n');
+    utimesSync(join(dir, 'src', 'out', 'summary.json'), now, new Date(Date.now() + 5_000));
+    expect(upToDate(dir)).toBe(true);
     utimesSync(join(dir, 'src', 'a.ts'), now, new Date(Date.now() + 5_000));
     expect(upToDate(dir)).toBe(false);
   });
