@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 
 const dist = new URL('../../dist/', import.meta.url);
 const { readBody } = await import(new URL('emulator/request.js', dist).href) as typeof import('../../emulator/request.ts');
-const { verifyRequest } = await import(new URL('protocol/verify.js', dist).href) as typeof import('../../protocol/verifier.ts');
+const { verifyRequest } = await import(new URL('protocol/verifier.js', dist).href) as typeof import('../../protocol/verifier.ts');
 const { sendError, sendEmpty } = await import(new URL('emulator/http.js', dist).href) as typeof import('../../emulator/http.ts');
 const { ApiError } = await import(new URL('emulator/errors.js', dist).href) as typeof import('../../emulator/errors.ts');
 const { createEmulatorInstance } = await import(new URL('emulator/server.js', dist).href) as typeof import('../../emulator/server.ts');
