@@ -13,10 +13,10 @@
 //                                    [--variants bare,bare+v4,emulator] [--no-build] [--name emulator-layers]
 import { closeClient, sweepIndexes } from './lib/client.ts';
 import { flag, numArg, strArg } from './lib/cli.ts';
-import { driveCycles, driveEach, presignAbsentDeletes, presignCycles, rotatedRound, type Measured } from './lib/load.ts';
+import { driveCycles, driveEach, presignAbsentDeletes, presignCycles, rotatedRound, cellTable, ratioRow, summarizeCells, type Cell } from './lib/load.ts';
 import { table, writeResult } from './lib/report.ts';
 import { build, cpuSplitMs, startLayerServer, type ChildServer } from './lib/servers.ts';
-import { fmt, fmtSummary, summarize } from './lib/stats.ts';
+import { fmt } from './lib/stats.ts';
 
 const SECONDS = numArg('seconds', 3);
 const ROUNDS = Math.max(3, numArg('rounds', 5));
@@ -28,7 +28,6 @@ const VARIANTS = (strArg('variants', ALL.join(',')).split(',').filter((v) => (AL
 for (const need of ['bare', 'bare+v4', 'emulator']) if (!VARIANTS.includes(need)) VARIANTS.push(need);
 const BUCKET = 'examplebucket';
 
-interface Cell { rps: number; userUs: number; systemUs: number; totalUs: number; status: Measured['status'] }
 
 async function measure(s: ChildServer, mix: 'absent' | 'cycles', prefix: string, seconds: number): Promise<Cell> {
   const o = { connections: CONNECTIONS, seconds };
@@ -62,19 +61,15 @@ try {
   const ratioRows: Array<Array<string | number>> = [];
   for (const mix of MIXES) {
     const rs = rounds[mix]!;
-    const per = (v: string, f: (c: Cell) => number) => summarize(rs.map((r) => f(r[v]!)));
-    const over = (v: string, floor: string) => summarize(rs.map((r) => r[v]!.totalUs / r[floor]!.totalUs));
-    const cells = Object.fromEntries(VARIANTS.map((v) => [v, { rps: per(v, (c) => c.rps), userUs: per(v, (c) => c.userUs), systemUs: per(v, (c) => c.systemUs), totalUs: per(v, (c) => c.totalUs), overBare: over(v, 'bare'), overBareV4: over(v, 'bare+v4') }]));
+    const cells = summarizeCells(rs, VARIANTS);
     console.log(`\n${mix} mix, median of ${ROUNDS} rounds × ${SECONDS} s, ${CONNECTIONS} connections, server CPU per request from /proc:\n`);
-    console.log(table(['server', 'req/s median (min–max)', 'user µs/req', 'system µs/req', 'total µs/req (min–max, spread)', '× bare', '× bare+v4'], VARIANTS.map((v) => [
-      v, fmtSummary(cells[v]!.rps), fmt(cells[v]!.userUs.median, 1), fmt(cells[v]!.systemUs.median, 1), fmtSummary(cells[v]!.totalUs, 1), fmt(cells[v]!.overBare.median, 2), fmt(cells[v]!.overBareV4.median, 2),
-    ])));
+    console.log(cellTable(cells, VARIANTS));
     const targets = {
       emulatorOverBareV4: { ratio: cells.emulator!.overBareV4, target: 1.5 },
       emulatorOverBare: { ratio: cells.emulator!.overBare, target: 3 },
       bareV4OverBare: { ratio: cells['bare+v4']!.overBare, target: null },
     };
-    for (const [name, t] of Object.entries(targets)) ratioRows.push([mix, name, fmtSummary(t.ratio, 2), t.target === null ? '' : `≤ ${t.target}`, t.target === null ? '' : t.ratio.median <= t.target ? 'met' : 'NOT met']);
+    for (const [name, t] of Object.entries(targets)) ratioRows.push(ratioRow(mix, name, t));
     results[mix] = { cells, targets, rounds: rs };
   }
   console.log('\nratios of server CPU per request, per round (side by side), median (min–max, spread):\n');

@@ -3,7 +3,9 @@
 import autocannon, { type AutocannonResult } from 'autocannon';
 import { contentMd5 } from '../../protocol/md5.ts';
 import { signRequest, type Credentials } from '../../protocol/signer.ts';
+import { table } from './report.ts';
 import { BENCH_ACCOUNT, BENCH_KEY, BENCH_REGION } from './servers.ts';
+import { fmt, fmtSummary, summarize, type Summary } from './stats.ts';
 
 export interface Prepared { method: 'POST'; path: string; headers: Record<string, string>; body: string | Buffer }
 
@@ -113,4 +115,28 @@ export async function rotatedRound<S extends { kind: string }, C>(servers: reado
     got[s.kind] = await measureOne(s);
   }
   return got;
+}
+
+/** One server's CPU per request in one round of one mix (bench:serve-process, bench:emulator-layers). */
+export interface Cell { rps: number; userUs: number; systemUs: number; totalUs: number; status: Measured['status'] }
+
+export interface CellSummary { rps: Summary; userUs: Summary; systemUs: Summary; totalUs: Summary; overBare: Summary; overBareV4: Summary }
+
+/** Per server, over the rounds of one mix: its medians, and its CPU per request over the `bare` and `bare+v4` servers' of the same round. */
+export function summarizeCells(rounds: ReadonlyArray<Record<string, Cell>>, servers: readonly string[]): Record<string, CellSummary> {
+  const per = (v: string, f: (c: Cell) => number): Summary => summarize(rounds.map((r) => f(r[v]!)));
+  const over = (v: string, floor: string): Summary => summarize(rounds.map((r) => r[v]!.totalUs / r[floor]!.totalUs));
+  return Object.fromEntries(servers.map((v) => [v, { rps: per(v, (c) => c.rps), userUs: per(v, (c) => c.userUs), systemUs: per(v, (c) => c.systemUs), totalUs: per(v, (c) => c.totalUs), overBare: over(v, 'bare'), overBareV4: over(v, 'bare+v4') }]));
+}
+
+/** One mix's table: a row per server. */
+export function cellTable(cells: Record<string, CellSummary>, servers: readonly string[]): string {
+  return table(['server', 'req/s median (min–max)', 'user µs/req', 'system µs/req', 'total µs/req (min–max, spread)', '× bare', '× bare+v4'], servers.map((v) => [
+    v, fmtSummary(cells[v]!.rps), fmt(cells[v]!.userUs.median, 1), fmt(cells[v]!.systemUs.median, 1), fmtSummary(cells[v]!.totalUs, 1), fmt(cells[v]!.overBare.median, 2), fmt(cells[v]!.overBareV4.median, 2),
+  ]));
+}
+
+/** A row of the ratio table: the mix, the ratio's name, its median (spread), its target and whether it is met. */
+export function ratioRow(mix: string, name: string, t: { ratio: Summary; target: number | null }): Array<string | number> {
+  return [mix, name, fmtSummary(t.ratio, 2), t.target === null ? '' : `≤ ${t.target}`, t.target === null ? '' : t.ratio.median <= t.target ? 'met' : 'NOT met'];
 }
