@@ -34,7 +34,7 @@ export interface RunRequest {
   /** The package's version (written into a cassette's meta). */
   ovcVersion: string;
   log: (line: string) => void;
-  /** The suite child, started by the caller before this module loaded (run/runner.ts). */
+  /** The suite child, started by the caller before this module loaded, and dismissed by it if the run ends before its suites (run/runner.ts). */
   suites: SuiteChild;
 }
 
@@ -58,15 +58,13 @@ export class RunSession {
     this.stop.install(this.r.flags.deadline);
     trafficGauges();
     sweepStaleWorkFolders();
-    const { suites } = this.r;
     try {
       const s = await this.start();
       const run = await this.preflight(s);
       if (typeof run === 'number') return run;
       if (this.stop.stopped) { this.r.log('ovc: stopped before any case ran; the run created nothing.'); return 2; }
-      return await this.suitesToReports(s, run, suites);
+      return await this.suitesToReports(s, run);
     } finally {
-      await suites.dismiss();
       this.stop.uninstall();
       await closeTransport();
       await this.emulator?.close();
@@ -122,14 +120,14 @@ export class RunSession {
   }
 
   /** The suites, the cleanup, the work folder read once, the reports and the cassette. */
-  private async suitesToReports(s: Started, run: Readonly<RunSpec>, suites: SuiteChild): Promise<number> {
+  private async suitesToReports(s: Started, run: Readonly<RunSpec>): Promise<number> {
     const { log } = this.r;
     const ledger = this.r.stateDir ? openRunLedger(s.target, run) : new Ledger(run.ledgerDir, run.prefix);
     const channel: RunChannel = { target: s.target, run, identities: s.identities };
     // OVC_EARLY_STOP_MS shortens the stretch for the project's own tests (docs/safety.md).
     const testWindow = Number(process.env.OVC_EARLY_STOP_MS);
     const stall = { windowMs: testWindow > 0 ? testWindow : EARLY_STOP_WINDOW_MS, minAnswers: EARLY_STOP_MIN_ANSWERS };
-    const ran = await suites.run(channel, { signal: this.stop.signal, stall, onStall: (x) => this.stop.stop({ kind: 'stall', ...x }) });
+    const ran = await this.r.suites.run(channel, { signal: this.stop.signal, stall, onStall: (x) => this.stop.stop({ kind: 'stall', ...x }) });
     const removed = await this.removeCreated(s, run, ledger, ran.interrupted);
     const work = readWorkFolder(run.workDir, run.recordDir !== null);
     const broken = suitesBroken(work.status, ran);
