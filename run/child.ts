@@ -14,7 +14,8 @@ import { GAUGES_KEY, newSharedGauges, TrafficGauges } from '../client/gauges.ts'
 import { newSharedLimits, SHARED_LIMITS_KEY } from '../client/pacing.ts';
 import { childLoader, OWN_EXT, type ChildMessage, type ChildReport } from './runner.ts';
 import { writeSuiteStatus, type SuiteStatus } from './workfolder.ts';
-import { SUITE_TEST_OPTIONS, SUITES_ROOT } from '../suites/options.ts';
+import { SUITE_EXT, SUITE_TEST_OPTIONS, SUITES_ROOT } from '../suites/options.ts';
+import { suiteFilesFor, tagsMatcher } from '../suites/select.ts';
 import type { CleanerMessage } from './cleaner.ts';
 
 interface TestCaseLike { fullName: string; result(): { state: string }; diagnostic(): { duration: number } | undefined }
@@ -114,6 +115,9 @@ const first = await nextMessage();
 if (first.type !== 'prepare') process.exit(0);
 const o = first.options;
 
+/** The suite files a `--tags` run loads (null: all of them). */
+let include = null as string[] | null;
+
 /** vitest, with the suite configuration loaded and its workers not yet started (or why it could not be made). */
 async function prepareVitest(): Promise<Vitest | Error> {
   process.env.TEST = 'true';
@@ -123,10 +127,13 @@ async function prepareVitest(): Promise<Vitest | Error> {
     // Loaded here, after the handlers above: importing vitest takes the child ~0.4 s, during which
     // a lost parent or a stop must already be heard.
     const { createVitest } = await import('vitest/node');
+    // With --tags, only the suite files one of whose tests can match (suites/select.ts).
+    include = o.tags ? suiteFilesFor(SUITES_ROOT, SUITE_EXT, await tagsMatcher(o.tags)) : null;
     return await createVitest('test', {
       // The suites' options inline (suites/options.ts): no config file to find, bundle or import.
       config: false,
       ...SUITE_TEST_OPTIONS,
+      ...(include ? { include } : {}),
       root: SUITES_ROOT,
       watch: false,
       reporters: [reporter as never],
@@ -163,7 +170,9 @@ try {
   vitest.config.maxWorkers = channel.run.workers;
   for (const project of vitest.projects) project.config.maxWorkers = channel.run.workers;
   vitest.provide('ovc', channel);
-  await vitest.start([]);
+  // No suite file has a test the expression matches: nothing to run (vitest would refuse to start
+  // on no files; before the selection it loaded them all and ran none).
+  if (include?.length !== 0) await vitest.start([]);
   const errors = vitest.state.getUnhandledErrors();
   const failedToLoad = vitest.state.getFiles().filter((f) => f.result?.state === 'fail' && (f.result.errors?.length ?? 0) > 0 && f.tasks.length === 0);
   if (failedToLoad.length > 0) status.broken = `suite files failed to load: ${failedToLoad.map((f) => `${f.name}: ${f.result?.errors?.[0]?.message}`).join('; ')}`;

@@ -9,13 +9,16 @@ import { TAGS } from './tags.ts';
 
 const compiled = import.meta.url.endsWith('.js');
 
+/** The suite files' extension: compiled (dist/suites/) the .js ones, from the sources the .ts ones. */
+export const SUITE_EXT: 'js' | 'ts' = compiled ? 'js' : 'ts';
+
 /** The package's root (vitest's root for the suites). */
 export const SUITES_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The suites' test options (vitest's `test` section). */
 export const SUITE_TEST_OPTIONS = {
   // Compiled (dist/suites/) it runs the compiled suites, from the sources the .ts ones.
-  include: [`suites/**/*.suite.${compiled ? 'js' : 'ts'}`],
+  include: [`suites/**/*.suite.${SUITE_EXT}`],
   // Compiled, everything but the suite files themselves is plain JavaScript Node loads as it is:
   // passing it through vite's transform cost each run ~0.4 s of CPU and ~35 MiB (docs/performance.md).
   ...(compiled ? { server: { deps: { external: [/\/dist\/(?!suites\/[^/]*\.suite\.js$)/] } } } : {}),
