@@ -1,6 +1,7 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/sequencer.ts';
 
 // The project's own tests. The conformance suites under suites/ are run by `ovc run`, not here.
 export default defineConfig({
@@ -18,6 +19,8 @@ export default defineConfig({
     // test timeouts). docs/performance.md, "CI time".
     maxWorkers: Math.max(2, availableParallelism()),
     maxConcurrency: 3,
+    // The long end-to-end files first (test/sequencer.ts).
+    sequence: { sequencer: LongestFirst },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Runs against test servers keep their ledgers here, never in the user's state folder.
