@@ -2,7 +2,7 @@
 // of the envelope's shape: the OpenAPI document (contracts/openapi.ts) publishes it, and the
 // decoder of protocol/envelope.ts applies it when given `errorEnvelopeProblems` (protocol/ imports
 // nothing of ours, so callers allowed to import contracts pass the check in).
-import { Ajv, type ValidateFunction } from 'ajv';
+import { errorEnvelopeValidator } from './validators.ts';
 
 export const ERROR_ENVELOPE_SCHEMA: Record<string, unknown> = {
   type: 'object', required: ['Error'], additionalProperties: false,
@@ -14,14 +14,11 @@ export const ERROR_ENVELOPE_SCHEMA: Record<string, unknown> = {
   },
 };
 
-// Compiled on first use, without checking the schema against JSON Schema's meta-schema (that
-// compile cost every process loading this module ~90 ms of CPU at start-up; the schema's validity
-// is checked by test/contracts/operations.test.ts instead).
-let validate: ValidateFunction | null = null;
-
 /** What is wrong with a parsed error body against ERROR_ENVELOPE_SCHEMA (empty: it conforms). */
 export function errorEnvelopeProblems(value: unknown): string[] {
-  validate ??= new Ajv({ allErrors: true, strict: false, validateSchema: false }).compile(ERROR_ENVELOPE_SCHEMA);
+  // Ajv's code for the schema, compiled ahead of time (contracts/validators.generated.ts): loading
+  // Ajv and compiling cost every process that checked an error ~100 ms of CPU.
+  const validate = errorEnvelopeValidator;
   if (validate(value)) return [];
   return (validate.errors ?? []).map((e) => `error body${e.instancePath ? ` ${e.instancePath.slice(1).replace(/\//g, '.')}` : ''} ${e.message ?? 'is invalid'}${e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : ''}`);
 }

@@ -1,6 +1,7 @@
 // Request-body parsing and parameter checks shared by the index and vector handlers.
 import { isUtf8 } from 'node:buffer';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import { INDEX_NAME_MAX, isValidIndexName, LIMITS } from '../contracts/limits.ts';
 import { OPERATIONS, type JsonSchema, type OperationName } from '../contracts/operations.ts';
 import { ApiError, invalidParam } from './errors.ts';
@@ -73,12 +74,19 @@ export function indexNameOk(name: string, fault: FaultName | null): boolean {
 // Our own constant schemas: their validity against JSON Schema's meta-schema is checked by
 // test/contracts/operations.test.ts, not at run time (compiling the meta-schema cost the first
 // request ~45 ms of CPU).
-const ajv = new Ajv({ allErrors: false, strict: false, validateSchema: false });
+// Ajv is loaded with the first request body checked, not with the module: a process that imports
+// the emulator and never serves (`ovc run --endpoint`, which loads it with the run's modules) does
+// not pay its ~70 ms of CPU.
+let ajv: AjvClass | null = null;
 const compiled = new Map<string, ValidateFunction>();
 
 function compile(key: string, schema: JsonSchema): ValidateFunction {
   let v = compiled.get(key);
-  if (!v) { v = ajv.compile(schema); compiled.set(key, v); }
+  if (!v) {
+    ajv ??= new (createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass }).Ajv({ allErrors: false, strict: false, validateSchema: false });
+    v = ajv.compile(schema);
+    compiled.set(key, v);
+  }
   return v;
 }
 
