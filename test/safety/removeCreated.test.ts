@@ -153,7 +153,10 @@ describe('cleanup against a scripted target', () => {
     const ledger = newLedger();
     ledger.created(BUCKET, `${PREFIX}late0`);
     ledger.bucketCreated(`${PREFIX}bkt`);
-    const report = await cleanup(client, ledger, { deadline: () => Date.now() - 1 });
+    // A deadline a second gone (not `Date.now() - 1` read at each call: a millisecond that ticks
+    // between cleanup's clock read and the deadline's made it "not yet passed" on a loaded machine).
+    const passed = Date.now() - 1000;
+    const report = await cleanup(client, ledger, { deadline: () => passed });
     // Nothing of this ledger's reached the target (a straggler of the test before — once seen on a
     // loaded CI machine: that test's delete of `a` — is not this cleanup's).
     expect(fake.arrivals.filter((a) => a.body?.indexName === `${PREFIX}late0` || a.bucket === `${PREFIX}bkt`)).toEqual([]);

@@ -4,7 +4,9 @@
 // Transitions are immediate here, so a second is a generous settle bound (the default for an
 // endpoint is a minute, which a never-gone index would wait out per delete), and --max-indexes 100
 // holds every sequence's share at once (deleted indexes that never go keep their slots, and the
-// sequences waiting for one would wait out the budget's bound).
+// sequences waiting for one would wait out the budget's bound). The emulator here has no rate limit
+// and the model's verdicts do not depend on pacing, so PutVectorIndex goes unpaced (--put-index-rps
+// 0; at the documented 5/s a run waited ~8 of its ~9 s on the pacer).
 // (The other suites catch the same profiles with fixed cases: test/selftest/fault-profiles.test.ts;
 // the model's odds per profile: test/generators/lifecycle.test.ts.)
 import { mkdtempSync } from 'node:fs';
@@ -26,11 +28,11 @@ async function lifecycleRun(fault: string | null): Promise<Awaited<ReturnType<ty
   const emu = await startEmulator({ fault, identities: IDENTITIES, stateHook: true, buckets: BUCKETS });
   running.push(emu);
   const out = mkdtempSync(join(tmpdir(), `ovc-lifecycle-${fault ?? 'clean'}-`));
-  return runOvc(['run', '--endpoint', emu.url, '--state-hook', emu.stateHookUrl!, '--other-bucket', BUCKETS[1]!, '--tags', 'lifecycle', '--runs', '500', '--seed', '7', '--settle-ms', '1000', '--max-indexes', '100', '--quiet', '--out', out], CREDS, 120_000);
+  return runOvc(['run', '--endpoint', emu.url, '--state-hook', emu.stateHookUrl!, '--other-bucket', BUCKETS[1]!, '--tags', 'lifecycle', '--runs', '500', '--seed', '7', '--settle-ms', '1000', '--max-indexes', '100', '--put-index-rps', '0', '--quiet', '--out', out], CREDS, 170_000);
 }
 
 describe('self-test: the lifecycle model, sequences side by side', () => {
-  it.concurrent('the faithful emulator passes all 20 sequences', async () => {
+  it.concurrent('the faithful emulator passes all 20 sequences', { timeout: 180_000 }, async () => {
     const r = await lifecycleRun(null);
     const seqs = r.results.filter((x) => x.id.startsWith(SEQUENCE));
     expect(seqs.length).toBe(20);
@@ -39,7 +41,7 @@ describe('self-test: the lifecycle model, sequences side by side', () => {
   });
 
   for (const fault of ['status-enabled-literal', 'vectors-survive-delete', 'deleted-index-visible', 'delete-by-prefix', 'delete-in-all-buckets']) {
-    it.concurrent(`fault profile '${fault}' makes lifecycle sequences disagree with the model (exit 1)`, async () => {
+    it.concurrent(`fault profile '${fault}' makes lifecycle sequences disagree with the model (exit 1)`, { timeout: 180_000 }, async () => {
       const r = await lifecycleRun(fault);
       const failing = r.results.filter((x) => x.id.startsWith(SEQUENCE) && x.outcome === 'fail');
       expect(failing.length, r.stderr.slice(-600)).toBeGreaterThan(0);
