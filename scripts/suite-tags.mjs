@@ -3,11 +3,12 @@
 // are imported and their tests registered, nothing is run or sent) and prints, for each suite file,
 // the tag sets of its tests — what suites/file-tags.ts must hold for `ovc run --tags` to load only
 // the files that can match (run/child.ts). `--check` compares with suites/file-tags.ts (exit 1 on a
-// difference); `--write` rewrites it. Needs a built dist/ (npm run build).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// difference); `--write` rewrites it (scripts/generated.mjs). Needs a built dist/ (npm run build).
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { emitGenerated } from './generated.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FILE = join(ROOT, 'suites', 'file-tags.ts');
@@ -54,18 +55,6 @@ ${body}
 };
 `;
 
-if (process.argv.includes('--write')) {
-  writeFileSync(FILE, text);
-  process.stdout.write(`wrote ${FILE}: ${names.length} suite files\n`);
-} else if (process.argv.includes('--check')) {
-  const now = readFileSync(FILE, 'utf8');
-  if (now !== text) {
-    process.stdout.write(`suites/file-tags.ts is out of date; vitest collects:\n${text}`);
-    process.exit(1);
-  }
-  process.stdout.write(`suites/file-tags.ts matches vitest's collection (${names.length} suite files)\n`);
-} else {
-  process.stdout.write(text);
-}
+emitGenerated(FILE, text, `the tag sets of ${names.length} suite files`, 'npm run build && node scripts/suite-tags.mjs --write');
 // vitest's workers may keep the loop alive a moment after close.
 process.exit(0);
