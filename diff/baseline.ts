@@ -2,7 +2,7 @@
 // (or a mapping with such a list under `accepted`). `id` is a case id, or a prefix ending in `*`.
 // An accepted case does not fail the diff; an entry that accepted nothing is stale and reported.
 import { INPUT_BOUNDS, readTextBounded } from '../files/gate.ts';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../reports/baseline.ts';
 import { ReportInputError } from '../reports/errors.ts';
 import type { CaseDiff, Kind } from './classify.ts';
 
@@ -19,7 +19,7 @@ export interface DiffGate {
 export function parseDiffBaseline(text: string, source = 'diff baseline'): DiffBaselineEntry[] {
   const asJson = /\.json$/i.test(source) || /^\s*[[{]/.test(text);
   let v: unknown;
-  try { v = asJson ? JSON.parse(text) : parseYaml(text); } catch (e) {
+  try { v = asJson ? JSON.parse(text) : yaml().parse(text); } catch (e) {
     throw new ReportInputError(`${source} is not valid ${asJson ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
   }
   const fail = (why: string): never => { throw new ReportInputError(`${source}: ${why}`); };

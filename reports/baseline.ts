@@ -2,10 +2,13 @@
 // lessons from ceph/s3-tests). The gate fails on regressions (a fail or error case no entry
 // lists) and on stale entries (an entry whose cases now pass), never on a known deviation.
 import { INPUT_BOUNDS, readTextBounded } from '../files/gate.ts';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { isBad } from './cases.ts';
 import { ReportInputError } from './errors.ts';
 import type { CaseResult } from './model.ts';
+
+/** The YAML library, loaded when a baseline is read or written as YAML, not with every command (~45 ms of CPU at start-up). */
+export const yaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 export interface BaselineEntry {
   /** A case id, or a prefix of ids ending in `*`. */
@@ -83,7 +86,7 @@ export function baselineFromResults(results: readonly CaseResult[], reason: stri
 
 export function formatBaseline(baseline: Baseline, format: 'yaml' | 'json'): string {
   const plain = { ...(baseline.target ? { target: baseline.target } : {}), deviations: baseline.deviations.map((d) => ({ id: d.id, reason: d.reason, ...(d.link ? { link: d.link } : {}) })) };
-  return format === 'json' ? `${JSON.stringify(plain, null, 2)}\n` : stringifyYaml(plain, { lineWidth: 0 });
+  return format === 'json' ? `${JSON.stringify(plain, null, 2)}\n` : yaml().stringify(plain, { lineWidth: 0 });
 }
 
 /** Reads a baseline file: JSON when the name ends in .json or the text starts with `{`, YAML otherwise. */
@@ -95,7 +98,7 @@ export function loadBaseline(path: string): Baseline {
 export function parseBaseline(text: string, source = 'baseline'): Baseline {
   const asJson = /\.json$/i.test(source) || text.trimStart().startsWith('{');
   let value: unknown;
-  try { value = asJson ? JSON.parse(text) : parseYaml(text); } catch (e) {
+  try { value = asJson ? JSON.parse(text) : yaml().parse(text); } catch (e) {
     throw new ReportInputError(`baseline ${source} is not valid ${asJson ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
   }
   return validateBaseline(value, source);
