@@ -4,8 +4,10 @@
 // workers are threads of the child process). Also the tsx entry (`cli/bin/ovc.mjs`) side by side,
 // or (`--base DIR`) another checkout's compiled package, e.g. a worktree of the base commit with
 // dist/ built, for a before/after taken in alternating order. `--tags` runs a subset (one suite:
-// the start-up of a run).
-//   npx tsx bench/default-run.ts [--rounds 5] [--runs 500] [--tags EXPR] [--base DIR] [--no-tsx] [--name default-run]
+// the start-up of a run). `--serve` runs against an `ovc serve` started once (this checkout's, state
+// hook on, PutVectorIndex unpaced) instead of the embedded emulator: the run as the project's own
+// tests and CI make it, where the parent only starts the suites and writes the reports.
+//   npx tsx bench/default-run.ts [--rounds 5] [--runs 500] [--tags EXPR] [--base DIR] [--no-tsx] [--serve] [--name default-run]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,12 +15,19 @@ import { join } from 'node:path';
 import { flag, numArg, strArg } from './lib/cli.ts';
 import { machine, ROOT, table, writeResult } from './lib/report.ts';
 import { fmtSummary, summarize } from './lib/stats.ts';
+import { BENCH_KEY, startOvcServe, type ChildServer } from './lib/servers.ts';
+import { closeClient, sweepIndexes } from './lib/client.ts';
 
 const ROUNDS = Math.max(3, numArg('rounds', 5));
 const TAGS = strArg('tags', '');
 const BASE = strArg('base', '');
 const RUNS = numArg('runs', 500);
 const TICKS = 100; // clock ticks per second (getconf CLK_TCK on Linux)
+const SERVE: ChildServer | null = flag('serve') ? await startOvcServe({ bucket: 'ovc-conformance' }) : null;
+/** The target flags and keys of a run: none for the embedded emulator; the `ovc serve` above with --serve. */
+const TARGET = SERVE
+  ? { args: ['--endpoint', `http://127.0.0.1:${SERVE.port}`, '--state-hook', `http://127.0.0.1:${SERVE.port}/_ovc/provider-states`, '--put-index-rps', '0'], keys: { OSS_ACCESS_KEY_ID: BENCH_KEY.accessKeyId, OSS_ACCESS_KEY_SECRET: BENCH_KEY.accessKeySecret } }
+  : { args: [], keys: { OSS_ACCESS_KEY_ID: '', OSS_ACCESS_KEY_SECRET: '' } };
 
 interface Sample { wallMs: number; cpuMs: number; peakRssMiB: number; peakBy: string; cases: number; code: number | null }
 
@@ -60,7 +69,7 @@ function cpuTicks(pid: number): number {
 async function once(entry: string[]): Promise<Sample> {
   const out = mkdtempSync(join(tmpdir(), 'ovc-bench-default-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [...entry, 'run', '--quiet', '--runs', String(RUNS), ...(TAGS ? ['--tags', TAGS] : []), '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, OSS_ACCESS_KEY_ID: '', OSS_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' } });
+  const child = spawn(process.execPath, [...entry, 'run', '--quiet', '--runs', String(RUNS), ...(TAGS ? ['--tags', TAGS] : []), ...TARGET.args, '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, ...TARGET.keys, OSS_SESSION_TOKEN: '', OVC_DENIED_ACCESS_KEY_ID: '', OVC_DENIED_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' } });
   const peaks = new Map<number, { hwmKiB: number; name: string; cpu: number }>();
   const timer = setInterval(() => {
     for (const p of tree(child.pid!)) {
@@ -91,6 +100,7 @@ if (!existsSync(variants[0]!.entry[0]!)) throw new Error('dist/ is missing: npm 
 
 const samples: Record<string, Sample[]> = {};
 for (let r = 0; r < ROUNDS; r++) {
+  if (SERVE) await sweepIndexes(SERVE.port, 'ovc-conformance').catch(() => undefined);
   for (const v of variants) {
     const s = await once(v.entry);
     if (s.code !== 0) throw new Error(`${v.name}: exit ${s.code}`);
@@ -106,4 +116,6 @@ const rows = variants.map((v) => {
 process.stdout.write(table(['entry', 'wall', 'CPU (tree)', 'peak RSS of any process', 'cases'], rows));
 const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 process.stdout.write(`\nload average at the end: ${loadavg}\n`);
-writeResult(strArg('name', 'default-run'), { machine: machine(), rounds: ROUNDS, runs: RUNS, tags: TAGS || null, base: BASE || null, loadAverageAtEnd: loadavg, samples });
+writeResult(strArg('name', 'default-run'), { machine: machine(), rounds: ROUNDS, runs: RUNS, tags: TAGS || null, base: BASE || null, target: SERVE ? 'ovc serve (state hook, --put-index-rps 0)' : 'embedded emulator', loadAverageAtEnd: loadavg, samples });
+await SERVE?.stop();
+await closeClient();
