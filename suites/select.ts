@@ -6,7 +6,7 @@
 // filter still picks the tests inside them. Anything this cannot judge loads every file, as before.
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SUITE_FILE_TAGS } from './file-tags.ts';
 import { TAGS } from './tags.ts';
@@ -40,7 +40,8 @@ export function suiteFilesFor(root: string, ext: 'js' | 'ts', matches: TagsMatch
   const suffix = `.suite.${ext}`;
   let names: string[];
   try {
-    names = readdirSync(join(root, 'suites')).filter((f) => f.endsWith(suffix)).map((f) => f.slice(0, -suffix.length));
+    // As the suites' glob (`suites/**/*.suite.<ext>`) finds them, in sub-folders too.
+    names = readdirSync(join(root, 'suites'), { recursive: true, encoding: 'utf8' }).map((f) => f.split(sep).join('/')).filter((f) => f.endsWith(suffix)).map((f) => f.slice(0, -suffix.length));
   } catch {
     return null;
   }

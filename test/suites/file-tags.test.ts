@@ -46,8 +46,9 @@ describe('the suite files a --tags run loads', () => {
     const root = mkdtempSync(join(tmpdir(), 'ovc-file-tags-'));
     try {
       mkdirSync(join(root, 'suites'));
-      for (const f of ['races.suite.ts', 'new-one.suite.ts', 'helper.ts']) writeFileSync(join(root, 'suites', f), '');
-      expect(suiteFilesFor(root, 'ts', await tagsMatcher('404-no-such-bucket'))).toEqual(['suites/new-one.suite.ts']);
+      mkdirSync(join(root, 'suites', 'more'));
+      for (const f of ['races.suite.ts', 'new-one.suite.ts', 'helper.ts', 'more/deeper.suite.ts']) writeFileSync(join(root, 'suites', f), '');
+      expect(suiteFilesFor(root, 'ts', await tagsMatcher('404-no-such-bucket'))).toEqual(['suites/more/deeper.suite.ts', 'suites/new-one.suite.ts']);
       expect(suiteFilesFor(join(root, 'absent'), 'ts', await tagsMatcher('races'))).toBeNull();
     } finally {
       rmSync(root, { recursive: true, force: true });
