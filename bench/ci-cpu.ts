@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strArg } from './lib/cli.ts';
 import { machine, ROOT, table, writeResult } from './lib/report.ts';
+import { median } from './lib/stats.ts';
 
 interface Line { pid: number; ppid: number; userS: number; systemS: number; wallS: number; argv: string }
 
@@ -50,7 +51,6 @@ for (const l of lines) {
   kinds.set(k, e);
 }
 const accounted = [...kinds.values()].reduce((a, e) => a + e.cpuS, 0);
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? 0; };
 const rows = [...kinds].sort((a, b) => b[1].cpuS - a[1].cpuS).map(([k, e]) => [k, e.n, e.cpuS.toFixed(1), median(e.each).toFixed(2), `${((100 * e.cpuS) / treeCpuS).toFixed(1)} %`]);
 process.stdout.write(table(['kind', 'processes', 'CPU s', 'median s each', 'of the tree'], rows));
 process.stdout.write(`\n${r.stdout.trim().split('\n')[0]}; wall ${wallS.toFixed(1)} s; CPU of the whole tree ${treeCpuS.toFixed(1)} s (${(treeCpuS / wallS).toFixed(2)} CPUs on average); accounted by the kinds above ${accounted.toFixed(1)} s (the rest: processes killed before they could write)\n`);

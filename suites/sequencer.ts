@@ -14,9 +14,13 @@ export function rank(file: string): number {
   return i < 0 ? LONGEST_FIRST.length : i;
 }
 
+/** `files` ordered by `rankOf` their module id, lowest first; equal ranks keep their order. */
+export function byRank(files: readonly TestSpecification[], rankOf: (moduleId: string) => number): TestSpecification[] {
+  return files.map((f, i) => ({ f, i, r: rankOf(f.moduleId) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.f);
+}
+
 export class LongestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const base = await super.sort(files);
-    return base.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f.moduleId) - rank(b.f.moduleId) || a.i - b.i).map((x) => x.f);
+    return byRank(await super.sort(files), rank);
   }
 }

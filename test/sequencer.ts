@@ -3,7 +3,9 @@
 // vitest's default on a fresh clone (no results cache) is by file size, largest first: the
 // lifecycle mutants (a 50-line file running `ovc run` six times, ~40 s) started last and ended the
 // unit step alone on one CPU. Longest first leaves the short files to fill the lanes at the end.
+// The ordering itself is the suites' (suites/sequencer.ts `byRank`).
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { byRank } from '../suites/sequencer.ts';
 
 /** Repository paths, longest first. test/sequencer.test.ts checks each one exists. */
 export const LONGEST_FIRST = [
@@ -37,7 +39,6 @@ function rank(moduleId: string): number {
 
 export default class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const base = await super.sort(files);
-    return base.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f.moduleId) - rank(b.f.moduleId) || a.i - b.i).map((x) => x.f);
+    return byRank(await super.sort(files), rank);
   }
 }
