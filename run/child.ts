@@ -115,20 +115,12 @@ const first = await nextMessage();
 if (first.type !== 'prepare') process.exit(0);
 const o = first.options;
 
-/** The suite files a `--tags` run loads (null: all of them). */
-let include = null as string[] | null;
-
 /** vitest, with the suite configuration loaded and its workers not yet started (or why it could not be made). */
-async function prepareVitest(): Promise<Vitest | Error> {
-  process.env.TEST = 'true';
-  process.env.VITEST = 'true';
-  process.env.NODE_ENV ??= 'test';
+async function prepareVitest(include: string[] | null): Promise<Vitest | Error> {
   try {
     // Loaded here, after the handlers above: importing vitest takes the child ~0.4 s, during which
     // a lost parent or a stop must already be heard.
     const { createVitest } = await import('vitest/node');
-    // With --tags, only the suite files one of whose tests can match (suites/select.ts).
-    include = o.tags ? suiteFilesFor(SUITES_ROOT, SUITE_EXT, await tagsMatcher(o.tags)) : null;
     return await createVitest('test', {
       // The suites' options inline (suites/options.ts): no config file to find, bundle or import.
       config: false,
@@ -145,7 +137,13 @@ async function prepareVitest(): Promise<Vitest | Error> {
     return e as Error;
   }
 }
-const prepared = await prepareVitest();
+// vitest's environment, set before any of its packages loads (the tag matcher below is one).
+process.env.TEST = 'true';
+process.env.VITEST = 'true';
+process.env.NODE_ENV ??= 'test';
+// With --tags, only the suite files one of whose tests can match (suites/select.ts; null: all).
+const include = o.tags ? suiteFilesFor(SUITES_ROOT, SUITE_EXT, await tagsMatcher(o.tags)) : null;
+const prepared = await prepareVitest(include);
 
 const handed = await nextMessage();
 if (handed.type !== 'run') process.exit(0);
