@@ -4,23 +4,28 @@
 // suite child of an `ovc run` (vitest and the worker threads), the `ovc <command>` parents, vitest's
 // own processes, npm, and the rest. Also the step's wall time and its CPU from /usr/bin/time's view
 // (getrusage of the whole tree). Processes killed with SIGKILL write nothing, so the kinds add up to
-// less than the whole; the gap is printed. Needs dist/ built (the tests build it when stale).
+// less than the whole; the gap is printed. Then the same CPU by test file: each test-file process
+// (vitest's forks, one file each) with every process started under it, matched to its file by
+// time (vitest's JSON report: the file ran inside the process's lifetime). Needs dist/ built (the
+// tests build it when stale).
 //   npx tsx bench/ci-cpu.ts [--files "test/selftest/fault-profiles.test.ts …"] [--name ci-cpu]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { strArg } from './lib/cli.ts';
 import { machine, ROOT, table, writeResult } from './lib/report.ts';
 import { median } from './lib/stats.ts';
 
-interface Line { pid: number; ppid: number; userS: number; systemS: number; wallS: number; argv: string }
+interface Line { pid: number; ppid: number; userS: number; systemS: number; wallS: number; startMs: number; endMs: number; argv: string }
+interface FileResult { name: string; startTime: number; endTime: number }
 
 const FILES = strArg('files', '').split(/\s+/).filter(Boolean);
 const dir = mkdtempSync(join(tmpdir(), 'ovc-ci-cpu-'));
 const acct = join(dir, 'acct.jsonl');
 const started = performance.now();
-const r = spawnSync('bash', ['-c', 'npx vitest run --config vitest.config.ts "$@" > /dev/null 2>&1; echo "exit $?"; times', 'ci-cpu', ...FILES], {
+const report = join(dir, 'files.json');
+const r = spawnSync('bash', ['-c', `npx vitest run --config vitest.config.ts --reporter=default --reporter=json --outputFile.json=${report} "$@" > /dev/null 2>&1; echo "exit $?"; times`, 'ci-cpu', ...FILES], {
   cwd: ROOT, encoding: 'utf8',
   env: { ...process.env, PACT_DO_NOT_TRACK: 'true', OVC_CPU_ACCT: acct, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(ROOT, 'bench', 'lib', 'cpu-acct.cjs')}`.trim() },
 });
@@ -29,6 +34,8 @@ const wallS = (performance.now() - started) / 1000;
 const [cu, cs] = (r.stdout.trim().split('\n').at(-1) ?? '').split(/\s+/).map((t) => { const m = /(\d+)m([\d.]+)s/.exec(t); return m ? Number(m[1]) * 60 + Number(m[2]) : 0; });
 const treeCpuS = (cu ?? 0) + (cs ?? 0);
 const lines: Line[] = readFileSync(acct, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+let fileResults: FileResult[] = [];
+try { fileResults = (JSON.parse(readFileSync(report, 'utf8')) as { testResults: FileResult[] }).testResults; } catch { /* no per-file table */ }
 rmSync(dir, { recursive: true, force: true });
 
 function kind(argv: string): string {
@@ -54,4 +61,24 @@ const accounted = [...kinds.values()].reduce((a, e) => a + e.cpuS, 0);
 const rows = [...kinds].sort((a, b) => b[1].cpuS - a[1].cpuS).map(([k, e]) => [k, e.n, e.cpuS.toFixed(1), median(e.each).toFixed(2), `${((100 * e.cpuS) / treeCpuS).toFixed(1)} %`]);
 process.stdout.write(table(['kind', 'processes', 'CPU s', 'median s each', 'of the tree'], rows));
 process.stdout.write(`\n${r.stdout.trim().split('\n')[0]}; wall ${wallS.toFixed(1)} s; CPU of the whole tree ${treeCpuS.toFixed(1)} s (${(treeCpuS / wallS).toFixed(2)} CPUs on average); accounted by the kinds above ${accounted.toFixed(1)} s (the rest: processes killed before they could write)\n`);
-writeResult(strArg('name', 'ci-cpu'), { machine: machine(), files: FILES.length ? FILES : 'the unit step', wallS, treeCpuS, accountedS: accounted, kinds: Object.fromEntries(kinds) });
+
+// By test file: a fork's own CPU and every process started under it (by parent pid at its start).
+const children = new Map<number, Line[]>();
+for (const l of lines) children.set(l.ppid, [...(children.get(l.ppid) ?? []), l]);
+const treeOf = (l: Line): number => l.userS + l.systemS + (children.get(l.pid) ?? []).reduce((a, c) => a + treeOf(c), 0);
+const forks = lines.filter((l) => kind(l.argv) === 'vitest: test file process');
+const byFile: Array<{ file: string; wallS: number; cpuS: number; processes: number }> = [];
+const used = new Set<Line>();
+for (const f of [...fileResults].sort((a, b) => a.startTime - b.startTime)) {
+  const fork = forks.filter((l) => !used.has(l) && l.startMs <= f.startTime && l.endMs >= f.endTime).sort((a, b) => (f.startTime - a.startMs) - (f.startTime - b.startMs))[0];
+  if (!fork) continue;
+  used.add(fork);
+  const count = (l: Line): number => 1 + (children.get(l.pid) ?? []).reduce((a, c) => a + count(c), 0);
+  byFile.push({ file: relative(ROOT, f.name), wallS: (f.endTime - f.startTime) / 1000, cpuS: treeOf(fork), processes: count(fork) });
+}
+byFile.sort((a, b) => b.cpuS - a.cpuS);
+if (byFile.length) {
+  process.stdout.write(`\nBy test file (the file's process and everything under it), ${byFile.length} of ${fileResults.length} files matched:\n`);
+  process.stdout.write(table(['file', 'wall s', 'CPU s', 'processes'], byFile.slice(0, 30).map((b) => [b.file, b.wallS.toFixed(1), b.cpuS.toFixed(1), b.processes])));
+}
+writeResult(strArg('name', 'ci-cpu'), { machine: machine(), files: FILES.length ? FILES : 'the unit step', wallS, treeCpuS, accountedS: accounted, kinds: Object.fromEntries(kinds), byFile });
