@@ -1,18 +1,27 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { sharedFiles } from './test/projects.ts';
 import LongestFirst from './test/sequencer.ts';
+
+const shared = sharedFiles(fileURLToPath(new URL('.', import.meta.url)));
 
 // The project's own tests. The conformance suites under suites/ are run by `ovc run`, not here.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // The pact steps run on their own, in order: consumer (writes the file), then verification.
     exclude: process.env.OVC_PACT_STEP ? [] : ['test/pact/**'],
     reporters: ['default', './test/tally-reporter.ts'],
     // dist/ up to date before the tests that run the compiled `ovc`.
     globalSetup: ['./test/global-build.ts'],
     pool: 'forks',
+    // Files that start no process and touch no process-wide state share their test-file processes;
+    // every other file runs in one of its own (test/projects.ts says which and why).
+    projects: [
+      { extends: true, test: { name: 'shared', include: shared, isolate: false } },
+      { extends: true, test: { name: 'own-process', include: ['test/**/*.test.ts'], exclude: shared, isolate: true } },
+    ],
     // A file per CPU (at least two), at most three concurrent tests in each: most of the tests run
     // `ovc` as processes and wait on them, so vitest's default on a 2-CPU machine (one file at a
     // time) left a CPU idle; three files, or five concurrent `ovc run`s a file, overloaded it (60 s
