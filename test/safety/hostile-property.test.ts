@@ -2,9 +2,10 @@
 // then answers every request under test in a generated hostile way — status, body size, encoding,
 // timing, hook behaviour — never gets a pass or a reached row out of `ovc run`, which ends in
 // bounded time and memory with exit 1 or 2, keeps its reports small and never asks for compression.
-// CI budget: OVC_HOSTILE_RUNS targets (default 3), each an `ovc run --tags 404-no-such-vector-index
-// --runs 2` of 5–15 s: under 60 s in all on an idle 2-core machine. OVC_HOSTILE_BIN runs another
-// build (e.g. an older dist/cli/bin.js) to show what the property finds there.
+// CI budget: OVC_HOSTILE_RUNS targets (default 3, generated from OVC_HOSTILE_SEED or the clock),
+// each an `ovc run --tags 404-no-such-vector-index --runs 2` of 5–30 s, met side by side.
+// OVC_HOSTILE_BIN runs another build (e.g. an older dist/cli/bin.js) to show what the property
+// finds there.
 import fc from 'fast-check';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,9 +70,15 @@ async function runAgainst(h: Hostility): Promise<Seen> {
 
 describe('generated hostile targets', () => {
   it('a target that turns hostile after a correct preflight gets no pass and no reached row, and the run ends in bounded time and memory with exit 1 or 2', async () => {
-    await fc.assert(fc.asyncProperty(hostility, async (h) => {
-      const s = await runAgainst(h);
-      const about = `exit ${s.code} in ${s.ms} ms, peak tree RSS ${s.peakMiB} MiB; stderr: ${s.err.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`;
+    // The generated targets are met side by side: each run mostly waits (trickled bodies, timeouts,
+    // retried 503s), and one after the other they held a test lane for 30–90 s. Nothing shrinks (a
+    // counterexample is a whole run), so the seed and the hostility are what reproduce a failure.
+    const seed = Number(process.env.OVC_HOSTILE_SEED ?? Date.now() % 2 ** 31);
+    const generated = fc.sample(hostility, { numRuns: Number(process.env.OVC_HOSTILE_RUNS ?? 3), seed });
+    const seen = await Promise.all(generated.map(runAgainst));
+    generated.forEach((h, i) => {
+      const s = seen[i]!;
+      const about = `OVC_HOSTILE_SEED=${seed}, target ${i + 1} of ${generated.length}: ${JSON.stringify(h)}; exit ${s.code} in ${s.ms} ms, peak tree RSS ${s.peakMiB} MiB; stderr: ${s.err.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`;
       // The run met the hostility: it got past the preflight (else the property would hold vacuously).
       expect(s.hostileAnswers, `the run never got past the preflight: ${about}`).toBeGreaterThan(0);
       expect(s.code === 1 || s.code === 2, about).toBe(true);
@@ -79,9 +86,9 @@ describe('generated hostile targets', () => {
       expect(s.peakMiB, about).toBeLessThan(MEMORY_BOUND_MIB);
       expect(s.results.filter((r) => r.outcome === 'pass' && !r.observation).map((r) => r.id), about).toEqual([]);
       expect(s.reached, about).toEqual([]);
-      expect(s.askedForCompression.slice(0, 3), 'requests that asked for compression').toEqual([]);
+      expect(s.askedForCompression.slice(0, 3), `requests that asked for compression: ${about}`).toEqual([]);
       // Bodies kept within the run's evidence bound, plus a few KiB of record per case.
       expect(s.resultsBytes, about).toBeLessThan(EVIDENCE_RUN_BYTES * 1.1 + s.results.length * 8 * 1024);
-    }), { numRuns: Number(process.env.OVC_HOSTILE_RUNS ?? 3), endOnFailure: true, ...(process.env.OVC_HOSTILE_SEED ? { seed: Number(process.env.OVC_HOSTILE_SEED) } : {}) });
+    });
   }, 600_000);
 });

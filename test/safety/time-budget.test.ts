@@ -2,24 +2,27 @@
 // judge its target ends by itself — the early stop when the target answers nothing but 503 for a
 // stretch, the run's --deadline — and a SIGINT ends it within 2 s whatever the target does; each
 // with exit 2, one sentence, cleanup and reports. The stopped line counts every request the
-// target received, exactly.
+// target received, exactly. The four runs go side by side (each against a target of its own): they
+// mostly wait on their stretch, deadline or signal, and one after the other they held a test lane
+// for ~48 s.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { HOSTILE_ENV, startHostileTarget, type HostileMode, type HostileTarget } from './hostile-target.ts';
 import { startRun, until, type StartedRun } from './processes.ts';
 
-let target: HostileTarget | null = null;
-afterEach(async () => { await target?.close(); target = null; });
+const targets: HostileTarget[] = [];
+afterAll(async () => { await Promise.all(targets.map((t) => t.close())); });
 
 const tmp = (p: string): string => mkdtempSync(join(tmpdir(), `ovc-time-${p}-`));
 
-async function startAgainst(mode: HostileMode, extra: string[], env: Record<string, string> = {}): Promise<{ run: StartedRun; out: string }> {
-  target = await startHostileTarget(mode);
+async function startAgainst(mode: HostileMode, extra: string[], env: Record<string, string> = {}): Promise<{ run: StartedRun; out: string; target: HostileTarget }> {
+  const target = await startHostileTarget(mode);
+  targets.push(target);
   const out = tmp(mode);
   const run = startRun(['--endpoint', target.url, '--state-hook', target.hookUrl, '--state-dir', tmp('state'), '--out', out, '--quiet', ...extra], { ...HOSTILE_ENV, ...env });
-  return { run, out };
+  return { run, out, target };
 }
 
 /** The figures of "stopped after F finished case(s) and R request(s) (S by the suites)". */
@@ -30,15 +33,15 @@ function stoppedCounts(stderr: string): { finished: number; requests: number; by
 }
 
 /** Waits until the target has answered this many requests under test (the suites are running). */
-async function suitesUnderWay(run: StartedRun, seen: number): Promise<void> {
+async function suitesUnderWay(run: StartedRun, target: HostileTarget, seen: number): Promise<void> {
   await until('the suites to send requests', () => {
     if (run.child.exitCode !== null) throw new Error(`the run ended early:\n${run.err()}`);
-    return target!.requestTimes.length >= seen;
+    return target.requestTimes.length >= seen;
   }, 60_000);
 }
 
 describe('the time budget', () => {
-  it('503 to everything after the preflight: the run stops by itself after the early-stop stretch, exit 2, one sentence, reports', async () => {
+  it.concurrent('503 to everything after the preflight: the run stops by itself after the early-stop stretch, exit 2, one sentence, reports', async () => {
     const started = Date.now();
     const { run, out } = await startAgainst('all-503', ['--runs', '20'], { OVC_EARLY_STOP_MS: '3000' });
     const code = await run.done;
@@ -50,9 +53,9 @@ describe('the time budget', () => {
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toMatch(/"counts"/);
   }, 90_000);
 
-  it('one SIGINT while the target answers only 503: the run has exited within 2 s, with exit 2', async () => {
-    const { run } = await startAgainst('all-503', ['--runs', '20']);
-    await suitesUnderWay(run, 60);
+  it.concurrent('one SIGINT while the target answers only 503: the run has exited within 2 s, with exit 2', async () => {
+    const { run, target } = await startAgainst('all-503', ['--runs', '20']);
+    await suitesUnderWay(run, target, 60);
     process.kill(run.child.pid!, 'SIGINT');
     const signalled = Date.now();
     const code = await run.done;
@@ -62,19 +65,19 @@ describe('the time budget', () => {
     expect(tookMs, run.err()).toBeLessThan(2000);
   }, 90_000);
 
-  it('the stopped line counts every request the target received, exactly', async () => {
-    const { run } = await startAgainst('all-503', ['--runs', '20']);
-    await suitesUnderWay(run, 150);
+  it.concurrent('the stopped line counts every request the target received, exactly', async () => {
+    const { run, target } = await startAgainst('all-503', ['--runs', '20']);
+    await suitesUnderWay(run, target, 150);
     process.kill(run.child.pid!, 'SIGINT');
     await run.done;
     // Anything still on its way has arrived by now.
     await new Promise((r) => setTimeout(r, 300));
     const { requests, bySuites } = stoppedCounts(run.err());
     expect(bySuites).toBeGreaterThan(0);
-    expect(requests).toBe(target!.requestTimes.length);
+    expect(requests).toBe(target.requestTimes.length);
   }, 90_000);
 
-  it('--deadline: a run still going when it passes stops, cleans up, reports and exits 2 with one sentence', async () => {
+  it.concurrent('--deadline: a run still going when it passes stops, cleans up, reports and exits 2 with one sentence', async () => {
     const { run, out } = await startAgainst('faithful', ['--runs', '100000', '--deadline', '6s']);
     const code = await run.done;
     expect(code).toBe(2);
