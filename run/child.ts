@@ -17,6 +17,10 @@ import { writeSuiteStatus, type SuiteStatus } from './workfolder.ts';
 import { SUITE_EXT, SUITE_TEST_OPTIONS, SUITES_ROOT } from '../suites/options.ts';
 import { suiteFilesFor, tagsMatcher } from '../suites/select.ts';
 import type { CleanerMessage } from './cleaner.ts';
+import { keepBaselineWasm } from '../client/wasm-tiers.ts';
+
+// Before any worker thread sends a request (client/wasm-tiers.ts).
+keepBaselineWasm();
 
 interface TestCaseLike { fullName: string; result(): { state: string }; diagnostic(): { duration: number } | undefined }
 
@@ -175,7 +179,9 @@ try {
   const failedToLoad = vitest.state.getFiles().filter((f) => f.result?.state === 'fail' && (f.result.errors?.length ?? 0) > 0 && f.tasks.length === 0);
   if (failedToLoad.length > 0) status.broken = `suite files failed to load: ${failedToLoad.map((f) => `${f.name}: ${f.result?.errors?.[0]?.message}`).join('; ')}`;
   else if (errors.length > 0) status.broken = `unhandled errors in the suites: ${errors.map((e) => (e as Error).message).join('; ')}`;
-  await vitest.close();
+  // No vitest.close(): every case's record is on disk when its test ends (run/recorder.ts), the
+  // suites' own clean-up ran inside start(), and the exit below ends the worker threads; closing
+  // vite's server and the pool first cost every run ~0.1 s (docs/performance.md §0).
 } catch (e) {
   status.broken = `vitest could not run the suites: ${(e as Error).message}`;
 }

@@ -10,6 +10,9 @@ import { closeRunLedger } from '../safety/leftovers.ts';
 import { Ledger } from '../safety/ledger.ts';
 import { stateHookOf } from '../scenario/hookClient.ts';
 import { removeWorkFolder } from './workfolder.ts';
+import { keepBaselineWasm } from '../client/wasm-tiers.ts';
+
+keepBaselineWasm();
 
 export interface CleanerMessage { channel: RunChannel; deadline: number }
 
