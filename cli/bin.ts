@@ -6,7 +6,5 @@ import { keepBaselineWasm } from '../client/wasm-tiers.ts';
 
 process.env.PACT_DO_NOT_TRACK ??= 'true';
 keepBaselineWasm();
-// `ovc run` spawns its suite child now, before the CLI loads (run/runner.ts).
-(await import('../run/runner.ts')).SuiteChild.spawnEarly(process.argv);
 const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv);

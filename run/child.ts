@@ -115,15 +115,6 @@ const reporter = {
   },
 };
 
-// vitest's environment, set before any of its packages loads; then vitest starts loading at once,
-// while the parent parses its flags and starts the target (it may have spawned this child at its
-// first line: run/runner.ts, SuiteChild.spawnEarly). Importing it takes the child ~0.4 s, during
-// which a stop or a lost parent is already heard (the handlers above).
-process.env.TEST = 'true';
-process.env.VITEST = 'true';
-process.env.NODE_ENV ??= 'test';
-const vitestLoading = import('vitest/node').catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-
 const first = await nextMessage();
 if (first.type !== 'prepare') process.exit(0);
 const o = first.options;
@@ -131,9 +122,9 @@ const o = first.options;
 /** vitest, with the suite configuration loaded and its workers not yet started (or why it could not be made). */
 async function prepareVitest(include: string[] | null): Promise<Vitest | Error> {
   try {
-    const loaded = await vitestLoading;
-    if (loaded instanceof Error) return loaded;
-    const { createVitest } = loaded;
+    // Loaded here, after the handlers above: importing vitest takes the child ~0.4 s, during which
+    // a lost parent or a stop must already be heard.
+    const { createVitest } = await import('vitest/node');
     return await createVitest('test', {
       // The suites' options inline (suites/options.ts): no config file to find, bundle or import.
       config: false,
@@ -150,6 +141,10 @@ async function prepareVitest(include: string[] | null): Promise<Vitest | Error> 
     return e as Error;
   }
 }
+// vitest's environment, set before any of its packages loads (the tag matcher below is one).
+process.env.TEST = 'true';
+process.env.VITEST = 'true';
+process.env.NODE_ENV ??= 'test';
 // With --tags, only the suite files one of whose tests can match (suites/select.ts; null: all).
 const include = o.tags ? suiteFilesFor(SUITES_ROOT, SUITE_EXT, await tagsMatcher(o.tags)) : null;
 const prepared = await prepareVitest(include);

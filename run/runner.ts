@@ -76,9 +76,6 @@ export type ChildReport = { type: 'stall'; ms: number; answers: number };
 /** How long a child told to stop may take before it is killed. */
 const STOP_GRACE_MS = 2000;
 
-/** A suite child spawned before `ovc run` parsed its flags (SuiteChild.spawnEarly), not yet adopted. */
-let early: SuiteChild | null = null;
-
 /** Suite children not yet handed their run, nor ended. */
 const LIVE = new Set<ChildProcess>();
 function killLive(): void {
@@ -95,7 +92,7 @@ export class SuiteChild {
   private readonly closed: Promise<number | null>;
   private running = false;
 
-  private constructor() {
+  private constructor(options: ChildOptions) {
     this.child = spawn(process.execPath, [...childLoader([`--max-semi-space-size=${SEMI_SPACE_MB}`]), fileURLToPath(new URL(`./child${OWN_EXT}`, import.meta.url)), String(process.pid)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -106,28 +103,11 @@ export class SuiteChild {
     if (LIVE.size === 1) process.on('exit', killLive);
     this.closed = new Promise((resolve) => this.child.on('close', (c) => { LIVE.delete(this.child); resolve(c); }));
     this.child.on('error', () => undefined);
-  }
-
-  /**
-   * Spawns `ovc run`'s suite child at the command's first line, before the CLI's own modules load:
-   * node boots and vitest loads there meanwhile (run/child.ts loads it before its options come).
-   * Until `start` adopts it, it holds nothing and keeps nothing alive: a command that ends first
-   * (a bad flag, --help) exits as it would have, and the child is killed on the way out.
-   */
-  static spawnEarly(argv: readonly string[]): void {
-    if (argv[2] !== 'run' || argv.some((a) => a === '--help' || a === '-h') || early) return;
-    early = new SuiteChild();
-    early.child.unref();
-    (early.child.channel as { unref?: () => void } | undefined)?.unref?.();
+    this.child.send({ type: 'prepare', options } satisfies ChildMessage, () => { /* gone already: run() finds out */ });
   }
 
   static start(o: Pick<SuiteRunOptions, 'tags' | 'shard' | 'progress'> = {}): SuiteChild {
-    const c = early ?? new SuiteChild();
-    early = null;
-    c.child.ref();
-    (c.child.channel as { ref?: () => void } | undefined)?.ref?.();
-    c.child.send({ type: 'prepare', options: { tags: o.tags, shard: o.shard, progress: o.progress ?? false } } satisfies ChildMessage, () => { /* gone already: run() finds out */ });
-    return c;
+    return new SuiteChild({ tags: o.tags, shard: o.shard, progress: o.progress ?? false });
   }
 
   /** Hands the child the run and waits until it has run the suites (or was stopped). */

@@ -6,6 +6,5 @@ import { register } from 'tsx/esm/api';
 process.env.PACT_DO_NOT_TRACK ??= 'true';
 register();
 (await import('../../client/wasm-tiers.ts')).keepBaselineWasm();
-(await import('../../run/runner.ts')).SuiteChild.spawnEarly(process.argv);
 const { main } = await import('../main.ts');
 process.exitCode = await main(process.argv);
