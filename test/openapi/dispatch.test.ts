@@ -95,8 +95,24 @@ describe(`the POST dispatch operation of ${DOCUMENT}`, () => {
 
 // ---- the `prism` CLI as SDK teams start it: its own router (path and method), --errors ----------------
 
+/**
+ * Starts the prism CLI as a proxy on a port of its own: prism takes only a fixed port, so one is
+ * drawn below the kernel's ephemeral range (32768 and up: the run's own loopback connections take
+ * ports there) and drawn again when another process holds it (EADDRINUSE), up to five times.
+ */
 async function prismProxy(upstream: string): Promise<string> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  for (let attempt = 1; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      await startPrismCli(upstream, port);
+      return `http://127.0.0.1:${port}`;
+    } catch (e) {
+      if (attempt >= 5 || !/EADDRINUSE/.test((e as Error).message)) throw e;
+    }
+  }
+}
+
+async function startPrismCli(upstream: string, port: number): Promise<void> {
   const child: ChildProcess = spawn(process.execPath, [require.resolve('@stoplight/prism-cli/dist/index.js'), 'proxy', DOCUMENT, upstream, '--errors', '-h', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   started.push({ close: () => { try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* gone */ } } });
   let out = '';
@@ -107,7 +123,6 @@ async function prismProxy(upstream: string): Promise<string> {
     child.stderr!.on('data', seen);
     child.on('exit', (c) => { clearTimeout(timer); reject(new Error(`prism exited ${c}:\n${out}`)); });
   });
-  return `http://127.0.0.1:${port}`;
 }
 
 const ids = defaultIdentities({});
