@@ -6,6 +6,8 @@
 // early-stop stretch (client/gauges.ts). If the parent is gone — its IPC link closes, or the parent
 // pid changes — it hands the run's ledger to a short-lived cleaner (run/cleaner.ts) and exits.
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setEnvironmentData } from 'node:worker_threads';
 import type { Vitest } from 'vitest/node';
@@ -18,6 +20,7 @@ import { SUITE_EXT, SUITE_TEST_OPTIONS, SUITES_ROOT } from '../suites/options.ts
 import { suiteFilesFor, tagsMatcher } from '../suites/select.ts';
 import type { CleanerMessage } from './cleaner.ts';
 import { keepBaselineWasm } from '../client/wasm-tiers.ts';
+import { startEarlyWorker, suitePool, warmModules } from './suite-pool.ts';
 
 // Before any worker thread sends a request (client/wasm-tiers.ts).
 keepBaselineWasm();
@@ -124,11 +127,14 @@ async function prepareVitest(include: string[] | null): Promise<Vitest | Error> 
   try {
     // Loaded here, after the handlers above: importing vitest takes the child ~0.4 s, during which
     // a lost parent or a stop must already be heard.
-    const { createVitest } = await import('vitest/node');
+    const [{ createVitest }, { LongestFirstSequencer }] = await Promise.all([import('vitest/node'), import('../suites/sequencer.ts')]);
     return await createVitest('test', {
       // The suites' options inline (suites/options.ts): no config file to find, bundle or import.
       config: false,
       ...SUITE_TEST_OPTIONS,
+      sequence: { sequencer: LongestFirstSequencer },
+      // Compiled, the suites' first thread may be the one started early (run/suite-pool.ts).
+      ...(SUITE_EXT === 'js' ? { pool: suitePool } : {}),
       ...(include ? { include } : {}),
       root: SUITES_ROOT,
       watch: false,
@@ -147,6 +153,15 @@ process.env.VITEST = 'true';
 process.env.NODE_ENV ??= 'test';
 // With --tags, only the suite files one of whose tests can match (suites/select.ts; null: all).
 const include = o.tags ? suiteFilesFor(SUITES_ROOT, SUITE_EXT, await tagsMatcher(o.tags)) : null;
+// The suites' first worker thread starts now, loading vitest's test runtime and the suite files'
+// modules while this thread loads vitest (run/suite-pool.ts). Compiled suites only (from the
+// sources vite transforms every module), and not for a run with no suite file to load.
+if (SUITE_EXT === 'js' && include?.length !== 0) {
+  try {
+    const files = include ?? readdirSync(join(SUITES_ROOT, 'suites')).filter((f) => f.endsWith('.suite.js')).map((f) => `suites/${f}`);
+    startEarlyWorker(warmModules(files.map((f) => join(SUITES_ROOT, f))), SUITE_TEST_OPTIONS.env);
+  } catch { /* vitest starts its own thread */ }
+}
 const prepared = await prepareVitest(include);
 
 const handed = await nextMessage();

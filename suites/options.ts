@@ -2,9 +2,10 @@
 // inline (no config file: vite imported the file on a thread of its own, ~100 ms of CPU and a
 // thread per run), and suites/vitest.config.ts wraps them for running the suites with vitest itself.
 // The run's pooled limits and traffic gauges reach the worker threads as environment data set by
-// run/child.ts before vitest starts (client/pacing.ts, client/gauges.ts).
+// run/child.ts before vitest starts (client/pacing.ts, client/gauges.ts). Nothing here loads vitest:
+// the suite child reads these before it does (its sequencer, suites/sequencer.ts, extends vitest's
+// and is added where vitest is loaded: run/child.ts, suites/vitest.config.ts).
 import { fileURLToPath } from 'node:url';
-import { LongestFirstSequencer } from './sequencer.ts';
 import { TAGS } from './tags.ts';
 
 const compiled = import.meta.url.endsWith('.js');
@@ -26,9 +27,8 @@ export const SUITE_TEST_OPTIONS = {
   pool: 'threads' as const,
   fileParallelism: true,
   // No results cache: it would be written under the package (dist/node_modules/.vite in an
-  // installed package, maybe read-only), and the suites' order is set by the sequencer below.
+  // installed package, maybe read-only), and the suites' order is set by their sequencer.
   cache: false as const,
-  sequence: { sequencer: LongestFirstSequencer },
   isolate: false,
   testTimeout: 120_000,
   hookTimeout: 60_000,
