@@ -6,6 +6,7 @@ import { INDEX_NAME_MAX, isValidIndexName, LIMITS } from '../contracts/limits.ts
 import { OPERATIONS, type JsonSchema, type OperationName } from '../contracts/operations.ts';
 import { ApiError, invalidParam } from './errors.ts';
 import type { FaultName } from './faults.ts';
+import * as GENERATED from './validators.generated.ts';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -68,32 +69,64 @@ export function indexNameOk(name: string, fault: FaultName | null): boolean {
 }
 
 // Request bodies are checked against the request schemas of contracts/operations.ts (the one source
-// of the shapes) with Ajv. Every schema violation is the documented 400 VectorIndexParameterInvalid
-// (spec §12 U3, U9); checks a schema cannot say (the index's dimension, zero vectors, metadata sizes)
-// stay in the handlers, after the schema check.
-// Our own constant schemas: their validity against JSON Schema's meta-schema is checked by
-// test/contracts/operations.test.ts, not at run time (compiling the meta-schema cost the first
-// request ~45 ms of CPU).
-// Ajv is loaded with the first request body checked, not with the module: a process that imports
-// the emulator and never serves (`ovc run --endpoint`, which loads it with the run's modules) does
-// not pay its ~70 ms of CPU.
-let ajv: AjvClass | null = null;
-const compiled = new Map<string, ValidateFunction>();
+// of the shapes). Every schema violation is the documented 400 VectorIndexParameterInvalid (spec §12
+// U3, U9); checks a schema cannot say (the index's dimension, zero vectors, metadata sizes) stay in
+// the handlers, after the schema check. The checks are Ajv's code compiled ahead of time
+// (emulator/validators.generated.ts, scripts/validators.mjs, from emulatorSchemas() below): the
+// first request body an emulator checked loaded Ajv and compiled its schema, ~100 ms of CPU in every
+// process that served one (the embedded emulator of every `ovc run`). A schema the file lacks is
+// compiled by Ajv at run time, with the same options. Our own constant schemas: their validity
+// against JSON Schema's meta-schema is checked by test/contracts/operations.test.ts.
 
-function compile(key: string, schema: JsonSchema): ValidateFunction {
-  let v = compiled.get(key);
+/** The options every request check is compiled with (the first error is the one reported). */
+export const REQUEST_CHECK_OPTIONS = { allErrors: false, strict: false, validateSchema: false } as const;
+
+/** Each check's name in emulator/validators.generated.ts: `request_<Op>`, `request_<Op>_looseName`, `indexName_<Op>`, `indexName_<Op>_any`. */
+const checkName = (op: OperationName, kind: 'request' | 'looseName' | 'indexName' | 'indexNameAny'): string =>
+  kind === 'request' ? `request_${op}` : kind === 'looseName' ? `request_${op}_looseName` : kind === 'indexName' ? `indexName_${op}` : `indexName_${op}_any`;
+
+/**
+ * Every schema the emulator checks bodies with, by check name: each operation's request schema; with
+ * an `indexName`, the same with the name's pattern left out (the length faults judge the name
+ * themselves), and `{ indexName }` alone with and without its pattern.
+ */
+export function emulatorSchemas(): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = {};
+  for (const op of Object.keys(OPERATIONS) as OperationName[]) {
+    const full = OPERATIONS[op].request as (JsonSchema & { properties?: Record<string, JsonSchema> }) | null;
+    if (!full) continue;
+    out[checkName(op, 'request')] = full;
+    const name = full.properties?.indexName;
+    if (!name) continue;
+    const { pattern: _pattern, ...loose } = name;
+    out[checkName(op, 'looseName')] = { ...full, properties: { ...full.properties, indexName: loose } };
+    out[checkName(op, 'indexName')] = { type: 'object', required: ['indexName'], properties: { indexName: name } };
+    out[checkName(op, 'indexNameAny')] = { type: 'object', required: ['indexName'], properties: { indexName: loose } };
+  }
+  return out;
+}
+
+const compiled = new Map<string, ValidateFunction>();
+let schemas: Record<string, JsonSchema> | null = null;
+let ajv: AjvClass | null = null;
+
+function check(name: string): ValidateFunction {
+  let v = compiled.get(name);
   if (!v) {
-    ajv ??= new (createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass }).Ajv({ allErrors: false, strict: false, validateSchema: false });
-    v = ajv.compile(schema);
-    compiled.set(key, v);
+    v = (GENERATED as unknown as Record<string, ValidateFunction | undefined>)[name];
+    if (!v) {
+      const schema = (schemas ??= emulatorSchemas())[name];
+      if (!schema) throw new Error(`no request schema named ${name} (contracts/operations.ts)`);
+      ajv ??= new (createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass }).Ajv(REQUEST_CHECK_OPTIONS);
+      v = ajv.compile(schema);
+    }
+    compiled.set(name, v);
   }
   return v;
 }
 
-function schemaOf(op: OperationName): JsonSchema {
-  const schema = OPERATIONS[op].request as JsonSchema | null;
-  if (!schema) throw new Error(`${op} has no request schema in contracts/operations.ts`);
-  return schema;
+function requestSchemaOf(op: OperationName): void {
+  if (!OPERATIONS[op].request) throw new Error(`${op} has no request schema in contracts/operations.ts`);
 }
 
 function fail(validate: ValidateFunction): never {
@@ -105,34 +138,17 @@ function fail(validate: ValidateFunction): never {
 
 /** The whole body against the operation's request schema; extra fields are allowed (U3). */
 export function checkRequest(op: OperationName, body: JsonObject, fault: FaultName | null = null): void {
+  requestSchemaOf(op);
   // Under the length faults the name rule is indexNameOk's (requireIndexName), not the schema's pattern.
-  if (fault === 'reject-63-char-name' || fault === 'accept-64-char-name') {
-    const full = schemaOf(op) as { properties?: Record<string, JsonSchema> };
-    const name = full.properties?.indexName;
-    if (name) {
-      const { pattern: _p, ...loose } = name;
-      const validate = compile(`${op}.loose-name`, { ...full, properties: { ...full.properties, indexName: loose } });
-      if (!validate(body)) fail(validate);
-      return;
-    }
-  }
-  const validate = compile(op, schemaOf(op));
+  const bent = (fault === 'reject-63-char-name' || fault === 'accept-64-char-name') && (OPERATIONS[op].request as { properties?: Record<string, unknown> }).properties?.indexName !== undefined;
+  const validate = check(checkName(op, bent ? 'looseName' : 'request'));
   if (!validate(body)) fail(validate);
 }
 
-const nameValidators = new Map<string, ValidateFunction>();
-
-/** The validator of `{ indexName }` alone, built once per operation and format rule (not per request). */
+/** The validator of `{ indexName }` alone, with or without the name's format rule. */
 function nameValidator(op: OperationName, checkFormat: boolean): ValidateFunction {
-  const key = checkFormat ? op : `${op}.any`;
-  let v = nameValidators.get(key);
-  if (!v) {
-    const full = schemaOf(op) as { properties: { indexName: JsonSchema } };
-    const { pattern: _pattern, ...withoutPattern } = full.properties.indexName;
-    v = compile(`${op}.indexName${checkFormat ? '' : '.any'}`, { type: 'object', required: ['indexName'], properties: { indexName: checkFormat ? full.properties.indexName : withoutPattern } });
-    nameValidators.set(key, v);
-  }
-  return v;
+  requestSchemaOf(op);
+  return check(checkName(op, checkFormat ? 'indexName' : 'indexNameAny'));
 }
 
 /** The `indexName` of the body against the operation's schema for it (required, string, pattern). */

@@ -10,6 +10,8 @@ import { ERROR_ENVELOPE_SCHEMA } from '../../contracts/envelope.ts';
 import { OPERATIONS, type OperationName } from '../../contracts/operations.ts';
 import { errorEnvelopeValidator, responseValidator, type Validator } from '../../contracts/validators.ts';
 import { ROOT } from '../selftest/run-cli.ts';
+import { emulatorSchemas, REQUEST_CHECK_OPTIONS } from '../../emulator/params.ts';
+import * as EMULATOR_CHECKS from '../../emulator/validators.generated.ts';
 
 const index = { indexName: 'abc', dataType: 'float32', dimension: 4, distanceMetric: 'cosine', status: 'enable', createTime: '2026-01-01T00:00:00Z' };
 const bucket = { Name: 'b', CreationDate: '2026-01-01T00:00:00Z', Region: 'cn-hangzhou' };
@@ -37,7 +39,7 @@ function sameJudgement(generated: Validator, schema: Record<string, unknown>): v
 }
 
 describe('the client\'s schema checks, compiled ahead of time', () => {
-  it('contracts/validators.generated.ts is what Ajv makes of the schemas now (scripts/validators.mjs --check)', () => {
+  it('contracts/validators.generated.ts and emulator/validators.generated.ts are what Ajv makes of the schemas now (scripts/validators.mjs --check)', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'validators.mjs'), '--check'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(r.status, r.stdout + r.stderr).toBe(0);
   });
@@ -54,3 +56,34 @@ describe('the client\'s schema checks, compiled ahead of time', () => {
     expect(errorEnvelopeValidator({ Error: { Code: 'X', Message: 'm', RequestId: 'short' } })).toBe(false);
   });
 });
+
+// Request bodies the emulator checks: conforming, each field wrong, names at and past the rules.
+const vector = { key: 'k', data: { float32: [1, 2] }, metadata: { a: 1 } };
+const REQUESTS: unknown[] = [
+  null, 'text', 7, [], {}, { indexName: 'abc' }, { indexName: 'a'.repeat(63) }, { indexName: 'a'.repeat(64) }, { indexName: '1abc' },
+  { indexName: 'ab-c' }, { indexName: '' }, { indexName: 5 }, { indexName: 'abc', extra: true },
+  { indexName: 'abc', dataType: 'float32', dimension: 4, distanceMetric: 'cosine' }, { indexName: 'abc', dataType: 'float64', dimension: 0, distanceMetric: 'l2' },
+  { indexName: 'abc', dimension: 4097 }, { maxResults: 501, nextToken: '', prefix: 3 }, { maxResults: 10, nextToken: 'x' },
+  { indexName: 'abc', vectors: [vector] }, { indexName: 'abc', vectors: [] }, { indexName: 'abc', vectors: [{ key: 1, data: { float32: ['x'] } }] },
+  { indexName: 'abc', keys: ['a'] }, { indexName: 'abc', keys: [] }, { indexName: 'abc', keys: [1] }, { indexName: 'abc', keys: Array(501).fill('k') },
+  { indexName: 'abc', queryVector: { float32: [1] }, topK: 5 }, { indexName: 'abc', queryVector: {}, topK: 0 }, { indexName: 'abc', segmentCount: 17, segmentIndex: -1 },
+];
+
+describe('the emulator\'s request checks, compiled ahead of time', () => {
+  const runtimeFirst = new Ajv(REQUEST_CHECK_OPTIONS);
+  it('every schema the emulator checks with has its check, and judges each sample body as run-time Ajv does (same first error)', () => {
+    const schemas = emulatorSchemas();
+    expect(Object.keys(schemas).length).toBeGreaterThan(20);
+    expect(Object.keys(EMULATOR_CHECKS).sort()).toEqual(Object.keys(schemas).sort());
+    for (const [name, schema] of Object.entries(schemas)) {
+      const generated = (EMULATOR_CHECKS as unknown as Record<string, Validator>)[name]!;
+      const compiled = runtimeFirst.compile(schema);
+      for (const body of REQUESTS) {
+        const ok = generated(body);
+        expect(ok, `${name}: ${JSON.stringify(body)}`).toBe(compiled(body));
+        expect(ok ? null : generated.errors, `${name}: ${JSON.stringify(body)}`).toEqual(ok ? null : compiled.errors);
+      }
+    }
+  });
+});
+
