@@ -29,7 +29,7 @@ export function workerExecArgv(root = vitestRoot(), execArgv = process.execArgv)
   return [
     ...execArgv.filter((a) => a.startsWith('--cpu-prof') || a.startsWith('--heap-prof') || a.startsWith('--diagnostic-dir')),
     '--experimental-import-meta-resolve',
-    '--require', resolve(root, './suppress-warnings.cjs'),
+    '--require', join(root, 'suppress-warnings.cjs'),
     '--conditions', 'node', '--conditions', 'development',
   ];
 }
