@@ -12,13 +12,16 @@ import { rootCertificates } from 'node:tls';
 import { createRequire } from 'node:module';
 import type { Agent as UndiciAgent, Dispatcher } from 'undici';
 
-// Only undici's Agent and its request API: the package's index also loads fetch, WebSocket, the
+// Only undici's Agent and its header parser: the package's index also loads fetch, WebSocket, the
 // caches and more, ~100–150 ms of start-up in every process and worker thread that sends (the
 // worker's profile, docs/performance.md). The request goes to the agent with its origin and path
-// as they are, with no URL parsed per request: exactly the bytes the request was signed for.
+// as they are, with no URL parsed per request: exactly the bytes the request was signed for. The
+// answer is read by a dispatch handler of our own (`exchangeOnce`), not undici's request API:
+// that one wraps every answer in a Readable stream and a signal's listeners, which the bound and
+// the deadline here do without (~40 µs of CPU per request, bench/suite-client-path.ts).
 const load = createRequire(import.meta.url);
 const Agent = load('undici/lib/dispatcher/agent.js') as typeof UndiciAgent;
-const request = load('undici/lib/api/api-request.js') as (this: Dispatcher, opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+const { parseHeaders } = load('undici/lib/core/util.js') as { parseHeaders(raw: Buffer[] | null): Record<string, string | string[] | undefined> };
 
 export interface HttpRequest {
   origin: string;
@@ -96,27 +99,77 @@ function withIdentityEncoding(h: Record<string, string>): Record<string, string>
   return { ...h, 'accept-encoding': 'identity' };
 }
 
-/** Reads a body up to `max` bytes; a body that says or turns out larger is dropped unread. */
-async function readBounded(res: Dispatcher.ResponseData, max: number, where: string): Promise<Buffer> {
-  const declared = Number(res.headers['content-length'] ?? NaN);
-  // A destroyed body may still emit its abort as an 'error': with no listener that is an uncaught
-  // exception in the worker; the answer's fate is the AnswerTooLargeError thrown here.
-  res.body.on('error', () => undefined);
-  if (declared > max) {
-    res.body.destroy();
-    throw new AnswerTooLargeError(`answer too large: ${where} declared ${declared} bytes, more than the ${max} the run reads (--max-response-bytes)`, 1, 'ANSWER_TOO_LARGE');
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of res.body) {
-    total += (chunk as Buffer).length;
-    if (total > max) {
-      res.body.destroy();
-      throw new AnswerTooLargeError(`answer too large: ${where} sent more than the ${max} bytes the run reads (--max-response-bytes)`, 1, 'ANSWER_TOO_LARGE');
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+/** One exchange's progress: whether the status line and headers of a final answer arrived. */
+interface Progress { answered: boolean }
+
+/**
+ * One attempt: sends the request and reads its final answer, its body up to `max` bytes (a body that
+ * says or turns out larger is dropped unread, AnswerTooLargeError), the whole of it within the
+ * deadline (`abortAfter`: from then on the attempt fails with `reason()`). Rejects with undici's
+ * error, or ours, as undici's request API did.
+ */
+function exchangeOnce(req: HttpRequest, timeoutMs: number, max: number, progress: Progress, deadline: { set(abort: (e: Error) => void): void }): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+  const where = `${req.method} ${req.path}`;
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    let headers: Record<string, string> = {};
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let abort: ((e: Error) => void) | null = null;
+    let settled = false;
+    const tooLarge = (msg: string): void => { abort?.(new AnswerTooLargeError(msg, 1, 'ANSWER_TOO_LARGE')); };
+    agent().dispatch({
+      origin: req.origin,
+      path: req.path,
+      method: req.method as 'POST',
+      headers: withIdentityEncoding(req.headers),
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    }, {
+      onConnect(a: (e: Error) => void): void {
+        abort = a;
+        deadline.set(a);
+      },
+      onHeaders(statusCode: number, raw: Buffer[] | null): boolean {
+        if (statusCode < 200) return true; // 1xx: the final answer is still to come
+        progress.answered = true;
+        status = statusCode;
+        headers = {};
+        for (const [k, v] of Object.entries(parseHeaders(raw))) {
+          if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+        }
+        const declared = Number(headers['content-length'] ?? NaN);
+        if (declared > max) {
+          tooLarge(`answer too large: ${where} declared ${declared} bytes, more than the ${max} the run reads (--max-response-bytes)`);
+          return false;
+        }
+        return true;
+      },
+      onData(chunk: Buffer): boolean {
+        total += chunk.length;
+        if (total > max) {
+          tooLarge(`answer too large: ${where} sent more than the ${max} bytes the run reads (--max-response-bytes)`);
+          return false;
+        }
+        chunks.push(chunk);
+        return true;
+      },
+      onComplete(): void {
+        if (settled) return;
+        settled = true;
+        resolve({ status, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) });
+      },
+      onError(e: Error): void {
+        if (settled) return;
+        settled = true;
+        // A 204/304 may not carry a body (RFC 9110 §15.3.5); one that declares one is an answer to
+        // judge (the suites check Content-Length), not a transport failure.
+        if ((status === 204 || status === 304) && (e as { code?: string }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') resolve({ status, headers, body: Buffer.alloc(0) });
+        else reject(e);
+      },
+    } as unknown as Dispatcher.DispatchHandler);
+  });
 }
 
 export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpResponse> {
@@ -128,42 +181,23 @@ export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpR
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
     attempts = attempt;
     const started = performance.now();
-    let answered = false;
+    const progress: Progress = { answered: false };
     // One deadline for the whole exchange: undici's own timeouts are per phase and per chunk.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new TransportError(`no complete answer within ${timeoutMs} ms (--timeout-ms)`, attempt, 'TIMEOUT')), timeoutMs);
+    let expired: TransportError | null = null;
+    let abortNow: ((e: Error) => void) | null = null;
+    const timer = setTimeout(() => {
+      expired = new TransportError(`no complete answer within ${timeoutMs} ms (--timeout-ms)`, attempt, 'TIMEOUT');
+      abortNow?.(expired);
+    }, timeoutMs);
+    const deadline = { set(a: (e: Error) => void): void { if (expired) a(expired); else abortNow = a; } };
     try {
-      const res = await request.call(agent(), {
-        origin: req.origin,
-        path: req.path,
-        method: req.method as 'POST',
-        headers: withIdentityEncoding(req.headers),
-        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        signal: deadline.signal,
-      });
-      answered = true;
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) {
-        if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
-      }
-      let body: Buffer;
-      try {
-        body = await readBounded(res, maxBytes, `${req.method} ${req.path}`);
-      } catch (e) {
-        if (e instanceof AnswerTooLargeError) throw e;
-        // A 204/304 may not carry a body (RFC 9110 §15.3.5); one that declares one is an answer
-        // to judge (the suites check Content-Length), not a transport failure.
-        if ((res.statusCode === 204 || res.statusCode === 304) && (e as { code?: string }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') body = Buffer.alloc(0);
-        else throw e;
-      }
-      return { status: res.statusCode, headers, body, durationMs: performance.now() - started };
+      const res = await exchangeOnce(req, timeoutMs, maxBytes, progress, deadline);
+      return { ...res, durationMs: performance.now() - started };
     } catch (e) {
-      lastErr = deadline.signal.aborted && deadline.signal.reason instanceof TransportError ? deadline.signal.reason : e;
+      lastErr = expired ?? e;
       if (e instanceof AnswerTooLargeError) throw e;
       const code = (e as { code?: string }).code ?? '';
-      if (answered || deadline.signal.aborted) break; // the status line and headers arrived: the target acted on this request
+      if (progress.answered || expired) break; // the status line and headers arrived: the target acted on this request
       if (!RETRYABLE.has(code) && !(e instanceof Error && /other side closed|socket hang up|ECONNRESET/i.test(e.message))) break;
       if (attempt <= retries) await new Promise((r) => setTimeout(r, 50 * attempt));
     } finally {
