@@ -91,3 +91,15 @@ describe('request ids', () => {
     expect(Math.abs(t - now)).toBeLessThanOrEqual(1);
   });
 });
+
+describe('the signing date text', () => {
+  it('is the uncached text for every instant, within a second, across seconds, back in time, and refuses an invalid date', () => {
+    const plain = (t: Date): string => t.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const base = Date.UTC(2026, 11, 6, 21, 59, 59, 998);
+    for (const ms of [base, base + 1, base + 2, base + 3, base + 1000, base - 86_400_000, base - 86_400_000 + 1, base + 999, 0, 999, 1000]) {
+      expect(signer.formatDateTime(new Date(ms))).toBe(plain(new Date(ms)));
+    }
+    expect(signer.formatDateTime(new Date(base + 2))).toBe('20261206T220000Z');
+    expect(() => signer.formatDateTime(new Date(NaN))).toThrow(RangeError);
+  });
+});
