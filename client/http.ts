@@ -104,9 +104,9 @@ interface Progress { answered: boolean }
 
 /**
  * One attempt: sends the request and reads its final answer, its body up to `max` bytes (a body that
- * says or turns out larger is dropped unread, AnswerTooLargeError), the whole of it within the
- * deadline (`abortAfter`: from then on the attempt fails with `reason()`). Rejects with undici's
- * error, or ours, as undici's request API did.
+ * says or turns out larger is dropped unread, AnswerTooLargeError). `deadline` is handed undici's
+ * abort for the request as soon as there is one; the caller's timer aborts the whole exchange with
+ * it. Rejects with undici's error, or ours, as undici's request API did.
  */
 function exchangeOnce(req: HttpRequest, timeoutMs: number, max: number, progress: Progress, deadline: { set(abort: (e: Error) => void): void }): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
   const where = `${req.method} ${req.path}`;
