@@ -22,11 +22,12 @@ export default defineConfig({
       { extends: true, test: { name: 'shared', include: shared, isolate: false } },
       { extends: true, test: { name: 'own-process', include: ['test/**/*.test.ts'], exclude: shared, isolate: true } },
     ],
-    // A file per CPU (at least two), at most three concurrent tests in each: most of the tests run
-    // `ovc` as processes and wait on them, so vitest's default on a 2-CPU machine (one file at a
-    // time) left a CPU idle; three files, or five concurrent `ovc run`s a file, overloaded it (60 s
-    // test timeouts). docs/performance.md, "CI time".
-    maxWorkers: Math.max(2, availableParallelism()),
+    // A file per CPU and one more, at most three concurrent tests in each: most of the tests run
+    // `ovc` as processes and wait on them (the package test mostly waits on npm), so a file per CPU
+    // left ~0.4 of the CPUs idle (unit step 326–344 s; 279 s with one more file, the same tests
+    // passing); three files with five concurrent `ovc run`s each, when a run cost twice the CPU it
+    // does now, overloaded the machine (60 s test timeouts). docs/performance.md, "CI time" and §0.
+    maxWorkers: availableParallelism() + 1,
     maxConcurrency: 3,
     // The long end-to-end files first (test/sequencer.ts).
     sequence: { sequencer: LongestFirst },
