@@ -6,7 +6,6 @@
 // early-stop stretch (client/gauges.ts). If the parent is gone — its IPC link closes, or the parent
 // pid changes — it hands the run's ledger to a short-lived cleaner (run/cleaner.ts) and exits.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setEnvironmentData } from 'node:worker_threads';
@@ -17,7 +16,7 @@ import { newSharedLimits, SHARED_LIMITS_KEY } from '../client/pacing.ts';
 import { childLoader, OWN_EXT, type ChildMessage, type ChildReport } from './runner.ts';
 import { writeSuiteStatus, type SuiteStatus } from './workfolder.ts';
 import { SUITE_EXT, SUITE_TEST_OPTIONS, SUITES_ROOT } from '../suites/options.ts';
-import { suiteFilesFor, tagsMatcher } from '../suites/select.ts';
+import { allSuiteFiles, suiteFilesFor, tagsMatcher } from '../suites/select.ts';
 import type { CleanerMessage } from './cleaner.ts';
 import { keepBaselineWasm } from '../client/wasm-tiers.ts';
 import { startEarlyWorker, suitePool, warmModules } from './suite-pool.ts';
@@ -158,7 +157,7 @@ const include = o.tags ? suiteFilesFor(SUITES_ROOT, SUITE_EXT, await tagsMatcher
 // sources vite transforms every module), and not for a run with no suite file to load.
 if (SUITE_EXT === 'js' && include?.length !== 0) {
   try {
-    const files = include ?? readdirSync(join(SUITES_ROOT, 'suites')).filter((f) => f.endsWith('.suite.js')).map((f) => `suites/${f}`);
+    const files = include ?? allSuiteFiles(SUITES_ROOT, SUITE_EXT) ?? [];
     startEarlyWorker(warmModules(files.map((f) => join(SUITES_ROOT, f))), SUITE_TEST_OPTIONS.env);
   } catch { /* vitest starts its own thread */ }
 }

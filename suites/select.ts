@@ -30,6 +30,19 @@ export async function tagsMatcher(expr: string): Promise<TagsMatcher | null> {
   }
 }
 
+// The suite files under `root`/suites with extension `ext` (`suites/<name>.suite.<ext>`, sorted by
+// name), as the suites' glob (`suites/**/*.suite.<ext>`) finds them, in sub-folders too; null when
+// the folder cannot be read.
+export function allSuiteFiles(root: string, ext: 'js' | 'ts'): string[] | null {
+  const suffix = `.suite.${ext}`;
+  try {
+    const names = readdirSync(join(root, 'suites'), { recursive: true, encoding: 'utf8' }).map((f) => f.split(sep).join('/')).filter((f) => f.endsWith(suffix)).map((f) => f.slice(0, -suffix.length));
+    return names.sort().map((n) => `suites/${n}${suffix}`);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The include patterns for the suite files under `root`/suites with extension `ext`: with a matcher,
  * the files one of whose tests it matches, and every file the table does not know (never fewer
@@ -38,15 +51,10 @@ export async function tagsMatcher(expr: string): Promise<TagsMatcher | null> {
 export function suiteFilesFor(root: string, ext: 'js' | 'ts', matches: TagsMatcher | null, table: Readonly<Record<string, ReadonlyArray<readonly string[]>>> = SUITE_FILE_TAGS): string[] | null {
   if (!matches) return null;
   const suffix = `.suite.${ext}`;
-  let names: string[];
-  try {
-    // As the suites' glob (`suites/**/*.suite.<ext>`) finds them, in sub-folders too.
-    names = readdirSync(join(root, 'suites'), { recursive: true, encoding: 'utf8' }).map((f) => f.split(sep).join('/')).filter((f) => f.endsWith(suffix)).map((f) => f.slice(0, -suffix.length));
-  } catch {
-    return null;
-  }
-  return names.filter((n) => {
-    const sets = table[n];
+  const files = allSuiteFiles(root, ext);
+  if (!files) return null;
+  return files.filter((f) => {
+    const sets = table[f.slice('suites/'.length, -suffix.length)];
     return sets === undefined || sets.some((tags) => matches(tags));
-  }).sort().map((n) => `suites/${n}${suffix}`);
+  });
 }
