@@ -25,10 +25,24 @@ export function redactHeaders(headers: Readonly<Record<string, string>>, secrets
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, isSecretHeader(k) ? REDACTED : redactText(v, secrets)]));
 }
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const formsOf = new Map<string, readonly string[]>();
 
-/** The forms a secret takes once a writer has encoded it: raw, JSON string, HTML/XML text, URL component. */
-function secretForms(secret: string): string[] {
+/**
+ * The forms a secret takes once a writer has encoded it: raw, JSON string, HTML/XML text, URL
+ * component; longest first. Computed once per secret (a run's reports redact every string of
+ * every case with the same two or three secrets).
+ */
+function secretForms(secret: string): readonly string[] {
+  let forms = formsOf.get(secret);
+  if (!forms) {
+    forms = encodedForms(secret);
+    if (formsOf.size > 64) formsOf.clear();
+    formsOf.set(secret, forms);
+  }
+  return forms;
+}
+
+function encodedForms(secret: string): string[] {
   const forms = new Set<string>([
     secret,
     JSON.stringify(secret).slice(1, -1),
@@ -53,12 +67,21 @@ const TEXT_PATTERNS: readonly RegExp[] = [
   /([?&](?:x-oss-signature|x-oss-security-token|Signature|security-token)=)[^&\s"'<>#]+/gi,
 ];
 
+/**
+ * A word each of TEXT_PATTERNS needs (case aside): "OSS" (the first two), "authorization" or
+ * "token" (the header ones), "signature" or "token" (the URL parameters). Text without any of them
+ * holds no match, and most of a run's strings are such text.
+ */
+const PATTERN_WORDS = /oss|authorization|token|signature/i;
+
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length < MIN_SECRET_LENGTH) continue;
-    for (const form of secretForms(secret)) out = out.replace(new RegExp(escapeRegExp(form), 'g'), REDACTED);
+    // A literal, global replacement (REDACTED holds no `$` pattern); skipped where the form is absent.
+    for (const form of secretForms(secret)) if (out.includes(form)) out = out.replaceAll(form, REDACTED);
   }
+  if (!PATTERN_WORDS.test(out)) return out;
   out = out.replace(TEXT_PATTERNS[0]!, REDACTED).replace(TEXT_PATTERNS[1]!, REDACTED);
   out = out.replace(TEXT_PATTERNS[2]!, (_m, head: string) => `${head}${REDACTED}`);
   out = out.replace(TEXT_PATTERNS[3]!, (_m, head: string, tail: string) => `${head}${REDACTED}${tail}`);
