@@ -1,0 +1,75 @@
+// The floor of a one-suite run on this machine: what the least vitest-based run costs, next to what
+// `ovc run` costs for one small suite. Each variant is a process tree started by bash, whose
+// `times` builtin gives the CPU (user + system) of every process it waited for, threads included:
+//   boot       `node -e 0`: one Node process, nothing loaded;
+//   floor      bench/fixtures/floor-parent.mjs: a Node parent that starts a child with an IPC channel,
+//              the child starting vitest as the suite child does (Node API, inline options, one
+//              thread, no isolation, no cache, no reporter, exit without close) on one empty test
+//              (bench/fixtures/floor.test.js): what any run that keeps vitest as the runner, in a
+//              child process, pays before its first request;
+//   floor, one process  the floor's child alone: vitest without the parent process (what the
+//              parent/child split of `ovc run`, docs/safety.md, adds to the floor);
+//   one-suite  `node dist/cli/bin.js run --quiet --tags 404-no-such-bucket` (embedded emulator).
+// Rotating order, round after round; ratios are taken within a round.
+//   npx tsx bench/vitest-floor.ts [--rounds 8] [--tags EXPR] [--name vitest-floor]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { numArg, strArg } from './lib/cli.ts';
+import { ROOT, table, writeResult } from './lib/report.ts';
+import { fmtSummary, summarize } from './lib/stats.ts';
+
+const ROUNDS = Math.max(3, numArg('rounds', 8));
+const TAGS = strArg('tags', '404-no-such-bucket');
+const NAME = strArg('name', 'vitest-floor');
+const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
+const ENV = { ...process.env, OSS_ACCESS_KEY_ID: '', OSS_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', OVC_STATE_DIR: '' };
+
+interface Sample { wallMs: number; cpuMs: number }
+
+/** Runs `argv` under bash; wall time around it, CPU from bash's `times` (its waited-for children). */
+function measure(argv: string[]): Sample {
+  const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const t0 = performance.now();
+  const r = spawnSync('bash', ['-c', `${quoted} >/dev/null 2>&1; code=$?; times; exit $code`], { cwd: ROOT, env: ENV, encoding: 'utf8' });
+  const wallMs = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}\n${r.stderr}`);
+  // `times`: the shell's user/system, then its children's: "0m1.350s 0m0.370s".
+  const lines = r.stdout.trim().split('\n');
+  const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[lines.length - 1]!);
+  if (!m) throw new Error(`no times line in ${JSON.stringify(r.stdout)}`);
+  const cpuMs = (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000;
+  return { wallMs, cpuMs };
+}
+
+function main(): void {
+  const out = mkdtempSync(join(tmpdir(), 'ovc-bench-floor-'));
+  try {
+    const variants: Array<{ name: string; argv: () => string[] }> = [
+      { name: 'boot', argv: () => [process.execPath, '-e', '0'] },
+      { name: 'floor', argv: () => [process.execPath, join(ROOT, 'bench', 'fixtures', 'floor-parent.mjs')] },
+      { name: 'floor, one process', argv: () => [process.execPath, join(ROOT, 'bench', 'fixtures', 'floor-child.mjs')] },
+      { name: 'one-suite', argv: () => [process.execPath, BIN, 'run', '--quiet', '--tags', TAGS, '--out', mkdtempSync(join(out, 'run-'))] },
+    ];
+    for (const v of variants) measure(v.argv()); // warm the file cache
+    const samples: Record<string, Sample[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
+      for (const v of order) samples[v.name]!.push(measure(v.argv()));
+      process.stderr.write(`round ${round + 1}/${ROUNDS}: ${variants.map((v) => `${v.name} ${samples[v.name]![round]!.wallMs.toFixed(0)} ms / ${samples[v.name]![round]!.cpuMs.toFixed(0)} ms CPU`).join(' | ')}\n`);
+    }
+    const rows = variants.map((v) => [v.name, fmtSummary(summarize(samples[v.name]!.map((s) => s.wallMs))), fmtSummary(summarize(samples[v.name]!.map((s) => s.cpuMs)))]);
+    const ratio = (key: keyof Sample) => summarize(samples['one-suite']!.map((s, i) => s[key] / samples.floor![i]![key]));
+    const above = (key: keyof Sample) => summarize(samples['one-suite']!.map((s, i) => s[key] - samples.floor![i]![key]));
+    console.log(`\n${ROUNDS} rounds, rotating order (one-suite: --tags '${TAGS}', embedded emulator):\n`);
+    console.log(table(['variant', 'wall ms median (min–max)', 'CPU ms median (min–max)'], rows));
+    console.log(`\none-suite ÷ floor, per round: wall ${fmtSummary(ratio('wallMs'), 2)}; CPU ${fmtSummary(ratio('cpuMs'), 2)}`);
+    console.log(`one-suite − floor, per round: wall ${fmtSummary(above('wallMs'))} ms; CPU ${fmtSummary(above('cpuMs'))} ms`);
+    console.log(`written ${writeResult(NAME, { settings: { rounds: ROUNDS, tags: TAGS }, samples, oneSuiteOverFloor: { wall: ratio('wallMs'), cpu: ratio('cpuMs') }, oneSuiteMinusFloorMs: { wall: above('wallMs'), cpu: above('cpuMs') } })}`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+main();
