@@ -96,7 +96,7 @@ export interface SendOptions {
 /** The request's headers, asking for no compression unless the caller set Accept-Encoding itself (a case testing it). */
 function withIdentityEncoding(h: Record<string, string>): Record<string, string> {
   for (const k in h) if (k.toLowerCase() === 'accept-encoding') return h;
-  return { ...h, 'accept-encoding': 'identity' };
+  return Object.assign({}, h, { 'accept-encoding': 'identity' });
 }
 
 /** One exchange's progress: whether the status line and headers of a final answer arrived. */
@@ -192,7 +192,7 @@ export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpR
     const deadline = { set(a: (e: Error) => void): void { if (expired) a(expired); else abortNow = a; } };
     try {
       const res = await exchangeOnce(req, timeoutMs, maxBytes, progress, deadline);
-      return { ...res, durationMs: performance.now() - started };
+      return { status: res.status, headers: res.headers, body: res.body, durationMs: performance.now() - started };
     } catch (e) {
       lastErr = expired ?? e;
       if (e instanceof AnswerTooLargeError) throw e;

@@ -129,7 +129,7 @@ export function applySignature(req: WireRequest, fault: SignatureFault, ctx: Sig
     default:
       break;
   }
-  return { ...req, headers, body: req.body };
+  return Object.assign({}, req, { headers, body: req.body });
 }
 
 function otherRegion(region: string): string {

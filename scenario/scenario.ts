@@ -121,7 +121,7 @@ export class Ready {
     const givenClient = env.client.recording(record.listener, 'given');
     const made: Provisioned[] = [];
     const reservation = await Reservation.take(env.budget, slotsNeeded(this.states, env.hook !== null));
-    const stateEnv = { ...env, budget: reservation, client: givenClient, onSettle: (kind: 'enable' | 'gone', ms: number) => { record.settles.push({ kind, ms, reached: true }); } };
+    const stateEnv = Object.assign({}, env, { budget: reservation, client: givenClient, onSettle: (kind: 'enable' | 'gone', ms: number) => { record.settles.push({ kind, ms, reached: true }); } });
     try {
       for (const s of this.states) made.push(await setUp(stateEnv, s));
       const whenClient = env.client.recording(record.listener, 'when');
