@@ -90,7 +90,7 @@ export function expectedFor(labels: readonly string[]): Expectation {
   const codes = codesOf(faults);
   const strictOnly = restsOnUnknown(labels, outcomes(codes));
   const first = faults[0];
-  if (first === undefined) return { ...SUCCESS, codes: [], strictOnly, precedence: 'single' };
+  if (first === undefined) return { status: SUCCESS.status, response: SUCCESS.response, codes: [], strictOnly, precedence: 'single' };
   return {
     status: ERROR_CODES[first.code].status,
     codes,
