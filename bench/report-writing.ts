@@ -8,7 +8,7 @@
 //   3. the report files of both builds are compared byte for byte (a faster writer must write the
 //      same reports).
 // The secrets of the environment are set (the redaction searches for them, as in a user's run).
-//   npx tsx bench/report-writing.ts [--base DIR] [--rounds 7] [--runs 1000] [--tags EXPR] [--name report-writing]
+//   npx tsx bench/report-writing.ts [--base DIR] [--rounds 7] [--runs 1000] [--tags EXPR ('' : the default run)] [--name report-writing]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,7 +51,7 @@ function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'ovc-bench-reports-'));
   try {
     const recorded = join(work, 'recorded');
-    execFileSync(process.execPath, [join(ROOT, 'dist', 'cli', 'bin.js'), 'run', '--quiet', '--tags', TAGS, '--runs', String(RUNS), '--seed', '42', '--out', recorded], { env: ENV, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [join(ROOT, 'dist', 'cli', 'bin.js'), 'run', '--quiet', ...(TAGS ? ['--tags', TAGS] : []), '--runs', String(RUNS), '--seed', '42', '--out', recorded], { env: ENV, stdio: ['ignore', 'ignore', 'inherit'] });
     const builds = [{ name: 'this', root: ROOT }, ...(BASE ? [{ name: 'base', root: BASE }] : [])];
     const samples: Record<string, Array<{ cpuMs: number; wallMs: number }>> = Object.fromEntries(builds.map((b) => [b.name, []]));
     let cases = 0;
