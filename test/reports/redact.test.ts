@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { collectSecrets, REDACTED, redactHeaders, redactResult, redactText } from '../../reports/redact.ts';
+import { collectSecrets, REDACTED, redactHeaders, redactResult, redactText, redactValue } from '../../reports/redact.ts';
 import { AUTHZ, FAILING_ID, fixtureResults, SECRET, TOKEN } from './fixtures.ts';
 
 describe('redaction', () => {
@@ -86,5 +86,41 @@ describe('redaction fast paths', () => {
     fc.assert(fc.property(fc.array(fragment, { maxLength: 12 }).map((parts) => parts.join('')), fc.subarray(secrets), (text, known) => {
       expect(redactText(text, known)).toBe(referenceRedactText(text, known));
     }), { numRuns: 3000 });
+  });
+});
+
+describe('redactValue', () => {
+  /** The redaction of values as a deep copy (before it kept unchanged parts as they were). */
+  function referenceRedactValue(value: unknown, secrets: readonly string[]): unknown {
+    const walk = (v: unknown, key: string | null): unknown => {
+      if (typeof v === 'string') return key !== null && /^(authorization|proxy-authorization|x-oss-security-token)$/i.test(key) ? REDACTED : referenceRedactText(v, secrets);
+      if (Array.isArray(v)) return v.map((x) => walk(x, null));
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+      return v;
+    };
+    return walk(value, null);
+  }
+
+  it('writes what a redacting deep copy writes, and leaves the value it was given as it was', () => {
+    const secrets = ['s3cr<e>t&"val\'ue', 'plainsecretvalue'];
+    const text = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(...secrets, encodeURIComponent(secrets[0]!), `Authorization: ${AUTHZ}`, '?x-oss-signature=abc', 'plain words'));
+    const key = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('authorization', 'X-OSS-Security-Token', 'headers', 'body', '__proto__'));
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
+      array: fc.array(tie('tree'), { maxLength: 4 }),
+      object: fc.dictionary(key, tie('tree'), { maxKeys: 4 }),
+    }));
+    fc.assert(fc.property(tree, fc.subarray(secrets), (value, known) => {
+      const before = JSON.stringify(value);
+      expect(JSON.stringify(redactValue(value, known))).toBe(JSON.stringify(referenceRedactValue(value, known)));
+      expect(JSON.stringify(value)).toBe(before);
+    }), { numRuns: 2000 });
+  });
+
+  it('a Buffer or a Date inside is copied into a plain object, as a deep copy did', () => {
+    const v = { body: Buffer.from('ab'), at: new Date(0), n: [1] };
+    const out = redactValue(v);
+    expect(JSON.stringify(out)).toBe(JSON.stringify(referenceRedactValue(v, [])));
+    expect(out.n).toBe(v.n);
   });
 });
