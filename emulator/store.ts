@@ -97,8 +97,8 @@ export class Store {
   createIndex(bucket: Bucket, spec: IndexSpec, opts: { status?: IndexState; hold?: boolean; vectors?: VectorData } = {}): VectorIndex {
     const creatingMs = sample(this.creating, this.random);
     const status: IndexState = opts.status ?? (creatingMs > 0 ? 'creating' : 'enable');
-    // Field by field: a spread of the spec followed by more fields cost ~5 µs per index in V8, about
-    // 3 % of a PutVectorIndex request of `ovc serve` (docs/performance.md).
+    // Field by field: a spread of the spec followed by more fields cost ~6 µs per index in Node 20's
+    // V8, ~5 % of `ovc serve`'s CPU on PutVectorIndex+DeleteVectorIndex cycles (docs/performance.md §0).
     const index: VectorIndex = {
       name: spec.name, dimension: spec.dimension, distanceMetric: spec.distanceMetric, dataType: 'float32', createTime: this.now(), status,
       vectors: opts.vectors ?? new VectorData(spec.dimension), held: opts.hold ?? false,
