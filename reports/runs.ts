@@ -7,8 +7,8 @@ import type { Baseline } from './baseline.ts';
 import { applyBaseline } from './baseline.ts';
 import { ReportInputError } from './errors.ts';
 import { readJsonl } from './jsonl.ts';
-import { buildMatrix, emptyCounts, mergeMatrices, type CauseOf, type MergedMatrix } from './matrix.ts';
-import type { CaseResult, RunSummary } from './model.ts';
+import { buildMatrix, emptyCounts, isObservation, mergeMatrices, type CauseOf, type MergedMatrix } from './matrix.ts';
+import type { CaseResult, RunSummary, RunTiming, SettleFigures } from './model.ts';
 
 export const RESULTS_FILE = 'results.jsonl';
 export const SUMMARY_FILE = 'summary.json';
@@ -49,12 +49,48 @@ export function readRun(dir: string): StoredRun {
   }
   const results = readJsonl(resultsPath);
   for (const r of results) r.target ??= s.target;
+  const strict = s.strict === true;
+  const removed = (s.cleanup as { removed?: unknown } | undefined)?.removed;
+  const timing = storedTiming(s.timing);
+  // In the order `ovc run` writes them, so a run rendered again writes its summary as the run did:
+  // the observation passes (counted again from the cases when the run recorded them), the timing
+  // and the names the cleanup removed, each when the file holds them well-formed.
   const summary: RunSummary = {
     target: s.target, startedAt: s.startedAt, finishedAt: typeof s.finishedAt === 'string' ? s.finishedAt : s.startedAt,
-    seed: s.seed, strict: s.strict === true, counts: countOutcomes(results),
-    cleanup: { deleted: s.cleanup?.deleted ?? 0, failures: [...(s.cleanup?.failures ?? [])] },
+    seed: s.seed, strict, counts: countOutcomes(results),
+    ...(s.observedPasses !== undefined ? { observedPasses: results.filter((r) => r.outcome === 'pass' && isObservation(r, strict)).length } : {}),
+    cleanup: {
+      deleted: s.cleanup?.deleted ?? 0, failures: [...(s.cleanup?.failures ?? [])],
+      ...(Array.isArray(removed) && removed.every((x) => typeof x === 'string') ? { removed: [...removed] as string[] } : {}),
+    },
+    ...(timing ? { timing } : {}),
   };
   return { sources: [dir], results, summary, baseline: s.baseline ?? null };
+}
+
+const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+function storedFigures(v: unknown): SettleFigures | null {
+  const f = v as Partial<Record<keyof SettleFigures, unknown>> | null;
+  if (!f || typeof f !== 'object' || !isNumber(f.count)) return null;
+  const orNull = (x: unknown): number | null | undefined => (x === null ? null : isNumber(x) ? x : undefined);
+  const medianMs = orNull(f.medianMs);
+  const maxMs = orNull(f.maxMs);
+  return medianMs === undefined || maxMs === undefined ? null : { count: f.count, medianMs, maxMs };
+}
+
+/** A run's timing figures as summary.json holds them; undefined when absent or not well-formed (the line is then left out). */
+function storedTiming(v: unknown): RunTiming | undefined {
+  const t = v as Partial<Record<keyof RunTiming, unknown>> | null;
+  if (!t || typeof t !== 'object') return undefined;
+  const enable = storedFigures(t.enable);
+  const gone = storedFigures(t.gone);
+  const { settleBoundMs, requests, throttled, retries, gaveUp, peakIndexes } = t;
+  if (!enable || !gone || !isNumber(settleBoundMs) || !isNumber(requests) || !isNumber(throttled) || !isNumber(retries) || !isNumber(gaveUp) || !isNumber(peakIndexes)) return undefined;
+  const timing: RunTiming = { settleBoundMs, enable, gone, requests, throttled, retries, gaveUp, peakIndexes };
+  const notKept = t.evidenceNotKept as { bodies?: unknown; bytes?: unknown } | undefined;
+  if (notKept && isNumber(notKept.bodies) && isNumber(notKept.bytes)) timing.evidenceNotKept = { bodies: notKept.bodies, bytes: notKept.bytes };
+  return timing;
 }
 
 export function countOutcomes(results: readonly CaseResult[]): RunSummary['counts'] {

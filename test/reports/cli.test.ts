@@ -9,7 +9,7 @@ import { claimOutputDir } from '../../cli/paths.ts';
 import { reportCommand } from '../../cli/report.ts';
 import { loadBaseline } from '../../reports/baseline.ts';
 import { writeReports } from '../../reports/index.ts';
-import type { MergedMatrix } from '../../reports/matrix.ts';
+import { isObservation, type MergedMatrix } from '../../reports/matrix.ts';
 import type { CaseResult } from '../../reports/model.ts';
 import { readJsonl } from '../../reports/jsonl.ts';
 import { FAILING_ID, FIXTURE_BASELINE, fixtureResults, fixtureSummary, KNOWN_ID } from './fixtures.ts';
@@ -57,6 +57,29 @@ describe('ovc report render', () => {
     for (const f of ['results.jsonl', 'summary.json', 'junit.xml', 'matrix.json', 'summary.md', 'report.html', 'failures.har']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toBe(readFileSync(join(from, 'summary.md'), 'utf8'));
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toBe(readFileSync(join(from, 'report.html'), 'utf8'));
+  });
+
+  it('a run rendered into another folder writes its summary as the run did: timing, observation passes, what the cleanup removed', async () => {
+    const results = fixtureResults();
+    for (const r of results) r.target = 'embedded emulator';
+    const timing = { settleBoundMs: 60000, enable: { count: 4, medianMs: 1, maxMs: 3 }, gone: { count: 13, medianMs: null, maxMs: null }, requests: 343, throttled: 2, retries: 2, gaveUp: 0, peakIndexes: 6, evidenceNotKept: { bodies: 1, bytes: 2048 } };
+    // As run/finish.ts writes it, field by field in its order.
+    const { target, startedAt, finishedAt, seed, strict, counts } = fixtureSummary(results);
+    const summary = { target, startedAt, finishedAt, seed, strict, counts, observedPasses: results.filter((r) => r.outcome === 'pass' && isObservation(r, strict)).length, cleanup: { deleted: 3, failures: [], removed: ['ovcabc1'] }, timing };
+    const from = tmp();
+    claimOutputDir('--out', from);
+    await writeReports(from, results, summary, { baseline: FIXTURE_BASELINE, secrets: [] });
+    expect(readFileSync(join(from, 'summary.md'), 'utf8')).toContain('343 requests, 2 throttled');
+    const out = join(tmp(), 'again');
+    expect((await ovcReport('render', '--from', from, '--out', out)).code).toBe(1);
+    for (const f of ['summary.json', 'summary.md', 'report.html']) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(from, f), 'utf8'));
+    // Timing figures that are not well-formed are left out, not a failure.
+    const stored = JSON.parse(readFileSync(join(from, 'summary.json'), 'utf8'));
+    writeFileSync(join(from, 'summary.json'), JSON.stringify({ ...stored, timing: { ...timing, requests: 'many' } }));
+    const out2 = join(tmp(), 'again');
+    expect((await ovcReport('render', '--from', from, '--out', out2)).code).toBe(1);
+    expect(JSON.parse(readFileSync(join(out2, 'summary.json'), 'utf8')).timing).toBeUndefined();
+    expect(readFileSync(join(out2, 'summary.md'), 'utf8')).not.toContain('343 requests');
   });
 
   it('applies --baseline instead, and exits 0 when every failure is known', async () => {
