@@ -155,6 +155,13 @@ function observedOnly(r: CaseResult, strict: boolean): boolean {
   return isObservation(r, strict) && r.outcome === 'pass';
 }
 
+/** How many of the cases are observations that passed (a run's summary `observedPasses`). */
+export function observedPasses(results: readonly CaseResult[], strict: boolean): number {
+  let n = 0;
+  for (const r of results) if (observedOnly(r, strict)) n++;
+  return n;
+}
+
 /** The case asserted `status code` and the target answered exactly that. */
 function answeredAsExpected(r: CaseResult): boolean {
   return !!r.expected && !!r.actual && (r.outcome === 'pass' || r.outcome === 'fail')

@@ -7,7 +7,7 @@ import type { Baseline } from './baseline.ts';
 import { applyBaseline } from './baseline.ts';
 import { ReportInputError } from './errors.ts';
 import { readJsonl } from './jsonl.ts';
-import { buildMatrix, emptyCounts, isObservation, mergeMatrices, type CauseOf, type MergedMatrix } from './matrix.ts';
+import { buildMatrix, emptyCounts, mergeMatrices, observedPasses, type CauseOf, type MergedMatrix } from './matrix.ts';
 import type { CaseResult, RunSummary, RunTiming, SettleFigures } from './model.ts';
 
 export const RESULTS_FILE = 'results.jsonl';
@@ -58,7 +58,7 @@ export function readRun(dir: string): StoredRun {
   const summary: RunSummary = {
     target: s.target, startedAt: s.startedAt, finishedAt: typeof s.finishedAt === 'string' ? s.finishedAt : s.startedAt,
     seed: s.seed, strict, counts: countOutcomes(results),
-    ...(s.observedPasses !== undefined ? { observedPasses: results.filter((r) => r.outcome === 'pass' && isObservation(r, strict)).length } : {}),
+    ...(s.observedPasses !== undefined ? { observedPasses: observedPasses(results, strict) } : {}),
     cleanup: {
       deleted: s.cleanup?.deleted ?? 0, failures: [...(s.cleanup?.failures ?? [])],
       ...(Array.isArray(removed) && removed.every((x) => typeof x === 'string') ? { removed: [...removed] as string[] } : {}),

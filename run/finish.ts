@@ -38,10 +38,10 @@ export async function writeRunReports(o: RunOutcome, target: { name: string }, r
   const counts: Record<Outcome, number> = { pass: 0, fail: 0, skip: 0, error: 0 };
   for (const r of results) counts[r.outcome]++;
   const timing = runTiming(results, run, o.stats);
-  const { isObservation } = await import('../reports/matrix.ts');
+  const { observedPasses } = await import('../reports/matrix.ts');
   const summary: RunSummary = {
     target: target.name, startedAt: o.started.toISOString(), finishedAt: new Date().toISOString(),
-    seed: run.seed, strict: run.strict, counts, observedPasses: results.filter((r) => r.outcome === 'pass' && isObservation(r, run.strict)).length, cleanup: o.cleanup, timing,
+    seed: run.seed, strict: run.strict, counts, observedPasses: observedPasses(results, run.strict), cleanup: o.cleanup, timing,
   };
   const { writeReports } = await import('../reports/index.ts');
   const { causeOf } = await import('../generators/labels.ts');
