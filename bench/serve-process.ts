@@ -13,15 +13,12 @@
 //   npx tsx bench/serve-process.ts [--seconds 4] [--rounds 5] [--connections 16] [--mix absent|cycles|both]
 //                                  [--warmup-seconds 10] [--base /path/to/checkout] [--no-build] [--name serve-process]
 //                                  [--cpu-prof DIR]  (profiles the emulator process into DIR; figures then include the profiler)
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { closeClient, sweepIndexes } from './lib/client.ts';
 import { flag, numArg, strArg } from './lib/cli.ts';
 import { driveCycles, driveEach, presignAbsentDeletes, presignCycles, rotatedRound, cellTable, ratioRow, summarizeCells, type Cell } from './lib/load.ts';
-import { ROOT, table, writeResult } from './lib/report.ts';
-import { BENCH_ACCOUNT, BENCH_KEY, BENCH_REGION, build, cpuSplitMs, startBare, startOvcServe, type ChildServer } from './lib/servers.ts';
+import { table, writeResult } from './lib/report.ts';
+import { build, cpuSplitMs, startBare, startBareV4, startOvcServe, type ChildServer } from './lib/servers.ts';
 import { fmt, summarize } from './lib/stats.ts';
 
 const SECONDS = numArg('seconds', 4);
@@ -38,40 +35,6 @@ const CPU_PROF = strArg('cpu-prof', '');
  */
 const WARMUP_SECONDS = numArg('warmup-seconds', 10);
 const BUCKET = 'examplebucket';
-
-const BARE_V4_SERVER = `
-import { createServer } from 'node:http';
-const { verifyRequest } = await import(process.env.VERIFIER_URL);
-const key = JSON.parse(process.env.BENCH_IDENTITY);
-const pairs = (raw) => { const out = []; for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i], raw[i + 1]]); return out; };
-const verifies = (req) => verifyRequest({ method: req.method, query: req.url.slice(req.url.indexOf('?') + 1), headers: pairs(req.rawHeaders),
-  region: process.env.BENCH_REGION, accountId: process.env.BENCH_ACCOUNT, bucket: '${BUCKET}',
-  lookupSecret: (id) => (id === key.accessKeyId ? key.accessKeySecret : undefined), now: new Date() }).ok;
-const server = createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(verifies(req) ? 204 : 403); res.end(); }); });
-server.listen(0, '127.0.0.1', () => console.log('listening ' + server.address().port));
-process.on('SIGINT', () => server.close(() => process.exit(0)) && server.closeAllConnections());
-`;
-
-/** The bare server plus the emulator's own V4 verifier (compiled), as plain JavaScript: no loader in the process. */
-async function startBareV4(): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', BARE_V4_SERVER], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, VERIFIER_URL: pathToFileURL(join(ROOT, 'dist', 'protocol', 'verifier.js')).href, BENCH_IDENTITY: JSON.stringify(BENCH_KEY), BENCH_REGION, BENCH_ACCOUNT },
-  });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => { out += d.toString(); const m = /listening (\d+)/.exec(out); if (m) resolve(Number(m[1])); });
-    child.once('exit', (code) => reject(new Error(`bare+v4 server exited with ${code}\n${err}`)));
-  });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return {
-    kind: 'bare+v4', port, pid: child.pid!, child, stderr: () => err,
-    stop: async () => { if (child.exitCode === null) child.kill('SIGINT'); return exit; },
-  };
-}
-
 
 async function measure(s: ChildServer, mix: 'absent' | 'cycles', prefix: string, seconds: number): Promise<Cell> {
   const o = { connections: CONNECTIONS, seconds };
@@ -99,7 +62,7 @@ const loads: string[] = [loadavg()];
 try {
   const serveArgs = ['--no-state-hook'];
   const profArgs = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
-  servers.push(await startBare(), await startBareV4(), { ...(await startOvcServe({ args: serveArgs, nodeArgs: profArgs })), kind: 'emulator' });
+  servers.push(await startBare(), await startBareV4(BUCKET), { ...(await startOvcServe({ args: serveArgs, nodeArgs: profArgs })), kind: 'emulator' });
   if (BASE) servers.push({ ...(await startOvcServe({ root: BASE, args: serveArgs })), kind: 'emulator@base' });
   const KINDS = servers.map((s) => s.kind);
   const warmup: Record<string, Record<string, number>> = {};

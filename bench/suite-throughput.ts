@@ -3,20 +3,18 @@
 //      and how many requests it sends (counted by `ovc serve --client-log`, one line per request);
 //   2. checked requests/s of the property phase (`--tags property`) against `ovc serve`, next to
 //      a bare undici loop replaying the very same requests (recorded through a proxy in a separate
-//      pass, signatures still valid) to the same server at the same concurrency;
+//      pass, signatures still valid) to the same server at the same concurrency, and again from a
+//      fresh Node process to a fresh `ovc serve` (as cold as the suites: bench/lib/replay.ts);
 //   3. the scaling curve: property runs sized for about 1k, 10k and 100k requests.
 // `--root DIR` runs another checkout's `ovc` (a local experiment on a copy of the suites).
 //   npx tsx bench/suite-throughput.ts [--tsx] [--rounds 3] [--concurrency 8] [--sizes 1000,10000,100000] [--skip-scaling] [--skip-default] [--root DIR] [--name suite-throughput]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Agent, request } from 'undici';
+import { dirname, join } from 'node:path';
 import { flag, numArg, strArg } from './lib/cli.ts';
 import { ROOT, table, writeResult } from './lib/report.ts';
-import { BENCH_KEY, startOvcServe, type ChildServer } from './lib/servers.ts';
+import { bareLoop, coldBareLoop, recordingProxy, runOvc, writeRecorded, type OvcRun } from './lib/replay.ts';
+import { startOvcServe, type ChildServer } from './lib/servers.ts';
 import { fmt, fmtSummary, summarize } from './lib/stats.ts';
 
 const ROUNDS = Math.max(3, numArg('rounds', 3));
@@ -27,30 +25,7 @@ const RUN_ROOT = strArg('root', ROOT);
 const NAME = strArg('name', 'suite-throughput');
 // The compiled package's bin, as users run it (`npm run build` first); `--tsx` runs the TypeScript entry.
 const OVC = flag('tsx') ? join(RUN_ROOT, 'cli', 'bin', 'ovc.mjs') : join(RUN_ROOT, 'dist', 'cli', 'bin.js');
-const ENV = { OSS_ACCESS_KEY_ID: BENCH_KEY.accessKeyId, OSS_ACCESS_KEY_SECRET: BENCH_KEY.accessKeySecret, OSS_SESSION_TOKEN: '', OVC_DENIED_ACCESS_KEY_ID: '', OVC_DENIED_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' };
-
-interface OvcRun { code: number | null; wallMs: number; cases: number; out: string }
-
-/** `node cli/bin/ovc.mjs run --quiet --out TMP …args`, timed from spawn to exit. */
-function ovcRun(args: string[]): Promise<OvcRun> {
-  const out = mkdtempSync(join(tmpdir(), 'ovc-bench-run-'));
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [OVC, 'run', '--quiet', '--out', out, ...args], { cwd: RUN_ROOT, env: { ...process.env, ...ENV }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => { if (err.length < 20_000) err += d.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30 * 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const wallMs = performance.now() - started;
-      let cases = 0;
-      try { cases = readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).length; } catch { /* none written */ }
-      if (code !== 0) process.stderr.write(`ovc run ${args.join(' ')} exited ${code}\n${err.slice(-2000)}\n`);
-      resolve({ code, wallMs, cases, out });
-    });
-  });
-}
+const ovcRun = (args: string[]): Promise<OvcRun> => runOvc(OVC, RUN_ROOT, args);
 
 interface Logged { requests: number; firstMs: number; lastMs: number; /** request start times, in log order */ times: number[] }
 
@@ -77,55 +52,6 @@ async function withServe<T>(fn: (s: ChildServer, log: string) => Promise<T>): Pr
 // either (against any other target `ovc run` paces PutVectorIndex at the documented 5/s).
 const endpointArgs = (s: ChildServer, port = s.port) => ['--endpoint', `http://127.0.0.1:${port}`, '--state-hook', `http://127.0.0.1:${s.port}/_ovc/provider-states`, '--put-index-rps', '0'];
 
-interface Recorded { method: string; path: string; headers: Record<string, string>; body: Buffer }
-
-/** A recording proxy in front of `upstream`: keeps every request as sent, forwards it unchanged. */
-async function recordingProxy(upstream: number): Promise<{ port: number; recorded: Recorded[]; close(): Promise<void> }> {
-  const recorded: Recorded[] = [];
-  const agent = new Agent({ connections: 64 });
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const headers: Record<string, string> = {};
-      for (let i = 0; i < req.rawHeaders.length; i += 2) headers[req.rawHeaders[i]!] = req.rawHeaders[i + 1]!;
-      const r: Recorded = { method: req.method!, path: req.url!, headers, body: Buffer.concat(chunks) };
-      recorded.push(r);
-      const forward = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^(connection|keep-alive|transfer-encoding)$/i.test(k)));
-      request(`http://127.0.0.1:${upstream}${r.path}`, { method: r.method as 'POST', headers: forward, body: r.body.length ? r.body : undefined, dispatcher: agent })
-        .then(async (up) => {
-          const body = Buffer.from(await up.body.arrayBuffer());
-          const h: Record<string, string | string[]> = {};
-          for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !/^(connection|keep-alive|transfer-encoding)$/i.test(k)) h[k] = v;
-          res.writeHead(up.statusCode, h).end(body);
-        })
-        .catch(() => { res.destroy(); });
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as AddressInfo).port, recorded, close: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); await agent.close(); } };
-}
-
-/** Sends the recorded requests with `width` in flight; returns requests/s. */
-async function bareLoop(port: number, reqs: Recorded[], width: number): Promise<{ rps: number; ms: number; statuses: Record<string, number> }> {
-  const agent = new Agent({ connections: width, pipelining: 1 });
-  const statuses: Record<string, number> = {};
-  let next = 0;
-  const t = performance.now();
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < reqs.length) {
-      const r = reqs[next++]!;
-      const headers = Object.fromEntries(Object.entries(r.headers).filter(([k]) => !/^(connection|keep-alive|transfer-encoding|host)$/i.test(k)));
-      const res = await request(`http://127.0.0.1:${port}${r.path}`, { method: r.method as 'POST', headers, body: r.body.length ? r.body : undefined, dispatcher: agent });
-      await res.body.arrayBuffer();
-      statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
-    }
-  }));
-  const ms = performance.now() - t;
-  await agent.close();
-  return { rps: (reqs.length / ms) * 1000, ms, statuses };
-}
-
 async function main(): Promise<void> {
   // 1. The default run, as a user types it (embedded emulator), and its request count.
   console.log('default run (embedded emulator) …');
@@ -145,7 +71,7 @@ async function main(): Promise<void> {
   // 2. Property phase vs a bare loop of the same requests, same server, same concurrency.
   console.log('\nproperty phase vs bare undici loop …');
   const PROP_RUNS = 500;
-  const rounds: Array<{ suiteRps: number; suiteWallRps: number; bareRps: number; ratio: number; requests: number; recorded: number; suitesOnlyRps: number; suitesOnlyRequests: number; startGapMs: number; ratioSuitesOnly: number }> = [];
+  const rounds: Array<{ suiteRps: number; suiteWallRps: number; bareRps: number; ratio: number; requests: number; recorded: number; suitesOnlyRps: number; suitesOnlyRequests: number; startGapMs: number; ratioSuitesOnly: number; bareColdClientRps: number; ratioColdClient: number; bareColdRps: number; bareColdCpuMs: number; bareColdStatuses: Record<string, number>; ratioCold: number; ratioColdSuitesOnly: number }> = [];
   for (let i = 0; i < ROUNDS; i++) {
     const seed = String(200 + i);
     // Recording pass (not timed): the requests exactly as the suite sends them.
@@ -154,13 +80,21 @@ async function main(): Promise<void> {
       try { await ovcRun(['--seed', seed, '--runs', String(PROP_RUNS), '--tags', 'property', ...endpointArgs(s, proxy.port)]); } finally { await proxy.close(); }
       return proxy.recorded;
     });
-    // Timed pass: the suite straight at the server, then the bare loop at the same server.
+    const recFile = join(mkdtempSync(join(tmpdir(), 'ovc-bench-rec-')), 'requests.jsonl');
+    writeRecorded(recFile, rec.result);
+    // Timed pass: the suite straight at the server, then the bare loop at the same server (from
+    // this process, warm), then the loop from a fresh Node process at that server (a cold client).
     const timed = await withServe(async (s) => {
       const run = await ovcRun(['--seed', seed, '--runs', String(PROP_RUNS), '--tags', 'property', ...endpointArgs(s)]);
       rmSync(run.out, { recursive: true, force: true });
       const bare = await bareLoop(s.port, rec.result, CONCURRENCY);
-      return { run, bare };
+      const coldClient = await coldBareLoop(s.port, recFile, CONCURRENCY);
+      return { run, bare, coldClient };
     });
+    // The same loop as cold as the suites were: a fresh Node process and a fresh `ovc serve` (the
+    // loops above run against the server the suites just warmed up).
+    const cold = await withServe((s) => coldBareLoop(s.port, recFile, CONCURRENCY));
+    rmSync(dirname(recFile), { recursive: true, force: true });
     // The client log holds the suite's requests, then the bare loop's: the suite's come first.
     const suiteRequests = timed.log.requests - rec.result.length;
     const suiteTimes = timed.log.times.slice(0, suiteRequests);
@@ -172,9 +106,9 @@ async function main(): Promise<void> {
     for (let k = 1; k < sorted.length / 2; k++) if (sorted[k]! - sorted[k - 1]! > sorted[cut]! - sorted[cut - 1]!) cut = k;
     const suitesOnly = sorted.slice(cut);
     const suitesRps = (suitesOnly.length / Math.max(1, suitesOnly.at(-1)! - suitesOnly[0]!)) * 1000;
-    const row = { suiteRps, suiteWallRps: (suiteRequests / timed.result.run.wallMs) * 1000, bareRps: timed.result.bare.rps, ratio: suiteRps / timed.result.bare.rps, requests: suiteRequests, recorded: rec.result.length, suitesOnlyRps: suitesRps, suitesOnlyRequests: suitesOnly.length, startGapMs: sorted[cut]! - sorted[cut - 1]!, ratioSuitesOnly: suitesRps / timed.result.bare.rps };
+    const row = { suiteRps, suiteWallRps: (suiteRequests / timed.result.run.wallMs) * 1000, bareRps: timed.result.bare.rps, ratio: suiteRps / timed.result.bare.rps, requests: suiteRequests, recorded: rec.result.length, suitesOnlyRps: suitesRps, suitesOnlyRequests: suitesOnly.length, startGapMs: sorted[cut]! - sorted[cut - 1]!, ratioSuitesOnly: suitesRps / timed.result.bare.rps, bareColdClientRps: timed.result.coldClient.rps, ratioColdClient: suiteRps / timed.result.coldClient.rps, bareColdRps: cold.result.rps, bareColdCpuMs: cold.result.cpuMs, bareColdStatuses: cold.result.statuses, ratioCold: suiteRps / cold.result.rps, ratioColdSuitesOnly: suitesRps / cold.result.rps };
     rounds.push(row);
-    console.log(`  round ${i + 1}: suite ${fmt(row.suiteRps)} checked req/s (phase), ${fmt(row.suiteWallRps)} req/s over the whole command; from the suites' first request ${fmt(suitesRps)} req/s (${suitesOnly.length} requests, after a ${fmt(row.startGapMs)} ms gap); bare loop ${fmt(row.bareRps)} req/s; ratio ${fmt(row.ratio, 2)}, from the suites' first request ${fmt(row.ratioSuitesOnly, 2)} (${suiteRequests} requests)`);
+    console.log(`  round ${i + 1}: suite ${fmt(row.suiteRps)} checked req/s (phase), ${fmt(row.suiteWallRps)} req/s over the whole command; from the suites' first request ${fmt(suitesRps)} req/s (${suitesOnly.length} requests, after a ${fmt(row.startGapMs)} ms gap); bare loop ${fmt(row.bareRps)} req/s; ratio ${fmt(row.ratio, 2)}, from the suites' first request ${fmt(row.ratioSuitesOnly, 2)} (${suiteRequests} requests); from a fresh process at the warmed server ${fmt(row.bareColdClientRps)} req/s (ratio ${fmt(row.ratioColdClient, 2)}); bare loop cold (fresh process, fresh server) ${fmt(row.bareColdRps)} req/s, ratio ${fmt(row.ratioCold, 2)}, from the suites' first request ${fmt(row.ratioColdSuitesOnly, 2)}`);
   }
 
   // 3. Scaling: property runs sized for ~1k / 10k / 100k requests.
@@ -205,6 +139,11 @@ async function main(): Promise<void> {
     ['bare undici loop, same requests, req/s', fmtSummary(summarize(rounds.map((r) => r.bareRps))), `concurrency ${CONCURRENCY}`],
     ['ratio suite / bare', fmtSummary(ratio, 2), `≥ 0.5: ${ratio.median >= 0.5 ? 'met' : 'NOT met'}`],
     ['same, from the suites\' first request', fmtSummary(summarize(rounds.map((r) => r.ratioSuitesOnly)), 2), ''],
+    ['bare undici loop from a fresh process, warmed server, req/s', fmtSummary(summarize(rounds.map((r) => r.bareColdClientRps))), 'a cold client only'],
+    ['ratio suite / that loop', fmtSummary(summarize(rounds.map((r) => r.ratioColdClient)), 2), ''],
+    ['bare undici loop cold (fresh process, fresh ovc serve), req/s', fmtSummary(summarize(rounds.map((r) => r.bareColdRps))), 'as cold as the suites'],
+    ['ratio suite / cold bare loop', fmtSummary(summarize(rounds.map((r) => r.ratioCold)), 2), ''],
+    ['same, from the suites\' first request', fmtSummary(summarize(rounds.map((r) => r.ratioColdSuitesOnly)), 2), ''],
   ]));
   const bareMedian = summarize(rounds.map((r) => r.bareRps)).median;
   const marginals: Array<{ from: number; to: number; rps: number; ratioToBare: number; wallMsPerRequest: number }> = [];
@@ -224,7 +163,7 @@ async function main(): Promise<void> {
   console.log(`\nwritten ${writeResult(NAME, {
     settings: { rounds: ROUNDS, concurrency: CONCURRENCY, propertyRuns: PROP_RUNS, sizes: SIZES, root: RUN_ROOT === ROOT ? '.' : RUN_ROOT },
     defaultRun: { wallSeconds: wall, cases: defaults.map((d) => d.cases), exitCodes: defaults.map((d) => d.code), requestsCounted, casesCounted: counted?.result.cases ?? null },
-    propertyPhase: { suiteRps: summarize(rounds.map((r) => r.suiteRps)), suiteWallRps: summarize(rounds.map((r) => r.suiteWallRps)), bareRps: summarize(rounds.map((r) => r.bareRps)), ratio, rounds },
+    propertyPhase: { suiteRps: summarize(rounds.map((r) => r.suiteRps)), suiteWallRps: summarize(rounds.map((r) => r.suiteWallRps)), bareRps: summarize(rounds.map((r) => r.bareRps)), ratio, bareColdClientRps: summarize(rounds.map((r) => r.bareColdClientRps)), ratioColdClient: summarize(rounds.map((r) => r.ratioColdClient)), bareColdRps: summarize(rounds.map((r) => r.bareColdRps)), ratioCold: summarize(rounds.map((r) => r.ratioCold)), ratioColdSuitesOnly: summarize(rounds.map((r) => r.ratioColdSuitesOnly)), rounds },
     scaling,
     marginals,
     targets: { defaultWallUnder10s: wall.median < 10, atLeast2000Requests: requestsCounted >= 2000, ratioAtLeast05: ratio.median >= 0.5 },

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ROOT } from './report.ts';
 
 export interface ChildServer {
@@ -123,6 +124,34 @@ export async function startBare(nodeArgs: string[] = [], burnUs = 0): Promise<Ch
   const err = collect(child);
   const port = Number(await waitForLine(child, /listening (\d+)/, 'bare node:http server', err));
   return wrap('bare', child, port, err);
+}
+
+const BARE_V4_SERVER = `
+import { createServer } from 'node:http';
+const { verifyRequest } = await import(process.env.VERIFIER_URL);
+const key = JSON.parse(process.env.BENCH_IDENTITY);
+const bucket = process.env.BENCH_BUCKET;
+const pairs = (raw) => { const out = []; for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i], raw[i + 1]]); return out; };
+const verifies = (req) => verifyRequest({ method: req.method, query: req.url.slice(req.url.indexOf('?') + 1), headers: pairs(req.rawHeaders),
+  region: process.env.BENCH_REGION, accountId: process.env.BENCH_ACCOUNT, bucket,
+  lookupSecret: (id) => (id === key.accessKeyId ? key.accessKeySecret : undefined), now: new Date() }).ok;
+const server = createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(verifies(req) ? 204 : 403); res.end(); }); });
+server.listen(0, '127.0.0.1', () => console.log('listening ' + server.address().port));
+process.on('SIGINT', () => server.close(() => process.exit(0)) && server.closeAllConnections());
+`;
+
+/**
+ * The bare server plus the emulator's own V4 verifier (compiled, from `root`'s dist/), as plain
+ * JavaScript: no loader in the process. 204 when the signature holds for `bucket`, else 403.
+ */
+export async function startBareV4(bucket: string, root: string = ROOT): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', BARE_V4_SERVER], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, VERIFIER_URL: pathToFileURL(join(root, 'dist', 'protocol', 'verifier.js')).href, BENCH_IDENTITY: JSON.stringify(BENCH_KEY), BENCH_REGION, BENCH_ACCOUNT, BENCH_BUCKET: bucket },
+  });
+  const err = collect(child);
+  const port = Number(await waitForLine(child, /listening (\d+)/, 'bare+v4 server', err));
+  return wrap('bare+v4', child, port, err);
 }
 
 export async function freePort(): Promise<number> {
