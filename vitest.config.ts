@@ -26,7 +26,7 @@ export default defineConfig({
     // `ovc` as processes and wait on them (the package test mostly waits on npm), so a file per CPU
     // left ~0.4 of the CPUs idle (unit step 326–344 s; 279 s with one more file, the same tests
     // passing); three files with five concurrent `ovc run`s each, when a run cost twice the CPU it
-    // does now, overloaded the machine (60 s test timeouts). docs/performance.md, "CI time" and §0a.
+    // does now, overloaded the machine (60 s test timeouts). docs/performance.md, "CI time" and §0b.
     maxWorkers: availableParallelism() + 1,
     maxConcurrency: 3,
     // The long end-to-end files first (test/sequencer.ts).

@@ -199,7 +199,7 @@ export class TargetClient {
     // text (twice its bytes) is not kept beside it — only a fresh string of its first bytes.
     const kept = res.body.length > TEXT_KEPT_BYTES ? res.body.subarray(0, TEXT_KEPT_BYTES).toString('utf8') : text;
     // Object.assign, not `{ ...res, more }`: in Node 20's V8 a spread followed by more fields (or by
-    // a second spread) costs 1–3 µs per object, several times per request (docs/performance.md §0).
+    // a second spread) costs 1–3 µs per object, several times per request (docs/performance.md §0a).
     const response: WireResponse = Object.assign({}, res, { text: kept, json, error: env?.body && typeof env.body.Code === 'string' ? env.body : null, envelopeProblems: env?.problems ?? [] });
     const x: SentExchange = { request: Object.assign({}, req, { url: a.url, sentHeaders: headers }), response, op, role: this.role, startedAt, durationMs: res.durationMs };
     this.observer?.after(x);

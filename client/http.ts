@@ -18,7 +18,7 @@ import type { Agent as UndiciAgent, Dispatcher } from 'undici';
 // as they are, with no URL parsed per request: exactly the bytes the request was signed for. The
 // answer is read by a dispatch handler of our own (`exchangeOnce`), not undici's request API:
 // that one wraps every answer in a Readable stream and a signal's listeners, which the bound and
-// the deadline here do without (bench/client-transport.ts, docs/performance.md §0a).
+// the deadline here do without (bench/client-transport.ts, docs/performance.md §0b).
 const load = createRequire(import.meta.url);
 const Agent = load('undici/lib/dispatcher/agent.js') as typeof UndiciAgent;
 const { parseHeaders } = load('undici/lib/core/util.js') as { parseHeaders(raw: Buffer[] | null): Record<string, string | string[] | undefined> };

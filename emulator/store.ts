@@ -98,7 +98,7 @@ export class Store {
     const creatingMs = sample(this.creating, this.random);
     const status: IndexState = opts.status ?? (creatingMs > 0 ? 'creating' : 'enable');
     // Field by field: a spread of the spec followed by more fields cost ~6 µs per index in Node 20's
-    // V8, ~5 % of `ovc serve`'s CPU on PutVectorIndex+DeleteVectorIndex cycles (docs/performance.md §0).
+    // V8, ~5 % of `ovc serve`'s CPU on PutVectorIndex+DeleteVectorIndex cycles (docs/performance.md §0a).
     const index: VectorIndex = {
       name: spec.name, dimension: spec.dimension, distanceMetric: spec.distanceMetric, dataType: 'float32', createTime: this.now(), status,
       vectors: opts.vectors ?? new VectorData(spec.dimension), held: opts.hold ?? false,

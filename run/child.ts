@@ -195,7 +195,7 @@ try {
   else if (errors.length > 0) status.broken = `unhandled errors in the suites: ${errors.map((e) => (e as Error).message).join('; ')}`;
   // No vitest.close(): every case's record is on disk when its test ends (run/recorder.ts), the
   // suites' own clean-up ran inside start(), and the exit below ends the worker threads; closing
-  // vite's server and the pool first cost every run ~0.1 s (docs/performance.md §0b).
+  // vite's server and the pool first cost every run ~0.1 s (docs/performance.md §0c).
 } catch (e) {
   status.broken = `vitest could not run the suites: ${(e as Error).message}`;
 }

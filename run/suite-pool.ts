@@ -1,7 +1,7 @@
 // The suites' first worker thread, started before vitest is loaded. A one-suite run spent ~0.55 s
 // in the child loading vitest and vite and only then started its worker, which spent ~0.4 s more
 // loading vitest's test runtime and the suites' modules before the first request
-// (docs/performance.md §0a). Started here as soon as the run's suite files are known, the thread
+// (docs/performance.md §0b). Started here as soon as the run's suite files are known, the thread
 // loads vitest's worker entry and the modules the suite files import while the child's main thread
 // loads vitest: on two CPUs the two loads overlap. vitest takes the thread through a pool of its
 // own kind (vitest 4's `pool` option with a PoolRunnerInitializer: the built-in `threads` pool's

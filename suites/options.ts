@@ -24,7 +24,7 @@ export const SUITE_TEST_OPTIONS = {
   // vitest's describe/it/inject and nothing vite would rewrite: no vi.mock, no import.meta.vitest):
   // passing our modules through vite's transform cost each run ~0.4 s of CPU and ~35 MiB, and the
   // suite files' own transform (imports rewritten, a source map made, each fetched over the
-  // worker's channel) ~5 % of a default run's CPU (docs/performance.md §0a).
+  // worker's channel) ~5 % of a default run's CPU (docs/performance.md §0b).
   ...(compiled ? { server: { deps: { external: [/\/dist\//] } } } : {}),
   tags: TAGS,
   pool: 'threads' as const,
