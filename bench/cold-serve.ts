@@ -9,12 +9,10 @@
 // Pass 1 is what a run pays (every `ovc run` starts a fresh embedded emulator); the last pass is
 // the settled cost bench:serve-process measures after its 10-s warm-up.
 //   npx tsx bench/cold-serve.ts [--rounds 3] [--passes 4] [--runs 500] [--rate 1000] [--concurrency 8] [--no-build] [--name cold-serve]
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { flag, numArg, strArg } from './lib/cli.ts';
 import { rotatedRound } from './lib/load.ts';
-import { ROOT, table, writeResult } from './lib/report.ts';
-import { bareLoop, recordingProxy, runOvc, type Recorded } from './lib/replay.ts';
+import { table, writeResult } from './lib/report.ts';
+import { bareLoop, recordPropertyPhase, type Recorded } from './lib/replay.ts';
 import { build, cpuMs, startBare, startBareV4, startOvcServe, type ChildServer } from './lib/servers.ts';
 import { fmt, fmtSummary, summarize } from './lib/stats.ts';
 
@@ -24,24 +22,8 @@ const RUNS = numArg('runs', 500);
 const RATE = numArg('rate', 1000);
 const CONCURRENCY = numArg('concurrency', 8);
 const BUCKET = 'ovc-conformance';
-const OVC = join(ROOT, 'dist', 'cli', 'bin.js');
 const KINDS = ['bare', 'bare+v4', 'emulator'] as const;
 type Kind = (typeof KINDS)[number];
-
-/** The property phase's requests as the suites send them (state set through the hook, unrecorded). */
-async function record(): Promise<Recorded[]> {
-  const server = await startOvcServe({ bucket: BUCKET });
-  const proxy = await recordingProxy(server.port);
-  try {
-    const r = await runOvc(OVC, ROOT, ['--seed', '500', '--runs', String(RUNS), '--tags', 'property && !lifecycle', '--endpoint', `http://127.0.0.1:${proxy.port}`, '--state-hook', `http://127.0.0.1:${server.port}/_ovc/provider-states`, '--put-index-rps', '0']);
-    rmSync(r.out, { recursive: true, force: true });
-    if (r.code !== 0) throw new Error(`the recording run exited ${r.code}`);
-    return proxy.recorded;
-  } finally {
-    await proxy.close();
-    await server.stop();
-  }
-}
 
 const start: Record<Kind, () => Promise<ChildServer>> = {
   bare: () => startBare(),
@@ -73,7 +55,7 @@ async function measure(kind: Kind, reqs: Recorded[]): Promise<Passes> {
 
 if (!flag('no-build')) build();
 console.log(`recording the property phase's requests (--runs ${RUNS}) …`);
-const reqs = await record();
+const reqs = await recordPropertyPhase(RUNS);
 console.log(`  ${reqs.length} requests; replayed ${PASSES}× per fresh server, ${CONCURRENCY} in flight, ${RATE > 0 ? `paced at ${RATE} req/s` : 'unpaced'}`);
 const rounds: Array<Record<Kind, Passes>> = [];
 for (let r = 0; r < ROUNDS; r++) {

@@ -6,7 +6,7 @@
 //                    arrival pattern);
 //   coldBareLoop   — the same loop in a fresh Node process: a client as cold as the suites'.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 import { ROOT } from './report.ts';
-import { BENCH_KEY } from './servers.ts';
+import { BENCH_KEY, startOvcServe } from './servers.ts';
 
 /** The benchmarks' throwaway identity for `ovc run`, nothing of the caller's own. */
 export const OVC_ENV = { OSS_ACCESS_KEY_ID: BENCH_KEY.accessKeyId, OSS_ACCESS_KEY_SECRET: BENCH_KEY.accessKeySecret, OSS_SESSION_TOKEN: '', OVC_DENIED_ACCESS_KEY_ID: '', OVC_DENIED_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' };
@@ -148,4 +148,23 @@ console.log(JSON.stringify({ ...out, cpuMs: (u.user + u.system) / 1000 }));
       try { resolve(JSON.parse(out.trim().split('\n').at(-1)!) as LoopResult & { cpuMs: number }); } catch (e) { reject(new Error(`the cold bare loop printed no result: ${out}\n${err}`, { cause: e })); }
     });
   });
+}
+
+/**
+ * The property phase's requests as the suites send them: `ovc run --tags 'property && !lifecycle'
+ * --runs RUNS --seed 500` (this checkout's dist/) through a recording proxy in front of a fresh
+ * `ovc serve`, states set through its hook (not recorded).
+ */
+export async function recordPropertyPhase(runs: number, bucket = 'ovc-conformance'): Promise<Recorded[]> {
+  const server = await startOvcServe({ bucket });
+  const proxy = await recordingProxy(server.port);
+  try {
+    const r = await runOvc(join(ROOT, 'dist', 'cli', 'bin.js'), ROOT, ['--seed', '500', '--runs', String(runs), '--tags', 'property && !lifecycle', '--endpoint', `http://127.0.0.1:${proxy.port}`, '--state-hook', `http://127.0.0.1:${server.port}/_ovc/provider-states`, '--put-index-rps', '0']);
+    rmSync(r.out, { recursive: true, force: true });
+    if (r.code !== 0) throw new Error(`the recording run exited ${r.code}`);
+    return proxy.recorded;
+  } finally {
+    await proxy.close();
+    await server.stop();
+  }
 }
