@@ -82,6 +82,26 @@ function killLive(): void {
   for (const c of LIVE) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 }
 
+/** A suite child process and its end (its exit code; null: killed), watched from the moment it is spawned. */
+interface Spawned { child: ChildProcess; closed: Promise<number | null> }
+
+function spawnChild(): Spawned {
+  const child = spawn(process.execPath, [...childLoader([`--max-semi-space-size=${SEMI_SPACE_MB}`]), fileURLToPath(new URL(`./child${OWN_EXT}`, import.meta.url)), String(process.pid)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  // However this process ends (an exit from a signal handler included), a child not yet handed the
+  // run ends with it (it holds nothing); one running the suites hears its parent is gone and hands
+  // the run's ledger to the cleaner (run/child.ts).
+  LIVE.add(child);
+  if (LIVE.size === 1) process.on('exit', killLive);
+  const closed = new Promise<number | null>((resolve) => child.on('close', (c) => { LIVE.delete(child); resolve(c); }));
+  child.on('error', () => undefined);
+  return { child, closed };
+}
+
+/** The child spawned by SuiteChild.early, until SuiteChild.start takes it. */
+let early: Spawned | null = null;
+
 /**
  * The suite runner's child, started when the run starts (SuiteChild.start) so that loading vitest
  * and the suite configuration overlaps the parent's own start and preflight; it runs the suites
@@ -93,17 +113,28 @@ export class SuiteChild {
   private running = false;
 
   private constructor(options: ChildOptions) {
-    this.child = spawn(process.execPath, [...childLoader([`--max-semi-space-size=${SEMI_SPACE_MB}`]), fileURLToPath(new URL(`./child${OWN_EXT}`, import.meta.url)), String(process.pid)], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    // However this process ends (an exit from a signal handler included), a child not yet handed the
-    // run ends with it (it holds nothing); one running the suites hears its parent is gone and hands
-    // the run's ledger to the cleaner (run/child.ts).
-    LIVE.add(this.child);
-    if (LIVE.size === 1) process.on('exit', killLive);
-    this.closed = new Promise((resolve) => this.child.on('close', (c) => { LIVE.delete(this.child); resolve(c); }));
-    this.child.on('error', () => undefined);
+    const taken = early ?? spawnChild();
+    early = null;
+    // Held by this process again: the run waits for it (an early child is not, until taken).
+    taken.child.ref();
+    taken.child.channel?.ref();
+    this.child = taken.child;
+    this.closed = taken.closed;
     this.child.send({ type: 'prepare', options } satisfies ChildMessage, () => { /* gone already: run() finds out */ });
+  }
+
+  /**
+   * Spawns the suite child before the command line is even read (`ovc run`, cli/bin.ts): its Node
+   * starts while this process loads the CLI (~0.1 s), and it waits for `prepare`. SuiteChild.start
+   * takes it; a run that ends before (a bad flag, --help) leaves it to the exit handler above, which
+   * kills it (it holds nothing), and it leaves on its own if this process is gone (run/child.ts).
+   */
+  static early(): void {
+    if (early) return;
+    early = spawnChild();
+    // Not holding this process open while nothing has taken it: `ovc run --bogus` exits at once.
+    early.child.unref();
+    early.child.channel?.unref();
   }
 
   static start(o: Pick<SuiteRunOptions, 'tags' | 'shard' | 'progress'> = {}): SuiteChild {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runOvc } from '../selftest/run-cli.ts';
+import { startRun, suiteChildrenOf, until } from '../safety/processes.ts';
 
 const creds = { OSS_ACCESS_KEY_ID: 'exit-test-key', OSS_ACCESS_KEY_SECRET: 'exit-test-secret' };
 
@@ -49,5 +50,23 @@ describe('ovc run exit status 2 on bad input', () => {
     const r = await runOvc(['run', '--baseline', file, '--out', dir]);
     expect(r.stderr).toMatch(/^ovc: /m);
     expect(r.code).toBe(2);
+  });
+});
+
+// The suite child starts before the command line is read (run/runner.ts, SuiteChild.early): a run
+// that never reaches its suites must exit at once, not wait on that child, and leave none behind.
+describe('a run that ends before its suites', () => {
+  it.each([
+    [['--bogus'], 2],
+    [['--runs', 'abc'], 2],
+    [['--endpoint', 'http://127.0.0.1:9'], 2], // no credentials
+    [['--help'], 0],
+  ])('%j exits at once (code %i) and leaves no suite child', async (args, code) => {
+    const run = startRun(args, { OSS_ACCESS_KEY_ID: '', OSS_ACCESS_KEY_SECRET: '' });
+    const started = Date.now();
+    const exited = await Promise.race([run.done, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
+    if (exited === 'hung') process.kill(-run.child.pid!, 'SIGKILL');
+    expect(exited, `still running after ${Date.now() - started} ms:\n${run.err()}`).toBe(code);
+    await until('no suite child of the run left', () => suiteChildrenOf(run.child.pid!).length === 0, 2000);
   });
 });

@@ -22,6 +22,19 @@ export function descendants(pid: number): number[] {
   return out;
 }
 
+/** Live suite children started for the `ovc` process `pid` (run/child.ts takes its parent's pid as its last argument). */
+export function suiteChildrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      if (argv.some((a) => /[\\/]run[\\/]child\.[jt]s$/.test(a)) && argv.at(-1) === String(pid) && alive(Number(name))) out.push(Number(name));
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
+}
+
 export function alive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
