@@ -2,6 +2,7 @@
 // Error.Code, response header names, non-volatile header values, body shape and deterministic
 // values), the `then` exchanges in order by status and code, and the `given` exchanges by status
 // (as notes). Names the run created differ between runs: they are normalised first.
+import { parseAddress } from '../protocol/addressing.ts';
 import type { Exchange } from '../reports/model.ts';
 import type { CassetteMeta, RecordedExchange } from './cassette.ts';
 import { questionOfAnswers, questionOfBodyPath, questionOfHeader } from './questions.ts';
@@ -200,7 +201,7 @@ export function pairSteps(left: readonly RecordedExchange[], right: readonly Rec
   const keyed = (xs: readonly RecordedExchange[], normalise: (s: string) => string): Array<[string, RecordedExchange]> => {
     const seen = new Map<string, number>();
     return xs.map((x) => {
-      const asked = `${x.op ?? '?'} ${normalise(x.exchange.request.url)} ${normalise(x.exchange.request.body ?? '')}`;
+      const asked = askedOf(x, normalise);
       const k = (seen.get(asked) ?? 0) + 1;
       seen.set(asked, k);
       return [`${asked} #${k}`, x];
@@ -214,6 +215,25 @@ export function pairSteps(left: readonly RecordedExchange[], right: readonly Rec
   }
   for (const x of rightByKey.values()) pairs.push([undefined, x]);
   return pairs;
+}
+
+/**
+ * What a request asked, wherever it was sent: its method, operation and resource, path-style
+ * (`/{bucket}/?query`; a virtual-hosted request's bucket read from its Host as the emulator reads it,
+ * protocol/addressing.ts), and its body, the run's names normalised. Never the origin: two targets
+ * are at two addresses (two embedded emulators on two ports), and a key holding it paired no step of
+ * a sequence across targets — every one "went apart" at its first request.
+ */
+export function askedOf(x: RecordedExchange, normalise: (s: string) => string): string {
+  const { method, url, headers, body } = x.exchange.request;
+  let resource = url;
+  try {
+    const u = new URL(url);
+    const host = Object.entries(headers).find(([k]) => k.toLowerCase() === 'host')?.[1] ?? u.host;
+    const address = parseAddress(host, u.pathname);
+    resource = address.style === 'virtual' ? `/${address.bucket}${address.rest}${u.search}` : `${u.pathname}${u.search}`;
+  } catch { /* not a URL: compared as recorded */ }
+  return `${method} ${x.op ?? '?'} ${normalise(resource)} ${normalise(body ?? '')}`;
 }
 
 export interface ExchangeComparison {

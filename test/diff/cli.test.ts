@@ -96,9 +96,13 @@ describe('ovc diff end to end', () => {
   it('the embedded emulator against a faithful emulator: all same, exit 0, no secret in any file', async () => {
     const e = await emulator(null);
     const dir = out('e2e-same');
-    const r = await runOvc(['diff', '--endpoint', e.url, '--state-hook', e.stateHookUrl!, '--against', 'embedded', '--seed', '7', '--runs', '3', '--tags', TAGS, '--out', dir], CREDS, 240_000);
+    // With the sequences (the lifecycle model, the bucket lifecycle): their steps pair across the two
+    // targets' addresses (diff/compare.ts askedOf), and answered alike they are the same, not open.
+    const r = await runOvc(['diff', '--endpoint', e.url, '--state-hook', e.stateHookUrl!, '--against', 'embedded', '--seed', '7', '--runs', '3', '--tags', `${TAGS} || lifecycle || buckets`, '--out', dir], CREDS, 240_000);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(jsonl(dir).length).toBeGreaterThan(5);
+    expect(jsonl(dir).filter((l) => l.id.includes('/lifecycle/') || l.id.includes('/buckets/')).length).toBeGreaterThan(1);
+    expect(jsonl(dir).filter((l) => l.kind !== 'same').map((l) => `${l.id}: ${l.kind}`)).toEqual([]);
     for (const f of filesUnder(dir)) {
       const text = readFileSync(f, 'utf8');
       for (const s of [CREDS.OSS_ACCESS_KEY_SECRET, CREDS.OVC_DENIED_ACCESS_KEY_SECRET]) for (const form of secretForms(s)) expect(text.includes(form), `${form} in ${f}`).toBe(false);

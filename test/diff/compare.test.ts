@@ -5,7 +5,8 @@ import { bodyShape, compareExchanges, compareResponses, normaliser, VOLATILE_HEA
 import { errorBody, errorResponse, exchange, indexBody, metaFor, noContent, ok200, rec } from './fixtures.ts';
 
 const A = { runId: 'aaaaaa' };
-const B = { runId: 'bbbbbb', clock: 97 };
+// The other side is another target: another address, as two targets (two embedded emulators) always are.
+const B = { runId: 'bbbbbb', clock: 97, origin: 'http://127.0.0.1:9001' };
 const na = normaliser(metaFor(A));
 const nb = normaliser(metaFor(B));
 const del = (v: typeof A, res: ReturnType<typeof noContent>) => exchange(v, 'deleteVectorIndex', res);
@@ -131,5 +132,16 @@ describe('compareExchanges', () => {
     expect(compareExchanges(l, other, na, nb).differences).toEqual([expect.objectContaining({ where: 'when[2]', aspect: 'answer', question: 'U5' })]);
     const apart = [step(B, 0, 'PutVectorIndex', errorResponse(B, 409, 'VectorBucketIndexAlreadyExist')), step(B, 1, 'GetVectorIndex', ok200(B))];
     expect(compareExchanges(l, apart, na, nb).differences).toEqual([expect.objectContaining({ where: 'when[0]' }), expect.objectContaining({ where: 'when[1]', subject: 'step of the sequence', left: 'DeleteVectorIndex 204', right: 'GetVectorIndex 200' })]);
+  });
+
+  it('pairs the steps by what was asked, not where: another host, another port, virtual-hosted against path-style', () => {
+    const step = (v: typeof A, i: number, op: string, res: ReturnType<typeof noContent>, bucket?: string) => rec('c', i, 'when', op, exchange(v, op, res, '{}', bucket));
+    const seq = (v: typeof A) => [step(v, 0, 'PutVectorIndex', ok200(v)), step(v, 1, 'DeleteVectorIndex', noContent(v), `ovc${v.runId}-bl`), step(v, 2, 'DeleteVectorIndex', errorResponse(v, 404, 'NoSuchVectorIndex'))];
+    for (const other of [{ ...B, origin: 'https://cn-hangzhou.oss-vectors.aliyuncs.com' }, { ...B, virtual: true }, { ...B, origin: 'http://localhost:9002', virtual: true }]) {
+      expect(compareExchanges(seq(A), seq(other), na, nb).differences).toEqual([]);
+    }
+    // Another bucket is another request, wherever it was sent.
+    const elsewhere = [step(B, 0, 'PutVectorIndex', ok200(B)), step(B, 1, 'DeleteVectorIndex', noContent(B), 'ovc-conformance-b2'), step(B, 2, 'DeleteVectorIndex', errorResponse(B, 404, 'NoSuchVectorIndex'))];
+    expect(compareExchanges(seq(A), elsewhere, na, nb).differences).toEqual([expect.objectContaining({ where: 'when[1]', subject: 'step of the sequence' })]);
   });
 });

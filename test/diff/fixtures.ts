@@ -4,7 +4,11 @@ import type { CaseResult, Exchange } from '../../reports/model.ts';
 import type { CassetteMeta, RecordedExchange } from '../../diff/cassette.ts';
 import { writeCassette } from '../../diff/cassette.ts';
 
-export interface Variant { runId: string; clock?: number; secrets?: readonly string[] }
+export interface Variant {
+  runId: string; clock?: number; secrets?: readonly string[];
+  /** Where this side's requests went (default http://127.0.0.1:9000); `virtual`: virtual-hosted, the bucket in the Host. */
+  origin?: string; virtual?: boolean;
+}
 
 export function metaFor(v: Variant, over: Partial<CassetteMeta> = {}): CassetteMeta {
   return {
@@ -21,10 +25,12 @@ function baseHeaders(v: Variant): Record<string, string> {
   return { date: new Date(Date.UTC(2026, 10, 30) + (v.clock ?? 0) * 1000).toUTCString(), 'x-oss-request-id': rid(), server: 'AliyunOSS', connection: 'keep-alive', 'keep-alive': 'timeout=5' };
 }
 
-function request(op: string, body: string, bucket = 'ovc-conformance'): Exchange['request'] {
+function request(v: Variant, op: string, body: string, bucket = 'ovc-conformance'): Exchange['request'] {
+  const origin = new URL(v.origin ?? 'http://127.0.0.1:9000');
+  const host = v.virtual ? `${bucket}-1234567890.localhost:${origin.port}` : origin.host;
   return {
-    method: 'POST', url: `http://127.0.0.1:9000/${bucket}/?${op}`, body,
-    headers: { authorization: '[REDACTED]', 'content-type': 'application/json', 'x-oss-date': '20261130T000000Z', host: '127.0.0.1:9000' },
+    method: 'POST', url: v.virtual ? `${origin.origin}/?${op}` : `${origin.origin}/${bucket}/?${op}`, body,
+    headers: { authorization: '[REDACTED]', 'content-type': 'application/json', 'x-oss-date': '20261130T000000Z', host },
   };
 }
 
@@ -49,8 +55,8 @@ export function ok200(v: Variant, body = ''): NonNullable<Exchange['response']> 
   return { status: 200, headers: { ...baseHeaders(v), 'content-length': String(body.length), ...(body ? { 'content-type': 'application/json' } : {}) }, body };
 }
 
-export function exchange(_v: Variant, op: string, response: Exchange['response'], reqBody = '{}', bucket?: string): Exchange {
-  return { request: request(op, reqBody, bucket), response, startedAt: '2026-11-30T00:00:00.000Z', durationMs: 1 };
+export function exchange(v: Variant, op: string, response: Exchange['response'], reqBody = '{}', bucket?: string): Exchange {
+  return { request: request(v, op, reqBody, bucket), response, startedAt: '2026-11-30T00:00:00.000Z', durationMs: 1 };
 }
 
 export function rec(caseId: string, seq: number, role: RecordedExchange['role'], op: string | null, x: Exchange): RecordedExchange {
