@@ -103,8 +103,9 @@ function spawnChild(): Spawned {
 let early: Spawned | null = null;
 
 /**
- * The suite runner's child, started when the run starts (SuiteChild.start) so that loading vitest
- * and the suite configuration overlaps the parent's own start and preflight; it runs the suites
+ * The suite runner's child, started when the run starts (SuiteChild.early, before the CLI loads, or
+ * SuiteChild.start) so that loading vitest and the suite configuration overlaps the parent's own
+ * start and preflight; it runs the suites
  * only when handed the run (`run`), and a run that ends before that dismisses it (`dismiss`).
  */
 export class SuiteChild {

@@ -4,16 +4,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { OVC, ROOT } from '../selftest/run-cli.ts';
 
+/** Every process's pid, from /proc. */
+function pids(): number[] {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+}
+
 /** Every process whose parent chain leads to `pid` (not `pid` itself). */
 export function descendants(pid: number): number[] {
   const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+  for (const name of pids()) {
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       // The command name may hold spaces and parentheses: the fields after the last ')' are fixed.
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parent.set(Number(name), ppid);
+      parent.set(name, ppid);
     } catch { /* gone meanwhile */ }
   }
   const out: number[] = [];
@@ -24,15 +28,12 @@ export function descendants(pid: number): number[] {
 
 /** Live suite children started for the `ovc` process `pid` (run/child.ts takes its parent's pid as its last argument). */
 export function suiteChildrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+  return pids().filter((p) => {
     try {
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      if (argv.some((a) => /[\\/]run[\\/]child\.[jt]s$/.test(a)) && argv.at(-1) === String(pid) && alive(Number(name))) out.push(Number(name));
-    } catch { /* gone meanwhile */ }
-  }
-  return out;
+      const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      return argv.some((a) => /[\\/]run[\\/]child\.[jt]s$/.test(a)) && argv.at(-1) === String(pid) && alive(p);
+    } catch { return false; /* gone meanwhile */ }
+  });
 }
 
 export function alive(pid: number): boolean {
