@@ -9,16 +9,14 @@
 // background compilation included), and the CPU the process spent before its first request
 // (loading its transport). Variants in rotating order, a fresh process each, round after round.
 //   npx tsx bench/cold-client.ts [--rounds 5] [--passes 3] [--runs 500] [--no-build] [--name cold-client]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { flag, numArg, strArg } from './lib/cli.ts';
 import { rotatedRound } from './lib/load.ts';
 import { ROOT, table, writeResult } from './lib/report.ts';
-import { bareLoop, recordPropertyPhase, writeRecorded } from './lib/replay.ts';
+import { bareLoop, recordPropertyPhase, runScript, undiciUrl, writeRecorded } from './lib/replay.ts';
 import { build, startOvcServe } from './lib/servers.ts';
 import { fmtSummary, summarize } from './lib/stats.ts';
 
@@ -82,22 +80,10 @@ process.exit(0);
 interface ClientRun { startupCpuMs: number; passes: Array<{ usPerRequest: number; ms: number; statuses: Record<string, number> }> }
 
 function runClient(variant: Variant, port: number, file: string): Promise<ClientRun> {
-  const env = {
-    ...process.env, VARIANT: variant, PORT: String(port), FILE: file, PASSES: String(PASSES), WIDTH: String(WIDTH),
-    DIST: pathToFileURL(join(ROOT, 'dist')).href, UNDICI: pathToFileURL(createRequire(join(ROOT, 'package.json')).resolve('undici')).href,
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', CLIENT], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { if (err.length < 20_000) err += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`${variant} client exited ${code}\n${err}`));
-      resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ClientRun);
-    });
-  });
+  return runScript<ClientRun>(CLIENT, {
+    VARIANT: variant, PORT: String(port), FILE: file, PASSES: String(PASSES), WIDTH: String(WIDTH),
+    DIST: pathToFileURL(join(ROOT, 'dist')).href, UNDICI: undiciUrl(),
+  }, `the ${variant} client`);
 }
 
 if (!flag('no-build')) build();

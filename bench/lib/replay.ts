@@ -126,7 +126,7 @@ export function readRecorded(file: string): Recorded[] {
  * the loop's own rate is what it prints.
  */
 export function coldBareLoop(port: number, file: string, width: number, rate = 0): Promise<LoopResult & { cpuMs: number }> {
-  const undici = pathToFileURL(createRequire(join(ROOT, 'package.json')).resolve('undici')).href;
+  const undici = undiciUrl();
   const script = `
 import { readFileSync } from 'node:fs';
 const { request, Agent } = (await import(${JSON.stringify(undici)})).default ?? await import(${JSON.stringify(undici)});
@@ -136,16 +136,26 @@ const out = await loop(request, Agent, Number(process.env.REPLAY_PORT), reqs, Nu
 const u = process.cpuUsage();
 console.log(JSON.stringify({ ...out, cpuMs: (u.user + u.system) / 1000 }));
 `;
+  return runScript(script, { REPLAY_FILE: file, REPLAY_PORT: String(port), REPLAY_WIDTH: String(width), REPLAY_RATE: String(rate) }, 'the cold bare loop');
+}
+
+/** undici's entry in this checkout, as a URL a fresh process imports. */
+export function undiciUrl(): string {
+  return pathToFileURL(createRequire(join(ROOT, 'package.json')).resolve('undici')).href;
+}
+
+/** Runs an ES module `script` in a fresh Node process with `env` added; resolves with the JSON of its last line of output. */
+export function runScript<T>(script: string, env: Record<string, string>, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, REPLAY_FILE: file, REPLAY_PORT: String(port), REPLAY_WIDTH: String(width), REPLAY_RATE: String(rate) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { if (err.length < 20_000) err += d.toString(); });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`the cold bare loop exited ${code}\n${err}`));
-      try { resolve(JSON.parse(out.trim().split('\n').at(-1)!) as LoopResult & { cpuMs: number }); } catch (e) { reject(new Error(`the cold bare loop printed no result: ${out}\n${err}`, { cause: e })); }
+      if (code !== 0) return reject(new Error(`${what} exited ${code}\n${err}`));
+      try { resolve(JSON.parse(out.trim().split('\n').at(-1)!) as T); } catch (e) { reject(new Error(`${what} printed no result: ${out}\n${err}`, { cause: e })); }
     });
   });
 }
