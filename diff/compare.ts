@@ -227,12 +227,15 @@ export function pairSteps(left: readonly RecordedExchange[], right: readonly Rec
 export function askedOf(x: RecordedExchange, normalise: (s: string) => string): string {
   const { method, url, headers, body } = x.exchange.request;
   let resource = url;
-  try {
-    const u = new URL(url);
-    const host = Object.entries(headers).find(([k]) => k.toLowerCase() === 'host')?.[1] ?? u.host;
-    const address = parseAddress(host, u.pathname);
-    resource = address.style === 'virtual' ? `/${address.bucket}${address.rest}${u.search}` : `${u.pathname}${u.search}`;
-  } catch { /* not a URL: compared as recorded */ }
+  // Split by hand, not with `new URL`: a virtual-hosted name on an IP endpoint
+  // (`{bucket}-{account}.127.0.0.1:port`) is no host WHATWG's parser accepts.
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)([^?#]*)(\?[^#]*)?/i.exec(url);
+  if (m) {
+    const [, authority = '', path = '', search = ''] = m;
+    const host = Object.entries(headers).find(([k]) => k.toLowerCase() === 'host')?.[1] ?? authority;
+    const address = parseAddress(host, path || '/');
+    resource = address.style === 'virtual' ? `/${address.bucket}${address.rest}${search}` : `${path || '/'}${search}`;
+  }
   return `${method} ${x.op ?? '?'} ${normalise(resource)} ${normalise(body ?? '')}`;
 }
 

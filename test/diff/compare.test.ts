@@ -137,7 +137,7 @@ describe('compareExchanges', () => {
   it('pairs the steps by what was asked, not where: another host, another port, virtual-hosted against path-style', () => {
     const step = (v: typeof A, i: number, op: string, res: ReturnType<typeof noContent>, bucket?: string) => rec('c', i, 'when', op, exchange(v, op, res, '{}', bucket));
     const seq = (v: typeof A) => [step(v, 0, 'PutVectorIndex', ok200(v)), step(v, 1, 'DeleteVectorIndex', noContent(v), `ovc${v.runId}-bl`), step(v, 2, 'DeleteVectorIndex', errorResponse(v, 404, 'NoSuchVectorIndex'))];
-    for (const other of [{ ...B, origin: 'https://cn-hangzhou.oss-vectors.aliyuncs.com' }, { ...B, virtual: true }, { ...B, origin: 'http://localhost:9002', virtual: true }]) {
+    for (const other of [{ ...B, origin: 'https://cn-hangzhou.oss-vectors.aliyuncs.com' }, { ...B, virtual: true }, { ...B, origin: 'http://localhost:9002', virtual: true }, { ...B, origin: 'https://cn-hangzhou.oss-vectors.aliyuncs.com', virtual: true }]) {
       expect(compareExchanges(seq(A), seq(other), na, nb).differences).toEqual([]);
     }
     // Another bucket is another request, wherever it was sent.

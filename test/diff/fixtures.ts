@@ -27,9 +27,11 @@ function baseHeaders(v: Variant): Record<string, string> {
 
 function request(v: Variant, op: string, body: string, bucket = 'ovc-conformance'): Exchange['request'] {
   const origin = new URL(v.origin ?? 'http://127.0.0.1:9000');
-  const host = v.virtual ? `${bucket}-1234567890.localhost:${origin.port}` : origin.host;
+  // As the client records it: a virtual-hosted request's URL names the virtual host, also where the
+  // endpoint is an IP address (`{bucket}-{account}.127.0.0.1`, a host WHATWG's URL parser refuses).
+  const host = v.virtual ? `${bucket}-1234567890.${origin.host}` : origin.host;
   return {
-    method: 'POST', url: v.virtual ? `${origin.origin}/?${op}` : `${origin.origin}/${bucket}/?${op}`, body,
+    method: 'POST', url: v.virtual ? `${origin.protocol}//${host}/?${op}` : `${origin.origin}/${bucket}/?${op}`, body,
     headers: { authorization: '[REDACTED]', 'content-type': 'application/json', 'x-oss-date': '20261130T000000Z', host },
   };
 }
