@@ -44,6 +44,15 @@ describe('failures.har', () => {
     expect(JSON.stringify(e.request.headers)).not.toContain(TOKEN);
   });
 
+  it('reads the query of a virtual-hosted request on an IP endpoint, a URL WHATWG\'s parser refuses', () => {
+    const base = fixtureResults().find((r) => r.id === FAILING_ID)!;
+    const url = 'http://ovc-conformance-1234567890.127.0.0.1:9000/?deleteVectorIndex&x=1%202';
+    const virtual: CaseResult = { ...base, exchange: { ...base.exchange!, request: { ...base.exchange!.request, url } } };
+    const e = toHar([virtual]).log.entries[0]!;
+    expect(e.request.url).toBe(url);
+    expect(e.request.queryString).toEqual([{ name: 'deleteVectorIndex', value: '' }, { name: 'x', value: '1 2' }]);
+  });
+
   it('writes a transport failure as status 0 and a binary body as base64', () => {
     const base = fixtureResults().find((r) => r.id === FAILING_ID)!;
     const noResponse: CaseResult = { ...base, id: 'x/no-response', outcome: 'error', exchange: { ...base.exchange!, response: null } };
