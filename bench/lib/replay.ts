@@ -18,7 +18,7 @@ import { ROOT } from './report.ts';
 import { BENCH_KEY, startOvcServe } from './servers.ts';
 
 /** The benchmarks' throwaway identity for `ovc run`, nothing of the caller's own. */
-export const OVC_ENV = { OSS_ACCESS_KEY_ID: BENCH_KEY.accessKeyId, OSS_ACCESS_KEY_SECRET: BENCH_KEY.accessKeySecret, OSS_SESSION_TOKEN: '', OVC_DENIED_ACCESS_KEY_ID: '', OVC_DENIED_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' };
+const OVC_ENV = { OSS_ACCESS_KEY_ID: BENCH_KEY.accessKeyId, OSS_ACCESS_KEY_SECRET: BENCH_KEY.accessKeySecret, OSS_SESSION_TOKEN: '', OVC_DENIED_ACCESS_KEY_ID: '', OVC_DENIED_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' };
 
 export interface OvcRun { code: number | null; wallMs: number; cases: number; out: string }
 
@@ -113,17 +113,9 @@ export function writeRecorded(file: string, reqs: readonly Recorded[]): void {
   writeFileSync(file, reqs.map((r) => JSON.stringify({ method: r.method, path: r.path, headers: r.headers, body: r.body.toString('base64') })).join('\n'));
 }
 
-export function readRecorded(file: string): Recorded[] {
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => {
-    const r = JSON.parse(l) as Omit<Recorded, 'body'> & { body: string };
-    return { ...r, body: Buffer.from(r.body, 'base64') };
-  });
-}
-
 /**
  * The bare loop in a fresh Node process (undici from this checkout, no loader): the client is as
- * cold as the suites' own. Wall and CPU of the process are measured by the caller if it wants them;
- * the loop's own rate is what it prints.
+ * cold as the suites' own. Resolves with the loop's rate and the process's CPU in all.
  */
 export function coldBareLoop(port: number, file: string, width: number, rate = 0): Promise<LoopResult & { cpuMs: number }> {
   const undici = undiciUrl();
