@@ -7,8 +7,14 @@
 // the start-up of a run). `--serve` runs against an `ovc serve` started once (this checkout's, state
 // hook on, PutVectorIndex unpaced) instead of the embedded emulator: the run as the project's own
 // tests and CI make it, where the parent only starts the suites and writes the reports.
-//   npx tsx bench/default-run.ts [--rounds 5] [--runs 500] [--tags EXPR] [--base DIR] [--no-tsx] [--serve] [--name default-run]
-import { spawn } from 'node:child_process';
+// `--node PATH` adds the same compiled package run by another Node binary (e.g. Node 22 from npm:
+// `npm install node@22` in a scratch folder; the suite child runs on the parent's binary), and
+// `--compile-cache` that binary again with NODE_COMPILE_CACHE (Node ≥ 22.1: compiled modules cached
+// on disk; the cache is filled by one unmeasured run first). Each variant's wall and CPU are also
+// given per round as a ratio to the first variant's, taken in the same round.
+//   npx tsx bench/default-run.ts [--rounds 5] [--runs 500] [--tags EXPR] [--base DIR] [--no-tsx] [--serve]
+//                                [--node PATH [--compile-cache]] [--name default-run]
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,10 +72,12 @@ function cpuTicks(pid: number): number {
   } catch { return 0; }
 }
 
-async function once(entry: string[]): Promise<Sample> {
+interface Variant { name: string; entry: string[]; node: string; env: Record<string, string> }
+
+async function once(v: Variant): Promise<Sample> {
   const out = mkdtempSync(join(tmpdir(), 'ovc-bench-default-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [...entry, 'run', '--quiet', '--runs', String(RUNS), ...(TAGS ? ['--tags', TAGS] : []), ...TARGET.args, '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, ...TARGET.keys, OSS_SESSION_TOKEN: '', OVC_DENIED_ACCESS_KEY_ID: '', OVC_DENIED_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' } });
+  const child = spawn(v.node, [...v.entry, 'run', '--quiet', '--runs', String(RUNS), ...(TAGS ? ['--tags', TAGS] : []), ...TARGET.args, '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, NODE_COMPILE_CACHE: undefined, ...v.env, ...TARGET.keys, OSS_SESSION_TOKEN: '', OVC_DENIED_ACCESS_KEY_ID: '', OVC_DENIED_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' } });
   const peaks = new Map<number, { hwmKiB: number; name: string; cpu: number }>();
   const timer = setInterval(() => {
     for (const p of tree(child.pid!)) {
@@ -91,31 +99,44 @@ async function once(entry: string[]): Promise<Sample> {
   return { wallMs, cpuMs, peakRssMiB: (top?.hwmKiB ?? 0) / 1024, peakBy: top?.name ?? '?', cases, code };
 }
 
-const variants: Array<{ name: string; entry: string[] }> = [
-  { name: 'compiled (npx ovc run)', entry: [join(ROOT, 'dist', 'cli', 'bin.js')] },
-  ...(flag('no-tsx') ? [] : [{ name: 'tsx (node cli/bin/ovc.mjs run)', entry: [join(ROOT, 'cli', 'bin', 'ovc.mjs')] }]),
-  ...(BASE ? [{ name: `base: ${BASE}`, entry: [join(BASE, 'dist', 'cli', 'bin.js')] }] : []),
+const COMPILED = join(ROOT, 'dist', 'cli', 'bin.js');
+const NODE = strArg('node', '');
+const nodeVersion = (bin: string): string => execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
+const CACHE_DIR = NODE && flag('compile-cache') ? mkdtempSync(join(tmpdir(), 'ovc-bench-compile-cache-')) : '';
+const plain = (name: string, entry: string[]): Variant => ({ name, entry, node: process.execPath, env: {} });
+const variants: Variant[] = [
+  plain(`compiled (npx ovc run), node ${process.version}`, [COMPILED]),
+  ...(flag('no-tsx') ? [] : [plain('tsx (node cli/bin/ovc.mjs run)', [join(ROOT, 'cli', 'bin', 'ovc.mjs')])]),
+  ...(BASE ? [plain(`base: ${BASE}`, [join(BASE, 'dist', 'cli', 'bin.js')])] : []),
+  ...(NODE ? [{ name: `compiled, node ${nodeVersion(NODE)}`, entry: [COMPILED], node: NODE, env: {} }] : []),
+  ...(CACHE_DIR ? [{ name: `compiled, node ${nodeVersion(NODE)}, compile cache`, entry: [COMPILED], node: NODE, env: { NODE_COMPILE_CACHE: CACHE_DIR } }] : []),
 ];
-if (!existsSync(variants[0]!.entry[0]!)) throw new Error('dist/ is missing: npm run build first');
+if (!existsSync(COMPILED)) throw new Error('dist/ is missing: npm run build first');
+// The compile cache is written by a run: the measured runs read it.
+if (CACHE_DIR) await once(variants[variants.length - 1]!);
 
 const samples: Record<string, Sample[]> = {};
 for (let r = 0; r < ROUNDS; r++) {
   if (SERVE) await sweepIndexes(SERVE.port, 'ovc-conformance').catch(() => undefined);
   for (const v of variants) {
-    const s = await once(v.entry);
+    const s = await once(v);
     if (s.code !== 0) throw new Error(`${v.name}: exit ${s.code}`);
     (samples[v.name] ??= []).push(s);
     process.stderr.write(`round ${r + 1}/${ROUNDS} ${v.name}: ${Math.round(s.wallMs)} ms wall, ${Math.round(s.cpuMs)} ms CPU, peak RSS ${s.peakRssMiB.toFixed(0)} MiB (${s.peakBy}), ${s.cases} cases\n`);
   }
 }
 
+const first = samples[variants[0]!.name]!;
+/** Per round, this variant's figure over the first variant's in the same round. */
+const ratio = (xs: Sample[], key: 'wallMs' | 'cpuMs'): string => fmtSummary(summarize(xs.map((x, i) => x[key] / first[i]![key])), 2);
 const rows = variants.map((v) => {
   const xs = samples[v.name]!;
-  return [v.name, `${fmtSummary(summarize(xs.map((x) => x.wallMs)))} ms`, `${fmtSummary(summarize(xs.map((x) => x.cpuMs)))} ms`, `${fmtSummary(summarize(xs.map((x) => x.peakRssMiB)))} MiB`, String(xs[0]!.cases)];
+  return [v.name, `${fmtSummary(summarize(xs.map((x) => x.wallMs)))} ms`, `${fmtSummary(summarize(xs.map((x) => x.cpuMs)))} ms`, ratio(xs, 'wallMs'), ratio(xs, 'cpuMs'), `${fmtSummary(summarize(xs.map((x) => x.peakRssMiB)))} MiB`, String(xs[0]!.cases)];
 });
-process.stdout.write(table(['entry', 'wall', 'CPU (tree)', 'peak RSS of any process', 'cases'], rows));
+process.stdout.write(table(['entry', 'wall', 'CPU (tree)', 'wall ÷ first, per round', 'CPU ÷ first, per round', 'peak RSS of any process', 'cases'], rows));
 const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 process.stdout.write(`\nload average at the end: ${loadavg}\n`);
-writeResult(strArg('name', 'default-run'), { machine: machine(), rounds: ROUNDS, runs: RUNS, tags: TAGS || null, base: BASE || null, target: SERVE ? 'ovc serve (state hook, --put-index-rps 0)' : 'embedded emulator', loadAverageAtEnd: loadavg, samples });
+if (CACHE_DIR) rmSync(CACHE_DIR, { recursive: true, force: true });
+writeResult(strArg('name', 'default-run'), { machine: machine(), rounds: ROUNDS, runs: RUNS, tags: TAGS || null, base: BASE || null, node: NODE ? nodeVersion(NODE) : null, variants: variants.map((v) => ({ name: v.name, env: v.env })), target: SERVE ? 'ovc serve (state hook, --put-index-rps 0)' : 'embedded emulator', loadAverageAtEnd: loadavg, samples });
 await SERVE?.stop();
 await closeClient();

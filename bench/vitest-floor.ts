@@ -10,13 +10,15 @@
 //   floor, one process  the floor's child alone: vitest without the parent process (what the
 //              parent/child split of `ovc run`, docs/safety.md, adds to the floor);
 //   one-suite  `node dist/cli/bin.js run --quiet --tags 404-no-such-bucket` (embedded emulator).
-// Rotating order, round after round; ratios are taken within a round.
-//   npx tsx bench/vitest-floor.ts [--rounds 8] [--tags EXPR] [--name vitest-floor]
-import { spawnSync } from 'node:child_process';
+// Rotating order, round after round; ratios are taken within a round. `--node PATH` runs every
+// variant on another Node binary (e.g. Node 22 from npm: `npm install node@22` in a scratch folder),
+// `--compile-cache` with NODE_COMPILE_CACHE set (Node ≥ 22.1; the warm-up pass fills the cache).
+//   npx tsx bench/vitest-floor.ts [--rounds 8] [--tags EXPR] [--node PATH [--compile-cache]] [--name vitest-floor]
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { numArg, strArg } from './lib/cli.ts';
+import { flag, numArg, strArg } from './lib/cli.ts';
 import { ROOT, table, writeResult } from './lib/report.ts';
 import { fmtSummary, summarize } from './lib/stats.ts';
 
@@ -24,7 +26,10 @@ const ROUNDS = Math.max(3, numArg('rounds', 8));
 const TAGS = strArg('tags', '404-no-such-bucket');
 const NAME = strArg('name', 'vitest-floor');
 const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
-const ENV = { ...process.env, OSS_ACCESS_KEY_ID: '', OSS_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', OVC_STATE_DIR: '' };
+const NODE = strArg('node', '') || process.execPath;
+const NODE_VERSION = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
+const CACHE_DIR = flag('compile-cache') ? mkdtempSync(join(tmpdir(), 'ovc-bench-compile-cache-')) : '';
+const ENV = { ...process.env, OSS_ACCESS_KEY_ID: '', OSS_ACCESS_KEY_SECRET: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', OVC_STATE_DIR: '', NODE_COMPILE_CACHE: CACHE_DIR || undefined };
 
 interface Sample { wallMs: number; cpuMs: number }
 
@@ -47,12 +52,12 @@ function main(): void {
   const out = mkdtempSync(join(tmpdir(), 'ovc-bench-floor-'));
   try {
     const variants: Array<{ name: string; argv: () => string[] }> = [
-      { name: 'boot', argv: () => [process.execPath, '-e', '0'] },
-      { name: 'floor', argv: () => [process.execPath, join(ROOT, 'bench', 'fixtures', 'floor-parent.mjs')] },
-      { name: 'floor, one process', argv: () => [process.execPath, join(ROOT, 'bench', 'fixtures', 'floor-child.mjs')] },
-      { name: 'one-suite', argv: () => [process.execPath, BIN, 'run', '--quiet', '--tags', TAGS, '--out', mkdtempSync(join(out, 'run-'))] },
+      { name: 'boot', argv: () => [NODE, '-e', '0'] },
+      { name: 'floor', argv: () => [NODE, join(ROOT, 'bench', 'fixtures', 'floor-parent.mjs')] },
+      { name: 'floor, one process', argv: () => [NODE, join(ROOT, 'bench', 'fixtures', 'floor-child.mjs')] },
+      { name: 'one-suite', argv: () => [NODE, BIN, 'run', '--quiet', '--tags', TAGS, '--out', mkdtempSync(join(out, 'run-'))] },
     ];
-    for (const v of variants) measure(v.argv()); // warm the file cache
+    for (const v of variants) measure(v.argv()); // warm the file cache (and fill the compile cache)
     const samples: Record<string, Sample[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
     for (let round = 0; round < ROUNDS; round++) {
       const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
@@ -62,13 +67,14 @@ function main(): void {
     const rows = variants.map((v) => [v.name, fmtSummary(summarize(samples[v.name]!.map((s) => s.wallMs))), fmtSummary(summarize(samples[v.name]!.map((s) => s.cpuMs)))]);
     const ratio = (key: keyof Sample) => summarize(samples['one-suite']!.map((s, i) => s[key] / samples.floor![i]![key]));
     const above = (key: keyof Sample) => summarize(samples['one-suite']!.map((s, i) => s[key] - samples.floor![i]![key]));
-    console.log(`\n${ROUNDS} rounds, rotating order (one-suite: --tags '${TAGS}', embedded emulator):\n`);
+    console.log(`\n${ROUNDS} rounds, rotating order, node ${NODE_VERSION}${CACHE_DIR ? ' with a compile cache' : ''} (one-suite: --tags '${TAGS}', embedded emulator):\n`);
     console.log(table(['variant', 'wall ms median (min–max)', 'CPU ms median (min–max)'], rows));
     console.log(`\none-suite ÷ floor, per round: wall ${fmtSummary(ratio('wallMs'), 2)}; CPU ${fmtSummary(ratio('cpuMs'), 2)}`);
     console.log(`one-suite − floor, per round: wall ${fmtSummary(above('wallMs'))} ms; CPU ${fmtSummary(above('cpuMs'))} ms`);
-    console.log(`written ${writeResult(NAME, { settings: { rounds: ROUNDS, tags: TAGS }, samples, oneSuiteOverFloor: { wall: ratio('wallMs'), cpu: ratio('cpuMs') }, oneSuiteMinusFloorMs: { wall: above('wallMs'), cpu: above('cpuMs') } })}`);
+    console.log(`written ${writeResult(NAME, { settings: { rounds: ROUNDS, tags: TAGS, node: NODE_VERSION, compileCache: Boolean(CACHE_DIR) }, samples, oneSuiteOverFloor: { wall: ratio('wallMs'), cpu: ratio('cpuMs') }, oneSuiteMinusFloorMs: { wall: above('wallMs'), cpu: above('cpuMs') } })}`);
   } finally {
     rmSync(out, { recursive: true, force: true });
+    if (CACHE_DIR) rmSync(CACHE_DIR, { recursive: true, force: true });
   }
 }
 
