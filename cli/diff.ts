@@ -191,7 +191,8 @@ async function obtain(name: string, spec: SideSpec, common: Parameters<typeof ru
       return null;
     }
     if (!isCassetteDir(cassetteDir)) {
-      log(`ovc diff: the ${name} side ran but wrote no cassette in ${cassetteDir} (does this ovc run support --record?)`);
+      const tail = stderr.trim().split('\n').slice(-12).join('\n');
+      log(`ovc diff: the ${name} side ran (ovc run exited ${code}) but wrote no cassette in ${cassetteDir} (does this ovc run support --record?)${tail ? `:\n${tail}` : ''}`);
       return null;
     }
     return readCassette(cassetteDir);

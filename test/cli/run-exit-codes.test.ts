@@ -2,7 +2,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../../emulator/index.ts';
 import { runOvc } from '../selftest/run-cli.ts';
 import { startRun, suiteChildrenOf, until } from '../safety/processes.ts';
 
@@ -68,5 +70,44 @@ describe('a run that ends before its suites', () => {
     if (exited === 'hung') process.kill(-run.child.pid!, 'SIGKILL');
     expect(exited, `still running after ${Date.now() - started} ms:\n${run.err()}`).toBe(code);
     await until('no suite child of the run left', () => suiteChildrenOf(run.child.pid!).length === 0, 2000);
+  });
+});
+
+// Exit 1 is a verdict about the target (docs/design.md): ovc's own defect must not read as one. An
+// uncaught exception planted in the CLI's process (test/fixtures/planted-crash.mjs) stands in for a
+// defect; before cli/bin.ts mapped it, each of these exited 1.
+describe('an internal error of ovc exits 2, never 1', () => {
+  const planted = (ms: number): Record<string, string> => ({
+    NODE_OPTIONS: `--import=${fileURLToPath(new URL('../fixtures/planted-crash.mjs', import.meta.url))}`, OVC_PLANTED_CRASH_MS: String(ms),
+  });
+
+  it('ovc run, mid-run against the embedded emulator: exit 2, says so, leaves no suite child', async () => {
+    const run = startRun(['--quiet', '--out', mkdtempSync(join(tmpdir(), 'ovc-crash-'))], { OSS_ACCESS_KEY_ID: '', OSS_ACCESS_KEY_SECRET: '', ...planted(1500) });
+    expect(await run.done, run.err()).toBe(2);
+    expect(run.err()).toMatch(/ovc: internal error: this is a defect of ovc, not a finding about the target \(exit 2\)/);
+    expect(run.err()).toContain('planted crash');
+    await until('no suite child of the run left', () => suiteChildrenOf(run.child.pid!).length === 0, 3000);
+  });
+
+  it('ovc serve: exit 2', async () => {
+    const r = await runOvc(['serve', '--port', '0'], planted(300));
+    expect(r.stderr).toContain('planted crash');
+    expect(r.code).toBe(2);
+  });
+
+  it('ovc diff whose `ovc run` sides crash: exit 2, each side "could not be run", with its own last lines', async () => {
+    const r = await runOvc(['diff', '--against', 'embedded', '--tags', '404-no-such-bucket', '--out', mkdtempSync(join(tmpdir(), 'ovc-crash-'))], { OSS_ACCESS_KEY_ID: '', OSS_ACCESS_KEY_SECRET: '', ...planted(1200), OVC_PLANTED_CRASH_COMMAND: 'run' });
+    expect(r.stderr).toMatch(/the target side could not be run \(ovc run exited 2\)/);
+    expect(r.stderr).toContain('planted crash');
+    expect(r.code).toBe(2);
+  });
+
+  it('a verdict of 1 stays 1: a fault the suites catch, the preload in place but not firing', async () => {
+    const emu = await startEmulator({ fault: 'status-200-on-delete', identities: [{ accessKeyId: creds.OSS_ACCESS_KEY_ID, accessKeySecret: creds.OSS_ACCESS_KEY_SECRET }], stateHook: true });
+    try {
+      const r = await runOvc(['run', '--endpoint', emu.url, '--state-hook', emu.stateHookUrl!, '--tags', '204-deleted', '--runs', '1', '--quiet', '--out', mkdtempSync(join(tmpdir(), 'ovc-crash-'))], { ...creds, ...planted(-1) });
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(r.code, r.stderr).toBe(1);
+    } finally { await emu.close(); }
   });
 });
