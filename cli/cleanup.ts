@@ -15,7 +15,7 @@ import { credentialsFromEnv, runStartOf, targetSpec, type TargetSpec } from '../
 import { closeTransport, configureTls } from '../client/http.ts';
 import type { Addressing } from '../protocol/addressing.ts';
 import { cleanup } from '../safety/removeCreated.ts';
-import { closeRunLedger, defaultStateDir, scanLedgers } from '../safety/leftovers.ts';
+import { closeStaleLedger, defaultStateDir, scanLedgers } from '../safety/leftovers.ts';
 import { DeleteRefused, deleteIndexSettled, deleteRefusal, LONGEST_RUN_MS } from '../safety/deleteGate.ts';
 import { preflight, PreflightError } from '../safety/preflight.ts';
 import { UsageError } from './errors.ts';
@@ -151,7 +151,7 @@ async function runCleanup(flags: CleanupFlags): Promise<number> {
       deleted += r.removed?.length ?? 0;
       failures += r.failures.length;
       for (const f of r.failures) log(`could not delete ${f}`);
-      closeRunLedger(s.ledger);
+      closeStaleLedger(s.ledger);
     }
     // Names without a ledger: each delete proven again by its creation time.
     const c = client.as('cleanup');

@@ -16,12 +16,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { makeFolder, removeOurs, writeFileAtomic } from '../files/gate.ts';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { TargetClient } from '../client/client.ts';
 import type { RunSpec, TargetSpec } from '../client/config.ts';
 import { cleanup, type CleanupReport } from './removeCreated.ts';
 import { leaseAge, LEASE_FRESH_MS, Ledger } from './ledger.ts';
-import { ledgerFolderProblem, OWNER_FILE } from './deleteGate.ts';
+import { ledgerFolderProblem, OWNER_FILE, RUN_ID } from './deleteGate.ts';
 import type { StateHook } from '../scenario/hookClient.ts';
 import { defaultStateDir } from './runLimits.ts';
 
@@ -88,6 +88,15 @@ export function closeRunLedger(ledger: Ledger): boolean {
   return removeOurs(ledger.dir);
 }
 
+/**
+ * Closes a stopped run's ledger once its leftovers were dealt with. Never fails the run that does
+ * it: a folder that cannot be removed (another run writing into it as it goes, a file system error)
+ * stays for the next run, which looks again.
+ */
+export function closeStaleLedger(ledger: Ledger): boolean {
+  try { return closeRunLedger(ledger); } catch { return false; }
+}
+
 function readOwner(dir: string): RunOwner | null {
   try { return JSON.parse(readFileSync(join(dir, OWNER_FILE), 'utf8')) as RunOwner; } catch { return null; }
 }
@@ -134,16 +143,31 @@ export function scanLedgers(stateDir: string, target: Pick<TargetSpec, 'endpoint
     if (runId === ownRunId) continue;
     const dir = join(root, runId);
     try { if (!statSync(dir).isDirectory()) continue; } catch { continue; }
-    // No owner file: the run was stopped while it made its folder (its lease, if any, still counts).
+    // No owner file: a run in its first moments (its preflight holds a lease, no owner yet), or one
+    // stopped while it made its folder. Its lease, if any, counts; so does the folder's own age: a
+    // run makes the folder a moment before it writes the lease, and a run starting beside it that
+    // took the folder for stale in that moment removed it under the other (seen: two `ovc diff`s
+    // against one target, one run crashed on the folder that filled while it was being removed).
     const owner = readOwner(dir);
     const age = leaseAge(dir, now);
-    if (owner ? ownerAlive(owner, now, dir) : age !== null && age < LEASE_FRESH_MS) { scan.live.push(runId); continue; }
+    if (owner ? ownerAlive(owner, now, dir) : beingMade(dir, age, now)) { scan.live.push(runId); continue; }
     const ledger = new Ledger(dir, `ovc${runId}`);
     const problem = ledgerFolderProblem(dir, ledger);
     if (problem) { scan.ignored.push(`ignored the ledger in ${dir}: ${problem}; nothing it lists was deleted.`); continue; }
     scan.stale.push({ owner, ledger, dir });
   }
   return scan;
+}
+
+/**
+ * A ledger folder whose owner.json cannot be read is a run's own while its lease is fresh; with no
+ * lease and no owner.json at all yet, while the folder itself is (a folder named like a run: what
+ * is not a run's, or holds an owner.json that is not one, is for ledgerFolderProblem to report).
+ */
+function beingMade(dir: string, leaseAgeMs: number | null, now: number): boolean {
+  if (leaseAgeMs !== null) return leaseAgeMs < LEASE_FRESH_MS;
+  if (!RUN_ID.test(basename(dir)) || existsSync(join(dir, OWNER_FILE))) return false;
+  try { return now - statSync(dir).mtimeMs < LEASE_FRESH_MS; } catch { return false; }
 }
 
 /** The ledgers of earlier runs against this target whose owner is gone (and that check out). */
@@ -177,7 +201,7 @@ export async function removeLeftovers(client: TargetClient, stateDir: string, ta
       report.failures.push(...r.failures);
       report.removed.push(...(r.removed ?? []));
     }
-    closeRunLedger(s.ledger);
+    closeStaleLedger(s.ledger);
   }
   return report;
 }

@@ -66,10 +66,12 @@ describe('stale ledgers', () => {
   const owner = (o: Partial<RunOwner>): RunOwner => ({
     runId: 'r', prefix: 'ovcr', pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), endpoint: target.endpoint, bucket: target.bucket, otherBucket: null, ...o,
   });
+  /** A ledger folder; one with no owner file is made an hour old (a fresh one is a run in its first moments). */
   function ledgerOf(stateDir: string, runId: string, o: RunOwner | null): void {
     const dir = runLedgerDir(stateDir, target, runId);
     mkdirSync(dir, { recursive: true });
     if (o) writeFileSync(join(dir, OWNER_FILE), JSON.stringify(o));
+    else { const t = (Date.now() - 3600_000) / 1000; utimesSync(dir, t, t); }
   }
 
   it('are the runs whose owner pid is dead, or that have no owner file; never a live owner\'s or our own', () => {
@@ -119,6 +121,9 @@ describe('ledgers that do not check out against their own run id', () => {
     mkdirSync(dir, { recursive: true });
     if (owner !== null) writeFileSync(join(dir, OWNER_FILE), typeof owner === 'string' ? owner : JSON.stringify({ pid: deadPid(), host: hostname(), startedAt: new Date().toISOString(), ...owner }));
     writeFileSync(join(dir, 'ledger.jsonl'), names.map((name) => `${JSON.stringify({ kind: 'index', bucket: target.bucket, name, event: 'created' })}\n`).join(''));
+    // Left there an hour ago: a folder with no owner file made a moment ago is a run making it.
+    const t = (Date.now() - 3600_000) / 1000;
+    utimesSync(dir, t, t);
   }
 
   it('are reported, one sentence each, and never taken for stale ones to clean', () => {
@@ -172,6 +177,19 @@ describe('the lease', () => {
     const state = mkdtempSync(join(tmpdir(), 'ovc-lease-'));
     folder(state, 'killed001', {}, 1_000);
     expect(scanLedgers(state, target).stale.map((s) => s.ledger.prefix)).toEqual(['ovckilled001']);
+  });
+
+  // A run makes its folder a moment before it writes the lease: a run starting beside it that took
+  // the folder for stale then removed it under the other (two `ovc diff`s against one target).
+  it('keeps alive a folder with neither owner file nor lease made less than a minute ago (a run making its folder); an older one is stale', () => {
+    const state = mkdtempSync(join(tmpdir(), 'ovc-lease-'));
+    folder(state, 'justmade1', null, null);
+    const old = folder(state, 'leftmade1', null, null);
+    const t = (Date.now() - 61_000) / 1000;
+    utimesSync(old, t, t);
+    const scan = scanLedgers(state, target);
+    expect(scan.live).toEqual(['justmade1']);
+    expect(scan.stale.map((s) => s.ledger.prefix)).toEqual(['ovcleftmade1']);
   });
 
   it('keeps alive a folder with no owner file yet while its lease is fresh (a run in its preflight)', () => {
