@@ -30,14 +30,30 @@ export function makeFolder(path: string): string[] {
   if (missing.length === 0 && !lstatOrNull(abs)!.isDirectory()) {
     throw Object.assign(new Error(`'${abs}' is not a folder`), { code: lstatOrNull(abs)!.isSymbolicLink() ? 'ELOOP' : 'ENOTDIR' });
   }
-  for (const dir of missing) mkdirSync(dir);
-  return missing;
+  const made: string[] = [];
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+      made.push(dir);
+    } catch (e) {
+      // Made at the same moment by another process (two runs sharing a new parent folder, or a new
+      // state folder): a folder is what was wanted, and it is not this call's to undo.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || lstatOrNull(dir)?.isDirectory() !== true) throw e;
+    }
+  }
+  return made;
 }
 
 /** Writes the folder mark into `dir` (created exclusively: a link planted under its name is refused). */
 export function writeFolderMark(dir: string): boolean {
   if (holdsFolderMark(dir)) return false;
-  writeFileSync(join(dir, OUTPUT_MARK), FOLDER_MARK_TEXT, { flag: 'wx' });
+  try {
+    writeFileSync(join(dir, OUTPUT_MARK), FOLDER_MARK_TEXT, { flag: 'wx' });
+  } catch (e) {
+    // Another ovc marked it between the look and the write (two runs claiming a new folder at once).
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST' && holdsFolderMark(dir)) return false;
+    throw e;
+  }
   return true;
 }
 
