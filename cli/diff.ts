@@ -85,7 +85,7 @@ async function diff(flags: DiffFlags): Promise<number> {
   if (flags.endpoint && flags.cassette) throw new UsageError('--endpoint and --cassette both name the target; give one.');
   const against = parseAgainst(flags.against);
   const baseline: DiffBaselineEntry[] = flags.baseline ? loadDiffBaseline(flags.baseline) : [];
-  const [outDir] = claimOutputs([{ flag: '--out', path: flags.out, kind: 'folder' }]) as [string];
+  const [outDir] = claimOutputs([{ flag: '--out', path: flags.out, kind: 'folder', exclusive: true }]) as [string];
 
   // Seed, runs, strictness, tags and the second bucket: the same on both sides (a cassette fixes
   // what it was recorded with), said in one line.

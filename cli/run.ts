@@ -60,9 +60,9 @@ async function run(flags: RunFlags): Promise<number> {
   const remote = Boolean(flags.endpoint);
   // Every output claimed at once, before any is created (files/claim.ts): a refused one leaves none behind.
   const [outDir, stateDir = null] = claimOutputs([
-    { flag: '--out', path: flags.out, kind: 'folder' },
+    { flag: '--out', path: flags.out, kind: 'folder', exclusive: true },
     ...(remote ? [{ flag: '--state-dir', path: flags.stateDir ?? defaultStateDir(), kind: 'folder' as const }] : []),
-    ...(flags.record ? [{ flag: '--record', path: flags.record, kind: 'folder' as const }] : []),
+    ...(flags.record ? [{ flag: '--record', path: flags.record, kind: 'folder' as const, exclusive: true }] : []),
   ]).slice(0, remote ? 2 : 1) as [string, string?];
   if (flags.insecure) log('ovc: WARNING: --insecure: the endpoint\'s TLS certificate is NOT verified; anyone on the path can read and change this run\'s traffic. Use --ca-file for a private CA instead.');
   const main = flags.endpoint ? credentialsFromEnv() : null;

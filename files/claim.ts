@@ -14,6 +14,7 @@ import { accessSync, constants, readdirSync, statfsSync, statSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { fileMarkPath, holdsFolderMark, isMarkedFile, lstatOrNull, OUTPUT_MARK } from './marks.ts';
 import { describeFsError, PathRefused } from './refusal.ts';
+import { releaseFolderLock, takeFolderLock } from './lock.ts';
 import { createMarkedFile, makeFolder, markFile, undoMade, writeFolderMark } from './write.ts';
 
 /** One output of a command: the flag that named it (for the sentence), the path, and what it is. */
@@ -21,6 +22,12 @@ export interface OutputRequest {
   flag: string;
   path: string;
   kind: 'folder' | 'file' | 'append-file';
+  /**
+   * The folder is this command's alone while it runs (files/lock.ts): the long-running commands'
+   * outputs (`ovc run --out` and `--record`, `ovc diff --out`). Not the state folder, which
+   * concurrent runs share by design, nor a folder a library call writes in a long-lived process.
+   */
+  exclusive?: boolean;
 }
 
 /** Kernel file systems no output belongs on (statfs magic numbers, linux/magic.h). */
@@ -115,6 +122,18 @@ export function claimOutputs(requests: readonly OutputRequest[]): string[] {
       throw new PathRefused(`${req.flag}: cannot ${lstatOrNull(abs) ? 'write into' : 'create'} '${req.path}': ${describeFsError(e)}.`);
     }
     out.push(abs);
+  }
+  // An exclusive folder is this command's alone while it runs (files/lock.ts): another live ovc
+  // writing into one is a refusal, and the folders and marks this call made are undone.
+  for (let i = 0; i < requests.length; i++) {
+    const req = requests[i]!;
+    if (req.kind !== 'folder' || !req.exclusive) continue;
+    const busy = takeFolderLock(out[i]!, req.flag, req.path);
+    if (busy) {
+      for (let j = 0; j < i; j++) releaseFolderLock(out[j]!);
+      undoMade(madeMarks, madeFolders);
+      throw new PathRefused(busy);
+    }
   }
   return out;
 }

@@ -13,8 +13,8 @@
 // is never touched. A ledger that does not check out against its own run id (safety/deleteGate.ts)
 // is reported and ignored, never obeyed.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { makeFolder, removeOurs, writeFileAtomic } from '../files/gate.ts';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { makeFolder, pidIsOvc, pidNamespace, removeOurs, writeFileAtomic } from '../files/gate.ts';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import type { TargetClient } from '../client/client.ts';
@@ -38,11 +38,6 @@ export interface RunOwner {
   otherBucket: string | null;
   /** The pid namespace the pid belongs to (two containers may share a host name): absent in older ledgers. */
   pidNs?: string | null;
-}
-
-/** This process's pid namespace (Linux), so a pid is only looked up where it means something. */
-function pidNamespace(): string | null {
-  try { return readlinkSync('/proc/self/ns/pid'); } catch { return null; }
 }
 
 /** A ledger left on another host is taken for stale only after this long (its pid cannot be checked from here). */
@@ -115,12 +110,7 @@ export function ownerAlive(o: RunOwner, now = Date.now(), dir: string | null = n
     if (age !== null) return age < LEASE_FRESH_MS;
     return now - Date.parse(o.startedAt) < OTHER_HOST_STALE_MS;
   }
-  if (o.pid === process.pid) return true;
-  try { process.kill(o.pid, 0); } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
-  try {
-    const cmd = readFileSync(`/proc/${o.pid}/cmdline`, 'utf8');
-    return /node|ovc/.test(cmd);
-  } catch { return true; } // no /proc: a live pid is taken for the owner
+  return pidIsOvc(o.pid); // without /proc a live pid is taken for the owner
 }
 
 export interface StaleLedger { owner: RunOwner | null; ledger: Ledger; dir: string }

@@ -1,0 +1,106 @@
+// An output folder in use. While a long-running command writes into a folder it claimed as its own
+// (`ovc run --out` and `--record`, `ovc diff --out`: OutputRequest.exclusive) the folder holds
+// LOCK_FILE naming the process. A second ovc claiming the same folder meanwhile is refused (exit 2,
+// one sentence): two `ovc diff`s on one --out removed each other's side folders while their runs
+// wrote into them, and two runs on one --out mixed their reports. The lock goes when its process
+// exits (however it exits short of kill -9); one whose process is gone — killed, a pid now another
+// program's, or on another host and a day old — is taken over. Within one process a folder may be
+// claimed again (the project's own tests do): the lock is the process's.
+import { linkSync, readFileSync, readlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+export const LOCK_FILE = '.ovc-lock';
+
+export interface LockOwner { pid: number; host: string; startedAt: string; pidNs: string | null; command: string }
+
+/** A lock left on another host is taken for stale only after this long (its pid cannot be checked from here). */
+const OTHER_HOST_STALE_MS = 24 * 3600_000;
+
+/** This process's pid namespace (Linux), so a pid is only looked up where it means something. */
+export function pidNamespace(): string | null {
+  try { return readlinkSync('/proc/self/ns/pid'); } catch { return null; }
+}
+
+/**
+ * Whether `pid` on this host is a live ovc (a node process). A pid that is gone, or reused by
+ * another program, is not; without /proc a live pid is taken for it.
+ */
+export function pidIsOvc(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try { process.kill(pid, 0); } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    return /node|ovc/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch { return true; }
+}
+
+/** Whether the process a lock names is still there: by its pid on this host and pid namespace, else by the lock's age. */
+export function lockHolderAlive(o: LockOwner, now = Date.now()): boolean {
+  const ns = pidNamespace();
+  const here = o.host === hostname() && (o.pidNs === null || ns === null || o.pidNs === ns);
+  if (!here) return now - Date.parse(o.startedAt) < OTHER_HOST_STALE_MS;
+  return pidIsOvc(o.pid);
+}
+
+function readLock(dir: string): LockOwner | null {
+  try {
+    const o = JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as LockOwner;
+    return typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.startedAt === 'string' ? o : null;
+  } catch { return null; }
+}
+
+const held = new Set<string>();
+let releasing = false;
+
+/** Removes this process's locks as it exits (only a lock that still names this process). */
+function releaseAll(): void {
+  for (const dir of held) {
+    if (readLock(dir)?.pid === process.pid) { try { unlinkSync(join(dir, LOCK_FILE)); } catch { /* already gone */ } }
+  }
+  held.clear();
+}
+
+/** Gives up this process's lock of `abs` (a claim refused half-way). */
+export function releaseFolderLock(abs: string): void {
+  if (!held.delete(abs)) return;
+  if (readLock(abs)?.pid === process.pid) { try { unlinkSync(join(abs, LOCK_FILE)); } catch { /* already gone */ } }
+}
+
+/**
+ * Takes the lock of the claimed folder `abs`, or returns why not (one sentence): another live ovc
+ * holds it. A lock whose holder is gone, or that cannot be read, is replaced.
+ */
+export function takeFolderLock(abs: string, flag: string, path: string): string | null {
+  if (held.has(abs)) return null;
+  const file = join(abs, LOCK_FILE);
+  const mine: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), pidNs: pidNamespace(), command: process.argv.slice(2, 3).join(' ') };
+  // Written whole under a name of its own, then linked in: the lock appears with its content or not
+  // at all (a link fails if the name exists), so no claimant ever reads a half-written lock.
+  const tmp = join(abs, `${LOCK_FILE}.${process.pid}-${randomBytes(4).toString('hex')}`);
+  writeFileSync(tmp, `${JSON.stringify(mine)}\n`, { flag: 'wx' });
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        linkSync(tmp, file);
+        held.add(abs);
+        if (!releasing) { releasing = true; process.on('exit', releaseAll); }
+        return null;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      const other = readLock(abs);
+      if (other && other.pid === process.pid && other.host === mine.host) { held.add(abs); return null; }
+      if (other && lockHolderAlive(other)) {
+        const what = other.command ? `ovc ${other.command}` : 'ovc';
+        return `${flag}: '${path}' is in use by another ${what} (pid ${other.pid}${other.host === mine.host ? '' : ` on ${other.host}`}, since ${other.startedAt}); give another folder, or wait for it to end.`;
+      }
+      // Its holder is gone (killed), or it is not a lock ovc wrote: taken over. (Two claimants taking
+      // over the same dead lock at the same instant may both get the folder: the one race left.)
+      try { unlinkSync(file); } catch { /* the other claimant took it first */ }
+    }
+    return `${flag}: '${path}' is being claimed by another ovc at this moment; give another folder, or try again.`;
+  } finally {
+    try { unlinkSync(tmp); } catch { /* gone */ }
+  }
+}
