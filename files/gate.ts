@@ -3,7 +3,7 @@
 // and every file a user names is read with a size bound. This folder is the bottom layer: it
 // imports nothing of ovc's. docs/safety.md ("Files") states the rules, the mark and the bounds.
 export { claimOutputs, isOurFolder, type OutputRequest } from './claim.ts';
-export { LOCK_FILE, pidIsOvc, pidNamespace } from './lock.ts';
+export { LOCK_FILE, pidIsOvc, pidNamespace, pidVisibleHere } from './lock.ts';
 export { fileMarkPath, OUTPUT_MARK } from './marks.ts';
 export { checkInputDir, checkInputFile, INPUT_BOUNDS, readAppended, readBounded, readTextBounded } from './read.ts';
 export { describeFsError, PathRefused } from './refusal.ts';

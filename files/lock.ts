@@ -35,11 +35,15 @@ export function pidIsOvc(pid: number): boolean {
   } catch { return true; }
 }
 
+/** Whether a pid recorded with this host and pid namespace can be looked up from here (an older record without a namespace: by host alone). */
+export function pidVisibleHere(host: string, pidNs: string | null | undefined): boolean {
+  const ns = pidNamespace();
+  return host === hostname() && (pidNs == null || ns === null || pidNs === ns);
+}
+
 /** Whether the process a lock names is still there: by its pid on this host and pid namespace, else by the lock's age. */
 export function lockHolderAlive(o: LockOwner, now = Date.now()): boolean {
-  const ns = pidNamespace();
-  const here = o.host === hostname() && (o.pidNs === null || ns === null || o.pidNs === ns);
-  if (!here) return now - Date.parse(o.startedAt) < OTHER_HOST_STALE_MS;
+  if (!pidVisibleHere(o.host, o.pidNs)) return now - Date.parse(o.startedAt) < OTHER_HOST_STALE_MS;
   return pidIsOvc(o.pid);
 }
 

@@ -14,7 +14,7 @@
 // is reported and ignored, never obeyed.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { makeFolder, pidIsOvc, pidNamespace, removeOurs, writeFileAtomic } from '../files/gate.ts';
+import { makeFolder, pidIsOvc, pidNamespace, pidVisibleHere, removeOurs, writeFileAtomic } from '../files/gate.ts';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import type { TargetClient } from '../client/client.ts';
@@ -103,9 +103,7 @@ function readOwner(dir: string): RunOwner | null {
  * taken for alive until 24 h after it started.
  */
 export function ownerAlive(o: RunOwner, now = Date.now(), dir: string | null = null): boolean {
-  const ns = pidNamespace();
-  const here = o.host === hostname() && (o.pidNs == null || ns === null || o.pidNs === ns);
-  if (!here) {
+  if (!pidVisibleHere(o.host, o.pidNs)) {
     const age = dir === null ? null : leaseAge(dir, now);
     if (age !== null) return age < LEASE_FRESH_MS;
     return now - Date.parse(o.startedAt) < OTHER_HOST_STALE_MS;
