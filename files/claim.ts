@@ -128,7 +128,8 @@ export function claimOutputs(requests: readonly OutputRequest[]): string[] {
   for (let i = 0; i < requests.length; i++) {
     const req = requests[i]!;
     if (req.kind !== 'folder' || !req.exclusive) continue;
-    const busy = takeFolderLock(out[i]!, req.flag, req.path);
+    let busy: string | null;
+    try { busy = takeFolderLock(out[i]!, req.flag, req.path); } catch (e) { busy = `${req.flag}: cannot lock '${req.path}' for this command: ${describeFsError(e)}.`; }
     if (busy) {
       for (let j = 0; j < i; j++) releaseFolderLock(out[j]!);
       undoMade(madeMarks, madeFolders);

@@ -71,6 +71,23 @@ export function releaseFolderLock(abs: string): void {
   if (readLock(abs)?.pid === process.pid) { try { unlinkSync(join(abs, LOCK_FILE)); } catch { /* already gone */ } }
 }
 
+/** File systems without hard links (some network and FUSE mounts, FAT) answer a link with one of these. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
+
+/**
+ * Puts the lock in place, or throws EEXIST. Linked in from its written copy where the file system
+ * has hard links; elsewhere created exclusively and then written (a claimant reading it in between
+ * finds no lock it can read and takes it over: the race such a file system leaves).
+ */
+function placeLock(tmp: string, file: string, mine: LockOwner): void {
+  try {
+    linkSync(tmp, file);
+  } catch (e) {
+    if (!NO_LINKS.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    writeFileSync(file, `${JSON.stringify(mine)}\n`, { flag: 'wx' });
+  }
+}
+
 /**
  * Takes the lock of the claimed folder `abs`, or returns why not (one sentence): another live ovc
  * holds it. A lock whose holder is gone, or that cannot be read, is replaced.
@@ -86,7 +103,7 @@ export function takeFolderLock(abs: string, flag: string, path: string): string 
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        linkSync(tmp, file);
+        placeLock(tmp, file, mine);
         held.add(abs);
         if (!releasing) { releasing = true; process.on('exit', releaseAll); }
         return null;
