@@ -14,7 +14,7 @@ import { accessSync, constants, readdirSync, statfsSync, statSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { fileMarkPath, holdsFolderMark, isMarkedFile, lstatOrNull, OUTPUT_MARK } from './marks.ts';
 import { describeFsError, PathRefused } from './refusal.ts';
-import { releaseFolderLock, takeFolderLock } from './lock.ts';
+import { inUseBy, releaseFolderLock, takeFolderLock } from './lock.ts';
 import { createMarkedFile, makeFolder, markFile, undoMade, writeFolderMark } from './write.ts';
 
 /** One output of a command: the flag that named it (for the sentence), the path, and what it is. */
@@ -81,7 +81,9 @@ function checked(req: OutputRequest): string | null {
     if (mark && !mark.isFile()) return `${flag}: the folder '${path}' holds a '${OUTPUT_MARK}' that is not ovc's mark (a link or a folder); give a new or empty folder.`;
     if (names.length > 0 && !mark) return `${flag}: the folder '${path}' holds files ovc did not write (e.g. '${names.sort()[0]}') and no ovc mark; give a new or empty folder, or one ovc wrote.`;
     try { accessSync(abs, constants.W_OK | constants.X_OK); } catch (e) { return `${flag}: cannot write into '${path}': ${describeFsError(e)}.`; }
-    return null;
+    // A folder a live ovc holds (files/lock.ts) is refused to every command, locking or not: `ovc
+    // report render --out` into a running `ovc run --out` would write under its reports.
+    return mark ? inUseBy(abs, flag, path) : null;
   }
   if (st.isDirectory()) return `${flag}: '${path}' is a folder; give a file.`;
   if (!st.isFile()) return `${flag}: '${path}' is not a regular file.`;

@@ -71,6 +71,19 @@ export function releaseFolderLock(abs: string): void {
   if (readLock(abs)?.pid === process.pid) { try { unlinkSync(join(abs, LOCK_FILE)); } catch { /* already gone */ } }
 }
 
+function inUseSentence(other: LockOwner, flag: string, path: string): string {
+  const what = other.command ? `ovc ${other.command}` : 'ovc';
+  return `${flag}: '${path}' is in use by another ${what} (pid ${other.pid}${other.host === hostname() ? '' : ` on ${other.host}`}, since ${other.startedAt}); give another folder, or wait for it to end.`;
+}
+
+/** Why a claim of `abs` is refused because another live ovc holds it (one sentence), or null. Reads only. */
+export function inUseBy(abs: string, flag: string, path: string): string | null {
+  if (held.has(abs)) return null;
+  const other = readLock(abs);
+  if (!other || (other.pid === process.pid && other.host === hostname())) return null;
+  return lockHolderAlive(other) ? inUseSentence(other, flag, path) : null;
+}
+
 /** File systems without hard links (some network and FUSE mounts, FAT) answer a link with one of these. */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
 
@@ -112,10 +125,7 @@ export function takeFolderLock(abs: string, flag: string, path: string): string 
       }
       const other = readLock(abs);
       if (other && other.pid === process.pid && other.host === mine.host) { held.add(abs); return null; }
-      if (other && lockHolderAlive(other)) {
-        const what = other.command ? `ovc ${other.command}` : 'ovc';
-        return `${flag}: '${path}' is in use by another ${what} (pid ${other.pid}${other.host === mine.host ? '' : ` on ${other.host}`}, since ${other.startedAt}); give another folder, or wait for it to end.`;
-      }
+      if (other && lockHolderAlive(other)) return inUseSentence(other, flag, path);
       // Its holder is gone (killed), or it is not a lock ovc wrote: taken over. (Two claimants taking
       // over the same dead lock at the same instant may both get the folder: the one race left.)
       try { unlinkSync(file); } catch { /* the other claimant took it first */ }

@@ -83,6 +83,12 @@ describe('a claimed folder is one command\'s while it runs', () => {
     expect(existsSync(join(base, 'fresh'))).toBe(false);
   });
 
+  it('is refused to a command that takes no lock of its own too (`ovc report render --out` into a running `ovc run --out`)', async () => {
+    const dir = join(makeTempFolder('ovc-lock-'), 'out');
+    const h = await holder(dir);
+    expect(() => claimOutputs([{ flag: '--out', path: dir, kind: 'folder' }])).toThrow(new RegExp(`^--out: '${dir}' is in use by another ovc \\(pid ${h.pid}, `));
+  });
+
   it('a folder claimed without `exclusive` (the state folder concurrent runs share) is never locked', async () => {
     const dir = join(makeTempFolder('ovc-lock-'), 'state');
     await holder(dir, false);
