@@ -8,7 +8,10 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimOutputs, LOCK_FILE, makeTempFolder, PathRefused, pidNamespace } from '../../files/gate.ts';
+import { startEmulator } from '../../emulator/index.ts';
 import { runOvc } from '../selftest/run-cli.ts';
+
+const KEY = { OSS_ACCESS_KEY_ID: 'lock-test-key', OSS_ACCESS_KEY_SECRET: 'lock-test-secret' };
 
 const GATE = new URL('../../dist/files/gate.js', import.meta.url).href;
 const holders: ChildProcess[] = [];
@@ -99,15 +102,23 @@ describe('a claimed folder is one command\'s while it runs', () => {
 });
 
 describe('two commands on one --out', () => {
-  it('two `ovc run`s at once: one runs (exit 0), the other is refused (exit 2) and writes nothing there', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'ovc-lock-run-')), 'out');
-    const args = ['run', '--tags', '404-no-such-bucket', '--quiet', '--out', out];
-    const [a, b] = await Promise.all([runOvc(args), runOvc(args)]);
-    const codes = [a.code, b.code].sort();
-    expect(codes, a.stderr + b.stderr).toEqual([0, 2]);
-    const refused = a.code === 2 ? a : b;
-    expect(refused.stderr).toMatch(/^ovc: --out: '.*' is in use by another ovc run \(pid \d+, since \S+\); give another folder, or wait for it to end\.$/m);
-    expect(existsSync(join(out, LOCK_FILE))).toBe(false);
-    expect(existsSync(join(out, 'results.jsonl'))).toBe(true);
+  it('a second `ovc run` while the first holds the folder is refused (exit 2); the first ends 0 and its lock goes with it', async () => {
+    // The first run's target answers each request after 200 ms, so it holds the folder for seconds
+    // while using little CPU; the second starts once the lock is there.
+    const emu = await startEmulator({ identities: [{ accessKeyId: KEY.OSS_ACCESS_KEY_ID, accessKeySecret: KEY.OSS_ACCESS_KEY_SECRET }], stateHook: true, latencyMs: 200 });
+    try {
+      const out = join(mkdtempSync(join(tmpdir(), 'ovc-lock-run-')), 'out');
+      const args = ['run', '--endpoint', emu.url, '--state-hook', emu.stateHookUrl!, '--state-dir', join(out, '..', 'state'), '--tags', '404-no-such-bucket', '--quiet', '--out', out];
+      const first = runOvc(args, KEY);
+      const started = Date.now();
+      while (!existsSync(join(out, LOCK_FILE)) && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 20));
+      const second = await runOvc(args, KEY);
+      expect(second.stderr).toMatch(/^ovc: --out: '.*' is in use by another ovc run \(pid \d+, since \S+\); give another folder, or wait for it to end\.$/m);
+      expect(second.code).toBe(2);
+      const done = await first;
+      expect(done.code, done.stderr).toBe(0);
+      expect(existsSync(join(out, LOCK_FILE))).toBe(false);
+      expect(existsSync(join(out, 'results.jsonl'))).toBe(true);
+    } finally { await emu.close(); }
   });
 });
