@@ -91,6 +91,8 @@ export interface SendOptions {
   retries?: number;
   /** Largest body read; past it the connection is dropped and AnswerTooLargeError thrown. */
   maxBytes?: number;
+  /** Once aborted (the run stopped), the exchange ends at once with a TransportError (cause STOPPED), and is not retried. */
+  signal?: AbortSignal | null;
 }
 
 /** The request's headers, asking for no compression unless the caller set Accept-Encoding itself (a case testing it). */
@@ -189,6 +191,12 @@ export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpR
       expired = new TransportError(`no complete answer within ${timeoutMs} ms (--timeout-ms)`, attempt, 'TIMEOUT');
       abortNow?.(expired);
     }, timeoutMs);
+    const stopped = (): void => {
+      expired ??= new TransportError('the run was stopped before an answer came', attempt, 'STOPPED');
+      abortNow?.(expired);
+    };
+    if (o.signal?.aborted) stopped();
+    else o.signal?.addEventListener('abort', stopped, { once: true });
     const deadline = { set(a: (e: Error) => void): void { if (expired) a(expired); else abortNow = a; } };
     try {
       const res = await exchangeOnce(req, timeoutMs, maxBytes, progress, deadline);
@@ -202,6 +210,7 @@ export async function send(req: HttpRequest, o: SendOptions = {}): Promise<HttpR
       if (attempt <= retries) await new Promise((r) => setTimeout(r, 50 * attempt));
     } finally {
       clearTimeout(timer);
+      o.signal?.removeEventListener('abort', stopped);
     }
   }
   // The deadline's own TransportError carries its cause as `causeCode` (TIMEOUT), not `code`.

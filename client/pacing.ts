@@ -37,6 +37,16 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Waits `ms`, or less: until `signal` is aborted. */
+function sleepUnless(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
+  if (!signal) return sleep(ms);
+  return new Promise((r) => {
+    const done = (): void => { clearTimeout(timer); signal.removeEventListener('abort', done); r(); };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** Answers that mean "slow down, nothing was done": retried. */
 export function isThrottled(status: number): boolean {
   return status === 503 || status === 429;
@@ -54,6 +64,8 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
 export interface BackoffPolicy {
   attempts: number;
   budgetMs: number;
+  /** Once aborted (the run stopped), no further attempt and no wait: the last answer stands as given up. */
+  signal?: AbortSignal | null;
   baseMs?: number;
   capMs?: number;
   random?: () => number;
@@ -109,9 +121,10 @@ export async function withThrottleRetry<T extends { status: number; headers: Rec
     stats.throttled++;
     if (n === policy.attempts) break;
     const delay = backoffDelay(n, retryAfterMs(last.headers['retry-after']), policy);
-    if (performance.now() - started + delay > policy.budgetMs) break;
+    if (performance.now() - started + delay > policy.budgetMs || policy.signal?.aborted) break;
     stats.retries++;
-    await sleep(delay);
+    await sleepUnless(delay, policy.signal);
+    if (policy.signal?.aborted) break;
   }
   stats.gaveUp++;
   throw new ThrottledError(tries, last!.status);

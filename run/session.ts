@@ -93,6 +93,9 @@ export class RunSession {
     const draft = draftRun(flags, target, { runId, outDir: this.r.outDir, workDir: this.workDir, ledgerDir });
     configureTls(target.tls);
     const client = new TargetClient(target, identities, new Pacer(draft.pacing));
+    // A stop during the preflight ends its requests and throttle waits at once (signals take effect
+    // within 2 s); the cleanup after a stop has a client of its own (removeCreated).
+    client.pacer.stopSignal = this.stop.signal;
     this.r.log(`ovc run ${draft.runId}: ${target.name} — ${target.addressing}-style, region ${target.region}, bucket ${target.bucket}${target.otherBucket ? ` (+ ${target.otherBucket})` : ''}, seed ${draft.seed}, runs ${draft.runs}${draft.strict ? ', strict' : ''}, settle ${draft.settleMs} ms, ${draft.workers} worker(s)${draft.pacing.putIndexRps ? `, ${draft.pacing.putIndexRps} PutVectorIndex/s` : ''}${draft.pacing.maxRps ? `, ${draft.pacing.maxRps} req/s` : ''}`);
     return { target, draft, identities, client, hook: stateHookOf(target) };
   }
@@ -111,6 +114,7 @@ export class RunSession {
       ({ maxIndexes } = await preflightQuota(client, draft, undefined, flags.maxIndexes === undefined));
       if (maxIndexes < draft.maxIndexes) log(`ovc: at most ${maxIndexes} live index(es) at once: the fullest bucket has only that many free slots (--max-indexes sets it).`);
     } catch (e) {
+      if (e instanceof PreflightError && this.stop.stopped) { log(`ovc: stopped during the preflight, before any case ran; anything its checks left on the target is in the ledger for the next run.`); return 2; }
       if (e instanceof PreflightError) { log(`ovc: cannot run: ${e.message}`); return 2; }
       throw e;
     }

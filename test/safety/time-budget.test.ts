@@ -6,6 +6,8 @@
 // mostly wait on their stretch, deadline or signal, and one after the other they held a test lane
 // for ~48 s.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,6 +66,34 @@ describe('the time budget', () => {
     expect(run.err()).toMatch(/SIGINT: stopping the suites/);
     expect(tookMs, run.err()).toBeLessThan(2000);
   }, 90_000);
+
+  // Before the suites: the preflight's requests and throttle waits end with the stop too (they
+  // held a SIGINT 4–7 s against a throttling target and 14 s against a silent one).
+  for (const [what, answer] of [['answers 503 to everything', 'throttle'], ['never answers', 'silent']] as const) {
+    it.concurrent(`one SIGINT during the preflight, against a target that ${what}: exit 2 within 2 s, one sentence`, async () => {
+      const server = createServer((req, res) => {
+        req.resume();
+        if (answer === 'throttle') req.on('end', () => { res.writeHead(503, { 'Content-Type': 'application/json' }); res.end('{"Code":"ServiceUnavailable"}'); });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const run = startRun(['--endpoint', url, '--state-dir', tmp('state'), '--out', tmp(answer), '--quiet'], HOSTILE_ENV);
+        await until('the preflight to be under way', () => /^ovc run [0-9a-z]{9}: /m.test(run.err()), 30_000);
+        await new Promise((r) => setTimeout(r, 700));
+        process.kill(run.child.pid!, 'SIGINT');
+        const signalled = Date.now();
+        const code = await run.done;
+        const tookMs = Date.now() - signalled;
+        expect(code, run.err()).toBe(2);
+        expect(run.err()).toMatch(/ovc: stopped during the preflight, before any case ran; anything its checks left on the target is in the ledger for the next run\./);
+        expect(tookMs, run.err()).toBeLessThan(2000);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      }
+    }, 60_000);
+  }
 
   it.concurrent('the stopped line counts every request the target received, exactly', async () => {
     const { run, target } = await startAgainst('all-503', ['--runs', '20']);
