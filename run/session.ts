@@ -104,6 +104,7 @@ export class RunSession {
   private async preflight({ target, draft, client, hook }: Started): Promise<Readonly<RunSpec> | number> {
     const { flags, stateDir, log } = this.r;
     let maxIndexes: number;
+    let fit: Awaited<ReturnType<typeof fitToTarget>>;
     try {
       await preflight(client, draft, hook);
       if (stateDir) {
@@ -113,12 +114,17 @@ export class RunSession {
       }
       ({ maxIndexes } = await preflightQuota(client, draft, undefined, flags.maxIndexes === undefined));
       if (maxIndexes < draft.maxIndexes) log(`ovc: at most ${maxIndexes} live index(es) at once: the fullest bucket has only that many free slots (--max-indexes sets it).`);
+      fit = await fitToTarget(client, target, flags, availableParallelism());
     } catch (e) {
-      if (e instanceof PreflightError && this.stop.stopped) { log(`ovc: stopped during the preflight, before any case ran; anything its checks left on the target is in the ledger for the next run.`); return 2; }
+      // A stop aborts the preflight's requests (Pacer.stopSignal): whatever they threw, the run stopped.
+      if (this.stop.stopped) { log(`ovc: stopped during the preflight, before any case ran; anything its checks left on the target is in the ledger for the next run.`); return 2; }
       if (e instanceof PreflightError) { log(`ovc: cannot run: ${e.message}`); return 2; }
       throw e;
+    } finally {
+      // After the preflight a stop no longer cuts this client's requests: the cleanup after the
+      // suites uses it, and a stop makes that cleanup brief (run/stop.ts), never abandoned.
+      client.pacer.stopSignal = null;
     }
-    const fit = await fitToTarget(client, target, flags, availableParallelism());
     log(fit.line);
     return finalRun(draft, { maxIndexes, workers: fit.workers, concurrency: fit.concurrency });
   }
