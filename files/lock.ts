@@ -57,18 +57,23 @@ function readLock(dir: string): LockOwner | null {
 const held = new Set<string>();
 let releasing = false;
 
-/** Removes this process's locks as it exits (only a lock that still names this process). */
+/** Whether a lock names this very process. */
+const isMine = (o: LockOwner | null): boolean => o !== null && o.pid === process.pid && o.host === hostname();
+
+/** Removes the lock in `dir` when it still names this process (one taken over after a stall is the new holder's). */
+function dropIfMine(dir: string): void {
+  if (isMine(readLock(dir))) { try { unlinkSync(join(dir, LOCK_FILE)); } catch { /* already gone */ } }
+}
+
+/** Removes this process's locks as it exits. */
 function releaseAll(): void {
-  for (const dir of held) {
-    if (readLock(dir)?.pid === process.pid) { try { unlinkSync(join(dir, LOCK_FILE)); } catch { /* already gone */ } }
-  }
+  for (const dir of held) dropIfMine(dir);
   held.clear();
 }
 
 /** Gives up this process's lock of `abs` (a claim refused half-way). */
 export function releaseFolderLock(abs: string): void {
-  if (!held.delete(abs)) return;
-  if (readLock(abs)?.pid === process.pid) { try { unlinkSync(join(abs, LOCK_FILE)); } catch { /* already gone */ } }
+  if (held.delete(abs)) dropIfMine(abs);
 }
 
 function inUseSentence(other: LockOwner, flag: string, path: string): string {
@@ -80,7 +85,7 @@ function inUseSentence(other: LockOwner, flag: string, path: string): string {
 export function inUseBy(abs: string, flag: string, path: string): string | null {
   if (held.has(abs)) return null;
   const other = readLock(abs);
-  if (!other || (other.pid === process.pid && other.host === hostname())) return null;
+  if (!other || isMine(other)) return null;
   return lockHolderAlive(other) ? inUseSentence(other, flag, path) : null;
 }
 
@@ -124,7 +129,7 @@ export function takeFolderLock(abs: string, flag: string, path: string): string 
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
       const other = readLock(abs);
-      if (other && other.pid === process.pid && other.host === mine.host) { held.add(abs); return null; }
+      if (isMine(other)) { held.add(abs); return null; }
       if (other && lockHolderAlive(other)) return inUseSentence(other, flag, path);
       // Its holder is gone (killed), or it is not a lock ovc wrote: taken over. (Two claimants taking
       // over the same dead lock at the same instant may both get the folder: the one race left.)
