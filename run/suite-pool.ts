@@ -13,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isatty } from 'node:tty';
 import { pathToFileURL } from 'node:url';
+import type { EventEmitter } from 'node:events';
+import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { PoolOptions, PoolRunnerInitializer, PoolWorker, WorkerRequest } from 'vitest/node';
 
@@ -128,6 +130,20 @@ function takeEarly(entry: string, execArgv: readonly string[], env: Partial<Node
   return null;
 }
 
+/**
+ * Pipes a thread's output into the run's stream. Each pipe adds its listeners to that one stream
+ * (error, close, finish, unpipe), and a run with six or more worker threads starts more threads
+ * over its suite files than Node's limit of ten listeners: `ovc run --workers 8` printed four
+ * MaxListenersExceededWarning lines on every run. As Node does for its own workers' output
+ * (pipeWithoutWarning, lib/internal/worker.js), the limit is lifted for the pipe and put back.
+ */
+export function pipeQuietly(from: Readable, to: NodeJS.WritableStream): void {
+  const dest = to as NodeJS.WritableStream & EventEmitter;
+  const limit = dest.getMaxListeners();
+  dest.setMaxListeners(0);
+  try { from.pipe(to); } finally { dest.setMaxListeners(limit); }
+}
+
 /** vitest's threads pool worker (vitest 4.1's ThreadsPoolWorker), its thread the early one when it fits. */
 class SuiteThread implements PoolWorker {
   readonly name = SUITE_POOL;
@@ -151,10 +167,8 @@ class SuiteThread implements PoolWorker {
     if (this.thread) return;
     const { execArgv, env, project } = this.options;
     this.thread = takeEarly(this.entry, execArgv, env) ?? new Worker(this.entry, { env, execArgv, stdout: true, stderr: true });
-    const out = project.vitest.logger.outputStream;
-    const err = project.vitest.logger.errorStream;
-    this.thread.stdout.pipe(out);
-    this.thread.stderr.pipe(err);
+    pipeQuietly(this.thread.stdout, project.vitest.logger.outputStream);
+    pipeQuietly(this.thread.stderr, project.vitest.logger.errorStream);
   }
 
   async stop(): Promise<void> {
