@@ -1,0 +1,44 @@
+// The project's own test run, two ways, alternating in the checkout (CI=true, as .ci/run sets it):
+//   steps     the type check, then `npm run test:unit`, then `npm run test:pact` (one after the other,
+//             as `npm test` ran them until the ninth round);
+//   one run   `bash scripts/test.sh`: the type check beside one vitest run of every file.
+// Wall time and the CPU of the whole tree (bash's `times`), and whether it passed. Each variant runs
+// the same 1,200 tests; a failing round is reported, not dropped.
+//   npx tsx bench/test-steps.ts [--rounds 2] [--name test-steps]
+import { spawnSync } from 'node:child_process';
+import { numArg, strArg } from './lib/cli.ts';
+import { ROOT, table, writeResult } from './lib/report.ts';
+import { fmtSummary, summarize } from './lib/stats.ts';
+
+const ROUNDS = Math.max(1, numArg('rounds', 2));
+const NAME = strArg('name', 'test-steps');
+
+const VARIANTS = {
+  steps: 'npx tsc --noEmit -p tsconfig.json && npm run --silent test:unit && npm run --silent test:pact',
+  'one run': 'bash scripts/test.sh',
+} as const;
+type Variant = keyof typeof VARIANTS;
+interface Sample { wallS: number; cpuS: number; exit: number }
+
+function measure(command: string): Sample {
+  const t0 = performance.now();
+  const r = spawnSync('bash', ['-c', `(${command}) > /dev/null 2>&1; code=$?; times; exit $code`], { cwd: ROOT, env: { ...process.env, CI: 'true', PACT_DO_NOT_TRACK: 'true' }, encoding: 'utf8' });
+  const wallS = (performance.now() - t0) / 1000;
+  const last = r.stdout.trim().split('\n').at(-1) ?? '';
+  const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(last);
+  const cpuS = m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : NaN;
+  return { wallS, cpuS, exit: r.status ?? -1 };
+}
+
+const samples: Record<Variant, Sample[]> = { steps: [], 'one run': [] };
+for (let r = 0; r < ROUNDS; r++) {
+  const order: Variant[] = r % 2 ? ['one run', 'steps'] : ['steps', 'one run'];
+  for (const v of order) {
+    const s = measure(VARIANTS[v]);
+    samples[v].push(s);
+    console.log(`round ${r + 1}, ${v}: ${s.wallS.toFixed(1)} s wall, ${s.cpuS.toFixed(1)} s CPU, exit ${s.exit}`);
+  }
+}
+const rows = (Object.keys(VARIANTS) as Variant[]).map((v) => [v, fmtSummary(summarize(samples[v].map((s) => s.wallS)), 1), fmtSummary(summarize(samples[v].map((s) => s.cpuS)), 1), samples[v].map((s) => s.exit).join(' ')]);
+console.log(table(['variant', 'wall s', 'CPU s', 'exit'], rows));
+console.log(writeResult(NAME, { settings: { rounds: ROUNDS }, commands: VARIANTS, samples }));
