@@ -6,6 +6,7 @@
 // trip), within --max-rps when given. The PutVectorIndex pace and the index budget are pooled
 // between the workers (client/pacing.ts), so more workers never mean more than the run's limits;
 // throttled answers narrow each worker's window (AIMD, client/pacing.ts).
+import { loadavg } from 'node:os';
 import type { TargetClient } from './client.ts';
 import { DEFAULT_CONCURRENCY, type TargetSpec } from './config.ts';
 
@@ -28,6 +29,13 @@ export const REMOTE_IN_FLIGHT = { min: 8, max: 128 } as const;
 export const MAX_AUTO_WORKERS = 6;
 /** A loopback target answering slower than this simulates a far region (its latency is not our CPU). */
 export const LOCAL_SIMULATED_FAR_MS = 100;
+/**
+ * …unless the machine is this busy (1-minute load average per core): then its round trip is the load
+ * (a fresh-clone CI run's tests measured 358 ms to an emulator on 127.0.0.1 and started six worker
+ * threads, more of what was short). A quiet 2-core VM sits at 0.9–1.3 per core, the project's
+ * CI run at 2.5–4.
+ */
+export const BUSY_LOAD_PER_CORE = 2;
 /** Cases in flight per property by default (and the least chosen against a remote target): config's, the one source of defaults. */
 export { DEFAULT_CONCURRENCY };
 
@@ -35,14 +43,18 @@ export { DEFAULT_CONCURRENCY };
  * Workers and per-property cases in flight for a target. `rttMs`: the median round trip measured
  * before the run (null: not measured, e.g. the embedded emulator). Flags given win.
  */
-export function chooseConcurrency(target: Pick<TargetSpec, 'embedded'> & { endpoint?: string }, rttMs: number | null, cores: number, flags: ConcurrencyFlags): ConcurrencyChoice {
+export function chooseConcurrency(target: Pick<TargetSpec, 'embedded'> & { endpoint?: string }, rttMs: number | null, cores: number, flags: ConcurrencyFlags, load = 0): ConcurrencyChoice {
   const byCores = Math.max(1, cores - 1);
   // A target on this machine shares its CPU: the run is CPU-bound as against the embedded emulator
   // (and a round trip inflated by that load would only ask for more of what is short) — unless its
-  // round trip is a far region's, as `ovc serve --latency-ms` makes it for the far-region bench.
-  const local = !target.embedded && target.endpoint !== undefined && isLoopback(target.endpoint) && (rttMs === null || rttMs < LOCAL_SIMULATED_FAR_MS);
+  // round trip is a far region's, as `ovc serve --latency-ms` makes it for the far-region bench, on
+  // a machine with CPU to spare.
+  const slow = rttMs !== null && rttMs >= LOCAL_SIMULATED_FAR_MS;
+  const busy = slow && load >= BUSY_LOAD_PER_CORE * cores;
+  const local = !target.embedded && target.endpoint !== undefined && isLoopback(target.endpoint) && (!slow || busy);
   if (target.embedded || local || rttMs === null) {
-    return { workers: flags.workers ?? byCores, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, why: `${target.embedded ? 'embedded emulator' : local ? 'a target on this machine' : 'round trip unknown'}: by cores` };
+    const where = busy ? `a target on this machine, busy (round trip ${Math.round(rttMs!)} ms, load ${load.toFixed(1)} on ${cores} cores)` : 'a target on this machine';
+    return { workers: flags.workers ?? byCores, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, why: `${target.embedded ? 'embedded emulator' : local ? where : 'round trip unknown'}: by cores` };
   }
   const rate = flags.maxRps > 0 ? flags.maxRps : REMOTE_PACE_RPS;
   const inFlight = Math.min(REMOTE_IN_FLIGHT.max, Math.max(REMOTE_IN_FLIGHT.min, Math.ceil((rate * rttMs) / 1000)));
@@ -63,15 +75,17 @@ export function isLoopback(endpoint: string): boolean {
 /**
  * The median round trip of a few cheap requests sent together (ListVectorIndexes, one result). It
  * runs after the preflight, whose requests sent together opened the connections these reuse (their
- * TCP/TLS set-up is not the round trip); `warm` sends one first when nothing has.
+ * TCP/TLS set-up is not the round trip); `warm` sends one first when nothing has. A sample is the
+ * answered attempt's own time on the wire: a throttled answer's retries and their backoff are the
+ * target's pace, not its distance (timed whole, a loopback target that answered 503 first looked
+ * like a far region and got six workers), and a sample that never got past the throttle counts as
+ * none.
  */
 export async function measureRtt(client: TargetClient, bucket: string, samples = 3, warm = false): Promise<number | null> {
   if (warm) await client.op('ListVectorIndexes', { maxResults: 1 }, { bucket }).catch(() => undefined);
   const ms = await Promise.all(Array.from({ length: samples }, async () => {
-    const started = performance.now();
     try {
-      await client.op('ListVectorIndexes', { maxResults: 1 }, { bucket });
-      return performance.now() - started;
+      return (await client.opExchange('ListVectorIndexes', { maxResults: 1 }, { bucket })).durationMs;
     } catch { return null; }
   }));
   const ok = ms.filter((x): x is number => x !== null).sort((a, b) => a - b);
@@ -83,8 +97,8 @@ export async function measureRtt(client: TargetClient, bucket: string, samples =
  * measures the round trip of a remote target and applies `chooseConcurrency`. Returns the figures
  * (the run's settings are built from them once) and the line `ovc run` logs.
  */
-export async function fitToTarget(client: TargetClient, target: TargetSpec, flags: ConcurrencyFlags, cores: number): Promise<{ workers: number; concurrency: number; line: string }> {
+export async function fitToTarget(client: TargetClient, target: TargetSpec, flags: ConcurrencyFlags, cores: number, load = loadavg()[0]!): Promise<{ workers: number; concurrency: number; line: string }> {
   const rtt = target.embedded ? null : await measureRtt(client, target.bucket);
-  const c = chooseConcurrency(target, rtt, cores, flags);
+  const c = chooseConcurrency(target, rtt, cores, flags, load);
   return { workers: c.workers, concurrency: c.concurrency, line: `ovc: ${c.workers} worker(s), ${c.concurrency} case(s) in flight per property (${c.why})` };
 }

@@ -3,7 +3,7 @@
 // workers = in flight / 16 between cores − 1 and 6; cases per property = twice the even share,
 // at least 8) — the figures are written out, never recomputed with the module's own formula.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TargetClient } from '../../client/client.ts';
+import { Pacer, TargetClient } from '../../client/client.ts';
 import { chooseConcurrency, fitToTarget, isLoopback, measureRtt } from '../../client/concurrency.ts';
 import { targetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
@@ -39,6 +39,22 @@ describe('chooseConcurrency', () => {
     ['flags win on the embedded emulator', EMBEDDED, null, 8, { maxRps: 0, workers: 1, concurrency: 3 }, 1, 3, /embedded/],
   ] as const)('%s', (_name, target, rtt, cores, flags, workers, concurrency, why) => {
     const c = chooseConcurrency(target, rtt, cores, flags);
+    expect([c.workers, c.concurrency]).toEqual([workers, concurrency]);
+    expect(c.why).toMatch(why);
+  });
+
+  // The machine's 1-minute load average: at 2 per core or more, a slow loopback round trip is the
+  // load, not a simulated distance (the fresh-clone CI run that measured 358 ms and took 6 workers).
+  it.each([
+    // target, rtt, cores, load → workers, concurrency, why
+    ['loopback at 358 ms, load 6 on 2 cores: busy, by cores', LOOPBACK, 358, 2, 6, 1, 8, /^a target on this machine, busy \(round trip 358 ms, load 6\.0 on 2 cores\): by cores$/],
+    ['loopback at 150 ms, load 4 on 2 cores: busy, by cores', LOOPBACK, 150, 2, 4, 1, 8, /busy \(round trip 150 ms, load 4\.0 on 2 cores\)/],
+    ['loopback at 150 ms, load 3.9 on 2 cores: a far region still', LOOPBACK, 150, 2, 3.9, 4, 30, /round trip 150 ms × 400 req\/s ≈ 60 in flight/],
+    ['loopback at 150 ms, load 6 on 4 cores: a far region still', LOOPBACK, 150, 4, 6, 4, 30, /≈ 60 in flight/],
+    ['loopback at 5 ms, load 6 on 2 cores: by cores, as any fast local target', LOOPBACK, 5, 2, 6, 1, 8, /^a target on this machine: by cores$/],
+    ['remote at 150 ms, load 6 on 2 cores: the load does not make it near', REMOTE, 150, 2, 6, 4, 30, /≈ 60 in flight/],
+  ] as const)('%s', (_name, target, rtt, cores, load, workers, concurrency, why) => {
+    const c = chooseConcurrency(target, rtt, cores, NO_FLAGS, load);
     expect([c.workers, c.concurrency]).toEqual([workers, concurrency]);
     expect(c.why).toMatch(why);
   });
@@ -91,10 +107,10 @@ describe('fitToTarget and measureRtt against a loopback target', () => {
     expect(fit.line).toBe('ovc: 1 worker(s), 8 case(s) in flight per property (a target on this machine: by cores)');
   });
 
-  it('treats a loopback target answering in 150 ms like a far region: more workers than cores', async () => {
+  it('treats a loopback target answering in 150 ms like a far region on a quiet machine: more workers than cores', async () => {
     delayMs = 150;
     const target = targetSpec({ endpoint: fake.url, bucket: 'b' });
-    const fit = await fitToTarget(new TargetClient(target, { main: key, denied: null }), target, NO_FLAGS, 2);
+    const fit = await fitToTarget(new TargetClient(target, { main: key, denied: null }), target, NO_FLAGS, 2, 0.5);
     expect(fit.workers).toBeGreaterThan(1);
     expect(fit.line).toMatch(/round trip 1\d\d ms × 400 req\/s/);
   });
@@ -104,6 +120,26 @@ describe('fitToTarget and measureRtt against a loopback target', () => {
     const fit = await fitToTarget(new TargetClient(target, { main: key, denied: null }), target, NO_FLAGS, 4);
     expect(fake.arrivals).toEqual([]);
     expect(fit.workers).toBe(3);
+  });
+
+  // A loopback target that throttles the first attempts: timed whole, each sample held the backoff
+  // before its retry (100 ms and up, Retry-After 1 s here) and the run took it for a far region.
+  it('times the answered attempt, not the throttle: retries and their backoff are not the round trip', async () => {
+    let throttled = 3;
+    fake.answer = async () => (throttled-- > 0
+      ? { status: 503, headers: { 'retry-after': '1' }, body: { Code: 'ServiceUnavailable', Message: 'slow down' } }
+      : { status: 200, body: { indexes: [] } });
+    const target = targetSpec({ endpoint: fake.url, bucket: 'b' });
+    const fit = await fitToTarget(new TargetClient(target, { main: key, denied: null }), target, NO_FLAGS, 2);
+    expect(fake.arrivals.length).toBe(6);
+    expect(fit.line).toBe('ovc: 1 worker(s), 8 case(s) in flight per property (a target on this machine: by cores)');
+  });
+
+  it('has no round trip for a target that throttles every attempt: by cores', async () => {
+    fake.answer = async () => ({ status: 503, body: { Code: 'ServiceUnavailable', Message: 'slow down' } });
+    const target = targetSpec({ endpoint: fake.url, bucket: 'b' });
+    const client = new TargetClient(target, { main: key, denied: null }, new Pacer({ concurrency: 8, maxRps: 0, putIndexRps: 0, throttleAttempts: 2, throttleBudgetMs: 5_000 }));
+    expect(await measureRtt(client, 'b')).toBeNull();
   });
 
   it('takes the median of its samples, so one slow answer does not decide the round trip', async () => {
