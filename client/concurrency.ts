@@ -31,8 +31,8 @@ export const MAX_AUTO_WORKERS = 6;
 export const LOCAL_SIMULATED_FAR_MS = 100;
 /**
  * …unless the machine is this busy (1-minute load average per core): then its round trip is the load
- * (a fresh-clone CI run's tests measured 358 ms to an emulator on 127.0.0.1 and started six worker
- * threads, more of what was short). A quiet 2-core VM sits at 0.9–1.3 per core, the project's
+ * (in a CI=true run of the project's tests one run measured 358 ms to an emulator on 127.0.0.1 and
+ * started six worker threads, more of what was short). A quiet 2-core VM sits at 0.9–1.3 per core, the project's
  * CI run at 2.5–4.
  */
 export const BUSY_LOAD_PER_CORE = 2;

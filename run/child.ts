@@ -96,7 +96,7 @@ async function stopCounted(): Promise<never> {
  * Ends a stopped child at once. process.exit() tears down each worker thread in turn (every
  * thread's isolate ended and joined) before the process ends: with six worker threads on a loaded
  * machine that took 0.2–0.6 s, and once 2 s, when the parent's grace ran out and it killed the child
- * (a SIGINT test's 2-s bound failed in a fresh-clone CI run). Everything the parent reads is on disk
+ * (a SIGINT test's 2-s bound failed in a CI=true run of the project's tests). Everything the parent reads is on disk
  * already (the status just written; a worker's half-written last line is skipped,
  * run/workfolder.ts), so the process is ended by the kernel, without the teardown. The parent reads
  * the count from the status, not from the exit code.
