@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { strArg } from './lib/cli.ts';
 import { machine, ROOT, table, writeResult } from './lib/report.ts';
+import { childCpuMs } from './lib/shell.ts';
 import { median } from './lib/stats.ts';
 import { sharedFiles } from '../test/projects.ts';
 
@@ -32,8 +33,7 @@ const r = spawnSync('bash', ['-c', `npx vitest run --config vitest.config.ts --r
 });
 const wallS = (performance.now() - started) / 1000;
 // `times` prints the shell's and its children's user/system time: the second line is the tree's.
-const [cu, cs] = (r.stdout.trim().split('\n').at(-1) ?? '').split(/\s+/).map((t) => { const m = /(\d+)m([\d.]+)s/.exec(t); return m ? Number(m[1]) * 60 + Number(m[2]) : 0; });
-const treeCpuS = (cu ?? 0) + (cs ?? 0);
+const treeCpuS = (childCpuMs(r.stdout) || 0) / 1000;
 const lines: Line[] = readFileSync(acct, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
 let fileResults: FileResult[] = [];
 try { fileResults = (JSON.parse(readFileSync(report, 'utf8')) as { testResults: FileResult[] }).testResults; } catch { /* no per-file table */ }

@@ -6,9 +6,9 @@
 // Wall time and the CPU of the whole tree (bash's `times`), and whether it passed. Each variant runs
 // the same 1,200 tests; a failing round is reported, not dropped.
 //   npx tsx bench/test-steps.ts [--rounds 2] [--name test-steps]
-import { spawnSync } from 'node:child_process';
 import { numArg, strArg } from './lib/cli.ts';
 import { ROOT, table, writeResult } from './lib/report.ts';
+import { timedShell } from './lib/shell.ts';
 import { fmtSummary, summarize } from './lib/stats.ts';
 
 const ROUNDS = Math.max(1, numArg('rounds', 2));
@@ -16,19 +16,14 @@ const NAME = strArg('name', 'test-steps');
 
 const VARIANTS = {
   steps: 'npx tsc --noEmit -p tsconfig.json && npm run --silent test:unit && npm run --silent test:pact',
-  'one run': 'node node_modules/typescript/bin/tsc --noEmit -p tsconfig.json > /dev/null 2>&1 & t=$!; OVC_PACT_STEP=1 npx vitest run --config vitest.config.ts; v=$?; wait $t && exit $v',
+  'one run': 'node node_modules/typescript/bin/tsc --noEmit -p tsconfig.json > /dev/null 2>&1 & t=$!; OVC_PACT_STEP=1 npx vitest run --config vitest.config.ts; v=$?; wait $t && (exit $v)',
 } as const;
 type Variant = keyof typeof VARIANTS;
 interface Sample { wallS: number; cpuS: number; exit: number }
 
 function measure(command: string): Sample {
-  const t0 = performance.now();
-  const r = spawnSync('bash', ['-c', `(${command}) > /dev/null 2>&1; code=$?; times; exit $code`], { cwd: ROOT, env: { ...process.env, CI: 'true', PACT_DO_NOT_TRACK: 'true' }, encoding: 'utf8' });
-  const wallS = (performance.now() - t0) / 1000;
-  const last = r.stdout.trim().split('\n').at(-1) ?? '';
-  const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(last);
-  const cpuS = m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : NaN;
-  return { wallS, cpuS, exit: r.status ?? -1 };
+  const r = timedShell(command, { cwd: ROOT, env: { ...process.env, CI: 'true', PACT_DO_NOT_TRACK: 'true' } });
+  return { wallS: r.wallMs / 1000, cpuS: r.cpuMs / 1000, exit: r.exit };
 }
 
 const samples: Record<Variant, Sample[]> = { steps: [], 'one run': [] };

@@ -14,12 +14,13 @@
 // variant on another Node binary (e.g. Node 22 from npm: `npm install node@22` in a scratch folder),
 // `--compile-cache` with NODE_COMPILE_CACHE set (Node ≥ 22.1; the warm-up pass fills the cache).
 //   npx tsx bench/vitest-floor.ts [--rounds 8] [--tags EXPR] [--node PATH [--compile-cache]] [--name vitest-floor]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flag, numArg, strArg } from './lib/cli.ts';
 import { ROOT, table, writeResult } from './lib/report.ts';
+import { timedShell } from './lib/shell.ts';
 import { fmtSummary, summarize } from './lib/stats.ts';
 
 const ROUNDS = Math.max(3, numArg('rounds', 8));
@@ -35,17 +36,10 @@ interface Sample { wallMs: number; cpuMs: number }
 
 /** Runs `argv` under bash; wall time around it, CPU from bash's `times` (its waited-for children). */
 function measure(argv: string[]): Sample {
-  const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const t0 = performance.now();
-  const r = spawnSync('bash', ['-c', `${quoted} >/dev/null 2>&1; code=$?; times; exit $code`], { cwd: ROOT, env: ENV, encoding: 'utf8' });
-  const wallMs = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}\n${r.stderr}`);
-  // `times`: the shell's user/system, then its children's: "0m1.350s 0m0.370s".
-  const lines = r.stdout.trim().split('\n');
-  const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[lines.length - 1]!);
-  if (!m) throw new Error(`no times line in ${JSON.stringify(r.stdout)}`);
-  const cpuMs = (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000;
-  return { wallMs, cpuMs };
+  const r = timedShell(argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' '), { cwd: ROOT, env: ENV });
+  if (r.exit !== 0) throw new Error(`${argv.join(' ')} exited ${r.exit}\n${r.stderr}`);
+  if (Number.isNaN(r.cpuMs)) throw new Error(`no times line for ${argv.join(' ')}`);
+  return { wallMs: r.wallMs, cpuMs: r.cpuMs };
 }
 
 function main(): void {
