@@ -137,7 +137,7 @@ function takeEarly(entry: string, execArgv: readonly string[], env: Partial<Node
  * MaxListenersExceededWarning lines on every run. As Node does for its own workers' output
  * (pipeWithoutWarning, lib/internal/worker.js), the limit is lifted for the pipe and put back.
  */
-export function pipeQuietly(from: Readable, to: NodeJS.WritableStream): void {
+function pipeQuietly(from: Readable, to: NodeJS.WritableStream): void {
   const dest = to as NodeJS.WritableStream & EventEmitter;
   const limit = dest.getMaxListeners();
   dest.setMaxListeners(0);
