@@ -1,6 +1,6 @@
 // Provider verification: replays a pact file against a target with Pact's Verifier, in the parts
 // pact-js's verifier has: where the pact comes from (verify/source.ts), the state handlers
-// (verify/states.ts, through the scenario layer; they answer Pact's state-change calls, 500 on a
+// (verify/states.ts, through the scenario layer; they answer Pact's state-change calls, 422 on a
 // failed set-up, which the verifier reports as an error), the request replay (verify/replay.ts) and the
 // reading of the verifier's result (verify/result.ts). Provider states go through the target's
 // state hook when there is one, else through the public API on run-prefixed indexes; states the

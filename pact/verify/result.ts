@@ -46,7 +46,7 @@ function mismatchLines(e: VerifierError): string[] {
 
 /**
  * An interaction the verifier itself reports as an error (`mismatch.type` 'error', no comparison
- * made): a state set-up that failed (the state-change call answered 500), or a request that got no
+ * made): a state set-up that failed (the state-change call answered other than 2xx), or a request that got no
  * answer. Its reason is the verifier's message.
  */
 function verifierError(errs: readonly VerifierError[]): { reason: string } | null {

@@ -1,10 +1,14 @@
 // State handlers: Pact's provider states set up and torn down through the scenario layer
 // (scenario/states.ts: the target's state hook, or the public API on run-prefixed indexes, and
 // waiting until the state holds). Pact names are mapped onto the run's first. A set-up that fails
-// throws, and Pact's state-change call is answered 500 (stateChange): the verifier then reports the
+// throws, and Pact's state-change call is answered 422 (stateChange): the verifier then reports the
 // interaction as an error ("One or more of the setup state change handlers has failed") without
-// replaying its request. pact-js's own state route answers 200 to a handler that throws (since
-// pact-js #1585; 16.5.0 here): the interaction would be replayed without its state.
+// replaying its request. Not 500: the verifier sends a state-change call that got a 5xx twice more,
+// with back-off (~1.1 s per interaction), and the set-up's requests reached the target three times;
+// the client has already retried what a retry can mend (throttled answers), and a target that
+// cannot be reached makes the verification exit 2 either way. pact-js's own state route answers
+// 200 to a handler that throws (since pact-js #1585; 16.5.0 here): the interaction would be
+// replayed without its state.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATES, type StateName, type StateParams } from '../../contracts/provider-states.ts';
 import { fromProviderState, setUp, type Provisioned, type StateEnv } from '../../scenario/states.ts';
@@ -12,6 +16,9 @@ import type { InteractionUnderWay, Reachability } from './interaction.ts';
 import type { NameMap } from './names.ts';
 
 type Action = 'setup' | 'teardown';
+
+/** The answer to a state-change call whose set-up failed: not a 5xx, which the verifier retries. */
+export const SETUP_FAILED = 422;
 
 export class ProviderStates {
   /** The states set up for the interaction under way, torn down after it. */
@@ -28,7 +35,7 @@ export class ProviderStates {
 
   /**
    * Pact's state-change call (`POST /_pactSetup`, `{state, action, params}`), answered here ahead of
-   * pact-js's route: the values for `fromProviderState`, or 500 naming the failed set-up.
+   * pact-js's route: the values for `fromProviderState`, or 422 naming the failed set-up.
    */
   readonly stateChange = (req: IncomingMessage & { body?: unknown }, res: ServerResponse): void => {
     const { state, action, params } = (req.body ?? {}) as { state?: string; action?: string; params?: unknown };
@@ -37,7 +44,7 @@ export class ProviderStates {
     const run = known && (action === 'setup' || action === 'teardown')
       ? this.handle(action, state as StateName, params)
       : Promise.reject(new Error(`unknown provider state '${state}' (${action})`));
-    void run.then((values) => answer(200, values), (e: unknown) => answer(500, { error: (e as Error).message }));
+    void run.then((values) => answer(200, values), (e: unknown) => answer(SETUP_FAILED, { error: (e as Error).message }));
   };
 
   /** Sets up or tears down one state; a failed set-up throws (a failed teardown is logged). */

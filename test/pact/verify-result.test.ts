@@ -44,9 +44,10 @@ describe('the verifier result reader, on recorded verifier output', () => {
     expect(summaryText('t', 'p.json', rs, null, [])).toContain('FAILED: "a delete of an enable index is answered 204", "a delete of an index holding vectors is answered 204"');
   });
 
-  it('a failed state set-up is the error the verifier reports itself (its state-change call answered 500), never a fail', () => {
+  it('a failed state set-up is the error the verifier reports itself (its state-change call not answered 2xx), never a fail', () => {
     // Recorded from pact-core with the state-change call of 'a vector index exists' answered 500 and
-    // a stand-in target answering 204 to everything (so the other interactions are plain fails).
+    // a stand-in target answering 204 to everything (so the other interactions are plain fails); the
+    // verifier reports a 422 (what ovc answers now) with the same message.
     const rs = read('verifier-state-change-failed.json');
     const errored = rs.filter((r) => r.outcome === 'error');
     expect(errored.map((r) => r.description).sort()).toEqual(['a delete of an enable index is answered 204', 'a delete of an index holding vectors is answered 204', 'an unsigned delete is answered 403 AccessDenied']);

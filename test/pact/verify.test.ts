@@ -1,6 +1,6 @@
 // The verification step: replays contracts/pacts/… (as written by the consumer step) against the
 // embedded emulator, a separately started one, and faulty ones.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PACT_FILE, pactVerify, type VerifyFlags } from '../../cli/pact.ts';
 import { UsageError } from '../../cli/errors.ts';
 import { defaultIdentities } from '../../emulator/index.ts';
@@ -80,13 +80,22 @@ describe('ovc pact verify against a separately started emulator', () => {
   });
 
   it('a bucket that does not exist on the target is an error, not a pass', async () => {
-    const { code, out } = await verify({ endpoint: em().url, bucket: 'not-there' });
+    // The state handlers' lines go to stderr.
+    let stderr = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { stderr += String(s); return true; });
+    const { code, out } = await verify({ endpoint: em().url, bucket: 'not-there' }).finally(() => { spy.mockRestore(); });
     expect(code, out).toBe(2);
-    // The state handler threw, its state-change call was answered 500: the verifier reports the
+    // The state handler threw, its state-change call was answered 422: the verifier reports the
     // interactions as errors and replays none of their requests (no mismatch, no FAILED line).
     expect(out).toContain('(error: provider state setup failed (One or more of the setup state change handlers has failed))');
     expect(out).toMatch(/\b0 failed\b/);
     expect(out).not.toContain('FAILED:');
+    // Each failed set-up was tried once: a 5xx answer made the verifier call it twice more, with
+    // back-off, and send the set-up's requests to the target three times.
+    const errored = out.split('\n').filter((l) => l.includes('(error: provider state setup failed')).length;
+    const setUps = stderr.split('\n').filter((l) => /^ovc pact: setup of '/.test(l)).length;
+    expect(errored).toBeGreaterThan(0);
+    expect(setUps).toBe(errored);
   });
 
   it('an unreachable endpoint is exit 2 (UsageError)', async () => {
