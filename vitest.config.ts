@@ -1,5 +1,4 @@
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { sharedFiles } from './test/projects.ts';
@@ -33,7 +32,8 @@ export default defineConfig({
     sequence: { sequencer: LongestFirst },
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Runs against test servers keep their ledgers here, never in the user's state folder.
-    env: { PACT_DO_NOT_TRACK: 'true', OVC_STATE_DIR: join(tmpdir(), 'ovc-test-state') },
+    // Runs against test servers keep their ledgers in the test run's own folder, never in the
+    // user's state folder ($OVC_STATE_DIR and $TMPDIR: test/global-build.ts).
+    env: { PACT_DO_NOT_TRACK: 'true' },
   },
 });

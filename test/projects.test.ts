@@ -1,5 +1,8 @@
 // test/projects.ts: which test files share a test-file process. A file that starts processes or
 // changes process-wide state must get a process of its own; a plain unit file shares.
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PROCESS_WIDE, sharedFiles, testFiles } from './projects.ts';
@@ -26,5 +29,14 @@ describe('the test files that share a process', () => {
     for (const unit of ['test/contracts/errors.test.ts', 'test/emulator/store.test.ts', 'test/scenario/settle.test.ts'])
       expect(shared.has(unit), unit).toBe(true);
     expect([...shared].every((f) => testFiles(ROOT).includes(f))).toBe(true);
+  });
+});
+
+describe("the test run's own temporary folder (test/global-build.ts)", () => {
+  it('is every test file\'s $TMPDIR and holds the ledgers of the runs against test servers', () => {
+    // Removed when the run ends: what the tests write with mkdtemp never reaches the system's folder.
+    expect(basename(tmpdir())).toMatch(/^ovc-tests-/);
+    expect(existsSync(tmpdir())).toBe(true);
+    expect(process.env.OVC_STATE_DIR).toBe(join(tmpdir(), 'ovc-test-state'));
   });
 });
