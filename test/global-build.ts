@@ -16,12 +16,17 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** Set while a test run's folder is $TMPDIR: vitest calls the global set-up once for the run and once per project. */
+const MARK = 'OVC_TEST_RUN_TMPDIR';
+
 export default function setup(): () => void {
+  if (process.env[MARK] && process.env[MARK] === process.env.TMPDIR) return () => {};
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'prepare.mjs')], { cwd: ROOT, stdio: 'inherit' });
-  const previous = { TMPDIR: process.env.TMPDIR, OVC_STATE_DIR: process.env.OVC_STATE_DIR };
+  const previous = { TMPDIR: process.env.TMPDIR, OVC_STATE_DIR: process.env.OVC_STATE_DIR, [MARK]: process.env[MARK] };
   const folder = mkdtempSync(join(tmpdir(), 'ovc-tests-'));
   process.env.TMPDIR = folder;
   process.env.OVC_STATE_DIR = join(folder, 'ovc-test-state');
+  process.env[MARK] = folder;
   return () => {
     for (const [k, v] of Object.entries(previous)) {
       if (v === undefined) delete process.env[k];

@@ -2,7 +2,7 @@
 // changes process-wide state must get a process of its own; a plain unit file shares.
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PROCESS_WIDE, sharedFiles, testFiles } from './projects.ts';
@@ -36,6 +36,8 @@ describe("the test run's own temporary folder (test/global-build.ts)", () => {
   it('is every test file\'s $TMPDIR and holds the ledgers of the runs against test servers', () => {
     // Removed when the run ends: what the tests write with mkdtemp never reaches the system's folder.
     expect(basename(tmpdir())).toMatch(/^ovc-tests-/);
+    // Once for the run, not once per project (vitest calls the global set-up for each).
+    expect(basename(dirname(tmpdir()))).not.toMatch(/^ovc-tests-/);
     expect(existsSync(tmpdir())).toBe(true);
     expect(process.env.OVC_STATE_DIR).toBe(join(tmpdir(), 'ovc-test-state'));
   });
