@@ -8,10 +8,12 @@ export class InteractionUnderWay {
   pactBucket: string | undefined;
   private lastAction: 'setup' | 'teardown' = 'teardown';
 
-  /** A state handler runs: the first set-up after a teardown begins the next interaction. */
-  handlerCalled(action: 'setup' | 'teardown'): void {
-    if (action === 'setup' && this.lastAction === 'teardown') this.pactBucket = undefined;
+  /** A state handler runs: the first set-up after a teardown begins the next interaction (true). */
+  handlerCalled(action: 'setup' | 'teardown'): boolean {
+    const begins = action === 'setup' && this.lastAction === 'teardown';
+    if (begins) this.pactBucket = undefined;
     this.lastAction = action;
+    return begins;
   }
 }
 

@@ -49,7 +49,7 @@ export class ProviderStates {
 
   /** Sets up or tears down one state; a failed set-up throws (a failed teardown is logged). */
   async handle(action: Action, state: StateName, params: unknown): Promise<Record<string, unknown>> {
-    this.interaction.handlerCalled(action);
+    if (this.interaction.handlerCalled(action)) this.names.nextInteraction();
     const p = this.runParams(state, params as Record<string, unknown> | undefined);
     try {
       if (action === 'setup') await this.setUp(state, p);

@@ -102,3 +102,19 @@ describe('ovc pact verify against a separately started emulator', () => {
     await expect(verify({ endpoint: 'http://127.0.0.1:9' })).rejects.toThrow(/cannot reach/);
   });
 });
+
+describe('ovc pact verify against an emulator whose deletes take time (no hook)', () => {
+  // A deleted index stays `deleting` for 400 ms; a new index is `creating` for 100–300 ms.
+  const em = separateEmulator({ buckets: ['pact-bucket'], deletingMs: 400, creatingMs: [100, 300] });
+
+  it('every interaction names its indexes afresh: none meets an index an earlier one deleted', async () => {
+    let stderr = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { stderr += String(s); return true; });
+    const { code, out } = await verify({ endpoint: em().url, bucket: 'pact-bucket' }).finally(() => { spy.mockRestore(); });
+    // One set pact name (exampleIndex) for every interaction was one run name: the second
+    // interaction that needed the index created it while the first's delete was still under way
+    // (PutVectorIndex 409), an error.
+    expect(out, stderr).toContain(`${INTERACTIONS.length - 2} passed, 0 failed, 2 skipped, 0 errors`);
+    expect(code).toBe(0);
+  });
+});
