@@ -7,7 +7,7 @@ import { defaultAddressing, type Addressing } from '../protocol/addressing.ts';
 import type { Credentials } from '../protocol/signer.ts';
 import { PACT_DIR, PACT_FILE_NAME } from '../pact/interactions.ts';
 import { gitBranch, gitConsumerVersion, PublishError } from '../pact/publish.ts';
-import type { PublishResults, VerifyOptions, VerifyReport } from '../pact/verify.ts';
+import type { PublishResults, VerifyOptions, VerifyReport, VerifyStop } from '../pact/verify.ts';
 import { credentialsFromEnv, targetSpec } from '../client/config.ts';
 import { TargetClient } from '../client/client.ts';
 import { closeTransport, TransportError } from '../client/http.ts';
@@ -139,15 +139,31 @@ async function reachable(o: Omit<VerifyOptions, 'pactFile'>): Promise<void> {
   }
 }
 
+/**
+ * Runs a verifying command with the stop `ovc run` has (run/stop.ts): SIGINT, SIGTERM or SIGHUP end
+ * the verification (the interactions left end as errors at once), the cleanup removes what it
+ * created, and the command exits 2; a second signal cuts the cleanup short, a third exits at once.
+ */
+async function stoppable(fn: (stop: VerifyStop) => Promise<number>): Promise<number> {
+  const { RunStop } = await import('../run/stop.ts');
+  const stop = new RunStop((line) => { process.stderr.write(`${line}\n`); }, 'the verification');
+  stop.install(null);
+  try {
+    return await fn(stop);
+  } finally {
+    stop.uninstall();
+  }
+}
+
 /** `ovc pact verify`: prints the verifier's report and a summary; returns the exit code. */
-export async function pactVerify(flags: VerifyFlags, out: (s: string) => void = (s) => { process.stdout.write(s); }): Promise<number> {
+export async function pactVerify(flags: VerifyFlags, out: (s: string) => void = (s) => { process.stdout.write(s); }, stop?: VerifyStop): Promise<number> {
   const { verifyPact, readPact, isUrl } = await import('../pact/verify.ts');
   if (!isUrl(flags.pact)) { try { readPact(flags.pact); } catch (e) { throw new UsageError((e as Error).message); } }
   const publishResults = publishResultsOptions(flags);
   if (publishResults && !isUrl(flags.pact)) throw new UsageError('--publish-results needs --pact to be the URL of the pact in a Pact Broker (results go to its pb:publish-verification-results link).');
   let report: VerifyReport;
   try {
-    report = await withTarget(flags, (o) => verifyPact({ ...o, pactFile: flags.pact, ...(publishResults ? { publishResults } : {}) }));
+    report = await withTarget(flags, (o) => verifyPact({ ...o, pactFile: flags.pact, ...(publishResults ? { publishResults } : {}), ...(stop ? { stop } : {}) }));
   } catch (e) {
     if (e instanceof UsageError || e instanceof PathRefused) throw e;
     if (/^(publishing verification results|cannot fetch the pact)/.test((e as Error).message)) throw new UsageError((e as Error).message);
@@ -158,13 +174,13 @@ export async function pactVerify(flags: VerifyFlags, out: (s: string) => void = 
 }
 
 /** `ovc pact publish`: verifies every pact first, publishes only what passed. */
-export async function pactPublish(flags: PublishFlags, log: (s: string) => void = (s) => { process.stderr.write(`${s}\n`); }): Promise<number> {
+export async function pactPublish(flags: PublishFlags, log: (s: string) => void = (s) => { process.stderr.write(`${s}\n`); }, stop?: VerifyStop): Promise<number> {
   const { publishPacts } = await import('../pact/publish.ts');
   const { verifyPact } = await import('../pact/verify.ts');
   try {
     const result = await publishPacts({
       pactDir: flags.pactDir, brokerUrl: flags.brokerUrl, consumerVersion: flags.consumerVersion, branch: flags.branch, log,
-      verify: (pactFile): Promise<VerifyReport> => withTarget(flags, (o) => verifyPact({ ...o, pactFile, log })),
+      verify: (pactFile): Promise<VerifyReport> => withTarget(flags, (o) => verifyPact({ ...o, pactFile, log, ...(stop ? { stop } : {}) })),
     });
     log(`published ${result.files.length} pact file(s) to ${result.brokerUrl} as consumer version ${result.consumerVersion}${result.branch ? ` on branch ${result.branch}` : ''}`);
     return 0;
@@ -243,14 +259,14 @@ export function pactCommand(setExit: (code: number) => void): Command {
     .option('--provider-version <v>', 'provider version of the published result (default: $PACT_PROVIDER_VERSION, else git rev-parse --short HEAD)')
     .option('--provider-branch <b>', 'provider branch of the published result (default: $PACT_PROVIDER_BRANCH, else git branch --show-current)')
     .option('--build-url <url>', 'CI build URL of the published result (default: $PACT_BUILD_URL, else the GitHub Actions run URL)', urlFlag('build-url'))
-    .action(async (flags: VerifyFlags) => { setExit(await pactVerify(flags)); }));
+    .action(async (flags: VerifyFlags) => { setExit(await stoppable((stop) => pactVerify(flags, undefined, stop))); }));
   pact.addCommand(targetOptions(new Command('publish')
     .description('verify the pact files against the target, then publish them to a Pact Broker; exit 0 published, 1 refused (verification failed), 2 could not run'))
     .option('--pact-dir <dir>', 'folder (or single file) of pact files (default: ./contracts/pacts, else the pact this package ships)', DEFAULT_PACT_DIR)
     .option('--broker-url <url>', 'Pact Broker base URL (default: $PACT_BROKER_BASE_URL); token from $PACT_BROKER_TOKEN', urlFlag('broker-url'))
     .option('--consumer-version <v>', 'consumer version (default: git rev-parse --short HEAD, plus -dirty for uncommitted changes)')
     .option('--branch <b>', 'consumer branch (default: git branch --show-current)')
-    .action(async (flags: PublishFlags) => { setExit(await pactPublish(flags)); }));
+    .action(async (flags: PublishFlags) => { setExit(await stoppable((stop) => pactPublish(flags, undefined, stop))); }));
   pact.addCommand(new Command('publish-provider-contract')
     .description('publish the OpenAPI document (contracts/openapi) as the provider contract, with an `ovc run` results.jsonl as its self-verification (pact pactflow publish-provider-contract --verifier ovc); exit 0 published and verified, 1 published as failed, 2 not published')
     .option('--openapi <file>', 'OpenAPI document to publish (default: the one this package ships)', existingFile('openapi'), DEFAULT_OPENAPI_FILE)

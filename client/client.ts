@@ -112,14 +112,18 @@ export class Pacer {
     if (this.gauges.held) await new Promise<never>(() => undefined);
   }
 
-  /** Notes whether an attempt's answer can be judged (not throttled, not a timeout or failed connection). */
+  /**
+   * Notes whether an attempt's answer can be judged (not throttled, not a timeout or failed
+   * connection). An attempt the run's own stop cut off says nothing about the target: not noted.
+   */
   async watch<T extends HttpResponse>(attempt: Promise<T>): Promise<T> {
     try {
       const res = await attempt;
       this.gauges.answered(!isThrottled(res.status));
       return res;
     } catch (e) {
-      this.gauges.answered(e instanceof TransportError && e.causeCode === 'ANSWER_TOO_LARGE');
+      const cause = e instanceof TransportError ? e.causeCode : null;
+      if (cause !== 'STOPPED') this.gauges.answered(cause === 'ANSWER_TOO_LARGE');
       throw e;
     }
   }

@@ -9,6 +9,7 @@ import { makeTempFolder, removeOurs } from '../files/gate.ts';
 import type { Addressing } from '../protocol/addressing.ts';
 import type { Credentials } from '../protocol/signer.ts';
 import { runSpec, targetSpec } from '../client/config.ts';
+import { Pacer, TargetClient } from '../client/client.ts';
 import { closeTransport } from '../client/http.ts';
 import { cleanup } from '../safety/removeCreated.ts';
 import { openSession } from '../scenario/session.ts';
@@ -59,7 +60,25 @@ export interface VerifyOptions {
   embedded?: boolean;
   /** Bound on `creating`/`deleting` while states are set up (default: the settle default; embedded 0). */
   settleMs?: number;
+  /** The command's stop (cli/pact.ts: SIGINT, SIGTERM, SIGHUP, as `ovc run`'s); none: runs to its end. */
+  stop?: VerifyStop;
 }
+
+/**
+ * Stops a verification before its end. Once `signal` is aborted, no state is set up and no request
+ * is sent any more: the verifier's remaining interactions end as errors at once, and the cleanup
+ * removes what the verification created, brief (each request bounded, nothing retried) and ended
+ * early by `cleanupDeadline` (a second signal).
+ */
+export interface VerifyStop {
+  readonly signal: AbortSignal;
+  /** Why it was stopped; null while running. */
+  readonly reason: string | null;
+  cleanupDeadline(): number;
+}
+
+/** Each cleanup request after a stop: bounded, answered or not (as `ovc run`'s). */
+const STOPPED_REQUEST_MS = 2000;
 
 export interface VerifyReport {
   /** 0 every interaction passed (or was skipped), 1 a mismatch, 2 could not run. */
@@ -87,6 +106,9 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   });
   const runSpecOfPact = runSpec(target, { outDir: work, workDir: work, runs: 1, seed: 0, settleMs: o.settleMs, workers: 1 });
   const session = openSession(target, runSpecOfPact, { main: o.credentials, denied: null });
+  const stopSignal = o.stop?.signal ?? null;
+  // A stop ends the set-ups' requests and throttle waits at once.
+  session.client.pacer.stopSignal = stopSignal;
 
   // Interactions the public API cannot set up are left out of the replay and reported as skipped.
   const skipped = session.hook ? [] : source.needsHook;
@@ -100,8 +122,8 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   const names = new NameMap(runSpecOfPact.prefix, o.bucket, runSpecOfPact.absentBucket);
   const interaction = new InteractionUnderWay();
   const reach = new Reachability();
-  const states = new ProviderStates({ ...session.env, client: session.client.as('given') }, names, interaction, reach, log);
-  const replay = new RequestReplay(session.client, names, interaction, reach);
+  const states = new ProviderStates({ ...session.env, client: session.client.as('given') }, names, interaction, reach, log, stopSignal);
+  const replay = new RequestReplay(session.client, names, interaction, reach, stopSignal);
 
   let output: VerifierOutput | null = null;
   let crash: string | null = null;
@@ -134,22 +156,30 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
       } : {}),
     });
     // A mismatch rejects with the same JSON a pass resolves with; anything else is a crash.
-    try {
-      output = parseVerifierOutput(await verifier.verifyProvider());
-    } catch (e) {
-      output = parseVerifierOutput((e as Error).message);
-      if (!output) crash = (e as Error).message;
+    // Stopped before it began: nothing to verify.
+    if (!stopSignal?.aborted) {
+      try {
+        output = parseVerifierOutput(await verifier.verifyProvider());
+      } catch (e) {
+        output = parseVerifierOutput((e as Error).message);
+        if (!output) crash = (e as Error).message;
+      }
     }
   } finally {
     if (brokerBase !== undefined) process.env.PACT_BROKER_BASE_URL = brokerBase;
-    const report = await cleanup(session.client, session.ledger, { settleMs: runSpecOfPact.settleMs, hook: session.hook }).catch((e: unknown) => ({ deleted: 0, failures: [(e as Error).message] }));
+    const stopped = stopSignal?.aborted === true;
+    // After a stop the cleanup has a client of its own: brief, and not aborted by the stop.
+    let client = session.client;
+    if (stopped) client = new TargetClient({ ...target, timeoutMs: Math.min(target.timeoutMs, STOPPED_REQUEST_MS) }, { main: o.credentials, denied: null }, new Pacer({ ...runSpecOfPact.pacing, throttleAttempts: 1 }));
+    const report = await cleanup(client, session.ledger, { settleMs: runSpecOfPact.settleMs, hook: session.hook, ...(o.stop ? { deadline: () => o.stop!.cleanupDeadline() } : {}) }).catch((e: unknown) => ({ deleted: 0, failures: [(e as Error).message] }));
     await closeTransport();
     removeOurs(work);
     cleanupFailures = report.failures;
   }
+  const stopped = o.stop?.reason ?? null;
   const results = interactionResults(source.pact, skipped, output);
-  const exitCode = exitCodeOf(results, { unreachable: reach.unreachable !== null, crashed: crash !== null });
-  const summary = summaryText(targetName, o.pactFile, results, reach.unreachable ?? crash, cleanupFailures);
+  const exitCode = stopped ? 2 : exitCodeOf(results, { unreachable: reach.unreachable !== null, crashed: crash !== null });
+  const summary = summaryText(targetName, o.pactFile, results, stopped ? `stopped (${stopped}) before the verification's end` : reach.unreachable ?? crash, cleanupFailures);
   return { exitCode, pactFile: o.pactFile, pactSha256: source.sha256, target: targetName, results, summary, cleanupFailures };
 }
 

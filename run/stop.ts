@@ -24,18 +24,23 @@ export class RunStop {
   /** Moved to now by a second signal: the cleanup reads it before each delete. */
   private cutAt = Infinity;
 
-  constructor(private readonly log: (line: string) => void) {}
+  /** `what` is what a stop ends first: a run's suites, `ovc pact verify`'s verification. */
+  constructor(private readonly log: (line: string) => void, private readonly what = 'the suites') {}
 
   get signal(): AbortSignal { return this.controller.signal; }
   get stopped(): boolean { return this.cause !== null; }
 
-  /** Listens for signals and for the end of a parent `ovc` command; arms the deadline. */
-  install(deadlineMs: number): void {
+  /** Listens for signals and for the end of a parent `ovc` command; arms the deadline, if any. */
+  install(deadlineMs: number | null): void {
     for (const sig of STOP_SIGNALS) process.on(sig, this.onSignal);
     if (process.channel) { process.channel.unref(); process.once('disconnect', this.parentGone); }
+    if (deadlineMs === null) return;
     this.timer = setTimeout(() => this.stop({ kind: 'deadline', ms: deadlineMs }), deadlineMs);
     this.timer.unref();
   }
+
+  /** Why it was stopped, as the stop's line says it; null while running. */
+  get reason(): string | null { return this.cause ? causeText(this.cause) : null; }
 
   uninstall(): void {
     for (const sig of STOP_SIGNALS) process.off(sig, this.onSignal);
@@ -48,7 +53,7 @@ export class RunStop {
     if (this.cause) return;
     this.cause = cause;
     this.stoppedAt = Date.now();
-    this.log(`ovc: ${causeText(cause)}: stopping the suites, then removing what the run created…`);
+    this.log(`ovc: ${causeText(cause)}: stopping ${this.what}, then removing what the run created…`);
     this.controller.abort();
   }
 

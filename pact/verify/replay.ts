@@ -40,6 +40,8 @@ export class RequestReplay {
     private readonly names: NameMap,
     private readonly interaction: InteractionUnderWay,
     private readonly reach: Reachability,
+    /** Aborted: the verification is stopping; nothing more is sent to the target. */
+    private readonly stopSignal: AbortSignal | null = null,
   ) {}
 
   /** Pact's `requestFilter` (express-style middleware); Pact's own set-up calls pass through. */
@@ -48,6 +50,8 @@ export class RequestReplay {
     if (url.startsWith('/_pactSetup') || url.startsWith('/_messages')) { next(); return; }
     // A request that could not be replayed gets no answer at all (the connection is closed): the
     // verifier reports an error for it, never a status that could be mistaken for the target's.
+    // So does every request once the verification is stopping.
+    if (this.stopSignal?.aborted) { res.destroy(); return; }
     void this.answer(req, url).then((r) => {
       res.writeHead(r.status, r.headers);
       res.end(r.body);

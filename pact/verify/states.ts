@@ -31,6 +31,8 @@ export class ProviderStates {
     private readonly interaction: InteractionUnderWay,
     private readonly reach: Reachability,
     private readonly log: (line: string) => void,
+    /** Aborted: the verification is stopping (no set-up, no teardown: the cleanup removes what is left). */
+    private readonly stopSignal: AbortSignal | null = null,
   ) {}
 
   /**
@@ -41,6 +43,11 @@ export class ProviderStates {
     const { state, action, params } = (req.body ?? {}) as { state?: string; action?: string; params?: unknown };
     const answer = (status: number, body: unknown): void => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
     const known = (Object.values(STATES) as string[]).includes(state ?? '');
+    if (this.stopSignal?.aborted) {
+      if (action === 'setup') answer(SETUP_FAILED, { error: 'the verification is stopping' });
+      else answer(200, {});
+      return;
+    }
     const run = known && (action === 'setup' || action === 'teardown')
       ? this.handle(action, state as StateName, params)
       : Promise.reject(new Error(`unknown provider state '${state}' (${action})`));
