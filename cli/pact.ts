@@ -11,7 +11,8 @@ import type { PublishResults, VerifyOptions, VerifyReport, VerifyStop } from '..
 import { credentialsFromEnv, targetSpec } from '../client/config.ts';
 import { TargetClient } from '../client/client.ts';
 import { closeTransport, TransportError } from '../client/http.ts';
-import { PathRefused } from '../files/gate.ts';
+import { claimOutputs, PathRefused } from '../files/gate.ts';
+import { defaultStateDir } from '../safety/runLimits.ts';
 import { UsageError } from './errors.ts';
 import { packageFile } from './package-files.ts';
 import { accountIdFlag, bucketFlag, choiceFlag, existingFile, intFlag, regionFlag, urlFlag } from './options.ts';
@@ -49,6 +50,8 @@ export interface TargetFlags {
   addressing?: Addressing;
   fault?: string;
   timeoutMs: number;
+  /** With --endpoint: the folder of the runs' ledgers (default: defaultStateDir()). */
+  stateDir?: string;
 }
 
 export interface VerifyFlags extends TargetFlags {
@@ -92,7 +95,8 @@ function targetOptions(cmd: Command): Command {
     .option('--account-id <id>', 'account id (part of the host and of the signed ARN)', accountIdFlag, DEFAULT_ACCOUNT_ID)
     .addOption(new Option('--addressing <style>', 'virtual-hosted or path-style (default: path for IP endpoints, virtual otherwise)').argParser(choiceFlag('addressing', ['virtual', 'path'] as const)))
     .addOption(new Option('--fault <name>', 'embedded emulator only: run it with one deliberate deviation (for self-tests)'))
-    .option('--timeout-ms <n>', 'per-request timeout', intFlag('timeout-ms', 100, 600_000), 15_000);
+    .option('--timeout-ms <n>', 'per-request timeout', intFlag('timeout-ms', 100, 600_000), 15_000)
+    .option('--state-dir <dir>', 'with --endpoint: where the ledgers of runs are kept, so the next run or verification removes what a stopped one left (default $OVC_STATE_DIR, else $XDG_STATE_HOME/ovc, else ~/.local/state/ovc)');
 }
 
 /** Starts the embedded emulator when no --endpoint is given, runs fn with the verify options, stops it. */
@@ -110,6 +114,8 @@ export async function withTarget<T>(flags: TargetFlags, fn: (o: Omit<VerifyOptio
     credentials = credentialsFromEnv();
     if (!credentials) throw new UsageError('OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET must be set to verify against --endpoint.');
   }
+  // Against --endpoint the ledger lives in the state folder, claimed through the file gate as `ovc run` claims it.
+  const stateDir = flags.endpoint ? claimOutputs([{ flag: '--state-dir', path: flags.stateDir ?? defaultStateDir(), kind: 'folder' }])[0]! : null;
   try {
     const endpoint = flags.endpoint ?? emulator!.url;
     const o: Omit<VerifyOptions, 'pactFile'> = {
@@ -117,7 +123,7 @@ export async function withTarget<T>(flags: TargetFlags, fn: (o: Omit<VerifyOptio
       bucket: flags.bucket, region: flags.region, accountId: flags.accountId,
       addressing: flags.addressing ?? defaultAddressing(endpoint), credentials,
       targetName: emulator ? `embedded emulator${flags.fault ? ` (fault ${flags.fault})` : ''}` : `${endpoint} (${flags.bucket})`,
-      timeoutMs: flags.timeoutMs, embedded: emulator !== null,
+      timeoutMs: flags.timeoutMs, embedded: emulator !== null, stateDir,
     };
     await reachable(o);
     return await fn(o);

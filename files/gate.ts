@@ -7,4 +7,4 @@ export { LOCK_FILE, pidIsOvc, pidNamespace, pidVisibleHere } from './lock.ts';
 export { fileMarkPath, OUTPUT_MARK } from './marks.ts';
 export { checkInputDir, checkInputFile, INPUT_BOUNDS, readAppended, readBounded, readTextBounded } from './read.ts';
 export { describeFsError, PathRefused } from './refusal.ts';
-export { appendStream, appendText, copyTreeInto, makeFolder, makeTempFolder, removeOurs, writeFileAtomic, writeOutputFile } from './write.ts';
+export { appendStream, appendText, copyTreeInto, makeFolder, makeTempFolder, makeWorkFolder, removeOurs, sweepStaleWorkFolders, writeFileAtomic, writeOutputFile } from './write.ts';

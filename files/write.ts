@@ -4,7 +4,7 @@
 // temporary name in its own folder and renamed over the old one (a rename replaces a link, it
 // never writes through it). Removing needs proof the thing is ovc's: a folder mark in it or in a
 // folder above it (files/marks.ts), or a file mark beside it.
-import { closeSync, constants, cpSync, createWriteStream, fstatSync, mkdirSync, mkdtempSync, openSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type WriteStream } from 'node:fs';
+import { closeSync, constants, cpSync, createWriteStream, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type WriteStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -120,6 +120,31 @@ export function makeTempFolder(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   writeFolderMark(dir);
   return dir;
+}
+
+/**
+ * The work folder of a run or a verification (`ovc run`, `ovc pact verify`): a temporary folder
+ * named after the process that owns it, `ovc-run-<pid>-<run id>-*`, so that one left by a killed
+ * process is found and removed by the next command (sweepStaleWorkFolders).
+ */
+export function makeWorkFolder(runId: string): string {
+  return makeTempFolder(`ovc-run-${process.pid}-${runId}-`);
+}
+
+/** Removes the work folders whose process is gone (killed before it could remove its own). */
+export function sweepStaleWorkFolders(root = tmpdir()): number {
+  let n = 0;
+  let names: string[];
+  try { names = readdirSync(root); } catch { return 0; }
+  for (const name of names) {
+    const m = /^ovc-run-(\d+)-/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid) continue;
+    try { process.kill(pid, 0); continue; } catch (e) { if ((e as NodeJS.ErrnoException).code === 'EPERM') continue; }
+    if (removeOurs(join(root, name))) n++;
+  }
+  return n;
 }
 
 /**

@@ -5,12 +5,13 @@
 // reading of the verifier's result (verify/result.ts). Provider states go through the target's
 // state hook when there is one, else through the public API on run-prefixed indexes; states the
 // public API cannot reach are reported as skipped, never passed.
-import { makeTempFolder, removeOurs } from '../files/gate.ts';
+import { makeWorkFolder, removeOurs, sweepStaleWorkFolders } from '../files/gate.ts';
 import type { Addressing } from '../protocol/addressing.ts';
 import type { Credentials } from '../protocol/signer.ts';
-import { runSpec, targetSpec } from '../client/config.ts';
+import { newRunId, runSpec, targetSpec } from '../client/config.ts';
 import { Pacer, TargetClient } from '../client/client.ts';
 import { closeTransport } from '../client/http.ts';
+import { closeRunLedger, leftoverLine, openRunLedger, removeLeftovers, runLedgerDir } from '../safety/leftovers.ts';
 import { cleanup } from '../safety/removeCreated.ts';
 import { openSession } from '../scenario/session.ts';
 import { InteractionUnderWay, Reachability } from './verify/interaction.ts';
@@ -60,6 +61,12 @@ export interface VerifyOptions {
   embedded?: boolean;
   /** Bound on `creating`/`deleting` while states are set up (default: the settle default; embedded 0). */
   settleMs?: number;
+  /**
+   * Against a remote target, the folder of the runs' ledgers (claimed by the command): the
+   * verification keeps its ledger there and removes what earlier stopped runs left first. Null or
+   * absent: the ledger lives and ends with the verification's temporary folder (the embedded emulator).
+   */
+  stateDir?: string | null;
   /** The command's stop (cli/pact.ts: SIGINT, SIGTERM, SIGHUP, as `ovc run`'s); none: runs to its end. */
   stop?: VerifyStop;
 }
@@ -98,17 +105,33 @@ export interface VerifyReport {
 export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   const log = o.log ?? ((s: string) => { process.stderr.write(`${s}\n`); });
   const targetName = o.targetName ?? o.endpoint;
-  const work = makeTempFolder('ovc-pact-verify-');
+  // Named after this process (files/write.ts makeWorkFolder): a killed verification's is removed by
+  // the next run or verification.
+  sweepStaleWorkFolders();
+  const runId = newRunId();
+  const work = makeWorkFolder(runId);
   const source = await openPact(o.pactFile, work);
   const target = targetSpec({
     endpoint: o.endpoint, region: o.region, bucket: o.bucket, accountId: o.accountId, addressing: o.addressing,
     stateHook: o.stateHook, embedded: o.embedded ?? false, name: targetName, timeoutMs: o.timeoutMs,
   });
-  const runSpecOfPact = runSpec(target, { outDir: work, workDir: work, runs: 1, seed: 0, settleMs: o.settleMs, workers: 1 });
-  const session = openSession(target, runSpecOfPact, { main: o.credentials, denied: null });
+  // Against a remote target the ledger outlives the verification, in the state folder (as a run's):
+  // what a killed verification made is removed by the next run or verification against the target.
+  const ledgerDir = o.stateDir ? runLedgerDir(o.stateDir, target, runId) : work;
+  const runSpecOfPact = runSpec(target, { runId, outDir: work, workDir: work, ledgerDir, runs: 1, seed: 0, settleMs: o.settleMs, workers: 1 });
+  const session = openSession(target, runSpecOfPact, { main: o.credentials, denied: null }, 1, o.stateDir ? openRunLedger(target, runSpecOfPact) : undefined);
   const stopSignal = o.stop?.signal ?? null;
   // A stop ends the set-ups' requests and throttle waits at once.
   session.client.pacer.stopSignal = stopSignal;
+  if (o.stateDir && !stopSignal?.aborted) {
+    try {
+      const left = await removeLeftovers(session.client.as('cleanup'), o.stateDir, target, runSpecOfPact.settleMs, session.hook, runId, () => (stopSignal?.aborted ? 0 : Infinity));
+      for (const ignored of left.ignored) log(`ovc pact: ${ignored}`);
+      if (left.runs.length > 0) log(`ovc pact: ${leftoverLine(left)}`);
+    } catch (e) {
+      log(`ovc pact: could not remove what earlier stopped runs left (kept in their ledgers for the next run): ${(e as Error).message}`);
+    }
+  }
 
   // Interactions the public API cannot set up are left out of the replay and reported as skipped.
   const skipped = session.hook ? [] : source.needsHook;
@@ -173,6 +196,7 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
     if (stopped) client = new TargetClient({ ...target, timeoutMs: Math.min(target.timeoutMs, STOPPED_REQUEST_MS) }, { main: o.credentials, denied: null }, new Pacer({ ...runSpecOfPact.pacing, throttleAttempts: 1 }));
     const report = await cleanup(client, session.ledger, { settleMs: runSpecOfPact.settleMs, hook: session.hook, ...(o.stop ? { deadline: () => o.stop!.cleanupDeadline() } : {}) }).catch((e: unknown) => ({ deleted: 0, failures: [(e as Error).message] }));
     await closeTransport();
+    if (o.stateDir) closeRunLedger(session.ledger);
     removeOurs(work);
     cleanupFailures = report.failures;
   }

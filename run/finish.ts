@@ -7,7 +7,6 @@ import type { RunSpec } from '../client/config.ts';
 import type { Baseline } from '../reports/baseline.ts';
 import { timingText } from '../reports/timing.ts';
 import type { CleanupReport } from '../safety/removeCreated.ts';
-import type { LeftoverReport } from '../safety/leftovers.ts';
 import type { WorkerStats } from './workfolder.ts';
 
 /** What the reports are made of. */
@@ -79,7 +78,3 @@ export function stoppedLine(finished: number, sent: number, bySuites: number, c:
   return `ovc: the run was stopped after ${finished} finished case(s) and ${sent} request(s) (${bySuites} by the suites); cleanup removed ${c.removed?.length ?? 0} index(es)${c.removed?.length ? `: ${c.removed.join(', ')}` : ''}${c.failures.length ? `; ${c.failures.length} could not be removed (listed above)` : '; nothing the run created is left'}. The reports cover the finished cases only.`;
 }
 
-export function leftoverLine(r: LeftoverReport): string {
-  const gone = r.removed.length;
-  return `removed ${gone} index(es) left by ${r.runs.length} earlier stopped run(s) on this target (${r.runs.join(', ')})${gone ? `: ${r.removed.join(', ')}` : ''}${r.failures.length ? `; could not remove ${r.failures.length}: ${r.failures.join('; ')} (kept for the next run)` : ''}.`;
-}

@@ -10,11 +10,11 @@
 //   stats-<pid>-<thread>.json        the worker's PacingStats + peak live indexes
 //   suite-status.json                whether vitest could run the suites at all
 //
-// The folder is a fresh temporary one (`ovc-run-<pid>-<run id>-*` in the system's temp folder),
-// removed when the run ends; one whose owning process is gone is removed by the next run.
+// The folder is a fresh temporary one (`ovc-run-<pid>-<run id>-*` in the system's temp folder,
+// files/write.ts makeWorkFolder), removed when the run ends; one whose owning process is gone is
+// removed by the next run.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { appendText, makeFolder, makeTempFolder, removeOurs, writeFileAtomic } from '../files/gate.ts';
-import { tmpdir } from 'node:os';
+import { appendText, makeFolder, removeOurs, writeFileAtomic } from '../files/gate.ts';
 import { join } from 'node:path';
 import type { PacingStats } from '../client/pacing.ts';
 import type { EvidenceNotKept } from './evidence.ts';
@@ -45,31 +45,11 @@ export function readWorkFolder(dir: string, withExchanges: boolean): WorkFolderC
 }
 
 const STATUS_FILE = 'suite-status.json';
-const FOLDER_PREFIX = 'ovc-run-';
-
-/** A new work folder for run `runId`, owned by this process. */
-export function createWorkFolder(runId: string): string {
-  return makeTempFolder(`${FOLDER_PREFIX}${process.pid}-${runId}-`);
-}
+/** A new work folder for run `runId`, owned by this process (files/write.ts: makeWorkFolder). */
+export { makeWorkFolder as createWorkFolder, sweepStaleWorkFolders } from '../files/gate.ts';
 
 export function removeWorkFolder(dir: string): void {
   removeOurs(dir);
-}
-
-/** Removes the work folders of runs whose process is gone (killed before they could remove their own). */
-export function sweepStaleWorkFolders(root = tmpdir()): number {
-  let n = 0;
-  let names: string[];
-  try { names = readdirSync(root); } catch { return 0; }
-  for (const name of names) {
-    const m = /^ovc-run-(\d+)-/.exec(name);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    if (pid === process.pid) continue;
-    try { process.kill(pid, 0); continue; } catch (e) { if ((e as NodeJS.ErrnoException).code === 'EPERM') continue; }
-    if (removeOurs(join(root, name))) n++;
-  }
-  return n;
 }
 
 /** The writing end of one worker thread. */

@@ -172,6 +172,12 @@ export interface LeftoverReport extends CleanupReport {
   ignored: string[];
 }
 
+/** What the removal of earlier runs' leftovers did, in one sentence (`ovc run`'s preflight, `ovc pact verify`). */
+export function leftoverLine(r: LeftoverReport): string {
+  const gone = r.removed.length;
+  return `removed ${gone} index(es) left by ${r.runs.length} earlier stopped run(s) on this target (${r.runs.join(', ')})${gone ? `: ${r.removed.join(', ')}` : ''}${r.failures.length ? `; could not remove ${r.failures.length}: ${r.failures.join('; ')} (kept for the next run)` : ''}.`;
+}
+
 /**
  * Removes what earlier, stopped runs against this target left (settle-aware, through the run's own
  * client and pacing), and the ledgers that end up empty. Never touches a name outside the prefix of

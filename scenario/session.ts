@@ -19,10 +19,9 @@ export interface Session {
 }
 
 /** `share`: how many sessions split the run's pacing and index budget (the run's workers). */
-export function openSession(target: TargetSpec, run: RunSpec, identities: Identities, share = run.workers): Session {
+export function openSession(target: TargetSpec, run: RunSpec, identities: Identities, share = run.workers, ledger = new Ledger(run.ledgerDir, run.prefix)): Session {
   const base = new TargetClient(target, identities, new Pacer(run.pacing, share));
   const budget = new IndexBudget(Math.max(1, Math.floor(run.maxIndexes / share)), base, run.settleMs);
-  const ledger = new Ledger(run.workDir, run.prefix);
   const client = base.observed(tracker({ ledger, budget, run }));
   const hook = stateHookOf(target);
   return { client, hook, ledger, budget, env: { client, hook, target, run, ledger, budget } };

@@ -1,7 +1,7 @@
 // Ctrl-C during `ovc run`: the suites stop, what the run created is cleaned up, the reports cover
 // the cases that ran, and the exit status says the run is incomplete (2). The same for
 // `ovc pact verify`: the verification stops, what its states created is removed, exit 2.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,45 +46,76 @@ describe('ovc run on SIGINT', () => {
   });
 });
 
-describe('ovc pact verify on SIGINT', () => {
-  it('stops the verification, removes what its states created, exits 2 with the reason', async () => {
-    // Slow enough to be stopped half-way: 300 ms before a new index is enable, 30 ms per answer.
-    const identities = defaultIdentities({});
+describe('ovc pact verify stopped half-way', () => {
+  // Slow enough to be stopped half-way: 300 ms before a new index is enable, 30 ms per answer.
+  const identities = defaultIdentities({});
+  const env = { ...process.env, PACT_DO_NOT_TRACK: 'true', OSS_ACCESS_KEY_ID: identities[0]!.accessKeyId, OSS_ACCESS_KEY_SECRET: identities[0]!.accessKeySecret };
+  const verify = (endpoint: string): ChildProcessWithoutNullStreams & { out: { stdout: string; stderr: string }; closed: Promise<number | null> } => {
+    const child = spawn(process.execPath, [OVC, 'pact', 'verify', '--endpoint', endpoint, '--bucket', 'pact-bucket'], { cwd: ROOT, env });
+    const out = { stdout: '', stderr: '' };
+    child.stdout.on('data', (d) => { out.stdout += d; });
+    child.stderr.on('data', (d) => { out.stderr += d; });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    return Object.assign(child, { out, closed });
+  };
+  async function slowTarget(): Promise<{ url: string; indexes(): Promise<string[]>; close(): Promise<void> }> {
     const emu = await startEmulator({ identities, buckets: ['pact-bucket'], creatingMs: [300, 300], deletingMs: [300, 300], latencyMs: [30, 30] });
     const direct = new TargetClient(targetSpec({ endpoint: emu.url, bucket: 'pact-bucket', addressing: 'path', name: 'direct', timeoutMs: 5000 }), { main: identities[0]!, denied: null });
-    const indexes = async (): Promise<string[]> => ((await direct.op('ListVectorIndexes', {})).json as { indexes: Array<{ indexName: string; status: string }> }).indexes.map((i) => `${i.indexName} ${i.status}`);
-    const workFolders = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('ovc-pact-verify-'));
-    const before = workFolders();
+    return {
+      url: emu.url,
+      // Name and status of each index; a deleted one stays `deleting` for 300 ms after its 204.
+      indexes: async () => ((await direct.op('ListVectorIndexes', {})).json as { indexes: Array<{ indexName: string; status: string }> }).indexes.map((i) => `${i.indexName} ${i.status}`),
+      close: async () => { await closeTransport(); await emu.close(); },
+    };
+  }
+  async function untilAnIndex(t: { indexes(): Promise<string[]> }, what: { out: { stderr: string } }): Promise<void> {
+    const started = Date.now();
+    while ((await t.indexes()).length === 0) {
+      if (Date.now() - started > 30_000) throw new Error(`the verification made no index:\n${what.out.stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  const workFolderOf = (pid: number | undefined): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith(`ovc-run-${pid}-`));
+  const live = (list: string[]): string[] => list.filter((i) => !i.endsWith(' deleting'));
+
+  it('SIGINT: stops the verification, removes what its states created, exits 2 with the reason', async () => {
+    const t = await slowTarget();
     try {
-      const child = spawn(process.execPath, [OVC, 'pact', 'verify', '--endpoint', emu.url, '--bucket', 'pact-bucket'], {
-        cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, PACT_DO_NOT_TRACK: 'true', OSS_ACCESS_KEY_ID: identities[0]!.accessKeyId, OSS_ACCESS_KEY_SECRET: identities[0]!.accessKeySecret },
-      });
-      let stderr = '';
-      let stdout = '';
-      child.stdout.on('data', (d) => { stdout += d; });
-      child.stderr.on('data', (d) => { stderr += d; });
-      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-      // Interrupt once a state has made an index.
-      const started = Date.now();
-      while ((await indexes()).length === 0) {
-        if (Date.now() - started > 30_000) throw new Error(`the verification made no index:\n${stderr}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      const child = verify(t.url);
+      await untilAnIndex(t, child);
       const signalled = Date.now();
       child.kill('SIGINT');
-      const code = await closed;
-      expect(stderr).toMatch(/ovc: SIGINT: stopping the verification, then removing what the run created…/);
-      expect(stdout).toContain('problem: stopped (SIGINT) before the verification\'s end');
-      expect(stdout).not.toContain('cleanup could not delete');
+      const code = await child.closed;
+      expect(child.out.stderr).toMatch(/ovc: SIGINT: stopping the verification, then removing what the run created…/);
+      expect(child.out.stdout).toContain('problem: stopped (SIGINT) before the verification\'s end');
+      expect(child.out.stdout).not.toContain('cleanup could not delete');
       expect(code).toBe(2);
       expect(Date.now() - signalled).toBeLessThan(10_000);
-      // Deleted: gone, or on its way (`deleting` for 300 ms after its 204).
-      expect((await indexes()).filter((i) => !i.endsWith(' deleting'))).toEqual([]);
-      expect(workFolders()).toEqual(before);
+      expect(live(await t.indexes())).toEqual([]);
+      expect(workFolderOf(child.pid)).toEqual([]);
     } finally {
-      await closeTransport();
-      await emu.close();
+      await t.close();
+    }
+  });
+
+  it('kill -9: the next verification against the target removes what the killed one made, and its work folder', async () => {
+    const t = await slowTarget();
+    try {
+      const killed = verify(t.url);
+      await untilAnIndex(t, killed);
+      killed.kill('SIGKILL');
+      await killed.closed;
+      const left = live(await t.indexes());
+      expect(left.length).toBeGreaterThan(0);
+      expect(workFolderOf(killed.pid).length).toBe(1);
+      const next = verify(t.url);
+      const code = await next.closed;
+      expect(next.out.stderr).toMatch(/ovc pact: removed [1-9]\d* index\(es\) left by 1 earlier stopped run\(s\) on this target/);
+      expect(code, next.out.stdout + next.out.stderr).toBe(0);
+      expect(live(await t.indexes())).toEqual([]);
+      expect(workFolderOf(killed.pid)).toEqual([]);
+    } finally {
+      await t.close();
     }
   });
 });
