@@ -123,6 +123,18 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
   const stopSignal = o.stop?.signal ?? null;
   // A stop ends the set-ups' requests and throttle waits at once.
   session.client.pacer.stopSignal = stopSignal;
+
+  // Interactions the public API cannot set up are left out of the replay and reported as skipped.
+  const skipped = session.hook ? [] : source.needsHook;
+  if (o.publishResults && (!source.fromBroker || skipped.length)) {
+    if (o.stateDir) closeRunLedger(session.ledger);
+    removeOurs(work);
+    throw new Error(!source.fromBroker
+      ? 'publishing verification results needs the pact from a Pact Broker: pass its URL (--pact https://broker/pacts/provider/…/consumer/…/version/…), not a file'
+      : `publishing verification results needs every interaction verified; ${skipped.length} need a provider-state hook (--state-hook)`);
+  }
+
+  // What earlier stopped runs and verifications left on this target goes first (as in a run's preflight).
   if (o.stateDir && !stopSignal?.aborted) {
     try {
       const left = await removeLeftovers(session.client.as('cleanup'), o.stateDir, target, runSpecOfPact.settleMs, session.hook, runId, () => (stopSignal?.aborted ? 0 : Infinity));
@@ -131,15 +143,6 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
     } catch (e) {
       log(`ovc pact: could not remove what earlier stopped runs left (kept in their ledgers for the next run): ${(e as Error).message}`);
     }
-  }
-
-  // Interactions the public API cannot set up are left out of the replay and reported as skipped.
-  const skipped = session.hook ? [] : source.needsHook;
-  if (o.publishResults && (!source.fromBroker || skipped.length)) {
-    removeOurs(work);
-    throw new Error(!source.fromBroker
-      ? 'publishing verification results needs the pact from a Pact Broker: pass its URL (--pact https://broker/pacts/provider/…/consumer/…/version/…), not a file'
-      : `publishing verification results needs every interaction verified; ${skipped.length} need a provider-state hook (--state-hook)`);
   }
 
   const names = new NameMap(runSpecOfPact.prefix, o.bucket, runSpecOfPact.absentBucket);
@@ -200,10 +203,10 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
     removeOurs(work);
     cleanupFailures = report.failures;
   }
-  const stopped = o.stop?.reason ?? null;
+  const stopReason = o.stop?.reason ?? null;
   const results = interactionResults(source.pact, skipped, output);
-  const exitCode = stopped ? 2 : exitCodeOf(results, { unreachable: reach.unreachable !== null, crashed: crash !== null });
-  const summary = summaryText(targetName, o.pactFile, results, stopped ? `stopped (${stopped}) before the verification's end` : reach.unreachable ?? crash, cleanupFailures);
+  const exitCode = stopReason ? 2 : exitCodeOf(results, { unreachable: reach.unreachable !== null, crashed: crash !== null });
+  const summary = summaryText(targetName, o.pactFile, results, stopReason ? `stopped (${stopReason}) before the verification's end` : reach.unreachable ?? crash, cleanupFailures);
   return { exitCode, pactFile: o.pactFile, pactSha256: source.sha256, target: targetName, results, summary, cleanupFailures };
 }
 
