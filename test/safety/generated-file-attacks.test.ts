@@ -9,7 +9,8 @@
 //
 // Cost: OVC_ATTACK_RUNS cases (default 40). Commands without a target run on fixtures (report
 // merge / render / baseline, diff of two cassettes, pact openapi, serve --client-log killed once it
-// listens); `ovc run` uses the embedded emulator with --runs 1 and one narrow tag. `pact generate`
+// listens); `ovc run` uses the embedded emulator with --runs 1 and one narrow tag; `pact verify
+// --state-dir` an emulator this test starts. `pact generate`
 // (a minute of Pact mock servers) and `sdk-test` (an SDK checkout and toolchain) are not run here:
 // they claim through the same gate (test/files/gate.test.ts checks the gate functions directly).
 // OVC_ATTACK_ONLY=<command label> restricts the commands (to show one defect at a time).
@@ -20,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
 import { writeReports } from '../../reports/index.ts';
 import { buildCassette, writeBuilt } from '../diff/fixtures.ts';
 import { fixtureResults, fixtureSummary } from '../reports/fixtures.ts';
@@ -37,7 +39,7 @@ type Kind = typeof KINDS[number];
 
 /** Each command, with the flags that take a path (folder or file). */
 interface Command { label: string; flags: Array<{ flag: string; file?: string }>; args: (paths: string[], fx: Fixtures) => string[]; serve?: boolean }
-interface Fixtures { run: string; cassette: string }
+interface Fixtures { run: string; cassette: string; endpoint: string }
 const COMMANDS: Command[] = [
   { label: 'report merge', flags: [{ flag: '--out' }], args: ([p], fx) => ['report', 'merge', fx.run, '--out', p!] },
   { label: 'report render', flags: [{ flag: '--out' }], args: ([p], fx) => ['report', 'render', '--from', fx.run, '--out', p!] },
@@ -46,6 +48,8 @@ const COMMANDS: Command[] = [
   { label: 'pact openapi', flags: [{ flag: '--out' }], args: ([p]) => ['pact', 'openapi', '--out', p!] },
   { label: 'serve', flags: [{ flag: '--client-log', file: 'log' }], args: ([p]) => ['serve', '--port', '0', '--client-log', p!], serve: true },
   { label: 'run', flags: [{ flag: '--out' }, { flag: '--record' }], args: ([o, r]) => ['run', '--runs', '1', '--quiet', '--tags', '404-no-such-bucket', '--out', o!, '--record', r!] },
+  // The ledger folder of a verification against a target (an emulator of this process, its hook on).
+  { label: 'pact verify', flags: [{ flag: '--state-dir' }], args: ([p], fx) => ['pact', 'verify', '--endpoint', fx.endpoint, '--state-hook', `${fx.endpoint}/_ovc/provider-states`, '--state-dir', p!] },
 ];
 const ONLY = process.env.OVC_ATTACK_ONLY;
 const USED = ONLY ? COMMANDS.filter((c) => c.label === ONLY) : COMMANDS;
@@ -155,15 +159,17 @@ function ovc(args: string[], cwd: string, serve: boolean): Promise<{ code: numbe
 }
 
 let fixtures: Fixtures;
+let emulator: RunningEmulator | undefined;
 const scratch = mkdtempSync(join(tmpdir(), 'ovc-attacks-'));
 beforeAll(async () => {
   const run = join(scratch, 'fixture-run');
   mkdirSync(run);
   writeFileSync(join(run, MARK), 'This folder was written by ovc (oss-vectors-conformance); ovc may write it again.\n');
   await writeReports(run, fixtureResults(), fixtureSummary(), { secrets: [] } as never);
-  fixtures = { run, cassette: writeBuilt(join(scratch, 'fixture-cassette'), buildCassette({ runId: 'attack01' })) };
+  emulator = await startEmulator({ identities: [{ accessKeyId: 'attack-key', accessKeySecret: 'attack-secret' }], stateHook: true });
+  fixtures = { run, cassette: writeBuilt(join(scratch, 'fixture-cassette'), buildCassette({ runId: 'attack01' })), endpoint: emulator.url };
 });
-afterAll(() => { rmSync(scratch, { recursive: true, force: true }); });
+afterAll(async () => { await emulator?.close(); rmSync(scratch, { recursive: true, force: true }); });
 
 describe('generated file-system attacks on every output flag', () => {
   it('each command either refuses with exit 2 and changes nothing, or changes only what is ovc\'s', async () => {
