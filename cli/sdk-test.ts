@@ -7,15 +7,16 @@
 // loopback, a private resolver that sends every name to 127.0.0.1 (resolver.ts), the emulator and
 // the built tests — nothing the tests do can leave the machine, and the virtual-hosted names the
 // SDKs build (`{bucket}-{account}.127.0.0.1`) reach the emulator the same way for all three.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { claimOutputs } from '../files/gate.ts';
+import { claimOutputs, sweepStaleWorkFolders } from '../files/gate.ts';
 import { Command, Option } from 'commander';
 import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 import { UsageError } from './errors.ts';
 import { packageVersion } from './main.ts';
 import { buildGoTests, DEBIAN_GOCODE, GO_TEST_FILE, goIntegrationTests, runGoTests, type GoBuild } from './sdk-test/go.ts';
+import { stopToolchains } from './sdk-test/exec.ts';
 import { EXIT_NO_BIND_MOUNT, EXIT_NO_LOOPBACK, namespacesAvailable, runInNamespace } from './sdk-test/isolation.ts';
 import { buildJavaTests, JAVA_TEST_DIR, runJavaTests, type JavaBuild } from './sdk-test/java.ts';
 import { PY_TEST_DIR, runPythonTests } from './sdk-test/python.ts';
@@ -187,36 +188,97 @@ export function sdkTestCommand(setExit: (code: number) => void): Command {
         if (!flags.prepared) throw new UsageError('--isolation inside is the command\'s own run phase; use --isolation netns');
         const scratch = { dir: flags.prepared, write: () => '', copy: () => '', remove: () => undefined } as Scratch;
         const prepared = JSON.parse(readFileSync(join(flags.prepared, 'build.json'), 'utf8')) as Prepared;
-        report(await runSdkTests(lang, root, flags, prepared, scratch, 'netns'), json, setExit);
+        const stop = new SdkTestStop(true);
+        try {
+          // After a stop the tests' missing results are no finding.
+          const r = await runSdkTests(lang, root, flags, prepared, scratch, 'netns').catch((e: unknown) => { if (stop.reason) return null; throw e; });
+          if (stop.reason || !r) setExit(2);
+          else report(r, json, setExit);
+        } finally {
+          stop.uninstall();
+        }
         return;
       }
       checkToolchain(lang, lang === 'go' ? flags.go : lang === 'java' ? flags.java : flags.python);
       let isolation = flags.isolation;
       if (isolation === 'auto') isolation = namespacesAvailable() ? 'netns' : 'none';
       if (isolation === 'netns' && !namespacesAvailable()) throw new UsageError('--isolation netns needs unshare -rnm (user, network and mount namespaces), which is not available here; use --isolation none');
+      // A scratch folder of an earlier sdk-test (or run) whose process was killed goes first.
+      sweepStaleWorkFolders();
       const scratch = makeScratch();
+      const stop = new SdkTestStop(false);
       try {
         const timeoutMs = Number(flags.timeout) * 1000;
         process.stderr.write(`ovc sdk-test: building the ${lang} SDK's vectors integration tests from ${root}${lang === 'python' ? ' (nothing to build)' : ''}\n`);
-        const prepared = await prepare(lang, root, flags, scratch, timeoutMs);
+        const prepared = await prepare(lang, root, flags, scratch, timeoutMs).catch((e: unknown) => { if (stop.reason) return null; throw e; });
+        if (stop.reason || !prepared) { setExit(2); return; }
         if (prepared.go?.downloadError) process.stderr.write(`ovc sdk-test: the module download failed: ${prepared.go.downloadError}\n`);
         const note = prepared.go?.note ?? prepared.java?.note;
         if (note) process.stderr.write(`ovc sdk-test: ${note}${prepared.go?.error ?? prepared.java?.error ? ` — the build failed: ${prepared.go?.error ?? prepared.java?.error}` : ''}\n`);
         process.stderr.write(`ovc sdk-test: running them against ovc serve (${isolation === 'netns' ? 'inside unshare -rnm: loopback only, every name resolves to 127.0.0.1' : 'no network isolation'})\n`);
         if (isolation === 'none') {
-          report(await runSdkTests(lang, root, flags, prepared, scratch, 'none'), json, setExit);
+          const r = await runSdkTests(lang, root, flags, prepared, scratch, 'none').catch((e: unknown) => { if (stop.reason) return null; throw e; });
+          if (stop.reason || !r) setExit(2);
+          else report(r, json, setExit);
           return;
         }
         scratch.write('build.json', JSON.stringify(prepared));
         const resolvConf = scratch.write('resolv.conf', PRIVATE_RESOLV_CONF);
         const pass = (k: keyof SdkTestFlags, opt: string): string[] => (flags[k] ? [opt, String(flags[k])] : []);
-        const status = runInNamespace(['sdk-test', lang, root, ...pass('go', '--go'), ...pass('python', '--python'), ...pass('java', '--java'), ...pass('gocode', '--gocode'), ...pass('jars', '--jars'), ...pass('build', '--build'),
+        const inner = runInNamespace(['sdk-test', lang, root, ...pass('go', '--go'), ...pass('python', '--python'), ...pass('java', '--java'), ...pass('gocode', '--gocode'), ...pass('jars', '--jars'), ...pass('build', '--build'),
           '--timeout', flags.timeout, '--isolation', 'inside', '--prepared', scratch.dir, ...(json ? ['--json', json] : [])], resolvConf);
+        stop.inner = inner.child;
+        const status = await inner.status;
+        if (stop.reason) { setExit(2); return; }
         if (status === EXIT_NO_LOOPBACK) throw new UsageError('cannot bring up loopback in the new network namespace (the ip command is needed); use --isolation none');
         if (status === EXIT_NO_BIND_MOUNT) throw new UsageError('cannot bind-mount the private resolv.conf in the new mount namespace; use --isolation none');
         setExit(status ?? 2);
       } finally {
+        stop.uninstall();
         scratch.remove();
+        if (stop.reason) process.stderr.write(`ovc sdk-test: stopped (${stop.reason}): the SDK's tests were ended, nothing of the run is left.\n`);
       }
     });
 }
+
+/**
+ * The stop of `ovc sdk-test`: SIGINT, SIGTERM or SIGHUP — and, in the run phase inside the
+ * namespaces, the end of the outer command (its pid is no longer this process's parent) — end the
+ * SDK's tests with what they started (cli/sdk-test/exec.ts) and the inner command; the scratch
+ * folder goes as on any end, and the command exits 2. A second signal exits at once.
+ */
+class SdkTestStop {
+  reason: string | null = null;
+  /** The inner command (the run phase inside the namespaces), sent SIGTERM on a stop. */
+  inner: ChildProcess | null = null;
+  private readonly watch: NodeJS.Timeout | null = null;
+
+  constructor(watchParent: boolean) {
+    for (const sig of STOP_SIGNALS) process.on(sig, this.onSignal);
+    if (watchParent) {
+      const parent = process.ppid;
+      this.watch = setInterval(() => { if (process.ppid !== parent) this.stop('the outer ovc sdk-test has ended'); }, 500);
+      this.watch.unref();
+    }
+  }
+
+  uninstall(): void {
+    for (const sig of STOP_SIGNALS) process.off(sig, this.onSignal);
+    if (this.watch) clearInterval(this.watch);
+  }
+
+  private readonly onSignal = (sig: NodeJS.Signals): void => {
+    if (this.reason) process.exit(2);
+    this.stop(sig);
+  };
+
+  private stop(reason: string): void {
+    if (this.reason) return;
+    this.reason = reason;
+    process.stderr.write(`ovc sdk-test: ${reason}: ending the SDK's tests…\n`);
+    stopToolchains();
+    this.inner?.kill('SIGTERM');
+  }
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

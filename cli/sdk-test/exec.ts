@@ -1,17 +1,38 @@
 // Runs one toolchain command of `ovc sdk-test` and collects its output (killed at the timeout).
-import { spawn } from 'node:child_process';
+// Each command runs in a process group of its own, so that what it starts (`go test`'s test
+// binary, Maven's forks) ends with it: at the timeout, and when the command is stopped
+// (stopToolchains: a signal, or the end of the outer command).
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Exec { code: number | null; stdout: string; stderr: string }
 
+/** The toolchain processes under way. */
+const live = new Set<ChildProcess>();
+let stopped = false;
+
+/** Kills a process group (the child and all it started); nothing when it is gone already. */
+function killGroup(child: ChildProcess): void {
+  try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
+}
+
 export function run(cmd: string, args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Exec> {
+  // Stopped: no new toolchain command starts; the caller gets "no result".
+  if (stopped) return Promise.resolve({ code: null, stdout: '', stderr: 'ovc sdk-test was stopped' });
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    live.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => { clearTimeout(timer); resolvePromise({ code, stdout, stderr }); });
+    const timer = setTimeout(() => killGroup(child), opts.timeoutMs);
+    child.on('error', (e) => { clearTimeout(timer); live.delete(child); reject(e); });
+    child.on('close', (code) => { clearTimeout(timer); live.delete(child); resolvePromise({ code, stdout, stderr }); });
   });
+}
+
+/** Ends every toolchain command under way, with what it started, and starts no other. */
+export function stopToolchains(): void {
+  stopped = true;
+  for (const child of live) killGroup(child);
 }

@@ -1,7 +1,7 @@
 // The one place `ovc sdk-test` writes files: its scratch folder (the prepared test binary or
 // classes, the Go module replacement, the private resolver's resolv.conf) and the --json report.
 import { dirname, join } from 'node:path';
-import { copyTreeInto, makeFolder, makeTempFolder, removeOurs, writeFileAtomic, writeOutputFile } from '../../files/gate.ts';
+import { copyTreeInto, makeFolder, makeWorkFolder, removeOurs, writeFileAtomic, writeOutputFile } from '../../files/gate.ts';
 
 export interface Scratch {
   dir: string;
@@ -13,7 +13,9 @@ export interface Scratch {
 }
 
 export function makeScratch(): Scratch {
-  const dir = makeTempFolder('ovc-sdk-test-');
+  // Named as a run's work folder (`ovc-run-<pid>-sdktest-*`): one left by a killed sdk-test is
+  // removed by the next command that sweeps (files/write.ts sweepStaleWorkFolders).
+  const dir = makeWorkFolder('sdktest');
   return {
     dir,
     write(rel, text) {

@@ -1,14 +1,16 @@
 // Ctrl-C during `ovc run`: the suites stop, what the run created is cleaned up, the reports cover
 // the cases that ran, and the exit status says the run is incomplete (2). The same for
-// `ovc pact verify`: the verification stops, what its states created is removed, exit 2.
+// `ovc pact verify`: the verification stops, what its states created is removed, exit 2. And for
+// `ovc sdk-test`: the SDK's tests and the inner command end, the scratch folder goes, exit 2.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { TargetClient } from '../../client/client.ts';
 import { targetSpec } from '../../client/config.ts';
 import { closeTransport } from '../../client/http.ts';
+import { namespacesAvailable } from '../../cli/sdk-test/isolation.ts';
 import { defaultIdentities, startEmulator } from '../../emulator/index.ts';
 import { OVC, ROOT } from '../selftest/run-cli.ts';
 
@@ -117,5 +119,67 @@ describe('ovc pact verify stopped half-way', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('ovc sdk-test stopped half-way', () => {
+  // A Python SDK checkout and a stand-in for `python3 -m pytest` that takes 60 s.
+  const dir = mkdtempSync(join(tmpdir(), 'ovc-sdk-stop-'));
+  const checkout = join(dir, 'py-sdk');
+  mkdirSync(join(checkout, 'tests/integration/vector'), { recursive: true });
+  mkdirSync(join(checkout, 'alibabacloud_oss_v2'), { recursive: true });
+  writeFileSync(join(checkout, 'alibabacloud_oss_v2/_version.py'), 'VERSION = "1.3.2"\n');
+  const python = join(dir, 'slow-python.mjs');
+  writeFileSync(python, `#!${process.execPath}\nif (process.argv[2] === '-c') process.exit(0);\nsetTimeout(() => process.exit(1), 60000);\n`);
+  chmodSync(python, 0o755);
+  const slowPythons = (): string[] => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    // The tests' run (`-m pytest …`), not the toolchain check before it (`-c 'import pytest, requests'`).
+    try { const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8'); return cmd.includes(python) && cmd.includes('--junitxml'); } catch { return false; }
+  });
+  const start = (isolation: string): ChildProcessWithoutNullStreams & { err: () => string; closed: Promise<number | null> } => {
+    const child = spawn(process.execPath, [OVC, 'sdk-test', 'python', checkout, '--python', python, '--isolation', isolation], { cwd: ROOT });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.resume();
+    return Object.assign(child, { err: () => err, closed: new Promise<number | null>((resolve) => child.on('close', resolve)) });
+  };
+  const untilTestsRun = async (): Promise<void> => {
+    const started = Date.now();
+    while (slowPythons().length === 0) {
+      if (Date.now() - started > 30_000) throw new Error('the SDK tests did not start');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const scratchOf = (pid: number | undefined): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith(`ovc-run-${pid}-sdktest-`));
+  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+  for (const isolation of ['none', 'netns']) {
+    it.skipIf(isolation === 'netns' && !namespacesAvailable())(`SIGINT (--isolation ${isolation}): the SDK's tests end, the scratch folder goes, exit 2`, async () => {
+      const child = start(isolation);
+      await untilTestsRun();
+      child.kill('SIGINT');
+      const code = await child.closed;
+      expect(child.err()).toMatch(/ovc sdk-test: stopped \(SIGINT\): the SDK's tests were ended, nothing of the run is left\./);
+      expect(code).toBe(2);
+      // Before: the test process ran on for its 60 s (the inner command too, with --isolation netns).
+      expect(slowPythons()).toEqual([]);
+      expect(scratchOf(child.pid)).toEqual([]);
+    });
+  }
+
+  it.skipIf(!namespacesAvailable())('kill -9 of the command: the inner command and the SDK\'s tests end by themselves; the next sdk-test removes the scratch folder', async () => {
+    const child = start('netns');
+    await untilTestsRun();
+    child.kill('SIGKILL');
+    await child.closed;
+    const killed = Date.now();
+    while (slowPythons().length > 0 && Date.now() - killed < 5000) await new Promise((r) => setTimeout(r, 100));
+    expect(slowPythons()).toEqual([]);
+    expect(scratchOf(child.pid).length).toBe(1);
+    const next = start('none');
+    await untilTestsRun();
+    expect(scratchOf(child.pid)).toEqual([]);
+    next.kill('SIGINT');
+    expect(await next.closed).toBe(2);
   });
 });
