@@ -16,7 +16,8 @@ import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 import { UsageError } from './errors.ts';
 import { packageVersion } from './main.ts';
 import { buildGoTests, DEBIAN_GOCODE, GO_TEST_FILE, goIntegrationTests, runGoTests, type GoBuild } from './sdk-test/go.ts';
-import { stopToolchains } from './sdk-test/exec.ts';
+import { STOP_SIGNALS } from '../run/stop.ts';
+import { startToolchains, stopToolchains } from './sdk-test/exec.ts';
 import { EXIT_NO_BIND_MOUNT, EXIT_NO_LOOPBACK, namespacesAvailable, runInNamespace } from './sdk-test/isolation.ts';
 import { buildJavaTests, JAVA_TEST_DIR, runJavaTests, type JavaBuild } from './sdk-test/java.ts';
 import { PY_TEST_DIR, runPythonTests } from './sdk-test/python.ts';
@@ -254,6 +255,7 @@ class SdkTestStop {
   private readonly watch: NodeJS.Timeout | null = null;
 
   constructor(watchParent: boolean) {
+    startToolchains();
     for (const sig of STOP_SIGNALS) process.on(sig, this.onSignal);
     if (watchParent) {
       const parent = process.ppid;
@@ -280,5 +282,3 @@ class SdkTestStop {
     this.inner?.kill('SIGTERM');
   }
 }
-
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

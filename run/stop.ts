@@ -6,7 +6,8 @@
 // cleanup short (what is left stays in the ledger for the next run); a third exits at once.
 import { trafficGauges } from '../client/gauges.ts';
 
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** The signals that stop a run (and `ovc sdk-test`). */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export type StopCause =
   | { kind: 'signal'; signal: NodeJS.Signals }

@@ -31,6 +31,11 @@ export function run(cmd: string, args: readonly string[], opts: { cwd: string; e
   });
 }
 
+/** A command begins: toolchain commands may start (again, in a process that ran one before). */
+export function startToolchains(): void {
+  stopped = false;
+}
+
 /** Ends every toolchain command under way, with what it started, and starts no other. */
 export function stopToolchains(): void {
   stopped = true;
