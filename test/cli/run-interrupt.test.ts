@@ -51,7 +51,11 @@ describe('ovc run on SIGINT', () => {
 describe('ovc pact verify stopped half-way', () => {
   // Slow enough to be stopped half-way: 300 ms before a new index is enable, 30 ms per answer.
   const identities = defaultIdentities({});
-  const env = { ...process.env, PACT_DO_NOT_TRACK: 'true', OSS_ACCESS_KEY_ID: identities[0]!.accessKeyId, OSS_ACCESS_KEY_SECRET: identities[0]!.accessKeySecret };
+  // A temporary folder of these commands' own: another test's `ovc run` sweeps the shared one of
+  // the folders whose process is gone — the killed verification's too, before it could be looked at.
+  const own = mkdtempSync(join(tmpdir(), 'ovc-int-pact-'));
+  afterAll(() => { rmSync(own, { recursive: true, force: true }); });
+  const env = { ...process.env, TMPDIR: own, PACT_DO_NOT_TRACK: 'true', OSS_ACCESS_KEY_ID: identities[0]!.accessKeyId, OSS_ACCESS_KEY_SECRET: identities[0]!.accessKeySecret };
   const verify = (endpoint: string): ChildProcessWithoutNullStreams & { out: { stdout: string; stderr: string }; closed: Promise<number | null> } => {
     const child = spawn(process.execPath, [OVC, 'pact', 'verify', '--endpoint', endpoint, '--bucket', 'pact-bucket'], { cwd: ROOT, env });
     const out = { stdout: '', stderr: '' };
@@ -77,7 +81,7 @@ describe('ovc pact verify stopped half-way', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
-  const workFolderOf = (pid: number | undefined): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith(`ovc-run-${pid}-`));
+  const workFolderOf = (pid: number | undefined): string[] => readdirSync(own).filter((n) => n.startsWith(`ovc-run-${pid}-`));
   const live = (list: string[]): string[] => list.filter((i) => !i.endsWith(' deleting'));
 
   it('SIGINT: stops the verification, removes what its states created, exits 2 with the reason', async () => {
@@ -137,7 +141,7 @@ describe('ovc sdk-test stopped half-way', () => {
     try { const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8'); return cmd.includes(python) && cmd.includes('--junitxml'); } catch { return false; }
   });
   const start = (isolation: string): ChildProcessWithoutNullStreams & { err: () => string; closed: Promise<number | null> } => {
-    const child = spawn(process.execPath, [OVC, 'sdk-test', 'python', checkout, '--python', python, '--isolation', isolation], { cwd: ROOT });
+    const child = spawn(process.execPath, [OVC, 'sdk-test', 'python', checkout, '--python', python, '--isolation', isolation], { cwd: ROOT, env: { ...process.env, TMPDIR: own } });
     let err = '';
     child.stderr.on('data', (d) => { err += d; });
     child.stdout.resume();
@@ -150,7 +154,10 @@ describe('ovc sdk-test stopped half-way', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  const scratchOf = (pid: number | undefined): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith(`ovc-run-${pid}-sdktest-`));
+  // The commands' own temporary folder (as above: not swept by other tests' runs).
+  const own = join(dir, 'tmp');
+  mkdirSync(own);
+  const scratchOf = (pid: number | undefined): string[] => readdirSync(own).filter((n) => n.startsWith(`ovc-run-${pid}-sdktest-`));
   afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
   for (const isolation of ['none', 'netns']) {
