@@ -9,10 +9,9 @@ import { makeWorkFolder, removeOurs, sweepStaleWorkFolders } from '../files/gate
 import type { Addressing } from '../protocol/addressing.ts';
 import type { Credentials } from '../protocol/signer.ts';
 import { newRunId, runSpec, targetSpec } from '../client/config.ts';
-import { Pacer, TargetClient } from '../client/client.ts';
 import { closeTransport } from '../client/http.ts';
 import { closeRunLedger, leftoverLine, openRunLedger, removeLeftovers, runLedgerDir } from '../safety/leftovers.ts';
-import { cleanup } from '../safety/removeCreated.ts';
+import { cleanup, stoppedCleanupClient } from '../safety/removeCreated.ts';
 import { openSession } from '../scenario/session.ts';
 import { InteractionUnderWay, Reachability } from './verify/interaction.ts';
 import { NameMap } from './verify/names.ts';
@@ -83,9 +82,6 @@ export interface VerifyStop {
   readonly reason: string | null;
   cleanupDeadline(): number;
 }
-
-/** Each cleanup request after a stop: bounded, answered or not (as `ovc run`'s). */
-const STOPPED_REQUEST_MS = 2000;
 
 export interface VerifyReport {
   /** 0 every interaction passed (or was skipped), 1 a mismatch, 2 could not run. */
@@ -195,9 +191,8 @@ export async function verifyPact(o: VerifyOptions): Promise<VerifyReport> {
     if (brokerBase !== undefined) process.env.PACT_BROKER_BASE_URL = brokerBase;
     const stopped = stopSignal?.aborted === true;
     // After a stop the cleanup has a client of its own: brief, and not aborted by the stop.
-    let client = session.client;
-    if (stopped) client = new TargetClient({ ...target, timeoutMs: Math.min(target.timeoutMs, STOPPED_REQUEST_MS) }, { main: o.credentials, denied: null }, new Pacer({ ...runSpecOfPact.pacing, throttleAttempts: 1 }));
-    const report = await cleanup(client, session.ledger, { settleMs: runSpecOfPact.settleMs, hook: session.hook, ...(o.stop ? { deadline: () => o.stop!.cleanupDeadline() } : {}) }).catch((e: unknown) => ({ deleted: 0, failures: [(e as Error).message] }));
+    const { client, hook } = stopped ? stoppedCleanupClient(target, { main: o.credentials, denied: null }, runSpecOfPact.pacing) : session;
+    const report = await cleanup(client, session.ledger, { settleMs: runSpecOfPact.settleMs, hook, ...(o.stop ? { deadline: () => o.stop!.cleanupDeadline() } : {}) }).catch((e: unknown) => ({ deleted: 0, failures: [(e as Error).message] }));
     await closeTransport();
     if (o.stateDir) closeRunLedger(session.ledger);
     removeOurs(work);

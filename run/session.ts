@@ -15,12 +15,13 @@ import { stateHookOf, type StateHook } from '../scenario/hookClient.ts';
 import { Ledger } from '../safety/ledger.ts';
 import { closeRunLedger, leftoverLine, openRunLedger, removeLeftovers, runLedgerDir } from '../safety/leftovers.ts';
 import { preflight, PreflightError, preflightQuota } from '../safety/preflight.ts';
-import { cleanup, type CleanupReport } from '../safety/removeCreated.ts';
+import { cleanup, stoppedCleanupClient, type CleanupReport } from '../safety/removeCreated.ts';
 import { stoppedLine, writeRunReports } from './finish.ts';
 import { SuiteChild, suitesBroken } from './runner.ts';
 import { draftRun, finalRun, targetFromFlags, EMBEDDED_OTHER_BUCKET, type RunFlags } from './settings.ts';
 import { RunStop } from './stop.ts';
-import { createWorkFolder, readWorkFolder, removeWorkFolder, sweepStaleWorkFolders, type WorkFolderContents } from './workfolder.ts';
+import { makeWorkFolder, sweepStaleWorkFolders } from '../files/gate.ts';
+import { readWorkFolder, removeWorkFolder, type WorkFolderContents } from './workfolder.ts';
 
 /** What `ovc run` hands over: the flags, and what it already checked and claimed. */
 export interface RunRequest {
@@ -42,8 +43,6 @@ interface Started { target: TargetSpec; draft: RunSpec; identities: Identities; 
 
 /** How long a stopped run waits before it looks again for a create that was in flight when it stopped. */
 const IN_FLIGHT_GRACE_MS = 2000;
-/** After a stop, each cleanup request may take this long at most (the target had its chance). */
-const STOPPED_REQUEST_MS = 2000;
 
 export class RunSession {
   private readonly stop: RunStop;
@@ -86,7 +85,7 @@ export class RunSession {
     }
     const target = targetFromFlags(flags, flags.endpoint ?? this.emulator!.url, !flags.endpoint, flags.stateHook ?? this.emulator?.stateHookUrl ?? null);
     const runId = newRunId();
-    this.workDir = createWorkFolder(runId);
+    this.workDir = makeWorkFolder(runId);
     // Against a remote target the ledger outlives the run, in the state folder; the embedded
     // emulator's indexes end with it, so its ledger stays in the work folder.
     const ledgerDir = this.r.stateDir ? runLedgerDir(this.r.stateDir, target, runId) : this.workDir;
@@ -157,12 +156,7 @@ export class RunSession {
    * names are looked at again.
    */
   private async removeCreated(s: Started, run: Readonly<RunSpec>, ledger: Ledger, stopped: boolean): Promise<CleanupReport> {
-    let { client, hook } = s;
-    if (stopped) {
-      const brief = { ...s.target, timeoutMs: Math.min(s.target.timeoutMs, STOPPED_REQUEST_MS) };
-      client = new TargetClient(brief, s.identities, new Pacer({ ...run.pacing, throttleAttempts: 1 }));
-      hook = stateHookOf(brief);
-    }
+    const { client, hook } = stopped ? stoppedCleanupClient(s.target, s.identities, run.pacing) : s;
     const report = await cleanup(client, ledger, { settleMs: run.settleMs, hook, deadline: () => this.stop.cleanupDeadline(), inFlightGraceMs: stopped ? IN_FLIGHT_GRACE_MS : 0 });
     if (this.r.stateDir) closeRunLedger(ledger);
     if (report.failures.length) this.r.log(`ovc: cleanup could not remove ${report.failures.length} of what the run created${this.r.stateDir ? ` (kept in ${run.ledgerDir} for the next run)` : ''}:\n  ${report.failures.join('\n  ')}`);

@@ -45,9 +45,6 @@ export function readWorkFolder(dir: string, withExchanges: boolean): WorkFolderC
 }
 
 const STATUS_FILE = 'suite-status.json';
-/** A new work folder for run `runId`, owned by this process (files/write.ts: makeWorkFolder). */
-export { makeWorkFolder as createWorkFolder, sweepStaleWorkFolders } from '../files/gate.ts';
-
 export function removeWorkFolder(dir: string): void {
   removeOurs(dir);
 }

@@ -2,12 +2,25 @@
 // index still `creating` is waited for before its delete (a delete would be a 409), one already
 // `deleting` is left to finish; deletes are paced like set-up (the client's pacer, role cleanup).
 // Every delete goes through the delete gate with the ledger as its proof (safety/deleteGate.ts).
-import { codeOf, type TargetClient } from '../client/client.ts';
+import { codeOf, Pacer, TargetClient } from '../client/client.ts';
+import type { Identities, Pacing, TargetSpec } from '../client/config.ts';
 import type { Ledger } from './ledger.ts';
 import { deleteBucket, deleteIndex, deleteIndexSettled } from './deleteGate.ts';
 import { sleep } from '../client/pacing.ts';
 import { STATES } from '../contracts/provider-states.ts';
-import type { StateHook } from '../scenario/hookClient.ts';
+import { stateHookOf, type StateHook } from '../scenario/hookClient.ts';
+
+/** After a stop, each cleanup request may take this long at most (the target had its chance). */
+export const STOPPED_REQUEST_MS = 2000;
+
+/**
+ * The client and hook of a cleanup after a stop (`ovc run`, `ovc pact verify`): each request at most
+ * STOPPED_REQUEST_MS, a throttled answer not retried, and not aborted by the stop (a new pacer).
+ */
+export function stoppedCleanupClient(target: TargetSpec, identities: Identities, pacing: Pacing): { client: TargetClient; hook: StateHook | null } {
+  const brief = { ...target, timeoutMs: Math.min(target.timeoutMs, STOPPED_REQUEST_MS) };
+  return { client: new TargetClient(brief, identities, new Pacer({ ...pacing, throttleAttempts: 1 })), hook: stateHookOf(brief) };
+}
 
 export interface CleanupReport {
   deleted: number;
