@@ -1,7 +1,10 @@
 // Runs one toolchain command of `ovc sdk-test` and collects its output (killed at the timeout).
 // Each command runs in a process group of its own, so that what it starts (`go test`'s test
 // binary, Maven's forks) ends with it: at the timeout, and when the command is stopped
-// (stopToolchains: a signal, or the end of the outer command).
+// (stopToolchains: a signal, or the end of the outer command). A kill -9 of `ovc sdk-test` runs
+// none of that, so the group also holds a watcher: a shell that checks every half second that
+// this process is alive and, once it is not, kills the group (Linux has no parent-death signal
+// for Node to ask for). Without it the SDK's tests ran on after the command that started them.
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Exec { code: number | null; stdout: string; stderr: string }
@@ -9,6 +12,20 @@ export interface Exec { code: number | null; stdout: string; stderr: string }
 /** The toolchain processes under way. */
 const live = new Set<ChildProcess>();
 let stopped = false;
+
+/**
+ * `sh -c WATCHED ovc-sdk-test-watch <ovc pid> <cmd> <args…>`: runs the command, and beside it (its
+ * output not on the command's pipes, so it never holds them open) a loop that kills the whole
+ * group once the pid is gone; the shell's exit status is the command's.
+ */
+const WATCHED = [
+  'ovc=$1; shift',
+  '"$@" & command=$!',
+  '( while kill -0 "$ovc" 2>/dev/null; do sleep 0.5; done; kill -KILL 0 ) </dev/null >/dev/null 2>&1 & watcher=$!',
+  'wait "$command"; status=$?',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$status"',
+].join('\n');
 
 /** Kills a process group (the child and all it started); nothing when it is gone already. */
 function killGroup(child: ChildProcess): void {
@@ -19,7 +36,9 @@ export function run(cmd: string, args: readonly string[], opts: { cwd: string; e
   // Stopped: no new toolchain command starts; the caller gets "no result".
   if (stopped) return Promise.resolve({ code: null, stdout: '', stderr: 'ovc sdk-test was stopped' });
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('/bin/sh', ['-c', WATCHED, 'ovc-sdk-test-watch', String(process.pid), cmd, ...args], {
+      cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+    });
     live.add(child);
     let stdout = '';
     let stderr = '';

@@ -174,6 +174,17 @@ describe('ovc sdk-test stopped half-way', () => {
     });
   }
 
+  it('kill -9 of the command (--isolation none): the SDK\'s tests end by themselves (the watcher in their process group)', async () => {
+    const child = start('none');
+    await untilTestsRun();
+    child.kill('SIGKILL');
+    await child.closed;
+    const killed = Date.now();
+    while (slowPythons().length > 0 && Date.now() - killed < 5000) await new Promise((r) => setTimeout(r, 100));
+    // Before: the stand-in ran on for its 60 s, orphaned.
+    expect(slowPythons()).toEqual([]);
+  });
+
   it.skipIf(!namespacesAvailable())('kill -9 of the command: the inner command and the SDK\'s tests end by themselves; the next sdk-test removes the scratch folder', async () => {
     const child = start('netns');
     await untilTestsRun();
