@@ -150,9 +150,9 @@ async function reachable(o: Omit<VerifyOptions, 'pactFile'>): Promise<void> {
  * the verification (the interactions left end as errors at once), the cleanup removes what it
  * created, and the command exits 2; a second signal cuts the cleanup short, a third exits at once.
  */
-async function stoppable(fn: (stop: VerifyStop) => Promise<number>): Promise<number> {
+async function stoppable(fn: (stop: VerifyStop) => Promise<number>, what = 'the verification'): Promise<number> {
   const { RunStop } = await import('../run/stop.ts');
-  const stop = new RunStop((line) => { process.stderr.write(`${line}\n`); }, 'the verification');
+  const stop = new RunStop((line) => { process.stderr.write(`${line}\n`); }, what);
   stop.install(null);
   try {
     return await fn(stop);
@@ -206,14 +206,14 @@ export interface ProviderContractFlags {
 }
 
 /** `ovc pact publish-provider-contract`: 0 published with a passing self-verification, 1 published as failed, 2 not published. */
-export async function pactPublishProviderContract(flags: ProviderContractFlags, log: (s: string) => void = (s) => { process.stderr.write(`${s}\n`); }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function pactPublishProviderContract(flags: ProviderContractFlags, log: (s: string) => void = (s) => { process.stderr.write(`${s}\n`); }, env: NodeJS.ProcessEnv = process.env, stop?: VerifyStop): Promise<number> {
   const { publishProviderContract } = await import('../pact/provider-contract.ts');
   const providerVersion = flags.providerVersion ?? env.PACT_PROVIDER_VERSION ?? gitConsumerVersion();
   if (!providerVersion) throw new UsageError('no provider version: pass --provider-version or set PACT_PROVIDER_VERSION.');
   try {
     const r = await publishProviderContract({
       openapiFile: flags.openapi, resultsFile: flags.results, brokerUrl: flags.brokerUrl, providerVersion,
-      branch: flags.branch ?? env.PACT_PROVIDER_BRANCH ?? gitBranch(), buildUrl: flags.buildUrl ?? ciBuildUrl(env), env, log,
+      branch: flags.branch ?? env.PACT_PROVIDER_BRANCH ?? gitBranch(), buildUrl: flags.buildUrl ?? ciBuildUrl(env), env, log, ...(stop ? { stop } : {}),
     });
     return r.success ? 0 : 1;
   } catch (e) {
@@ -281,6 +281,6 @@ export function pactCommand(setExit: (code: number) => void): Command {
     .option('--provider-version <v>', 'provider version (default: $PACT_PROVIDER_VERSION, else git rev-parse --short HEAD)')
     .option('--branch <b>', 'provider branch (default: $PACT_PROVIDER_BRANCH, else git branch --show-current)')
     .option('--build-url <url>', 'CI build URL (default: $PACT_BUILD_URL, else the GitHub Actions run URL)', urlFlag('build-url'))
-    .action(async (flags: ProviderContractFlags) => { setExit(await pactPublishProviderContract(flags)); }));
+    .action(async (flags: ProviderContractFlags) => { setExit(await stoppable((stop) => pactPublishProviderContract(flags, undefined, undefined, stop), 'the publishing')); }));
   return pact;
 }

@@ -23,6 +23,8 @@ export interface ProviderContractOptions {
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
   probeTimeoutMs?: number;
+  /** The command's stop: once aborted, the pact binary is ended and nothing more is sent. */
+  stop?: { readonly signal: AbortSignal; readonly reason: string | null };
 }
 
 export interface SelfVerification {
@@ -64,15 +66,20 @@ export function pactBin(): string {
   return join(dirname(require.resolve('@pact-foundation/pact-cli/package.json')), 'bin', 'pact.js');
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string }> {
+function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, signal?: AbortSignal): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [pactBin(), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // In a process group of its own: pact.js waits on the Rust binary it starts, and a stop (the
+    // command's signal) or the timeout must end both, not only the wrapper.
+    const child = spawn(process.execPath, [pactBin(), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const end = (): void => { try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* gone */ } };
     let output = '';
     child.stdout.on('data', (d: Buffer) => { output += d.toString('utf8'); });
     child.stderr.on('data', (d: Buffer) => { output += d.toString('utf8'); });
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, output }); });
+    const timer = setTimeout(end, timeoutMs);
+    signal?.addEventListener('abort', end, { once: true });
+    const done = (): void => { clearTimeout(timer); signal?.removeEventListener('abort', end); };
+    child.on('error', (e) => { done(); reject(e); });
+    child.on('close', (code) => { done(); resolve({ code, output }); });
   });
 }
 
@@ -97,6 +104,9 @@ export async function publishProviderContract(o: ProviderContractOptions): Promi
     if (contractText.includes(s) || resultsText.includes(s)) throw new PublishError('refusing to publish: a secret value from the environment appears in the contract or the results.', 2);
   }
   await probeBroker(brokerUrl, env.PACT_BROKER_TOKEN || undefined, o.probeTimeoutMs);
+  const stopped = (): PublishError => new PublishError(`stopped (${o.stop?.reason ?? 'a signal'}) before the end of the publishing: ${started ? 'the broker may or may not hold the provider contract; publish again to be sure' : 'nothing was sent to the broker'}.`, 2);
+  let started = false;
+  if (o.stop?.signal.aborted) throw stopped();
 
   const work = makeTempFolder('ovc-provider-contract-');
   try {
@@ -114,7 +124,9 @@ export async function publishProviderContract(o: ProviderContractOptions): Promi
       '--retries', '1',
     ];
     // The token reaches the binary through its PACT_BROKER_TOKEN variable only (never argv).
-    const { code, output } = await run(args, { ...env, PACT_DO_NOT_TRACK: 'true' }, 60_000);
+    started = true;
+    const { code, output } = await run(args, { ...env, PACT_DO_NOT_TRACK: 'true' }, 60_000, o.stop?.signal);
+    if (o.stop?.signal.aborted) throw stopped();
     const shown = redact(output, secrets);
     if (code !== 0) throw new PublishError(`pact pactflow publish-provider-contract failed (exit ${code}): ${shown.trim() || 'no output'}`, 2);
     log(shown.trimEnd());

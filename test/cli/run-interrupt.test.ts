@@ -4,6 +4,8 @@
 // `ovc sdk-test`: the SDK's tests and the inner command end, the scratch folder goes, exit 2.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -199,5 +201,61 @@ describe('ovc sdk-test stopped half-way', () => {
     expect(scratchOf(child.pid)).toEqual([]);
     next.kill('SIGINT');
     expect(await next.closed).toBe(2);
+  });
+});
+
+describe('ovc pact publish-provider-contract stopped half-way', () => {
+  it('SIGINT while the pact binary publishes: it is ended with what it started, its folder goes, exit 2, the message says the broker may hold the contract', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ovc-ppc-stop-'));
+    const own = join(dir, 'tmp');
+    mkdirSync(own);
+    const results = join(dir, 'results.jsonl');
+    writeFileSync(results, `${JSON.stringify({ id: 'a', response: '204 No Content', outcome: 'pass', expected: { status: 204 }, actual: { status: 204 } })}\n`);
+    // A broker that answers the probe and never answers the publishing.
+    let publishing = false;
+    const held = new Set<ServerResponse>();
+    const broker = createServer((req, res) => {
+      if (req.method === 'GET' && req.url === '/') {
+        res.setHeader('content-type', 'application/hal+json');
+        res.end(JSON.stringify({ _links: { 'pf:publish-provider-contract': { href: `http://${req.headers.host}/provider-contracts/provider/{provider}/publish`, templated: true } } }));
+        return;
+      }
+      publishing = true;
+      held.add(res);
+    });
+    await new Promise<void>((r) => broker.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(broker.address() as AddressInfo).port}`;
+    // The pact binary's processes: their arguments name the command's work folder, under `own`.
+    const ours = (): string[] => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(own); } catch { return false; }
+    });
+    try {
+      const child = spawn(process.execPath, [OVC, 'pact', 'publish-provider-contract', '--results', results, '--broker-url', url, '--provider-version', '1.0.0', '--branch', 'main'],
+        { cwd: ROOT, env: { ...process.env, TMPDIR: own, PACT_DO_NOT_TRACK: 'true', PACT_BROKER_TOKEN: '' } });
+      let err = '';
+      child.stderr.on('data', (d) => { err += d; });
+      child.stdout.resume();
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      const started = Date.now();
+      while (!publishing) {
+        if (Date.now() - started > 30_000) throw new Error(`the publishing did not start:\n${err}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(ours().length).toBeGreaterThan(0);
+      child.kill('SIGINT');
+      const code = await closed;
+      expect(err).toMatch(/stopped \(SIGINT\) before the end of the publishing: the broker may or may not hold the provider contract/);
+      expect(code).toBe(2);
+      // Before: exit 130 at once, the pact binary ran on and its folder (with the results) stayed.
+      const ended = Date.now();
+      while (ours().length > 0 && Date.now() - ended < 5000) await new Promise((r) => setTimeout(r, 100));
+      expect(ours()).toEqual([]);
+      expect(readdirSync(own)).toEqual([]);
+    } finally {
+      for (const res of held) res.destroy();
+      broker.closeAllConnections();
+      await new Promise<void>((r) => broker.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
