@@ -185,7 +185,7 @@ export async function pactPublish(flags: PublishFlags, log: (s: string) => void 
   const { verifyPact } = await import('../pact/verify.ts');
   try {
     const result = await publishPacts({
-      pactDir: flags.pactDir, brokerUrl: flags.brokerUrl, consumerVersion: flags.consumerVersion, branch: flags.branch, log,
+      pactDir: flags.pactDir, brokerUrl: flags.brokerUrl, consumerVersion: flags.consumerVersion, branch: flags.branch, log, ...(stop ? { stop } : {}),
       verify: (pactFile): Promise<VerifyReport> => withTarget(flags, (o) => verifyPact({ ...o, pactFile, log, ...(stop ? { stop } : {}) })),
     });
     log(`published ${result.files.length} pact file(s) to ${result.brokerUrl} as consumer version ${result.consumerVersion}${result.branch ? ` on branch ${result.branch}` : ''}`);

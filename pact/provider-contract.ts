@@ -3,14 +3,13 @@
 // `ovc run` (results.jsonl) against the provider as its self-verification. It runs the official
 // `pact pactflow publish-provider-contract … --verifier ovc` of @pact-foundation/pact-cli; the token
 // reaches it through $PACT_BROKER_TOKEN only, and its output is redacted before it is shown.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { INPUT_BOUNDS, makeTempFolder, readTextBounded, removeOurs, writeFileAtomic } from '../files/gate.ts';
 import { packageVersion } from '../contracts/packageFiles.ts';
 import { PROVIDER } from './interactions.ts';
 import { validateOpenApi } from './openapi.ts';
-import { probeBroker, PublishError, redact } from './publish.ts';
+import { probeBroker, PublishError, redact, runPactBinary, stoppedPublishing, type PublishStop } from './publish.ts';
 
 export interface ProviderContractOptions {
   openapiFile: string;
@@ -24,7 +23,7 @@ export interface ProviderContractOptions {
   log?: (line: string) => void;
   probeTimeoutMs?: number;
   /** The command's stop: once aborted, the pact binary is ended and nothing more is sent. */
-  stop?: { readonly signal: AbortSignal; readonly reason: string | null };
+  stop?: PublishStop;
 }
 
 export interface SelfVerification {
@@ -66,23 +65,6 @@ export function pactBin(): string {
   return join(dirname(require.resolve('@pact-foundation/pact-cli/package.json')), 'bin', 'pact.js');
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, signal?: AbortSignal): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    // In a process group of its own: pact.js waits on the Rust binary it starts, and a stop (the
-    // command's signal) or the timeout must end both, not only the wrapper.
-    const child = spawn(process.execPath, [pactBin(), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const end = (): void => { try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* gone */ } };
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += d.toString('utf8'); });
-    child.stderr.on('data', (d: Buffer) => { output += d.toString('utf8'); });
-    const timer = setTimeout(end, timeoutMs);
-    signal?.addEventListener('abort', end, { once: true });
-    const done = (): void => { clearTimeout(timer); signal?.removeEventListener('abort', end); };
-    child.on('error', (e) => { done(); reject(e); });
-    child.on('close', (code) => { done(); resolve({ code, output }); });
-  });
-}
-
 /** The secret values that must never appear in what is published. */
 function secretsOf(env: NodeJS.ProcessEnv): string[] {
   return [env.PACT_BROKER_TOKEN, env.PACT_BROKER_PASSWORD, env.OSS_ACCESS_KEY_SECRET, env.OSS_SESSION_TOKEN, env.OVC_DENIED_ACCESS_KEY_SECRET]
@@ -104,9 +86,7 @@ export async function publishProviderContract(o: ProviderContractOptions): Promi
     if (contractText.includes(s) || resultsText.includes(s)) throw new PublishError('refusing to publish: a secret value from the environment appears in the contract or the results.', 2);
   }
   await probeBroker(brokerUrl, env.PACT_BROKER_TOKEN || undefined, o.probeTimeoutMs);
-  const stopped = (): PublishError => new PublishError(`stopped (${o.stop?.reason ?? 'a signal'}) before the end of the publishing: ${started ? 'the broker may or may not hold the provider contract; publish again to be sure' : 'nothing was sent to the broker'}.`, 2);
-  let started = false;
-  if (o.stop?.signal.aborted) throw stopped();
+  if (o.stop?.signal.aborted) throw stoppedPublishing(o.stop, false, 'the provider contract');
 
   const work = makeTempFolder('ovc-provider-contract-');
   try {
@@ -124,9 +104,8 @@ export async function publishProviderContract(o: ProviderContractOptions): Promi
       '--retries', '1',
     ];
     // The token reaches the binary through its PACT_BROKER_TOKEN variable only (never argv).
-    started = true;
-    const { code, output } = await run(args, { ...env, PACT_DO_NOT_TRACK: 'true' }, 60_000, o.stop?.signal);
-    if (o.stop?.signal.aborted) throw stopped();
+    const { code, output } = await runPactBinary(pactBin(), args, { ...env, PACT_DO_NOT_TRACK: 'true' }, 60_000, o.stop?.signal);
+    if (o.stop?.signal.aborted) throw stoppedPublishing(o.stop, true, 'the provider contract');
     const shown = redact(output, secrets);
     if (code !== 0) throw new PublishError(`pact pactflow publish-provider-contract failed (exit ${code}): ${shown.trim() || 'no output'}`, 2);
     log(shown.trimEnd());

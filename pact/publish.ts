@@ -28,6 +28,8 @@ export interface PublishOptions {
   cwd?: string;
   /** Broker probe timeout (default 3 s). */
   probeTimeoutMs?: number;
+  /** The command's stop (its verification takes the same one). */
+  stop?: PublishStop;
 }
 
 export interface PublishResult {
@@ -108,16 +110,33 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>)
   return out;
 }
 
-function runBinary(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string }> {
+/** A command's stop as the publishing steps see it: once aborted, the pact binary is ended and nothing more is sent. */
+export interface PublishStop { readonly signal: AbortSignal; readonly reason: string | null }
+
+/**
+ * Runs one of @pact-foundation/pact-cli's launchers (`launcher`: its bin/*.js) and collects the
+ * output. In a process group of its own: the launcher waits on the Rust binary it starts, and the
+ * timeout or a stop (`signal`) must end both, not only the launcher (which left the binary
+ * publishing on).
+ */
+export function runPactBinary(launcher: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, signal?: AbortSignal): Promise<{ code: number | null; output: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [pactBrokerBin(), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [launcher, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const end = (): void => { try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* gone */ } };
     let output = '';
     child.stdout.on('data', (d: Buffer) => { output += d.toString('utf8'); });
     child.stderr.on('data', (d: Buffer) => { output += d.toString('utf8'); });
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => { clearTimeout(timer); resolvePromise({ code, output }); });
+    const timer = setTimeout(end, timeoutMs);
+    signal?.addEventListener('abort', end, { once: true });
+    const done = (): void => { clearTimeout(timer); signal?.removeEventListener('abort', end); };
+    child.on('error', (e) => { done(); reject(e); });
+    child.on('close', (code) => { done(); resolvePromise({ code, output }); });
   });
+}
+
+/** The refusal of a publishing a stop cut short; `sent`: the pact binary had started. */
+export function stoppedPublishing(stop: PublishStop, sent: boolean, what: string): PublishError {
+  return new PublishError(`stopped (${stop.reason ?? 'a signal'}) before the end of the publishing: ${sent ? `the broker may or may not hold ${what}; publish again to be sure` : 'nothing was sent to the broker'}.`, 2);
 }
 
 export async function publishPacts(o: PublishOptions): Promise<PublishResult> {
@@ -153,7 +172,9 @@ export async function publishPacts(o: PublishOptions): Promise<PublishResult> {
   if (branch) args.push('--branch', branch);
   // The token reaches the binary through its PACT_BROKER_TOKEN variable only.
   const childEnv: NodeJS.ProcessEnv = { ...env, PACT_DO_NOT_TRACK: 'true' };
-  const { code, output } = await runBinary(args, childEnv, 60_000);
+  if (o.stop?.signal.aborted) throw stoppedPublishing(o.stop, false, 'the pacts');
+  const { code, output } = await runPactBinary(pactBrokerBin(), args, childEnv, 60_000, o.stop?.signal);
+  if (o.stop?.signal.aborted) throw stoppedPublishing(o.stop, true, 'the pacts');
   const shown = redact(output, [token, env.PACT_BROKER_PASSWORD]);
   if (code !== 0) throw new PublishError(`pact-broker publish failed (exit ${code}): ${shown.trim() || 'no output'}`, 2);
   log(shown.trimEnd());

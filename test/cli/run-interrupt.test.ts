@@ -204,58 +204,64 @@ describe('ovc sdk-test stopped half-way', () => {
   });
 });
 
-describe('ovc pact publish-provider-contract stopped half-way', () => {
-  it('SIGINT while the pact binary publishes: it is ended with what it started, its folder goes, exit 2, the message says the broker may hold the contract', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ovc-ppc-stop-'));
-    const own = join(dir, 'tmp');
-    mkdirSync(own);
-    const results = join(dir, 'results.jsonl');
-    writeFileSync(results, `${JSON.stringify({ id: 'a', response: '204 No Content', outcome: 'pass', expected: { status: 204 }, actual: { status: 204 } })}\n`);
-    // A broker that answers the probe and never answers the publishing.
-    let publishing = false;
-    const held = new Set<ServerResponse>();
-    const broker = createServer((req, res) => {
-      if (req.method === 'GET' && req.url === '/') {
+describe('the pact publishing commands stopped half-way', () => {
+  // publish-provider-contract publishes at once; publish verifies the shipped pact against the
+  // embedded emulator first, then publishes it.
+  const commands = [
+    { name: 'publish-provider-contract', what: 'the provider contract', args: (results: string) => ['--results', results, '--provider-version', '1.0.0'] },
+    { name: 'publish', what: 'the pacts', args: () => ['--consumer-version', '1.0.0'] },
+  ];
+  for (const c of commands) {
+    it(`ovc pact ${c.name}: SIGINT while the pact binary publishes ends it with what it started, leaves no folder, exit 2, says the broker may hold ${c.what}`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ovc-publish-stop-'));
+      const own = join(dir, 'tmp');
+      mkdirSync(own);
+      const results = join(dir, 'results.jsonl');
+      writeFileSync(results, `${JSON.stringify({ id: 'a', response: '204 No Content', outcome: 'pass', expected: { status: 204 }, actual: { status: 204 } })}\n`);
+      // A broker that answers ovc's probe (the first request) and never answers the pact binary.
+      let requests = 0;
+      const held = new Set<ServerResponse>();
+      const broker = createServer((req, res) => {
+        if (++requests > 1) { held.add(res); return; }
         res.setHeader('content-type', 'application/hal+json');
         res.end(JSON.stringify({ _links: { 'pf:publish-provider-contract': { href: `http://${req.headers.host}/provider-contracts/provider/{provider}/publish`, templated: true } } }));
-        return;
-      }
-      publishing = true;
-      held.add(res);
-    });
-    await new Promise<void>((r) => broker.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(broker.address() as AddressInfo).port}`;
-    // The pact binary's processes: their arguments name the command's work folder, under `own`.
-    const ours = (): string[] => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-      try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(own); } catch { return false; }
-    });
-    try {
-      const child = spawn(process.execPath, [OVC, 'pact', 'publish-provider-contract', '--results', results, '--broker-url', url, '--provider-version', '1.0.0', '--branch', 'main'],
+      });
+      await new Promise<void>((r) => broker.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(broker.address() as AddressInfo).port}`;
+      // The pact binary's processes (launcher and Rust binary): their arguments name the broker.
+      const binaries = (): string[] => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+        try { const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8'); return cmd.includes(url) && cmd.includes('pact'); } catch { return false; }
+      }).filter((p) => Number(p) !== child.pid);
+      const child = spawn(process.execPath, [OVC, 'pact', c.name, ...c.args(results), '--broker-url', url, '--branch', 'main'],
         { cwd: ROOT, env: { ...process.env, TMPDIR: own, PACT_DO_NOT_TRACK: 'true', PACT_BROKER_TOKEN: '' } });
-      let err = '';
-      child.stderr.on('data', (d) => { err += d; });
-      child.stdout.resume();
-      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-      const started = Date.now();
-      while (!publishing) {
-        if (Date.now() - started > 30_000) throw new Error(`the publishing did not start:\n${err}`);
-        await new Promise((r) => setTimeout(r, 50));
+      try {
+        let err = '';
+        child.stderr.on('data', (d) => { err += d; });
+        child.stdout.resume();
+        const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+        const started = Date.now();
+        while (held.size === 0) {
+          if (Date.now() - started > 30_000) throw new Error(`the publishing did not start:\n${err}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(binaries().length).toBeGreaterThan(0);
+        child.kill('SIGINT');
+        const code = await closed;
+        expect(err).toContain(`stopped (SIGINT) before the end of the publishing: the broker may or may not hold ${c.what}; publish again to be sure.`);
+        expect(code).toBe(2);
+        // Before: exit 130 at once (provider contract) or a wait for the binary's end (pacts); the
+        // launcher and the Rust binary ran on, and the provider contract's folder stayed.
+        const ended = Date.now();
+        while (binaries().length > 0 && Date.now() - ended < 5000) await new Promise((r) => setTimeout(r, 100));
+        expect(binaries()).toEqual([]);
+        expect(readdirSync(own)).toEqual([]);
+      } finally {
+        child.kill('SIGKILL');
+        for (const res of held) res.destroy();
+        broker.closeAllConnections();
+        await new Promise<void>((r) => broker.close(() => r()));
+        rmSync(dir, { recursive: true, force: true });
       }
-      expect(ours().length).toBeGreaterThan(0);
-      child.kill('SIGINT');
-      const code = await closed;
-      expect(err).toMatch(/stopped \(SIGINT\) before the end of the publishing: the broker may or may not hold the provider contract/);
-      expect(code).toBe(2);
-      // Before: exit 130 at once, the pact binary ran on and its folder (with the results) stayed.
-      const ended = Date.now();
-      while (ours().length > 0 && Date.now() - ended < 5000) await new Promise((r) => setTimeout(r, 100));
-      expect(ours()).toEqual([]);
-      expect(readdirSync(own)).toEqual([]);
-    } finally {
-      for (const res of held) res.destroy();
-      broker.closeAllConnections();
-      await new Promise<void>((r) => broker.close(() => r()));
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    });
+  }
 });
