@@ -70,12 +70,12 @@ export function putVectorIndex(ctx: OpContext): OpResult {
   return { status: 200 };
 }
 
-export function getVectorIndex(ctx: OpContext): OpResult {
+export function getVectorIndex(ctx: OpContext): OpResult | ApiError {
   const { bucket, body } = bucketAndBody(ctx);
   const name = requireIndexName(body, { op: 'GetVectorIndex', fault: ctx.fault });
   checkRequest('GetVectorIndex', body, ctx.fault);
   const index = bucket.indexes.get(name) ?? bucket.ghosts.get(name);
-  if (!index) throw new ApiError('NoSuchVectorIndex', `index '${name}' does not exist`);
+  if (!index) return new ApiError('NoSuchVectorIndex', `index '${name}' does not exist`);
   return { status: 200, json: { index: indexView(bucket, index, ctx.fault) } };
 }
 
@@ -100,19 +100,19 @@ export function listVectorIndexes(ctx: OpContext): OpResult {
  * Check order (spec §12 U2): [auth, done by the dispatcher] → bucket → JSON → indexName →
  * lookup → state → 204. Everything from the lookup to the mutation is synchronous.
  */
-export function deleteVectorIndex(ctx: OpContext): OpResult | Promise<OpResult> {
+export function deleteVectorIndex(ctx: OpContext): OpResult | ApiError | Promise<OpResult> {
   const { bucket, body } = bucketAndBody(ctx);
   const name = requireIndexName(body, { op: 'DeleteVectorIndex', checkFormat: ctx.fault !== 'accept-invalid-names', fault: ctx.fault });
   if (ctx.fault !== 'accept-invalid-names') checkRequest('DeleteVectorIndex', body, ctx.fault);
   const index = findForDelete(ctx, bucket, name);
   if (!index) {
     if (ctx.fault === 'second-delete-204') return { status: 204 };
-    throw new ApiError('NoSuchVectorIndex', `index '${name}' does not exist`);
+    return new ApiError('NoSuchVectorIndex', `index '${name}' does not exist`);
   }
   if (index.status !== 'enable') {
     const timerCreating = index.status === 'creating' && !index.held;
     if (ctx.fault !== 'delete-creating-succeeds' && !(ctx.fault === 'creating-deleted-204' && timerCreating)) {
-      throw new ApiError('VectorIndexOperationConflict', `index '${name}' is ${index.status}`);
+      return new ApiError('VectorIndexOperationConflict', `index '${name}' is ${index.status}`);
     }
     ctx.store.removeIndex(bucket, index);
     return deleted(ctx, name);
