@@ -102,7 +102,7 @@ export async function handleRequest(em: Emulator, req: IncomingMessage, res: Ser
  * fault. A refusal comes back as the ApiError, returned and not thrown on: V8 counts a function's
  * way to optimisation on its returns and loops, so a dispatcher every request left by a throw (a
  * load of 404s, of bad signatures) was never optimised and ran interpreted, with every call it made
- * (docs/performance.md §0, eleventh round: 102 → 87 µs per absent delete, side by side).
+ * (docs/performance.md §0, eleventh round: 0.78–0.90× the CPU per absent delete, side by side).
  */
 function dispatch(em: Emulator, req: IncomingMessage, method: string, target: RequestTarget, body: Buffer,
   scanned: ScannedHeaders, now: Date, trace: Trace): OpResult | ApiError | Promise<OpResult> {
