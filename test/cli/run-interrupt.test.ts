@@ -176,24 +176,25 @@ describe('ovc sdk-test stopped half-way', () => {
     });
   }
 
-  it('kill -9 of the command (--isolation none): the SDK\'s tests end by themselves (the watcher in their process group)', async () => {
-    const child = start('none');
+  /** Starts the command, kills it with SIGKILL once the SDK's tests run, waits up to 5 s for them to end. */
+  const killedWhileTestsRun = async (isolation: string): Promise<ReturnType<typeof start>> => {
+    const child = start(isolation);
     await untilTestsRun();
     child.kill('SIGKILL');
     await child.closed;
     const killed = Date.now();
     while (slowPythons().length > 0 && Date.now() - killed < 5000) await new Promise((r) => setTimeout(r, 100));
+    return child;
+  };
+
+  it('kill -9 of the command (--isolation none): the SDK\'s tests end by themselves (the watcher in their process group)', async () => {
+    await killedWhileTestsRun('none');
     // Before: the stand-in ran on for its 60 s, orphaned.
     expect(slowPythons()).toEqual([]);
   });
 
   it.skipIf(!namespacesAvailable())('kill -9 of the command: the inner command and the SDK\'s tests end by themselves; the next sdk-test removes the scratch folder', async () => {
-    const child = start('netns');
-    await untilTestsRun();
-    child.kill('SIGKILL');
-    await child.closed;
-    const killed = Date.now();
-    while (slowPythons().length > 0 && Date.now() - killed < 5000) await new Promise((r) => setTimeout(r, 100));
+    const child = await killedWhileTestsRun('netns');
     expect(slowPythons()).toEqual([]);
     expect(scratchOf(child.pid).length).toBe(1);
     const next = start('none');
