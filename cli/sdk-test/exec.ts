@@ -16,12 +16,20 @@ let stopped = false;
 /**
  * `sh -c WATCHED ovc-sdk-test-watch <ovc pid> <cmd> <args…>`: runs the command, and beside it (its
  * output not on the command's pipes, so it never holds them open) a loop that kills the whole
- * group once the pid is gone; the shell's exit status is the command's.
+ * group once the pid is gone; the shell's exit status is the command's. Gone includes a zombie: a
+ * killed `ovc` whose parent does not reap it (a container's init may not, for a while) still
+ * answers `kill -0`, so where /proc is, its state is read there; elsewhere `kill -0` decides.
  */
 const WATCHED = [
   'ovc=$1; shift',
+  'alive() {',
+  '  if [ -r "/proc/$$/stat" ]; then',
+  '    { read -r s < "/proc/$ovc/stat"; } 2>/dev/null || return 1',
+  '    s=${s##*) }; [ "${s%% *}" != Z ]',
+  '  else kill -0 "$ovc" 2>/dev/null; fi',
+  '}',
   '"$@" & command=$!',
-  '( while kill -0 "$ovc" 2>/dev/null; do sleep 0.5; done; kill -KILL 0 ) </dev/null >/dev/null 2>&1 & watcher=$!',
+  '( while alive; do sleep 0.5; done; kill -KILL 0 ) </dev/null >/dev/null 2>&1 & watcher=$!',
   'wait "$command"; status=$?',
   'kill "$watcher" 2>/dev/null',
   'exit "$status"',

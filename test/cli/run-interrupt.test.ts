@@ -193,6 +193,31 @@ describe('ovc sdk-test stopped half-way', () => {
     expect(slowPythons()).toEqual([]);
   });
 
+  it('kill -9 of the command when nothing reaps it (a zombie that still answers kill -0): the SDK\'s tests end all the same', async () => {
+    // `sh -c '"$@" & exec sleep 60'`: the command's parent becomes `sleep`, which never waits for it.
+    const holder = spawn('/bin/sh', ['-c', '"$@" & exec sleep 60', 'holder', process.execPath, OVC, 'sdk-test', 'python', checkout, '--python', python, '--isolation', 'none'],
+      { cwd: ROOT, env: { ...process.env, TMPDIR: own }, stdio: 'ignore' });
+    const stateOf = (pid: string): string | null => {
+      try { const s = readFileSync(`/proc/${pid}/stat`, 'utf8'); return s.slice(s.lastIndexOf(')') + 2).split(' ')[0]!; } catch { return null; }
+    };
+    try {
+      await untilTestsRun();
+      const ovc = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).find((p) => {
+        try { return readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(holder.pid) && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('sdk-test'); } catch { return false; }
+      });
+      expect(ovc).toBeDefined();
+      process.kill(Number(ovc), 'SIGKILL');
+      const killed = Date.now();
+      while (slowPythons().length > 0 && Date.now() - killed < 5000) await new Promise((r) => setTimeout(r, 100));
+      // The scenario holds: the killed command is a zombie, not gone.
+      expect(stateOf(ovc!)).toBe('Z');
+      // Before (`kill -0` alone): the stand-in ran on for as long as the zombie stayed.
+      expect(slowPythons()).toEqual([]);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+
   it.skipIf(!namespacesAvailable())('kill -9 of the command: the inner command and the SDK\'s tests end by themselves; the next sdk-test removes the scratch folder', async () => {
     const child = await killedWhileTestsRun('netns');
     expect(slowPythons()).toEqual([]);
