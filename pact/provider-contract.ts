@@ -5,7 +5,7 @@
 // reaches it through $PACT_BROKER_TOKEN only, and its output is redacted before it is shown.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { INPUT_BOUNDS, makeTempFolder, readTextBounded, removeOurs, writeFileAtomic } from '../files/gate.ts';
+import { INPUT_BOUNDS, makeWorkFolder, readTextBounded, removeOurs, writeFileAtomic } from '../files/gate.ts';
 import { packageVersion } from '../contracts/packageFiles.ts';
 import { PROVIDER } from './interactions.ts';
 import { validateOpenApi } from './openapi.ts';
@@ -88,7 +88,9 @@ export async function publishProviderContract(o: ProviderContractOptions): Promi
   await probeBroker(brokerUrl, env.PACT_BROKER_TOKEN || undefined, o.probeTimeoutMs);
   if (o.stop?.signal.aborted) throw stoppedPublishing(o.stop, false, 'the provider contract');
 
-  const work = makeTempFolder('ovc-provider-contract-');
+  // Named as a run's work folder (`ovc-run-<pid>-providercontract-*`): one a kill -9 left is removed
+  // by the next `ovc run`, `ovc pact verify` or `ovc sdk-test`.
+  const work = makeWorkFolder('providercontract');
   try {
     const resultsFile = join(work, 'ovc-self-verification.json');
     writeFileAtomic(resultsFile, resultsText);

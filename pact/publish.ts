@@ -2,9 +2,10 @@
 // @pact-foundation/pact-cli. Order: local checks, broker probe (fails fast), verification against
 // the configured target (a pact that did not pass is never published), then `pact-broker publish
 // --validate`. The token travels in the environment (PACT_BROKER_TOKEN), never in argv or output.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { INPUT_BOUNDS, readTextBounded } from '../files/gate.ts';
+import { runTied } from '../safety/processes.ts';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { VerifyReport } from './verify.ts';
@@ -115,23 +116,13 @@ export interface PublishStop { readonly signal: AbortSignal; readonly reason: st
 
 /**
  * Runs one of @pact-foundation/pact-cli's launchers (`launcher`: its bin/*.js) and collects the
- * output. In a process group of its own: the launcher waits on the Rust binary it starts, and the
- * timeout or a stop (`signal`) must end both, not only the launcher (which left the binary
- * publishing on).
+ * output, tied to this process (safety/processes.ts): the launcher waits on the Rust binary it
+ * starts, and the timeout, a stop (`signal`: SIGTERM to the group) or a kill -9 of `ovc` must end
+ * both, not only the launcher (which left the binary publishing on).
  */
-export function runPactBinary(launcher: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, signal?: AbortSignal): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [launcher, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const end = (): void => { try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* gone */ } };
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += d.toString('utf8'); });
-    child.stderr.on('data', (d: Buffer) => { output += d.toString('utf8'); });
-    const timer = setTimeout(end, timeoutMs);
-    signal?.addEventListener('abort', end, { once: true });
-    const done = (): void => { clearTimeout(timer); signal?.removeEventListener('abort', end); };
-    child.on('error', (e) => { done(); reject(e); });
-    child.on('close', (code) => { done(); resolvePromise({ code, output }); });
-  });
+export async function runPactBinary(launcher: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, signal?: AbortSignal): Promise<{ code: number | null; output: string }> {
+  const r = await runTied(process.execPath, [launcher, ...args], { env, timeoutMs, killSignal: 'SIGTERM', ...(signal ? { signal } : {}) });
+  return { code: r.code, output: r.stdout + r.stderr };
 }
 
 /** The refusal of a publishing a stop cut short; `sent`: the pact binary had started. */

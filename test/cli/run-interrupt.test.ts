@@ -237,57 +237,101 @@ describe('the pact publishing commands stopped half-way', () => {
     { name: 'publish-provider-contract', what: 'the provider contract', args: (results: string) => ['--results', results, '--provider-version', '1.0.0'] },
     { name: 'publish', what: 'the pacts', args: () => ['--consumer-version', '1.0.0'] },
   ];
-  for (const c of commands) {
-    it(`ovc pact ${c.name}: SIGINT while the pact binary publishes ends it with what it started, leaves no folder, exit 2, says the broker may hold ${c.what}`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'ovc-publish-stop-'));
-      const own = join(dir, 'tmp');
-      mkdirSync(own);
-      const results = join(dir, 'results.jsonl');
-      writeFileSync(results, `${JSON.stringify({ id: 'a', response: '204 No Content', outcome: 'pass', expected: { status: 204 }, actual: { status: 204 } })}\n`);
-      // A broker that answers ovc's probe (the first request) and never answers the pact binary.
-      let requests = 0;
-      const held = new Set<ServerResponse>();
-      const broker = createServer((req, res) => {
-        if (++requests > 1) { held.add(res); return; }
-        res.setHeader('content-type', 'application/hal+json');
-        res.end(JSON.stringify({ _links: { 'pf:publish-provider-contract': { href: `http://${req.headers.host}/provider-contracts/provider/{provider}/publish`, templated: true } } }));
-      });
-      await new Promise<void>((r) => broker.listen(0, '127.0.0.1', r));
-      const url = `http://127.0.0.1:${(broker.address() as AddressInfo).port}`;
-      // The pact binary's processes (launcher and Rust binary): their arguments name the broker.
-      const binaries = (): string[] => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-        try { const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8'); return cmd.includes(url) && cmd.includes('pact'); } catch { return false; }
-      }).filter((p) => Number(p) !== child.pid);
-      const child = spawn(process.execPath, [OVC, 'pact', c.name, ...c.args(results), '--broker-url', url, '--branch', 'main'],
-        { cwd: ROOT, env: { ...process.env, TMPDIR: own, PACT_DO_NOT_TRACK: 'true', PACT_BROKER_TOKEN: '' } });
-      try {
-        let err = '';
-        child.stderr.on('data', (d) => { err += d; });
-        child.stdout.resume();
-        const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-        const started = Date.now();
-        while (held.size === 0) {
-          if (Date.now() - started > 30_000) throw new Error(`the publishing did not start:\n${err}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        expect(binaries().length).toBeGreaterThan(0);
-        child.kill('SIGINT');
-        const code = await closed;
-        expect(err).toContain(`stopped (SIGINT) before the end of the publishing: the broker may or may not hold ${c.what}; publish again to be sure.`);
-        expect(code).toBe(2);
-        // Before: exit 130 at once (provider contract) or a wait for the binary's end (pacts); the
-        // launcher and the Rust binary ran on, and the provider contract's folder stayed.
-        const ended = Date.now();
-        while (binaries().length > 0 && Date.now() - ended < 5000) await new Promise((r) => setTimeout(r, 100));
-        expect(binaries()).toEqual([]);
-        expect(readdirSync(own)).toEqual([]);
-      } finally {
-        child.kill('SIGKILL');
+
+  /** A broker that answers ovc's probe (the first request) and never answers the pact binary. */
+  async function hangingBroker(): Promise<{ url: string; held: Set<ServerResponse>; close: () => Promise<void> }> {
+    let requests = 0;
+    const held = new Set<ServerResponse>();
+    const broker = createServer((req, res) => {
+      if (++requests > 1) { held.add(res); return; }
+      res.setHeader('content-type', 'application/hal+json');
+      res.end(JSON.stringify({ _links: { 'pf:publish-provider-contract': { href: `http://${req.headers.host}/provider-contracts/provider/{provider}/publish`, templated: true } } }));
+    });
+    await new Promise<void>((r) => broker.listen(0, '127.0.0.1', r));
+    return {
+      url: `http://127.0.0.1:${(broker.address() as AddressInfo).port}`,
+      held,
+      close: async () => {
         for (const res of held) res.destroy();
         broker.closeAllConnections();
         await new Promise<void>((r) => broker.close(() => r()));
-        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+
+  /** The pact binary's processes (the watcher, the launcher, the Rust binary): their arguments name the broker. */
+  const binaries = (url: string, except: number | undefined): string[] => readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== except).filter((p) => {
+    try { const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8'); return cmd.includes(url) && cmd.includes('pact'); } catch { return false; }
+  });
+
+  /** Starts `ovc pact <name>` against a hanging broker in a temporary folder of its own; resolves once the binary publishes. */
+  async function publishing(c: (typeof commands)[number]) {
+    const dir = mkdtempSync(join(tmpdir(), 'ovc-publish-stop-'));
+    const own = join(dir, 'tmp');
+    mkdirSync(own);
+    const results = join(dir, 'results.jsonl');
+    writeFileSync(results, `${JSON.stringify({ id: 'a', response: '204 No Content', outcome: 'pass', expected: { status: 204 }, actual: { status: 204 } })}\n`);
+    const broker = await hangingBroker();
+    const child = spawn(process.execPath, [OVC, 'pact', c.name, ...c.args(results), '--broker-url', broker.url, '--branch', 'main'],
+      { cwd: ROOT, env: { ...process.env, TMPDIR: own, PACT_DO_NOT_TRACK: 'true', PACT_BROKER_TOKEN: '' } });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.resume();
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const cleanup = async (): Promise<void> => {
+      child.kill('SIGKILL');
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    const started = Date.now();
+    while (broker.held.size === 0) {
+      if (Date.now() - started > 30_000) { await cleanup(); throw new Error(`the publishing did not start:\n${err}`); }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const left = (): string[] => binaries(broker.url, child.pid);
+    const gone = async (): Promise<void> => {
+      const since = Date.now();
+      while (left().length > 0 && Date.now() - since < 5000) await new Promise((r) => setTimeout(r, 100));
+    };
+    return { child, own, err: () => err, closed, left, gone, cleanup };
+  }
+
+  for (const c of commands) {
+    it(`ovc pact ${c.name}: SIGINT while the pact binary publishes ends it with what it started, leaves no folder, exit 2, says the broker may hold ${c.what}`, async () => {
+      const p = await publishing(c);
+      try {
+        expect(p.left().length).toBeGreaterThan(0);
+        p.child.kill('SIGINT');
+        const code = await p.closed;
+        expect(p.err()).toContain(`stopped (SIGINT) before the end of the publishing: the broker may or may not hold ${c.what}; publish again to be sure.`);
+        expect(code).toBe(2);
+        // Before: exit 130 at once (provider contract) or a wait for the binary's end (pacts); the
+        // launcher and the Rust binary ran on, and the provider contract's folder stayed.
+        await p.gone();
+        expect(p.left()).toEqual([]);
+        expect(readdirSync(p.own)).toEqual([]);
+      } finally {
+        await p.cleanup();
       }
     });
   }
+
+  it('ovc pact publish-provider-contract, kill -9 while the pact binary publishes: the binary ends by itself; the next command removes the folder', async () => {
+    const p = await publishing(commands[0]!);
+    try {
+      p.child.kill('SIGKILL');
+      await p.closed;
+      await p.gone();
+      // Before: the launcher and the Rust binary ran on (up to their own timeouts).
+      expect(p.left()).toEqual([]);
+      const folders = (): string[] => readdirSync(p.own).filter((n) => n.startsWith(`ovc-run-${p.child.pid}-providercontract-`));
+      expect(folders().length).toBe(1);
+      // Before: an `ovc-provider-contract-*` folder nothing would ever remove.
+      const next = spawn(process.execPath, [OVC, 'pact', 'verify'], { cwd: ROOT, env: { ...process.env, TMPDIR: p.own, PACT_DO_NOT_TRACK: 'true' }, stdio: 'ignore' });
+      expect(await new Promise((resolve) => next.on('close', resolve))).toBe(0);
+      expect(folders()).toEqual([]);
+    } finally {
+      await p.cleanup();
+    }
+  });
 });
