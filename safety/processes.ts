@@ -42,13 +42,20 @@ const WATCHED = [
   'exit "$status"',
 ].join('\n');
 
-/** Runs `cmd` tied to this process (above) and collects its output. */
+/** Windows has neither /bin/sh nor process groups: there the command runs as a plain child. */
+const PLAIN = process.platform === 'win32';
+
+/**
+ * Runs `cmd` tied to this process (above) and collects its output. On Windows only the command
+ * itself is ended at the timeout or on a stop; what it started, and a kill -9 of `ovc`, are not.
+ */
 export function runTied(cmd: string, args: readonly string[], o: TiedOptions): Promise<TiedExit> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('/bin/sh', ['-c', WATCHED, 'ovc-watch', String(process.pid), cmd, ...args], {
-      ...(o.cwd !== undefined ? { cwd: o.cwd } : {}), env: o.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
-    });
-    const end = (): void => { try { process.kill(-child.pid!, o.killSignal); } catch { /* gone */ } };
+    const where = { ...(o.cwd !== undefined ? { cwd: o.cwd } : {}), env: o.env, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+    const child = PLAIN
+      ? spawn(cmd, args, { ...where, windowsHide: true })
+      : spawn('/bin/sh', ['-c', WATCHED, 'ovc-watch', String(process.pid), cmd, ...args], { ...where, detached: true });
+    const end = (): void => { try { if (PLAIN) child.kill(o.killSignal); else process.kill(-child.pid!, o.killSignal); } catch { /* gone */ } };
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
