@@ -191,8 +191,7 @@ export function sdkTestCommand(setExit: (code: number) => void): Command {
         const prepared = JSON.parse(readFileSync(join(flags.prepared, 'build.json'), 'utf8')) as Prepared;
         const stop = new SdkTestStop(true);
         try {
-          // After a stop the tests' missing results are no finding.
-          const r = await runSdkTests(lang, root, flags, prepared, scratch, 'netns').catch((e: unknown) => { if (stop.reason) return null; throw e; });
+          const r = await stop.unlessStopped(runSdkTests(lang, root, flags, prepared, scratch, 'netns'));
           if (stop.reason || !r) setExit(2);
           else report(r, json, setExit);
         } finally {
@@ -211,14 +210,14 @@ export function sdkTestCommand(setExit: (code: number) => void): Command {
       try {
         const timeoutMs = Number(flags.timeout) * 1000;
         process.stderr.write(`ovc sdk-test: building the ${lang} SDK's vectors integration tests from ${root}${lang === 'python' ? ' (nothing to build)' : ''}\n`);
-        const prepared = await prepare(lang, root, flags, scratch, timeoutMs).catch((e: unknown) => { if (stop.reason) return null; throw e; });
+        const prepared = await stop.unlessStopped(prepare(lang, root, flags, scratch, timeoutMs));
         if (stop.reason || !prepared) { setExit(2); return; }
         if (prepared.go?.downloadError) process.stderr.write(`ovc sdk-test: the module download failed: ${prepared.go.downloadError}\n`);
         const note = prepared.go?.note ?? prepared.java?.note;
         if (note) process.stderr.write(`ovc sdk-test: ${note}${prepared.go?.error ?? prepared.java?.error ? ` — the build failed: ${prepared.go?.error ?? prepared.java?.error}` : ''}\n`);
         process.stderr.write(`ovc sdk-test: running them against ovc serve (${isolation === 'netns' ? 'inside unshare -rnm: loopback only, every name resolves to 127.0.0.1' : 'no network isolation'})\n`);
         if (isolation === 'none') {
-          const r = await runSdkTests(lang, root, flags, prepared, scratch, 'none').catch((e: unknown) => { if (stop.reason) return null; throw e; });
+          const r = await stop.unlessStopped(runSdkTests(lang, root, flags, prepared, scratch, 'none'));
           if (stop.reason || !r) setExit(2);
           else report(r, json, setExit);
           return;
@@ -267,6 +266,11 @@ class SdkTestStop {
   uninstall(): void {
     for (const sig of STOP_SIGNALS) process.off(sig, this.onSignal);
     if (this.watch) clearInterval(this.watch);
+  }
+
+  /** `work`'s result, or null when it failed after a stop: the ended tests' missing results are no finding. */
+  unlessStopped<T>(work: Promise<T>): Promise<T | null> {
+    return work.catch((e: unknown) => { if (this.reason) return null; throw e; });
   }
 
   private readonly onSignal = (sig: NodeJS.Signals): void => {

@@ -123,9 +123,10 @@ export function makeTempFolder(prefix: string): string {
 }
 
 /**
- * The work folder of a run or a verification (`ovc run`, `ovc pact verify`): a temporary folder
- * named after the process that owns it, `ovc-run-<pid>-<run id>-*`, so that one left by a killed
- * process is found and removed by the next command (sweepStaleWorkFolders).
+ * The work folder of a command (`ovc run`, `ovc pact verify`; `ovc sdk-test`'s scratch folder and
+ * `ovc pact publish-provider-contract`'s with a name for an id): a temporary folder named after the
+ * process that owns it, `ovc-run-<pid>-<id>-*`, so that one left by a killed process is found and
+ * removed by the next command that sweeps (sweepStaleWorkFolders: run, pact verify, sdk-test).
  */
 export function makeWorkFolder(runId: string): string {
   return makeTempFolder(`ovc-run-${process.pid}-${runId}-`);
